@@ -1,0 +1,247 @@
+"""The one set of definitions every page uses (see DESIGN.md, "Definitions").
+
+Pure functions on plain values, so they can be tested on hand-made fixtures and used by the
+queries, the demo generator, the importer and the benchmarks alike.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+HOURS_PER_SCHOOL_DAY = 5.5
+SIGNAL_HOURS = 16.0
+SIGNAL_WEEKS = 4
+APPROACHING_HOURS = 10.0
+COMPLIANCE_SCHOOL_DAYS = 5
+PERSISTENT_SHARE = 0.10
+SEVERE_SHARE = 0.50
+SUPPRESSION_THRESHOLD = 5
+SUPPRESSED = "<5"
+UNAUTHORISED = "ongeoorloofd"
+
+
+# --- school years and calendar --------------------------------------------------------------
+
+
+def school_year_of(day: dt.date) -> int:
+    """The school year runs 1 August – 31 July; 2020 stands for 2020/21."""
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def school_year_label(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def school_year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 8, 1), dt.date(year + 1, 7, 31)
+
+
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class SchoolCalendar:
+    """Weekdays minus holidays (and study days): the days on which school hours count."""
+
+    holidays: tuple[tuple[dt.date, dt.date], ...] = ()
+
+    @classmethod
+    def from_periods(cls, periods: Iterable[tuple[dt.date, dt.date]]) -> SchoolCalendar:
+        return cls(tuple(sorted((s, e) for s, e in periods)))
+
+    def _holiday_days(self, start: dt.date, end: dt.date) -> np.ndarray:
+        days = [
+            np.arange(max(s, start), min(e, end) + dt.timedelta(days=1), dtype="datetime64[D]")
+            for s, e in self.holidays
+            if s <= end and e >= start
+        ]
+        return np.concatenate(days) if days else np.array([], dtype="datetime64[D]")
+
+    def school_days(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        """School days from start to end inclusive."""
+        if end < start:
+            return []
+        days = np.arange(start, end + dt.timedelta(days=1), dtype="datetime64[D]")
+        mask = np.is_busday(days, holidays=self._holiday_days(start, end))
+        return [d.item() for d in days[mask]]
+
+    def count_school_days(self, start: dt.date, end: dt.date) -> int:
+        if end < start:
+            return 0
+        return int(
+            np.busday_count(start, end + dt.timedelta(days=1), holidays=self._holiday_days(start, end))
+        )
+
+    def is_school_day(self, day: dt.date) -> bool:
+        return self.count_school_days(day, day) == 1
+
+    def school_days_between(self, first: dt.date, later: dt.date) -> int:
+        """School days after ``first`` up to and including ``later`` (0 if same day or earlier)."""
+        return self.count_school_days(first + dt.timedelta(days=1), later) if later > first else 0
+
+
+def school_hours(calendar: SchoolCalendar, start: dt.date, end: dt.date,
+                 hours_per_day: float = HOURS_PER_SCHOOL_DAY) -> float:
+    return calendar.count_school_days(start, end) * hours_per_day
+
+
+# --- rates ----------------------------------------------------------------------------------
+
+
+def absence_rate(absence_hours: float, pupils: float, possible_hours_per_pupil: float) -> float | None:
+    """Absence hours / (enrolled pupils × school hours in the period)."""
+    denominator = pupils * possible_hours_per_pupil
+    if not denominator:
+        return None
+    return absence_hours / denominator
+
+
+def per_thousand(count: float, pupils: float) -> float | None:
+    """Meldingen per 1,000 pupils (the published "relatief verzuim")."""
+    if not pupils:
+        return None
+    return count / pupils * 1000
+
+
+def share(numerator: float, denominator: float) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def persistence_level(absent_hours: float, possible_hours: float) -> str | None:
+    """'ernstig' at ≥ 50 %, 'langdurig' at ≥ 10 % of possible hours in the year to date."""
+    if possible_hours <= 0:
+        return None
+    fraction = absent_hours / possible_hours
+    if fraction >= SEVERE_SHARE:
+        return "ernstig"
+    if fraction >= PERSISTENT_SHARE:
+        return "langdurig"
+    return None
+
+
+def median_or_none(values: Sequence[float]) -> float | None:
+    clean = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    return float(np.median(clean)) if clean else None
+
+
+# --- the 16-hour rule ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signal:
+    signal_on: dt.date
+    window_start: dt.date
+    hours: float
+
+
+def school_week_index(calendar: SchoolCalendar, start: dt.date, end: dt.date) -> dict[dt.date, int]:
+    """Monday of each week that holds at least one school day → its running number.
+
+    Weeks that are entirely holiday get no number, so "4 consecutive school weeks" skips them.
+    """
+    index: dict[dt.date, int] = {}
+    for day in calendar.school_days(start, end):
+        monday = week_start(day)
+        if monday not in index:
+            index[monday] = len(index)
+    return index
+
+
+def sixteen_hour_signals(
+    absences: Iterable[tuple[dt.date, float]],
+    week_index: dict[dt.date, int],
+    resets: Iterable[dt.date] = (),
+    threshold: float = SIGNAL_HOURS,
+    weeks: int = SIGNAL_WEEKS,
+) -> list[Signal]:
+    """Signals for one pupil from its unauthorised absence (date, hours).
+
+    A signal is raised on the first absence day on which the unauthorised hours within the
+    current and the previous ``weeks - 1`` school weeks exceed ``threshold`` (more than 16, so
+    exactly 16 is no signal). Hours on holidays are ignored. After a signal, and after each
+    reset date (a ``16_uur`` melding), counting starts again: earlier hours no longer count.
+    """
+    reset_days = sorted(resets)
+    window: deque[tuple[dt.date, int, float]] = deque()
+    total = 0.0
+    signals: list[Signal] = []
+    counted_after: dt.date | None = None
+    for day, hours in sorted(absences):
+        week = week_index.get(week_start(day))
+        if week is None:
+            continue
+        while reset_days and reset_days[0] < day:
+            counted_after = max(counted_after or reset_days[0], reset_days.pop(0))
+        if counted_after is not None and day <= counted_after:
+            continue
+        while window and (window[0][1] <= week - weeks or (counted_after and window[0][0] <= counted_after)):
+            total -= window.popleft()[2]
+        window.append((day, week, hours))
+        total += hours
+        if total > threshold + 1e-9:
+            signals.append(Signal(day, window[0][0], round(total, 2)))
+            window.clear()
+            total = 0.0
+            counted_after = day
+    return signals
+
+
+def rolling_unauthorised_hours(
+    absences: Iterable[tuple[dt.date, float]], week_index: dict[dt.date, int], on: dt.date,
+    weeks: int = SIGNAL_WEEKS,
+) -> float:
+    """Unauthorised hours in the last ``weeks`` school weeks up to ``on`` (the "approaching" check)."""
+    current = max((i for m, i in week_index.items() if m <= on), default=None)
+    if current is None:
+        return 0.0
+    return sum(
+        h for d, h in absences
+        if d <= on and (w := week_index.get(week_start(d))) is not None and w > current - weeks
+    )
+
+
+# --- small-cell suppression ----------------------------------------------------------------
+
+
+def is_small(value: float | None, threshold: int = SUPPRESSION_THRESHOLD) -> bool:
+    return value is not None and not pd.isna(value) and 0 < value < threshold
+
+
+def suppress_frame(
+    frame: pd.DataFrame,
+    counts: Sequence[str] = (),
+    rates: dict[str, tuple[str, str]] | None = None,
+    threshold: int = SUPPRESSION_THRESHOLD,
+) -> pd.DataFrame:
+    """Small-cell suppression for every role but leerplicht.
+
+    Counts below ``threshold`` (but above zero) become "<5"; a rate whose numerator or
+    denominator is below it is hidden (None) and the reason is put in ``<rate>_reden``. If a
+    column then holds exactly one suppressed cell, the next smallest is suppressed as well, so a
+    total shown elsewhere cannot give the hidden cell away (complementary suppression).
+    """
+    out = frame.copy()
+    label = f"<{threshold}"
+    for rate, (num, den) in (rates or {}).items():
+        hidden = out[num].map(lambda v: is_small(v, threshold)) | out[den].map(lambda v: is_small(v, threshold))
+        out[rate] = out[rate].astype(object).where(~hidden, None)
+        out[f"{rate}_reden"] = np.where(hidden, f"verborgen: teller of noemer kleiner dan {threshold}", "")
+    for col in counts:
+        small = out[col].map(lambda v: is_small(v, threshold))
+        if small.sum() == 1 and len(out) > 1:
+            rest = out.loc[~small & out[col].notna() & (out[col] > 0), col]
+            if not rest.empty:
+                small.loc[rest.idxmin()] = True
+        out[col] = out[col].astype(object).where(~small, label)
+    return out
+
+
+def suppress_count(value: int | None, threshold: int = SUPPRESSION_THRESHOLD) -> int | str | None:
+    return f"<{threshold}" if is_small(value, threshold) else value

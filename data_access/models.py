@@ -1,0 +1,381 @@
+"""Typed ORM for the LEA database (SQLAlchemy 2.0).
+
+Columns holding personal data carry ``info={"personal": True}`` (see :func:`personal`), so
+privacy rules, exports and tests can find them with :func:`personal_columns`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+LIGHTS = ("groen", "oranje", "rood")
+ROLES = ("portefeuillehouder", "lea", "leerplicht", "beheer")
+SECTORS = ("BAO", "SBAO", "SO", "VO")
+CATEGORIES = ("ongeoorloofd", "te_laat", "luxe", "ziek", "geoorloofd", "schorsing", "onbekend")
+MELDING_KINDS = ("16_uur", "lrv", "luxe", "signaal", "zorgwekkend_ziek", "te_laat", "overig")
+CONTACT_TARGETS = ("school", "family", "youth", "partner")
+CONTACT_CHANNELS = (
+    "phone", "email", "letter", "home_visit", "school_visit", "meeting", "newsletter", "info_session",
+)
+PERIOD_KINDS = ("covid_sluiting", "covid_gedeeltelijk", "vakantie", "studiedag", "pilot", "overig")
+
+
+def personal(**kwargs: Any) -> Any:
+    """A mapped column that holds personal data of a child or family."""
+    info = kwargs.pop("info", {})
+    return mapped_column(info={**info, "personal": True}, **kwargs)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def personal_columns() -> dict[str, list[str]]:
+    """Table name → names of its personal-data columns."""
+    found: dict[str, list[str]] = {}
+    for table in Base.metadata.sorted_tables:
+        cols = [c.name for c in table.columns if c.info.get("personal")]
+        if cols:
+            found[table.name] = cols
+    return found
+
+
+class School(Base):
+    __tablename__ = "school"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vestigingsnummer: Mapped[str] = mapped_column(String(6), unique=True)
+    brin: Mapped[str] = mapped_column(String(4), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sector: Mapped[str] = mapped_column(String(8))
+    board: Mapped[str | None] = mapped_column(String(200))
+    swv_code: Mapped[str | None] = mapped_column(String(20))
+    municipality: Mapped[str | None] = mapped_column(String(100), index=True)
+    postcode: Mapped[str | None] = mapped_column(String(7))
+    pilot_start: Mapped[dt.date | None] = mapped_column(Date)
+    size_proxy: Mapped[int | None] = mapped_column(Integer)
+    in_scope: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SchoolEnrolment(Base):
+    __tablename__ = "school_enrolment"
+    __table_args__ = (UniqueConstraint("school_id", "school_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    school_year: Mapped[int] = mapped_column(Integer)  # 2020 means 2020/21
+    pupils: Mapped[int] = mapped_column(Integer)
+
+
+class Pupil(Base):
+    __tablename__ = "pupil"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(16), unique=True)
+    first_name: Mapped[str] = personal(type_=String(100))
+    last_name: Mapped[str] = personal(type_=String(100))
+    birth_date: Mapped[dt.date] = personal(type_=Date)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)
+    grade: Mapped[int | None] = mapped_column(Integer)
+
+
+class PupilEnrolment(Base):
+    __tablename__ = "pupil_enrolment"
+    __table_args__ = (UniqueConstraint("pupil_id", "school_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"))
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    school_year: Mapped[int] = mapped_column(Integer)
+    grade: Mapped[int] = mapped_column(Integer)
+
+
+class AbsenceCode(Base):
+    __tablename__ = "absence_code"
+    __table_args__ = (UniqueConstraint("source", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40), default="*")
+    code: Mapped[str] = mapped_column(String(10))
+    category: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str | None] = mapped_column(String(200))
+
+
+class Absence(Base):
+    __tablename__ = "absence"
+    __table_args__ = (
+        UniqueConstraint("pupil_id", "date", "code"),
+        Index("ix_absence_school_date", "school_id", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"))
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
+    date: Mapped[dt.date] = personal(type_=Date)
+    hours: Mapped[float] = personal(type_=Float)
+    code: Mapped[str] = mapped_column(String(10))
+    category: Mapped[str] = mapped_column(String(20))
+    registered_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Verzuimmelding(Base):
+    __tablename__ = "verzuimmelding"
+    __table_args__ = (Index("ix_melding_school_reported", "school_id", "reported_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    absence_start: Mapped[dt.date | None] = mapped_column(Date)
+    reported_on: Mapped[dt.date] = mapped_column(Date)
+    hours: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    officer: Mapped[str | None] = mapped_column(String(64))
+
+
+class Concern(Base):
+    __tablename__ = "concern"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
+    opened_on: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = personal(type_=String(200))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    mas_route: Mapped[str | None] = mapped_column(String(40))
+    phase: Mapped[str | None] = mapped_column(String(40))
+    officer: Mapped[str | None] = mapped_column(String(64), index=True)
+    next_action: Mapped[str | None] = personal(type_=String(200))
+    next_action_on: Mapped[dt.date | None] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    notes: Mapped[list[ConcernNote]] = relationship(back_populates="concern", order_by="ConcernNote.at")
+
+
+class ConcernNote(Base):
+    """Case history: every status change or note on a case (append-only)."""
+
+    __tablename__ = "concern_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern_id: Mapped[int] = mapped_column(ForeignKey("concern.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    author: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str | None] = mapped_column(String(20))
+    phase: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = personal(type_=Text)
+
+    concern: Mapped[Concern] = relationship(back_populates="notes")
+
+
+class Contact(Base):
+    __tablename__ = "contact"
+    __table_args__ = (Index("ix_contact_school_date", "school_id", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    officer: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(20))
+    purpose: Mapped[str | None] = mapped_column(String(60))
+    topic: Mapped[str | None] = mapped_column(String(200))
+    reached: Mapped[bool] = mapped_column(Boolean, default=True)
+    led_to_concern: Mapped[bool] = mapped_column(Boolean, default=False)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
+    pupil_id: Mapped[int | None] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
+    concern_id: Mapped[int | None] = mapped_column(ForeignKey("concern.id", ondelete="CASCADE"), index=True)
+    notes: Mapped[str | None] = personal(type_=Text)
+
+
+class Period(Base):
+    __tablename__ = "period"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(30))
+    sector: Mapped[str | None] = mapped_column(String(8))  # None: all sectors
+    start: Mapped[dt.date] = mapped_column(Date)
+    end: Mapped[dt.date] = mapped_column(Date)
+
+
+class PolicyAction(Base):
+    __tablename__ = "policy_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    programme: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    portfolio_holder: Mapped[str] = mapped_column(String(100))
+    planned_end: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class ActionKpi(Base):
+    """Evidence: a KPI computed from the database, linked to a policy action, with a target."""
+
+    __tablename__ = "action_kpi"
+    __table_args__ = (UniqueConstraint("action_id", "kpi"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("policy_action.id", ondelete="CASCADE"))
+    kpi: Mapped[str] = mapped_column(String(60))
+    target: Mapped[float] = mapped_column(Float)
+    higher_is_better: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ReportingPeriod(Base):
+    __tablename__ = "reporting_period"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    start: Mapped[dt.date] = mapped_column(Date)
+    end: Mapped[dt.date] = mapped_column(Date)
+
+
+class StatusReport(Base):
+    """Append-only: a correction is a new report (update/delete refused by a trigger)."""
+
+    __tablename__ = "status_report"
+    __table_args__ = (Index("ix_status_action_period", "action_id", "reporting_period_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("policy_action.id"))
+    reporting_period_id: Mapped[int] = mapped_column(ForeignKey("reporting_period.id"))
+    quality: Mapped[str] = mapped_column(String(10))
+    time: Mapped[str] = mapped_column(String(10))
+    money: Mapped[str] = mapped_column(String(10))
+    cause: Mapped[str | None] = mapped_column(Text)
+    consequence: Mapped[str | None] = mapped_column(Text)
+    measure: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AuditEvent(Base):
+    """Append-only log of access and changes: ids only, never names or notes."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    username: Mapped[str | None] = mapped_column(String(64), index=True)
+    role: Mapped[str | None] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    result: Mapped[str] = mapped_column(String(20), default="ok")
+    origin: Mapped[str | None] = mapped_column(String(100))
+    details: Mapped[str | None] = mapped_column(Text)
+
+
+class AppUser(Base):
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(200), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(100))
+    roles: Mapped[str] = mapped_column(String(100), default="")  # comma-separated ROLES
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_logout_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    @property
+    def role_list(self) -> list[str]:
+        return [r for r in self.roles.split(",") if r]
+
+
+class LoginAttempt(Base):
+    """Failed and successful logins; the lockout counts failures here, shared by every process."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (Index("ix_login_attempt_user_at", "username", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    success: Mapped[bool] = mapped_column(Boolean)
+
+
+class Setting(Base):
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+# --- summary tables (kept current by imports and the demo; `lea refresh` rebuilds) ---------
+
+
+class AbsenceWeek(Base):
+    """Absence per school × ISO week (Monday) × category."""
+
+    __tablename__ = "absence_week"
+
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), primary_key=True)
+    week_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    hours: Mapped[float] = mapped_column(Float)
+    occurrences: Mapped[int] = mapped_column(Integer)
+    pupils: Mapped[int] = mapped_column(Integer)
+
+
+class PupilYear(Base):
+    """Per pupil × school year: hours by kind, for persistent absence and the officers' list."""
+
+    __tablename__ = "pupil_year"
+    __table_args__ = (Index("ix_pupil_year_school", "school_year", "school_id"),)
+
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), primary_key=True)
+    school_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
+    absence_hours: Mapped[float] = mapped_column(Float, default=0)
+    unauthorised_hours: Mapped[float] = mapped_column(Float, default=0)
+    late_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_absence_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Signal16(Base):
+    """A 16-hour signal: > 16 unauthorised hours within 4 consecutive school weeks."""
+
+    __tablename__ = "signal16"
+    __table_args__ = (Index("ix_signal16_school_date", "school_id", "signal_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
+    signal_on: Mapped[dt.date] = mapped_column(Date)
+    window_start: Mapped[dt.date] = mapped_column(Date)
+    hours: Mapped[float] = mapped_column(Float)
+    melding_id: Mapped[int | None] = mapped_column(ForeignKey("verzuimmelding.id", ondelete="SET NULL"))
+    school_days_to_melding: Mapped[int | None] = mapped_column(Integer)
+
+
+class ContactWeek(Base):
+    """Officer contacts per school × week × target × channel."""
+
+    __tablename__ = "contact_week"
+
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), primary_key=True)
+    week_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    target: Mapped[str] = mapped_column(String(20), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    contacts: Mapped[int] = mapped_column(Integer)
+    reached: Mapped[int] = mapped_column(Integer)

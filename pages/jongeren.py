@@ -1,0 +1,7 @@
+import streamlit as st
+
+from ui.guard import require
+
+user = require("jongeren")
+
+st.title("jongeren")
