@@ -229,18 +229,24 @@ def suppress_frame(
     """
     out = frame.copy()
     label = f"<{threshold}"
+    hidden_counts = {col: _small_cells(out[col], threshold) for col in counts}
     for rate, (num, den) in (rates or {}).items():
-        hidden = out[num].map(lambda v: is_small(v, threshold)) | out[den].map(lambda v: is_small(v, threshold))
+        hidden = (hidden_counts.get(num, _small_cells(out[num], threshold, complementary=False))
+                  | hidden_counts.get(den, _small_cells(out[den], threshold, complementary=False)))
         out[rate] = out[rate].astype(object).where(~hidden, None)
         out[f"{rate}_reden"] = np.where(hidden, f"verborgen: teller of noemer kleiner dan {threshold}", "")
-    for col in counts:
-        small = out[col].map(lambda v: is_small(v, threshold))
-        if small.sum() == 1 and len(out) > 1:
-            rest = out.loc[~small & out[col].notna() & (out[col] > 0), col]
-            if not rest.empty:
-                small.loc[rest.idxmin()] = True
+    for col, small in hidden_counts.items():
         out[col] = out[col].astype(object).where(~small, label)
     return out
+
+
+def _small_cells(values: pd.Series, threshold: int, complementary: bool = True) -> pd.Series:
+    small = values.map(lambda v: is_small(v, threshold)).astype(bool)
+    if complementary and small.sum() == 1 and len(values) > 1:
+        rest = values[~small & values.notna() & (values > 0)]
+        if not rest.empty:
+            small.loc[rest.idxmin()] = True
+    return small
 
 
 def suppress_count(value: int | None, threshold: int = SUPPRESSION_THRESHOLD) -> int | str | None:

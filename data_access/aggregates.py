@@ -1,0 +1,189 @@
+"""Summary tables the pages read, rebuilt from the raw rows.
+
+``refresh_all`` rebuilds everything (``lea refresh``, the demo); imports call
+``refresh_absence`` / ``refresh_contacts`` for the schools and dates they touched only.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, bindparam, text
+
+from data_access import bulk
+from data_access.calendar import SchoolDayCounter, load_calendar
+from data_access.metrics import school_week_index, sixteen_hour_signals, school_year_of, week_start
+
+
+def week_sql(conn: Connection, column: str) -> str:
+    """SQL for the Monday of the week of a date column."""
+    if conn.dialect.name == "postgresql":
+        return f"CAST(date_trunc('week', {column}) AS date)"
+    return f"date({column}, '-' || ((CAST(strftime('%w', {column}) AS INTEGER) + 6) % 7) || ' days')"
+
+
+def school_year_sql(conn: Connection, column: str) -> str:
+    """SQL for the school year (1 August – 31 July) of a date column; 2020 means 2020/21."""
+    if conn.dialect.name == "postgresql":
+        return (f"(CAST(EXTRACT(YEAR FROM {column}) AS INTEGER) - "
+                f"CASE WHEN EXTRACT(MONTH FROM {column}) < 8 THEN 1 ELSE 0 END)")
+    return (f"(CAST(strftime('%Y', {column}) AS INTEGER) - "
+            f"(CAST(strftime('%m', {column}) AS INTEGER) < 8))")
+
+
+def _filter(column_school: str, column_date: str, school_ids, start, end) -> tuple[str, dict]:
+    clauses, params = ["1=1"], {}
+    if school_ids is not None:
+        clauses.append(f"{column_school} IN :school_ids")
+        params["school_ids"] = sorted(school_ids)
+    if start is not None:
+        clauses.append(f"{column_date} >= :start")
+        params["start"] = start
+    if end is not None:
+        clauses.append(f"{column_date} <= :end")
+        params["end"] = end
+    return " AND ".join(clauses), params
+
+
+def _run(conn: Connection, sql: str, params: dict) -> None:
+    stmt = text(sql)
+    if "school_ids" in params:
+        stmt = stmt.bindparams(bindparam("school_ids", expanding=True))
+    if "pupil_ids" in params:
+        stmt = stmt.bindparams(bindparam("pupil_ids", expanding=True))
+    conn.execute(stmt, params)
+
+
+def refresh_all(conn: Connection) -> None:
+    refresh_absence(conn)
+    refresh_contacts(conn)
+
+
+def refresh_absence(conn: Connection, school_ids: Iterable[int] | None = None,
+                    start: dt.date | None = None, end: dt.date | None = None) -> None:
+    """Rebuild absence_week, pupil_year and signal16 for the given schools and dates."""
+    school_ids = None if school_ids is None else set(school_ids)
+    if start is not None:
+        start = week_start(start)
+    if end is not None:
+        end = week_start(end) + dt.timedelta(days=6)
+    _refresh_absence_week(conn, school_ids, start, end)
+    _refresh_pupil_year(conn, school_ids, start, end)
+    _refresh_signals(conn, school_ids, start, end)
+
+
+def _refresh_absence_week(conn, school_ids, start, end) -> None:
+    where_week, params = _filter("school_id", "week_start", school_ids, start, end)
+    _run(conn, f"DELETE FROM absence_week WHERE {where_week}", params)
+    where, params = _filter("school_id", "date", school_ids, start, end)
+    _run(conn, f"""
+        INSERT INTO absence_week (school_id, week_start, category, hours, occurrences, pupils)
+        SELECT school_id, {week_sql(conn, 'date')}, category, SUM(hours), COUNT(*), COUNT(DISTINCT pupil_id)
+        FROM absence WHERE {where}
+        GROUP BY school_id, {week_sql(conn, 'date')}, category""", params)
+
+
+def _affected_years(start, end) -> list[int] | None:
+    if start is None or end is None:
+        return None
+    return list(range(school_year_of(start), school_year_of(end) + 1))
+
+
+def _refresh_pupil_year(conn, school_ids, start, end) -> None:
+    years = _affected_years(start, end)
+    clauses, params = ["1=1"], {}
+    if years is not None:
+        clauses.append(f"school_year IN ({', '.join(str(y) for y in years)})")
+    if school_ids is not None:
+        clauses.append("pupil_id IN (SELECT pupil_id FROM pupil_enrolment WHERE school_id IN :school_ids)")
+        params["school_ids"] = sorted(school_ids)
+    where_delete = " AND ".join(clauses)
+    _run(conn, f"DELETE FROM pupil_year WHERE {where_delete}", params)
+    sy = school_year_sql(conn, "date")
+    where = where_delete.replace("school_year", sy)
+    _run(conn, f"""
+        INSERT INTO pupil_year (pupil_id, school_year, school_id, absence_hours, unauthorised_hours,
+                                late_count, last_absence_on)
+        SELECT pupil_id, {sy}, MAX(school_id), SUM(hours),
+               SUM(CASE WHEN category = 'ongeoorloofd' THEN hours ELSE 0 END),
+               SUM(CASE WHEN category = 'te_laat' THEN 1 ELSE 0 END), MAX(date)
+        FROM absence WHERE {where}
+        GROUP BY pupil_id, {sy}""", params)
+
+
+def _refresh_signals(conn, school_ids, start, end) -> None:
+    """16-hour signals per pupil, each linked to the first 16_uur melding that followed it."""
+    params: dict = {}
+    pupil_filter = ""
+    if school_ids is not None:
+        pupil_filter = "AND pupil_id IN (SELECT DISTINCT pupil_id FROM absence WHERE school_id IN :school_ids)"
+        params["school_ids"] = sorted(school_ids)
+    _run(conn, f"DELETE FROM signal16 WHERE 1=1 {pupil_filter}", params)
+    bounds = conn.execute(text("SELECT MIN(date), MAX(date) FROM absence")).one()
+    if bounds[0] is None:
+        return
+    first, last = (dt.date.fromisoformat(str(b)[:10]) for b in bounds)
+    first = dt.date(school_year_of(first), 8, 1)
+    last = dt.date(school_year_of(last) + 1, 7, 31)
+    calendar = load_calendar(conn)
+    weeks = school_week_index(calendar, first, last)
+    counter = SchoolDayCounter(calendar, first, last)
+
+    absences: dict[int, list] = defaultdict(list)
+    school_of: dict[int, dict] = defaultdict(dict)
+    stmt = text(f"SELECT pupil_id, school_id, date, hours FROM absence "
+                f"WHERE category = 'ongeoorloofd' {pupil_filter} ORDER BY pupil_id, date")
+    if params:
+        stmt = stmt.bindparams(bindparam("school_ids", expanding=True))
+    for pupil_id, school_id, day, hours in conn.execute(stmt, params):
+        day = _as_date(day)
+        absences[pupil_id].append((day, hours))
+        school_of[pupil_id][day] = school_id
+
+    meldingen: dict[int, list] = defaultdict(list)
+    for melding_id, pupil_id, reported_on in conn.execute(text(
+            "SELECT id, pupil_id, reported_on FROM verzuimmelding WHERE kind = '16_uur' ORDER BY reported_on, id")):
+        if pupil_id in absences:
+            meldingen[pupil_id].append((_as_date(reported_on), melding_id))
+
+    rows = []
+    for pupil_id, days in absences.items():
+        pupil_meldingen = meldingen.get(pupil_id, [])
+        resets = [d for d, _ in pupil_meldingen]
+        used: set[int] = set()
+        for signal in sixteen_hour_signals(days, weeks, resets):
+            melding = next(((d, m) for d, m in pupil_meldingen
+                            if d >= signal.window_start and m not in used), None)
+            delay = None
+            if melding:
+                used.add(melding[1])
+                delay = counter.between(signal.signal_on, melding[0])
+            rows.append((pupil_id, school_of[pupil_id][signal.signal_on], signal.signal_on,
+                         signal.window_start, signal.hours, melding[1] if melding else None, delay))
+    bulk.insert_rows(conn, "signal16", ("pupil_id", "school_id", "signal_on", "window_start", "hours",
+                                        "melding_id", "school_days_to_melding"), rows)
+
+
+def refresh_contacts(conn: Connection, school_ids: Iterable[int] | None = None,
+                     start: dt.date | None = None, end: dt.date | None = None) -> None:
+    school_ids = None if school_ids is None else set(school_ids)
+    if start is not None:
+        start = week_start(start)
+    if end is not None:
+        end = week_start(end) + dt.timedelta(days=6)
+    where_week, params = _filter("school_id", "week_start", school_ids, start, end)
+    _run(conn, f"DELETE FROM contact_week WHERE {where_week}", params)
+    where, params = _filter("school_id", "date", school_ids, start, end)
+    _run(conn, f"""
+        INSERT INTO contact_week (school_id, week_start, target, channel, contacts, reached)
+        SELECT school_id, {week_sql(conn, 'date')}, target, channel, COUNT(*),
+               SUM(CASE WHEN reached THEN 1 ELSE 0 END)
+        FROM contact WHERE school_id IS NOT NULL AND {where}
+        GROUP BY school_id, {week_sql(conn, 'date')}, target, channel""", params)
+
+
+def _as_date(value) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])

@@ -1,0 +1,90 @@
+"""The shared definitions on hand-made fixtures; every expected value worked out by hand."""
+import datetime as dt
+
+import pandas as pd
+
+from data_access.metrics import (
+    SchoolCalendar, absence_rate, per_thousand, persistence_level, school_week_index,
+    school_year_label, school_year_of, sixteen_hour_signals, suppress_frame,
+)
+
+D = dt.date
+# Autumn holiday week 19–23 Oct 2020 (Mon–Fri); term from Mon 5 Oct 2020.
+CAL = SchoolCalendar.from_periods([(D(2020, 10, 17), D(2020, 10, 25))])
+WEEKS = school_week_index(CAL, D(2020, 10, 5), D(2020, 12, 31))
+
+
+def test_school_year_runs_august_to_july():
+    assert school_year_of(D(2020, 7, 31)) == 2019
+    assert school_year_of(D(2020, 8, 1)) == 2020
+    assert school_year_label(2020) == "2020/21"
+    assert school_year_label(2009) == "2009/10"
+
+
+def test_school_days_skip_weekends_and_holidays():
+    # 5–30 Oct 2020: 4 weeks × 5 weekdays = 20, minus the holiday week = 15
+    assert CAL.count_school_days(D(2020, 10, 5), D(2020, 10, 30)) == 15
+    assert not CAL.is_school_day(D(2020, 10, 20))
+    assert CAL.school_days_between(D(2020, 10, 16), D(2020, 10, 26)) == 1  # Fri → Mon after holiday
+
+
+def test_absence_rate_and_per_thousand():
+    # 10 pupils × 15 school days × 5.5 h = 825 possible hours; 33 absent hours → 4 %
+    assert absence_rate(33, 10, 15 * 5.5) == 33 / 825
+    assert per_thousand(3, 250) == 12.0
+    assert absence_rate(5, 0, 10) is None
+
+
+def test_exactly_sixteen_hours_is_no_signal_but_sixteen_and_a_half_is():
+    four_days = [(D(2020, 10, 5 + i), 4.0) for i in range(4)]  # 16 h in week 1
+    assert sixteen_hour_signals(four_days, WEEKS) == []
+    extra = four_days + [(D(2020, 10, 9), 0.5)]
+    [signal] = sixteen_hour_signals(extra, WEEKS)
+    assert signal.signal_on == D(2020, 10, 9) and signal.hours == 16.5
+
+
+def test_window_is_four_school_weeks_and_a_holiday_week_does_not_count():
+    # 6 h on Mon 5 Oct (school week 0), 6 h on Mon 12 Oct (1), holiday week, 5 h on Mon 26 Oct (2):
+    # all within 4 consecutive *school* weeks → 17 h → signal on 26 Oct.
+    rows = [(D(2020, 10, 5), 6.0), (D(2020, 10, 12), 6.0), (D(2020, 10, 26), 5.0)]
+    [signal] = sixteen_hour_signals(rows, WEEKS)
+    assert signal.signal_on == D(2020, 10, 26) and signal.window_start == D(2020, 10, 5)
+    # Moved one school week later (2 Nov = school week 3 … 9 Nov = week 4): 5 Oct drops out.
+    later = [(D(2020, 10, 5), 6.0), (D(2020, 10, 12), 6.0), (D(2020, 11, 9), 5.0)]
+    assert sixteen_hour_signals(later, WEEKS) == []
+
+
+def test_hours_on_a_holiday_are_ignored():
+    rows = [(D(2020, 10, 20), 8.0), (D(2020, 10, 21), 8.0), (D(2020, 10, 22), 8.0)]
+    assert sixteen_hour_signals(rows, WEEKS) == []
+
+
+def test_counting_restarts_after_a_signal_and_after_a_melding():
+    rows = [(D(2020, 11, 2 + i), 6.0) for i in range(5)]  # 6 h a day Mon–Fri
+    signals = sixteen_hour_signals(rows, WEEKS)
+    # 6+6+6 = 18 > 16 on Wed; restart: Thu 6 + Fri 6 = 12 → no second signal
+    assert [s.signal_on for s in signals] == [D(2020, 11, 4)]
+    # a melding on Tue 3 Nov resets: Wed+Thu+Fri = 18 → signal on Fri instead
+    with_melding = sixteen_hour_signals(rows, WEEKS, resets=[D(2020, 11, 3)])
+    assert [s.signal_on for s in with_melding] == [D(2020, 11, 6)]
+
+
+def test_persistence_levels():
+    assert persistence_level(9.9, 100) is None
+    assert persistence_level(10, 100) == "langdurig"
+    assert persistence_level(50, 100) == "ernstig"
+
+
+def test_suppression_hides_small_counts_and_rates_with_small_parts():
+    frame = pd.DataFrame({"school": ["A", "B", "C"], "meldingen": [3, 12, 40],
+                          "leerlingen": [250, 300, 4], "per_1000": [12.0, 40.0, 10000.0]})
+    out = suppress_frame(frame, counts=["meldingen"], rates={"per_1000": ("meldingen", "leerlingen")})
+    # A: 3 → "<5"; the only small cell, so the next smallest (12) is hidden too
+    assert list(out["meldingen"]) == ["<5", "<5", 40]
+    # a rate is hidden where its numerator or denominator is hidden (B's rate would give 12 away)
+    assert list(out["per_1000"]) == [None, None, None]
+    frame.loc[1, "meldingen"] = 5
+    frame.loc[0, "meldingen"] = 6
+    shown = suppress_frame(frame, counts=["meldingen"], rates={"per_1000": ("meldingen", "leerlingen")})
+    assert list(shown["meldingen"]) == [6, 5, 40] and shown.loc[1, "per_1000"] == 40.0
+    assert "kleiner dan 5" in out.loc[0, "per_1000_reden"]
