@@ -1,0 +1,47 @@
+"""Download buttons: every table as CSV and Excel, every chart as PNG and SVG."""
+from __future__ import annotations
+
+import io
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+
+def table_bytes_csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+
+
+def table_bytes_xlsx(frame: pd.DataFrame, sheet: str = "Gegevens") -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
+    return buffer.getvalue()
+
+
+def table_downloads(frame: pd.DataFrame, name: str, key: str, on_download=None) -> None:
+    """CSV (semicolon, decimal comma, for Dutch Excel) and .xlsx of a table."""
+    left, right = st.columns(2)
+    left.download_button("Download CSV", table_bytes_csv(frame), f"{name}.csv", "text/csv",
+                         key=f"{key}-csv", on_click=on_download or "ignore", icon=":material/download:")
+    right.download_button("Download Excel", table_bytes_xlsx(frame), f"{name}.xlsx",
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"{key}-xlsx", on_click=on_download or "ignore", icon=":material/download:")
+
+
+def chart_bytes(chart: alt.TopLevelMixin, fmt: str) -> bytes:
+    import vl_convert as vlc
+
+    spec = chart.to_json()
+    if fmt == "svg":
+        return vlc.vegalite_to_svg(spec).encode()
+    return vlc.vegalite_to_png(spec, scale=2)
+
+
+def chart_downloads(chart: alt.TopLevelMixin, name: str, key: str) -> None:
+    """PNG and SVG of an Altair chart, rendered on the server (no browser needed)."""
+    with st.popover("Download grafiek", icon=":material/image:"):
+        st.download_button("PNG", lambda: chart_bytes(chart, "png"), f"{name}.png", "image/png",
+                           key=f"{key}-png", on_click="ignore")
+        st.download_button("SVG", lambda: chart_bytes(chart, "svg"), f"{name}.svg", "image/svg+xml",
+                           key=f"{key}-svg", on_click="ignore")
