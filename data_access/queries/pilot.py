@@ -1,0 +1,193 @@
+"""Evaluation of the registration pilot: difference-in-differences with a bootstrap over schools.
+
+Pilot schools are schools with ``school.pilot_start``; the comparison group is every other
+school in the sectors that have pilot schools. A school year is *before* the pilot when it
+ends before the start, *after* when the pilot had started by the 1 October count date of
+that year; a year in which the pilot started later than 1 October belongs to neither. For the
+comparison group the earliest pilot start is the reference. Only schools with pupils in both
+phases count (a balanced panel), so the same schools are compared before and after.
+
+Per group and phase the figures are pooled (Σ numerators / Σ denominators):
+- reporting compliance = signals with a melding within N school days / signals;
+- meldingen per 1,000 = meldingen / pupils (summed over the years in the phase) × 1,000,
+  i.e. per 1,000 pupils per school year.
+
+DiD = (pilot after − pilot before) − (others after − others before). The 95 % interval comes
+from resampling schools with replacement within each group (a seeded, deterministic bootstrap).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, case, func, literal_column, select
+
+from data_access import metrics
+from data_access.aggregates import school_year_sql
+from data_access.models import SchoolEnrolment, Signal16, Verzuimmelding
+from data_access.queries.schools import school_register
+
+BEFORE, AFTER = "voor", "na"
+PILOT, OTHERS = "pilotscholen", "overige scholen"
+BOOTSTRAP_REPS = 2000
+BOOTSTRAP_SEED = 20240501
+
+# metric → (numerator, denominator, scale)
+METRICS: dict[str, tuple[str, str, float]] = {
+    "compliance": ("on_time", "signals", 1.0),
+    "per_1000": ("meldingen", "pupils", 1000.0),
+}
+
+
+def phase_of(school_year: int, pilot_start: dt.date) -> str | None:
+    """'voor', 'na' or None (the year the pilot started after the 1 October count date)."""
+    start_year = metrics.school_year_of(pilot_start)
+    if school_year < start_year:
+        return BEFORE
+    if school_year > start_year or pilot_start <= dt.date(school_year, 10, 1):
+        return AFTER
+    return None
+
+
+def pilot_panel(conn: Connection, compliance_days: int = metrics.COMPLIANCE_SCHOOL_DAYS) -> pd.DataFrame:
+    """Per school × school year: pupils, meldingen, 16-hour signals, signals reported in time.
+
+    Columns also say whether the school is a pilot school, the reference start used for it and
+    the phase of the year. Empty when there are no pilot schools.
+    """
+    register = school_register(conn)
+    pilots = register[register["pilot_start"].notna()]
+    if pilots.empty:
+        return pd.DataFrame(columns=["school_id", "name", "sector", "group", "reference_start", "school_year",
+                                     "pupils", "meldingen", "signals", "on_time", "phase"])
+    register = register[register["sector"].isin(set(pilots["sector"]))].copy()
+    first_start = min(pilots["pilot_start"])
+    register["group"] = np.where(register["pilot_start"].notna(), PILOT, OTHERS)
+    register["reference_start"] = register["pilot_start"].where(register["pilot_start"].notna(), first_start)
+    ids = register["school_id"].tolist()
+
+    enrolment = pd.DataFrame(conn.execute(
+        select(SchoolEnrolment.school_id, SchoolEnrolment.school_year, SchoolEnrolment.pupils)
+        .where(SchoolEnrolment.school_id.in_(ids))).all(), columns=["school_id", "school_year", "pupils"])
+    melding_year = literal_column(school_year_sql(conn, "verzuimmelding.reported_on"))
+    meldingen = pd.DataFrame(conn.execute(
+        select(Verzuimmelding.school_id, melding_year, func.count())
+        .where(Verzuimmelding.school_id.in_(ids))
+        .group_by(Verzuimmelding.school_id, melding_year)).all(), columns=["school_id", "school_year", "meldingen"])
+    signal_year = literal_column(school_year_sql(conn, "signal16.signal_on"))
+    on_time = case((Signal16.school_days_to_melding <= compliance_days, 1), else_=0)
+    signals = pd.DataFrame(conn.execute(
+        select(Signal16.school_id, signal_year, func.count(), func.sum(on_time))
+        .where(Signal16.school_id.in_(ids))
+        .group_by(Signal16.school_id, signal_year)).all(), columns=["school_id", "school_year", "signals", "on_time"])
+
+    panel = (enrolment.merge(meldingen, on=["school_id", "school_year"], how="left")
+             .merge(signals, on=["school_id", "school_year"], how="left"))
+    panel[["meldingen", "signals", "on_time"]] = panel[["meldingen", "signals", "on_time"]].fillna(0)
+    panel = register[["school_id", "name", "sector", "group", "reference_start"]].merge(panel, on="school_id")
+    panel["phase"] = [phase_of(int(y), s) for y, s in zip(panel["school_year"], panel["reference_start"])]
+    return panel.sort_values(["group", "school_id", "school_year"], ignore_index=True)
+
+
+def school_phase_totals(panel: pd.DataFrame) -> pd.DataFrame:
+    """Per school × phase sums, for the schools that have pupils in both phases."""
+    counted = panel[panel["phase"].notna() & (panel["pupils"] > 0)]
+    totals = counted.groupby(["school_id", "group", "phase"], as_index=False)[
+        ["pupils", "meldingen", "signals", "on_time"]].sum()
+    phases = totals.groupby("school_id")["phase"].nunique()
+    balanced = phases[phases == 2].index
+    return totals[totals["school_id"].isin(balanced)].reset_index(drop=True)
+
+
+def group_table(totals: pd.DataFrame) -> pd.DataFrame:
+    """Group × phase: schools, the pooled sums and both metrics."""
+    table = totals.groupby(["group", "phase"], as_index=False).agg(
+        schools=("school_id", "nunique"), pupils=("pupils", "sum"), meldingen=("meldingen", "sum"),
+        signals=("signals", "sum"), on_time=("on_time", "sum"))
+    table["compliance"] = [metrics.share(n, d) for n, d in zip(table["on_time"], table["signals"])]
+    table["per_1000"] = [metrics.per_thousand(n, d) for n, d in zip(table["meldingen"], table["pupils"])]
+    order = {(PILOT, BEFORE): 0, (PILOT, AFTER): 1, (OTHERS, BEFORE): 2, (OTHERS, AFTER): 3}
+    table["order"] = [order[(g, p)] for g, p in zip(table["group"], table["phase"])]
+    return table.sort_values("order").drop(columns="order").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class PilotEffect:
+    metric: str
+    pilot_before: float | None
+    pilot_after: float | None
+    others_before: float | None
+    others_after: float | None
+    did: float | None
+    low: float | None
+    high: float | None
+    pilot_schools: int
+    other_schools: int
+    reps: int
+    seed: int
+
+    @property
+    def expected_without_pilot(self) -> float | None:
+        """Pilot schools' 'after' had they followed the trend of the other schools."""
+        if None in (self.pilot_before, self.others_after, self.others_before):
+            return None
+        return self.pilot_before + (self.others_after - self.others_before)
+
+    @property
+    def interval_excludes_zero(self) -> bool:
+        return self.low is not None and self.high is not None and (self.low > 0 or self.high < 0)
+
+
+def _pooled(num: np.ndarray, den: np.ndarray, scale: float) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1) * scale, np.nan)
+
+
+def _arrays(totals: pd.DataFrame, group: str, metric: str) -> np.ndarray:
+    """Per school of ``group``: numerator and denominator before and after (n × 4)."""
+    num, den, _ = METRICS[metric]
+    part = totals[totals["group"] == group]
+    wide = part.pivot_table(index="school_id", columns="phase", values=[num, den], aggfunc="sum", fill_value=0)
+    return np.column_stack([wide[(num, BEFORE)], wide[(den, BEFORE)], wide[(num, AFTER)], wide[(den, AFTER)]]
+                           ).astype(float) if not part.empty else np.zeros((0, 4))
+
+
+def did_estimate(totals: pd.DataFrame, metric: str, reps: int = BOOTSTRAP_REPS,
+                 seed: int = BOOTSTRAP_SEED) -> PilotEffect:
+    """Difference-in-differences of a pooled metric with a school-level bootstrap 95 % interval."""
+    _, _, scale = METRICS[metric]
+    pilot, others = _arrays(totals, PILOT, metric), _arrays(totals, OTHERS, metric)
+
+    def levels(a: np.ndarray) -> tuple[float | None, float | None]:
+        sums = a.sum(axis=0)
+        before, after = _pooled(sums[0:1], sums[1:2], scale)[0], _pooled(sums[2:3], sums[3:4], scale)[0]
+        return (None if np.isnan(before) else float(before)), (None if np.isnan(after) else float(after))
+
+    pb, pa = levels(pilot) if len(pilot) else (None, None)
+    ob, oa = levels(others) if len(others) else (None, None)
+    did = low = high = None
+    if None not in (pb, pa, ob, oa):
+        did = (pa - pb) - (oa - ob)
+        rng = np.random.default_rng(seed)
+        draws = _bootstrap_change(pilot, reps, rng, scale) - _bootstrap_change(others, reps, rng, scale)
+        draws = draws[~np.isnan(draws)]
+        if len(draws):
+            low, high = (float(v) for v in np.percentile(draws, [2.5, 97.5]))
+    return PilotEffect(metric, pb, pa, ob, oa, did, low, high, len(pilot), len(others), reps, seed)
+
+
+def _bootstrap_change(arrays: np.ndarray, reps: int, rng: np.random.Generator, scale: float) -> np.ndarray:
+    """After − before of the pooled metric, for ``reps`` resamples of the schools."""
+    n = len(arrays)
+    picks = rng.integers(0, n, size=(reps, n))
+    sums = arrays[picks].sum(axis=1)  # reps × 4
+    return _pooled(sums[:, 2], sums[:, 3], scale) - _pooled(sums[:, 0], sums[:, 1], scale)
+
+
+def reference_start(panel: pd.DataFrame) -> dt.date | None:
+    """The earliest pilot start (the reference for the other schools)."""
+    starts = panel.loc[panel["group"] == PILOT, "reference_start"]
+    return min(starts) if len(starts) else None
+

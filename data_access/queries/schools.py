@@ -1,0 +1,611 @@
+"""Verzuim per school (the /scholen page): trends, comparisons and registration differences.
+
+Every figure follows DESIGN.md "Definitions" through :mod:`data_access.metrics`. The queries
+aggregate the summary tables (absence_week, pupil_year, signal16) and verzuimmelding with
+GROUP BY in the database; pandas only combines the small results with the school calendar.
+
+Frames carry numerators and denominators next to every rate, so the page can show both and
+roll schools up to boards, samenwerkingsverbanden and municipalities by summing them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, case, func, select
+
+from data_access import metrics
+from data_access.calendar import load_calendar
+from data_access.models import (
+    AbsenceWeek, Period, PupilYear, School, SchoolEnrolment, Setting, Signal16, Verzuimmelding,
+)
+
+CATEGORIES = ("ongeoorloofd", "te_laat", "luxe", "ziek", "geoorloofd", "schorsing", "onbekend")
+UNKNOWN_CATEGORY = "onbekend"
+GRAINS = ("week", "month", "school_year")
+LEVELS = {"school": "school_id", "board": "board", "swv": "swv_code", "municipality": "municipality"}
+SHADED_PERIOD_KINDS = ("covid_sluiting", "covid_gedeeltelijk", "vakantie")
+
+# Similar schools: same sector and the same size band (pupils at 1 October of the year shown).
+SIZE_BANDS = ("klein (<150)", "middel (150–300)", "groot (>300)")
+
+# Numerator and denominator columns that add up when schools are rolled up.
+ADDITIVE = (
+    "schools", "pupils", "possible_hours", "hours_total", "involved_total", "known_hours",
+    "meldingen", "signals", "on_time", "with_melding", "persistent",
+    *(f"hours_{c}" for c in CATEGORIES), *(f"involved_{c}" for c in CATEGORIES),
+)
+
+
+# --- register and settings -----------------------------------------------------------------
+
+
+def school_register(conn: Connection) -> pd.DataFrame:
+    """The municipality's schools (in scope), with the fields the page groups by."""
+    rows = conn.execute(
+        select(School.id.label("school_id"), School.vestigingsnummer, School.name, School.sector,
+               School.board, School.swv_code, School.municipality, School.pilot_start)
+        .where(School.in_scope.is_(True)).order_by(School.name)
+    ).all()
+    frame = pd.DataFrame(rows, columns=["school_id", "vestigingsnummer", "name", "sector", "board",
+                                        "swv_code", "municipality", "pilot_start"])
+    for col in ("board", "swv_code", "municipality"):
+        frame[col] = frame[col].fillna("onbekend")
+    return frame
+
+
+def school_years(conn: Connection) -> list[int]:
+    """School years with enrolment counts, oldest first."""
+    return [y for (y,) in conn.execute(
+        select(SchoolEnrolment.school_year).distinct().order_by(SchoolEnrolment.school_year))]
+
+
+def setting_number(conn: Connection, key: str, default: float) -> float:
+    value = conn.execute(select(Setting.value).where(Setting.key == key)).scalar()
+    try:
+        return float(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def hours_per_day(conn: Connection) -> float:
+    """School hours per school day: Setting ``hours_per_day`` or the shared default (5.5)."""
+    return setting_number(conn, "hours_per_day", metrics.HOURS_PER_SCHOOL_DAY)
+
+
+def suppression_threshold(conn: Connection) -> int:
+    """Small-cell threshold: Setting ``suppression_threshold`` or the shared default (5)."""
+    return int(setting_number(conn, "suppression_threshold", metrics.SUPPRESSION_THRESHOLD))
+
+
+def size_band(pupils: float | None) -> str | None:
+    """'klein' below 150 pupils, 'middel' 150 up to and including 300, 'groot' above 300."""
+    if pupils is None or pd.isna(pupils):
+        return None
+    if pupils < 150:
+        return SIZE_BANDS[0]
+    return SIZE_BANDS[1] if pupils <= 300 else SIZE_BANDS[2]
+
+
+def named_periods(conn: Connection, start: dt.date | None = None, end: dt.date | None = None,
+                  kinds: Sequence[str] = SHADED_PERIOD_KINDS) -> pd.DataFrame:
+    """COVID closures and holidays (for shading trends, and to compare a named period)."""
+    query = select(Period.name, Period.kind, Period.sector, Period.start, Period.end).where(
+        Period.kind.in_(kinds)).order_by(Period.start, Period.kind)
+    if start is not None:
+        query = query.where(Period.end >= start)
+    if end is not None:
+        query = query.where(Period.start <= end)
+    return pd.DataFrame(conn.execute(query).all(), columns=["name", "kind", "sector", "start", "end"])
+
+
+# --- school calendar arithmetic ------------------------------------------------------------
+
+
+def mondays(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Monday of every week whose Monday lies in [week of start, end]."""
+    first = metrics.week_start(start)
+    return [first + dt.timedelta(weeks=i) for i in range((end - first).days // 7 + 1)]
+
+
+def school_days_per_week(calendar: metrics.SchoolCalendar, weeks: Sequence[dt.date]) -> np.ndarray:
+    """School days in each week (Monday … Sunday) of ``weeks``."""
+    if not len(weeks):
+        return np.zeros(0, dtype=int)
+    days = np.array(calendar.school_days(min(weeks), max(weeks) + dt.timedelta(days=6)), dtype="datetime64[D]")
+    starts = np.array(weeks, dtype="datetime64[D]")
+    return np.searchsorted(days, starts + 7) - np.searchsorted(days, starts)
+
+
+def _sector_calendars(conn: Connection, sectors) -> dict[str, metrics.SchoolCalendar]:
+    return {sector: load_calendar(conn, sector) for sector in sectors}
+
+
+# --- trends --------------------------------------------------------------------------------
+
+
+def _period_of(weeks: pd.Series, grain: str) -> tuple[pd.Series, pd.Series]:
+    """Start and (exclusive) end of the week / month / school year each week belongs to."""
+    weeks = pd.to_datetime(weeks)
+    if grain == "week":
+        return weeks, weeks + pd.Timedelta(days=7)
+    if grain == "month":
+        start = weeks.dt.to_period("M").dt.to_timestamp()
+        return start, start + pd.offsets.MonthBegin(1)
+    years = weeks.dt.year - (weeks.dt.month < 8).astype(int)
+    start = pd.to_datetime({"year": years, "month": 8, "day": 1})
+    return start, pd.to_datetime({"year": years + 1, "month": 8, "day": 1})
+
+
+def absence_trend(conn: Connection, start: dt.date, end: dt.date, grain: str = "month",
+                  school_ids: Sequence[int] | None = None, by_school: bool = False) -> pd.DataFrame:
+    """Absence rate per week / month / school year and category.
+
+    One series for the whole selection, or one per school (``by_school``). Per row: absence
+    ``hours`` (numerator), ``pupils`` enrolled (1 October) and ``possible_hours`` = Σ pupils ×
+    school hours (denominator), ``rate`` (metrics.absence_rate) and ``involved``: a lower bound of
+    the number of pupils behind the hours (the largest weekly count of distinct pupils), used
+    for small-cell suppression. A week belongs to the month / school year of its Monday.
+    """
+    if grain not in GRAINS:
+        raise ValueError(grain)
+    register = school_register(conn)
+    if school_ids is not None:
+        register = register[register["school_id"].isin(list(school_ids))]
+    if register.empty:
+        return _empty_trend()
+    ids = register["school_id"].tolist()
+    key = ["school_id"] if by_school else ["sector"]
+    weeks = mondays(start, end)
+    last_monday = weeks[-1]
+
+    absence = _weekly_absence(conn, ids, weeks[0], last_monday, by_school)
+    enrolment = _enrolment(conn, ids, metrics.school_year_of(weeks[0]), metrics.school_year_of(last_monday))
+    possible = _possible_hours_per_week(conn, register, enrolment, weeks, key)
+    if possible.empty:
+        return _empty_trend()
+
+    absence["week_start"] = pd.to_datetime(absence["week_start"])
+    period_start, period_end = _period_of(possible["week_start"], grain)
+    possible = possible.assign(period_start=period_start, period_end=period_end)
+    series_key = ["school_id"] if by_school else []
+    week_to_period = possible[["week_start", "period_start", "period_end"]].drop_duplicates("week_start")
+    absence = absence.merge(week_to_period, on="week_start", how="inner")
+
+    per_week = possible.groupby([*series_key, "period_start", "period_end", "week_start"], as_index=False).agg(
+        pupils=("pupils", "sum"), possible_hours=("possible_hours", "sum"))
+    denominators = per_week.groupby([*series_key, "period_start", "period_end"], as_index=False).agg(
+        pupils=("pupils", "max"), possible_hours=("possible_hours", "sum"))
+    weekly = absence.groupby([*series_key, "period_start", "week_start", "category"], as_index=False).agg(
+        hours=("hours", "sum"), involved=("involved", "sum"))
+    numerators = weekly.groupby([*series_key, "period_start", "category"], as_index=False).agg(
+        hours=("hours", "sum"), involved=("involved", "max"))
+
+    grid = denominators.merge(pd.DataFrame({"category": CATEGORIES}), how="cross")
+    trend = grid.merge(numerators, on=[*series_key, "period_start", "category"], how="left")
+    trend[["hours", "involved"]] = trend[["hours", "involved"]].fillna(0)
+    trend["rate"] = [_rate(h, p, ph) for h, p, ph in zip(trend["hours"], trend["pupils"], trend["possible_hours"])]
+    if by_school:
+        names = _series_names(register)
+        trend["series"] = trend["school_id"].map(names)
+    else:
+        trend["series"] = "selectie"
+    return trend[["series", "period_start", "period_end", "category", "hours", "involved", "pupils",
+                  "possible_hours", "rate"]].sort_values(["series", "period_start", "category"],
+                                                           ignore_index=True)
+
+
+def _weekly_absence(conn: Connection, ids: Sequence[int], first_monday: dt.date, last_monday: dt.date,
+                    by_school: bool) -> pd.DataFrame:
+    """Absence hours and pupils per week × category, per school or per sector."""
+    group = [School.id, School.sector] if by_school else [School.sector]
+    rows = conn.execute(
+        select(*group, AbsenceWeek.week_start, AbsenceWeek.category,
+               func.sum(AbsenceWeek.hours), func.sum(AbsenceWeek.pupils))
+        .join(School, School.id == AbsenceWeek.school_id)
+        .where(AbsenceWeek.school_id.in_(list(ids)), AbsenceWeek.week_start >= first_monday,
+               AbsenceWeek.week_start <= last_monday)
+        .group_by(*group, AbsenceWeek.week_start, AbsenceWeek.category)
+    ).all()
+    columns = (["school_id", "sector"] if by_school else ["sector"]) + ["week_start", "category", "hours", "involved"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["category"] = frame["category"].where(frame["category"].isin(CATEGORIES), UNKNOWN_CATEGORY)
+    return frame
+
+
+def _empty_trend() -> pd.DataFrame:
+    return pd.DataFrame(columns=["series", "period_start", "period_end", "category", "hours", "involved",
+                                 "pupils", "possible_hours", "rate"])
+
+
+def _rate(hours: float, pupils: float, possible_hours: float) -> float | None:
+    """metrics.absence_rate with the per-pupil school hours of a (multi-sector) group."""
+    if not pupils or not possible_hours:
+        return None
+    return metrics.absence_rate(hours, pupils, possible_hours / pupils)
+
+
+def _series_names(register: pd.DataFrame) -> dict[int, str]:
+    duplicated = register["name"].duplicated(keep=False)
+    names = np.where(duplicated, register["name"] + " (" + register["vestigingsnummer"] + ")", register["name"])
+    return dict(zip(register["school_id"], names))
+
+
+def _enrolment(conn: Connection, ids: Sequence[int], first_year: int, last_year: int) -> pd.DataFrame:
+    rows = conn.execute(
+        select(SchoolEnrolment.school_id, School.sector, SchoolEnrolment.school_year, SchoolEnrolment.pupils)
+        .join(School, School.id == SchoolEnrolment.school_id)
+        .where(SchoolEnrolment.school_id.in_(list(ids)),
+               SchoolEnrolment.school_year.between(first_year, last_year))
+    ).all()
+    return pd.DataFrame(rows, columns=["school_id", "sector", "school_year", "pupils"])
+
+
+def _possible_hours_per_week(conn: Connection, register: pd.DataFrame, enrolment: pd.DataFrame,
+                             weeks: list[dt.date], key: list[str]) -> pd.DataFrame:
+    """Per school or sector × week: enrolled pupils and pupils × school hours of that week."""
+    per_day = hours_per_day(conn)
+    calendars = _sector_calendars(conn, sorted(register["sector"].unique()))
+    week_frame = pd.DataFrame({"week_start": pd.to_datetime(weeks)})
+    week_frame["school_year"] = [metrics.school_year_of(w) for w in weeks]
+    school_days = pd.concat([
+        week_frame.assign(sector=sector, school_days=school_days_per_week(calendar, weeks))
+        for sector, calendar in calendars.items()
+    ], ignore_index=True)
+    group = ["sector", "school_year"] if key == ["sector"] else ["school_id", "sector", "school_year"]
+    pupils = enrolment.groupby(group, as_index=False)["pupils"].sum()
+    frame = school_days.merge(pupils, on=["sector", "school_year"], how="inner")
+    frame["possible_hours"] = frame["pupils"] * frame["school_days"] * per_day
+    return frame
+
+
+# --- comparison per school -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """What a comparison covers: whole weeks from the week of ``start`` up to ``end``."""
+
+    start: dt.date
+    end: dt.date
+    label: str
+
+    @property
+    def school_year(self) -> int:
+        return metrics.school_year_of(self.start)
+
+    @property
+    def is_school_year(self) -> bool:
+        return (self.start, self.end) == metrics.school_year_bounds(self.school_year)
+
+    @classmethod
+    def for_school_year(cls, year: int) -> Window:
+        start, end = metrics.school_year_bounds(year)
+        return cls(start, end, f"schooljaar {metrics.school_year_label(year)}")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Per-school figures for a window, plus the signal-to-melding counts behind the medians."""
+
+    schools: pd.DataFrame
+    histogram: pd.DataFrame
+    window: Window
+
+
+def school_comparison(conn: Connection, window: Window,
+                      compliance_days: int = metrics.COMPLIANCE_SCHOOL_DAYS) -> Comparison:
+    """One row per school with every comparison figure, numerators and denominators included.
+
+    - absence rate per category = hours / (pupils × school hours in the window's weeks);
+    - meldingen per 1,000 = verzuimmeldingen reported in the window / pupils × 1,000;
+    - persistent absence = pupils with absence ≥ 10 % of the possible hours in the school year
+      to date (only for a whole school year) / pupils;
+    - 16-hour signals in the window and reporting compliance = signals followed by a melding
+      within ``compliance_days`` school days / signals;
+    - known-code share = hours with a category other than 'onbekend' / all hours;
+    - median school days from signal to melding (signals that got a melding);
+    - last registration = the latest absence day the school registered (any year).
+    """
+    register = school_register(conn)
+    ids = register["school_id"].tolist()
+    year = window.school_year
+    weeks = mondays(window.start, window.end)
+
+    enrolment = _enrolment(conn, ids, year, year)[["school_id", "pupils"]]
+    frame = register.merge(enrolment, on="school_id", how="left")
+    frame["schools"] = 1
+    frame["size_band"] = frame["pupils"].map(size_band)
+
+    per_day = hours_per_day(conn)
+    calendars = _sector_calendars(conn, sorted(frame["sector"].unique()))
+    school_hours = {s: float(school_days_per_week(c, weeks).sum()) * per_day for s, c in calendars.items()}
+    frame["school_hours"] = frame["sector"].map(school_hours)
+    frame["possible_hours"] = frame["pupils"] * frame["school_hours"]
+
+    frame = frame.merge(_absence_by_category(conn, ids, weeks[0], weeks[-1]), on="school_id", how="left")
+    frame = frame.merge(_meldingen(conn, ids, window), on="school_id", how="left")
+    frame = frame.merge(_signals(conn, ids, window, compliance_days), on="school_id", how="left")
+    frame = frame.merge(_last_registration(conn, ids, window.end), on="school_id", how="left")
+    if window.is_school_year:
+        frame = frame.merge(_persistent(conn, calendars, year, per_day), on="school_id", how="left")
+        frame["persistent"] = frame["persistent"].fillna(0).where(frame["pupils"].notna())
+    else:
+        frame["persistent"] = np.nan
+    counts = [c for c in ADDITIVE if c not in ("pupils", "possible_hours", "persistent")]
+    frame[counts] = frame[counts].fillna(0)
+    frame["last_registration"] = pd.to_datetime(frame["last_registration"]).dt.date
+    histogram = signal_delay_histogram(conn, ids, window)
+    frame = add_rates(frame)
+    frame["median_days"] = frame["school_id"].map(_medians(histogram, "school_id")).astype(float)
+    return Comparison(frame, histogram, window)
+
+
+def _absence_by_category(conn: Connection, ids, first_monday: dt.date, last_monday: dt.date) -> pd.DataFrame:
+    rows = conn.execute(
+        select(AbsenceWeek.school_id, AbsenceWeek.category, func.sum(AbsenceWeek.hours),
+               func.max(AbsenceWeek.pupils))
+        .where(AbsenceWeek.school_id.in_(ids), AbsenceWeek.week_start >= first_monday,
+               AbsenceWeek.week_start <= last_monday)
+        .group_by(AbsenceWeek.school_id, AbsenceWeek.category)
+    ).all()
+    long = pd.DataFrame(rows, columns=["school_id", "category", "hours", "involved"])
+    long["category"] = long["category"].where(long["category"].isin(CATEGORIES), UNKNOWN_CATEGORY)
+    long = long.groupby(["school_id", "category"], as_index=False).agg(hours=("hours", "sum"),
+                                                                     involved=("involved", "max"))
+    hours = long.pivot(index="school_id", columns="category", values="hours").reindex(columns=list(CATEGORIES))
+    involved = long.pivot(index="school_id", columns="category", values="involved").reindex(columns=list(CATEGORIES))
+    wide = pd.concat([hours.add_prefix("hours_"), involved.add_prefix("involved_")], axis=1).fillna(0)
+    wide["hours_total"] = hours.fillna(0).sum(axis=1)
+    wide["involved_total"] = involved.fillna(0).max(axis=1)
+    wide["known_hours"] = wide["hours_total"] - wide[f"hours_{UNKNOWN_CATEGORY}"]
+    return wide.reset_index()
+
+
+def _meldingen(conn: Connection, ids: Sequence[int], window: Window) -> pd.DataFrame:
+    rows = conn.execute(
+        select(Verzuimmelding.school_id, func.count())
+        .where(Verzuimmelding.school_id.in_(ids), Verzuimmelding.reported_on.between(window.start, window.end))
+        .group_by(Verzuimmelding.school_id)
+    ).all()
+    return pd.DataFrame(rows, columns=["school_id", "meldingen"])
+
+
+def _signals(conn: Connection, ids: Sequence[int], window: Window, compliance_days: int) -> pd.DataFrame:
+    on_time = case((Signal16.school_days_to_melding <= compliance_days, 1), else_=0)
+    with_melding = case((Signal16.school_days_to_melding.is_not(None), 1), else_=0)
+    rows = conn.execute(
+        select(Signal16.school_id, func.count(), func.sum(on_time), func.sum(with_melding))
+        .where(Signal16.school_id.in_(ids), Signal16.signal_on.between(window.start, window.end))
+        .group_by(Signal16.school_id)
+    ).all()
+    return pd.DataFrame(rows, columns=["school_id", "signals", "on_time", "with_melding"])
+
+
+def signal_delay_histogram(conn: Connection, ids: Sequence[int], window: Window) -> pd.DataFrame:
+    """School days from signal to melding, counted per school (for medians after a roll-up)."""
+    rows = conn.execute(
+        select(Signal16.school_id, Signal16.school_days_to_melding, func.count())
+        .where(Signal16.school_id.in_(ids), Signal16.signal_on.between(window.start, window.end),
+               Signal16.school_days_to_melding.is_not(None))
+        .group_by(Signal16.school_id, Signal16.school_days_to_melding)
+    ).all()
+    return pd.DataFrame(rows, columns=["school_id", "days", "signals"])
+
+
+def _last_registration(conn: Connection, ids: Sequence[int], until: dt.date) -> pd.DataFrame:
+    rows = conn.execute(
+        select(PupilYear.school_id, func.max(PupilYear.last_absence_on))
+        .where(PupilYear.school_id.in_(ids), PupilYear.school_year <= metrics.school_year_of(until))
+        .group_by(PupilYear.school_id)
+    ).all()
+    return pd.DataFrame(rows, columns=["school_id", "last_registration"])
+
+
+def year_to_date_end(conn: Connection, year: int) -> dt.date:
+    """The end of the school year, or the last registered absence day if the year is still running."""
+    _, year_end = metrics.school_year_bounds(year)
+    last = conn.execute(select(func.max(PupilYear.last_absence_on)).where(PupilYear.school_year == year)).scalar()
+    if last is None:
+        return year_end
+    last = last if isinstance(last, dt.date) else dt.date.fromisoformat(str(last)[:10])
+    return min(year_end, last)
+
+
+def _persistent(conn: Connection, calendars: dict[str, metrics.SchoolCalendar], year: int,
+                per_day: float) -> pd.DataFrame:
+    """Pupils with absence ≥ PERSISTENT_SHARE of the possible hours of their sector, year to date.
+
+    The same rule as metrics.persistence_level ('langdurig' or worse), evaluated in the
+    database with one threshold per sector.
+    """
+    start, _ = metrics.school_year_bounds(year)
+    as_of = year_to_date_end(conn, year)
+    thresholds = {sector: metrics.PERSISTENT_SHARE * metrics.school_hours(calendar, start, as_of, per_day)
+                  for sector, calendar in calendars.items()}
+    threshold = case(*((School.sector == s, t) for s, t in thresholds.items()), else_=None)
+    rows = conn.execute(
+        select(PupilYear.school_id, func.count())
+        .join(School, School.id == PupilYear.school_id)
+        .where(PupilYear.school_year == year, School.in_scope.is_(True), PupilYear.absence_hours >= threshold,
+               threshold > 0)
+        .group_by(PupilYear.school_id)
+    ).all()
+    return pd.DataFrame(rows, columns=["school_id", "persistent"])
+
+
+def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rates from the numerator and denominator columns (rows may be schools or roll-ups)."""
+    out = frame.copy()
+    for category in (*CATEGORIES, "total"):
+        out[f"rate_{category}"] = [_rate(h, p, ph) for h, p, ph in
+                                   zip(out[f"hours_{category}"], out["pupils"], out["possible_hours"])]
+    out["per_1000"] = [metrics.per_thousand(m, p) if pd.notna(p) else None
+                       for m, p in zip(out["meldingen"], out["pupils"])]
+    out["persistent_share"] = [metrics.share(n, p) if pd.notna(n) and pd.notna(p) else None
+                               for n, p in zip(out["persistent"], out["pupils"])]
+    out["compliance"] = [metrics.share(n, d) for n, d in zip(out["on_time"], out["signals"])]
+    out["known_share"] = [metrics.share(n, d) for n, d in zip(out["known_hours"], out["hours_total"])]
+    rate_columns = [c for c in out.columns if c.startswith("rate_")] + [
+        "per_1000", "persistent_share", "compliance", "known_share"]
+    out[rate_columns] = out[rate_columns].astype(float)
+    return out
+
+
+def _median_of_counts(histogram: pd.DataFrame) -> float | None:
+    """metrics.median_or_none over days stored as (days, number of signals) pairs."""
+    if histogram.empty:
+        return None
+    return metrics.median_or_none(np.repeat(histogram["days"].to_numpy(), histogram["signals"].to_numpy()).tolist())
+
+
+def _medians(histogram: pd.DataFrame, key: str) -> dict:
+    return {group: _median_of_counts(part) for group, part in histogram.groupby(key)}
+
+
+def roll_up(schools: pd.DataFrame, histogram: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Schools summed to board / samenwerkingsverband / municipality (or left per school).
+
+    Rates are recomputed from the summed numerators and denominators (pooled), the median
+    from the combined signal-to-melding counts, freshness is the latest date of the group.
+    The ``group`` column names the row.
+    """
+    if level == "school":
+        return schools.assign(group=schools["name"])
+    column = LEVELS[level]
+    grouped = schools.groupby(column)
+    sums = grouped[list(ADDITIVE)].sum(min_count=1)
+    sums["schools"] = grouped["school_id"].count()
+    sums["last_registration"] = grouped["last_registration"].max()
+    rolled = add_rates(sums.reset_index())
+    keyed = histogram.merge(schools[["school_id", column]], on="school_id")
+    rolled["median_days"] = rolled[column].map(_medians(keyed, column)).astype(float)
+    return rolled.assign(group=rolled[column]).sort_values(column, ignore_index=True)
+
+
+MUNICIPAL_LABEL = "Gemeente (alle scholen)"
+
+
+def municipal_total(schools: pd.DataFrame, histogram: pd.DataFrame, label: str = MUNICIPAL_LABEL) -> pd.DataFrame:
+    """One pooled row over all schools: the municipal average every row is held against."""
+    sums = schools[list(ADDITIVE)].sum(min_count=1).to_frame().T.astype(float)
+    sums["schools"] = len(schools)
+    sums["last_registration"] = schools["last_registration"].max()
+    total = add_rates(sums)
+    total["median_days"] = _median_of_counts(histogram)
+    return total.assign(group=label, name=label)
+
+
+def similar_schools(schools: pd.DataFrame, histogram: pd.DataFrame) -> pd.DataFrame:
+    """Per school: the pooled figures of the *other* schools with the same sector and size band.
+
+    ``schools`` (a count of those other schools) is 0 when a school has no similar school;
+    every figure is then empty.
+    """
+    numeric = schools[list(ADDITIVE)].astype(float)
+    band = schools["size_band"].fillna("onbekend")
+    group_sums = numeric.groupby([schools["sector"], band]).transform(lambda s: s.sum(min_count=1))
+    others = group_sums - numeric.fillna(0)
+    others["schools"] = group_sums["schools"] - 1
+    others["persistent"] = others["persistent"].where(schools["persistent"].notna())
+    peers = add_rates(others)
+    medians = []
+    for school_id, sector, size in zip(schools["school_id"], schools["sector"], band):
+        peer_ids = schools.loc[(schools["sector"] == sector) & (band == size)
+                               & (schools["school_id"] != school_id), "school_id"]
+        medians.append(_median_of_counts(histogram[histogram["school_id"].isin(peer_ids)]))
+    peers["median_days"] = pd.Series(medians, index=schools.index, dtype=float)
+    figures = [c for c in peers.columns if c != "schools"]
+    peers.loc[peers["schools"] < 1, figures] = np.nan
+    return peers
+
+
+# --- suppression ---------------------------------------------------------------------------
+
+COUNT_COLUMNS = ("pupils", "meldingen", "persistent", "signals", "on_time")
+RATE_PARTS: dict[str, tuple[str, str]] = {
+    **{f"rate_{c}": (f"involved_{c}", "pupils") for c in (*CATEGORIES, "total")},
+    "known_share": ("involved_total", "pupils"),
+    "per_1000": ("meldingen", "pupils"),
+    "persistent_share": ("persistent", "pupils"),
+    "compliance": ("on_time", "signals"),
+    "median_days": ("with_melding", "signals"),
+}
+CATEGORY_RATES = tuple(f"rate_{c}" for c in CATEGORIES)
+PROTECTED = "verborgen: zou een ander verborgen getal verraden"
+
+
+def suppress_comparison(frame: pd.DataFrame, threshold: int = metrics.SUPPRESSION_THRESHOLD) -> pd.DataFrame:
+    """metrics.suppress_frame on comparison rows (for every role but leerplicht).
+
+    Counts below the threshold become "<5"; a rate is hidden when its numerator or denominator
+    is small. Absence rates count the pupils behind the hours (a lower bound) as numerator.
+    Extra complementary rules keep a hidden absence figure from being worked out:
+    - a row that hides exactly one category hides a second one (else the total gives it away),
+      preferably one that other rows also have, otherwise the total itself;
+    - a row that hides the 'onbekend' rate hides the known-code share (which would reveal it);
+    - a column that hides exactly one row hides the next smallest row as well.
+    """
+    rates = {rate: parts for rate, parts in RATE_PARTS.items() if rate in frame.columns}
+    counts = [c for c in COUNT_COLUMNS if c in frame.columns]
+    out = metrics.suppress_frame(frame, counts=counts, rates=rates, threshold=threshold)
+    _protect_categories(out)
+    for rate, (numerator, _) in rates.items():
+        _protect_single_hidden_row(out, rate, frame[numerator])
+    return out
+
+
+def _hide(out: pd.DataFrame, index, rate: str, reason: str = PROTECTED) -> None:
+    out.loc[index, rate] = None
+    out.loc[index, f"{rate}_reden"] = reason
+
+
+def _protect_categories(out: pd.DataFrame) -> None:
+    columns = [c for c in CATEGORY_RATES if c in out.columns]
+    shown = {c: (out[f"{c}_reden"] == "") & out[c].notna() & (out[c].fillna(0) > 0) for c in columns}
+    for index in out.index:
+        hidden = [c for c in columns if out.at[index, f"{c}_reden"]]
+        if f"rate_{UNKNOWN_CATEGORY}" in hidden and "known_share" in out.columns:
+            _hide(out, index, "known_share")
+        if len(hidden) != 1:
+            continue
+        visible = [c for c in columns if shown[c].at[index]]
+        shared = [c for c in visible if shown[c].drop(index).any()]
+        if shared or visible:
+            _hide(out, index, min(shared or visible, key=lambda c: out.at[index, c]))
+        if not shared and "rate_total" in out.columns:
+            _hide(out, index, "rate_total")
+
+
+def _protect_single_hidden_row(out: pd.DataFrame, rate: str, numerators: pd.Series) -> None:
+    hidden = out[f"{rate}_reden"] != ""
+    if hidden.sum() != 1 or len(out) < 2:
+        return
+    candidates = numerators[~hidden & out[rate].notna() & (numerators > 0)]
+    if not candidates.empty:
+        _hide(out, candidates.idxmin(), rate)
+
+
+def suppress_trend(trend: pd.DataFrame, threshold: int = metrics.SUPPRESSION_THRESHOLD) -> pd.DataFrame:
+    """Hide a trend point (rate and hours) when fewer than ``threshold`` pupils are behind it."""
+    out = trend.copy()
+    hidden = (out["involved"].map(lambda v: metrics.is_small(v, threshold))
+              | out["pupils"].map(lambda v: metrics.is_small(v, threshold))).astype(bool)
+    out["rate"] = out["rate"].astype(object).where(~hidden, None)
+    out["hours"] = out["hours"].astype(object).where(~hidden, None)
+    out["rate_reden"] = np.where(hidden, f"verborgen: minder dan {threshold} leerlingen", "")
+    return out
+
+
+def combine_categories(trend: pd.DataFrame, categories: Sequence[str]) -> pd.DataFrame:
+    """One rate per series × period for the chosen categories together."""
+    part = trend[trend["category"].isin(list(categories))]
+    combined = part.groupby(["series", "period_start", "period_end"], as_index=False).agg(
+        hours=("hours", "sum"), involved=("involved", "max"), pupils=("pupils", "first"),
+        possible_hours=("possible_hours", "first"))
+    combined["rate"] = [_rate(h, p, ph) for h, p, ph in
+                        zip(combined["hours"], combined["pupils"], combined["possible_hours"])]
+    return combined

@@ -1,0 +1,130 @@
+"""Pilot evaluation (difference-in-differences + bootstrap) on fixtures with a known effect.
+
+Eight primary schools of 100 pupils, school years 2019/20 – 2022/23, pilot start 1 August 2021:
+2019 and 2020 are "voor", 2021 and 2022 "na". Every school has 10 sixteen-hour signals a year.
+Signals reported within 5 school days, per school and year:
+
+    pilot  schools 1–4: before 4, 5, 6, 5  (20 of 40 = 50 %)   after 8, 9, 10, 9  (36 of 40 = 90 %)
+    other  schools 5–8: before 5, 5, 4, 6  (20 of 40 = 50 %)   after 6, 7, 5, 6   (24 of 40 = 60 %)
+
+so DiD = (90 − 50) − (60 − 50) = 30 percentage points. Meldingen a year: pilot 2 → 5, others 2 → 3
+per school of 100 pupils, i.e. 20 → 50 and 20 → 30 per 1,000: DiD = +20 per 1,000.
+A VO school without pilot is left out (no pilot school in its sector).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from sqlalchemy import insert
+
+from data_access import models
+from data_access.queries import pilot as p
+
+D = dt.date
+PILOT_START = D(2021, 8, 1)
+ON_TIME = {1: (4, 8), 2: (5, 9), 3: (6, 10), 4: (5, 9), 5: (5, 6), 6: (5, 7), 7: (4, 5), 8: (6, 6)}
+MELDINGEN = {"pilot": (2, 5), "other": (2, 3)}
+
+
+def build_pilot_fixture(conn, on_time=ON_TIME, meldingen=MELDINGEN) -> None:
+    schools = [dict(id=s, vestigingsnummer=f"{s:02d}PA00", brin=f"{s:02d}PA", name=f"School {s}", sector="BAO",
+                    board="Stichting", swv_code="SWV", municipality="Testgemeente", in_scope=True,
+                    pilot_start=PILOT_START if s <= 4 else None) for s in on_time]
+    schools.append(dict(id=99, vestigingsnummer="99VO00", brin="99VO", name="VO-school", sector="VO",
+                        board="Stichting", swv_code="SWV", municipality="Testgemeente", in_scope=True,
+                        pilot_start=None))
+    conn.execute(insert(models.School), schools)
+    years = (2019, 2020, 2021, 2022)
+    conn.execute(insert(models.SchoolEnrolment), [
+        dict(school_id=s["id"], school_year=y, pupils=100) for s in schools for y in years])
+    ids = itertools.count(1)
+    pupils, signals, reports = [], [], []
+    for s in schools:
+        school = s["id"]
+        for year in years:
+            after = year >= 2021
+            timely = on_time.get(school, (0, 0))[after]
+            n_meldingen = meldingen["pilot" if school <= 4 else "other"][after] if school != 99 else 9
+            for i in range(10):
+                pid = next(ids)
+                pupils.append(dict(id=pid, pseudonym=f"P{pid:05d}", first_name="Fictief", last_name="Kind",
+                                   birth_date=D(2012, 1, 1), school_id=school, grade=6))
+                signals.append(dict(pupil_id=pid, school_id=school, signal_on=D(year, 11, 2 + i),
+                                    window_start=D(year, 10, 26), hours=17, melding_id=None,
+                                    school_days_to_melding=2 if i < timely else 12))
+            for i in range(n_meldingen):
+                reports.append(dict(pupil_id=pid, school_id=school, kind="16_uur",
+                                    reported_on=D(year + 1, 1, 10 + i), status="open"))
+    conn.execute(insert(models.Pupil), pupils)
+    conn.execute(insert(models.Signal16), signals)
+    conn.execute(insert(models.Verzuimmelding), reports)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def pilot_db(request):
+    eng = request.getfixturevalue("engine" if request.param == "sqlite" else "pg_engine")
+    with eng.begin() as conn:
+        build_pilot_fixture(conn)
+    return eng
+
+
+def totals(eng, days=5):
+    with eng.connect() as conn:
+        return p.school_phase_totals(p.pilot_panel(conn, days))
+
+
+def test_phases_around_the_pilot_start():
+    assert p.phase_of(2020, D(2021, 8, 1)) == "voor"
+    assert p.phase_of(2021, D(2021, 8, 1)) == "na"
+    assert p.phase_of(2021, D(2021, 10, 1)) == "na"    # started by the 1 October count date
+    assert p.phase_of(2021, D(2022, 1, 10)) is None     # started mid-year: the year is left out
+    assert p.phase_of(2022, D(2022, 1, 10)) == "na"
+
+
+def test_group_levels_before_and_after(pilot_db):
+    table = p.group_table(totals(pilot_db)).set_index(["group", "phase"])
+    assert table.loc[("pilotscholen", "voor"), "compliance"] == pytest.approx(0.5)
+    assert table.loc[("pilotscholen", "na"), "compliance"] == pytest.approx(0.9)
+    assert table.loc[("overige scholen", "voor"), "compliance"] == pytest.approx(0.5)
+    assert table.loc[("overige scholen", "na"), "compliance"] == pytest.approx(0.6)
+    assert table.loc[("pilotscholen", "na"), "per_1000"] == pytest.approx(50.0)
+    assert table.loc[("overige scholen", "na"), "per_1000"] == pytest.approx(30.0)
+    # 4 schools per group; the VO school is not compared (no pilot school in VO)
+    assert table["schools"].tolist() == [4, 4, 4, 4]
+    assert table.loc[("pilotscholen", "voor"), "signals"] == 80 and table.loc[("pilotscholen", "voor"), "pupils"] == 800
+
+
+def test_did_recovers_the_known_effect_with_an_interval_around_it(pilot_db):
+    effect = p.did_estimate(totals(pilot_db), "compliance")
+    assert effect.did == pytest.approx(0.30)
+    assert effect.low < 0.30 < effect.high
+    assert effect.low > 0 and effect.interval_excludes_zero
+    assert effect.expected_without_pilot == pytest.approx(0.60)
+    assert (effect.pilot_schools, effect.other_schools) == (4, 4)
+    again = p.did_estimate(totals(pilot_db), "compliance")
+    assert (again.low, again.high) == (effect.low, effect.high)  # seeded: the same every time
+
+    per_1000 = p.did_estimate(totals(pilot_db), "per_1000")
+    assert per_1000.did == pytest.approx(20.0)
+    # every school of a group changed by exactly the same amount: the interval is that amount
+    assert per_1000.low == pytest.approx(20.0) and per_1000.high == pytest.approx(20.0)
+
+
+def test_no_effect_gives_an_interval_that_contains_zero(engine):
+    same_trend = {1: (4, 6), 2: (6, 6), 3: (5, 7), 4: (5, 5), 5: (5, 6), 6: (5, 7), 7: (4, 5), 8: (6, 6)}
+    with engine.begin() as conn:
+        build_pilot_fixture(conn, on_time=same_trend, meldingen={"pilot": (2, 3), "other": (2, 3)})
+    effect = p.did_estimate(totals(engine), "compliance")
+    # pilot 20 → 24 of 40, others 20 → 24 of 40: DiD 0
+    assert effect.did == pytest.approx(0.0)
+    assert effect.low < 0 < effect.high and not effect.interval_excludes_zero
+
+
+def test_no_pilot_schools_gives_an_empty_panel(engine):
+    with engine.begin() as conn:
+        conn.execute(insert(models.School).values(id=1, vestigingsnummer="01AA00", brin="01AA", name="A",
+                                                  sector="BAO", in_scope=True))
+    with engine.connect() as conn:
+        assert p.pilot_panel(conn).empty

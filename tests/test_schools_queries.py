@@ -1,0 +1,275 @@
+"""The /scholen figures on a small hand-made municipality, on SQLite and PostgreSQL.
+
+Every expected value below is worked out by hand from the rows in ``build_fixture``.
+
+The window used most: "Gedeeltelijke sluiting (fictief)" 5–30 Oct 2020 = the weeks of 5, 12,
+19 and 26 Oct; 19–23 Oct is the autumn holiday, so 15 school days × 5,5 h = 82,5 school hours
+per pupil. Schools (pupils at 1 October 2020): De Linde 100 (BAO, klein), De Eik 200 (BAO,
+middel), Het Baken 400 (VO, groot), De Wilg 180 (BAO, middel); "Buiten" is out of scope.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from sqlalchemy import insert
+
+from data_access import models
+from data_access.queries import schools as q
+
+D = dt.date
+LINDE, EIK, BAKEN, WILG, BUITEN = 1, 2, 3, 4, 5
+WINDOW = q.Window(D(2020, 10, 5), D(2020, 10, 30), "Gedeeltelijke sluiting (fictief)")
+PER_PUPIL = 15 * 5.5  # 82.5 school hours per pupil in WINDOW
+
+
+def build_fixture(conn) -> None:
+    """The hand-made municipality (summary tables filled directly, as the refresh would)."""
+    conn.execute(insert(models.School), [
+        dict(id=LINDE, vestigingsnummer="01AA00", brin="01AA", name="De Linde", sector="BAO",
+             board="Stichting Noord", swv_code="SWV-A", municipality="Testgemeente", in_scope=True),
+        dict(id=EIK, vestigingsnummer="02BB00", brin="02BB", name="De Eik", sector="BAO",
+             board="Stichting Noord", swv_code="SWV-A", municipality="Testgemeente", in_scope=True),
+        dict(id=BAKEN, vestigingsnummer="03CC00", brin="03CC", name="Het Baken", sector="VO",
+             board="Stichting Zuid", swv_code="SWV-B", municipality="Testgemeente", in_scope=True),
+        dict(id=WILG, vestigingsnummer="04DD00", brin="04DD", name="De Wilg", sector="BAO",
+             board="Stichting Zuid", swv_code="SWV-A", municipality="Testgemeente", in_scope=True),
+        dict(id=BUITEN, vestigingsnummer="05EE00", brin="05EE", name="Buiten", sector="BAO",
+             board="Elders", swv_code="SWV-X", municipality="Buurgemeente", in_scope=False),
+    ])
+    conn.execute(insert(models.SchoolEnrolment), [
+        dict(school_id=s, school_year=2020, pupils=n)
+        for s, n in ((LINDE, 100), (EIK, 200), (BAKEN, 400), (WILG, 180), (BUITEN, 50))
+    ])
+    conn.execute(insert(models.Period), [
+        dict(name="Zomervakantie 2020", kind="vakantie", sector=None, start=D(2020, 7, 4), end=D(2020, 8, 16)),
+        dict(name="Herfstvakantie 2020", kind="vakantie", sector=None, start=D(2020, 10, 17), end=D(2020, 10, 25)),
+        dict(name="Gedeeltelijke sluiting (fictief)", kind="covid_gedeeltelijk", sector=None,
+             start=D(2020, 10, 5), end=D(2020, 10, 30)),
+        dict(name="Schoolsluiting primair onderwijs", kind="covid_sluiting", sector="BAO",
+             start=D(2020, 12, 16), end=D(2021, 2, 7)),
+    ])
+    week = {5: D(2020, 10, 5), 12: D(2020, 10, 12), 26: D(2020, 10, 26)}
+    conn.execute(insert(models.AbsenceWeek), [
+        dict(school_id=s, week_start=week[w], category=c, hours=h, occurrences=o, pupils=p)
+        for s, w, c, h, o, p in [
+            (LINDE, 5, "ongeoorloofd", 33, 6, 6), (LINDE, 5, "ziek", 55, 10, 10),
+            (LINDE, 12, "ziek", 44, 8, 8), (LINDE, 12, "onbekend", 11, 2, 2), (LINDE, 26, "te_laat", 2, 8, 5),
+            (EIK, 5, "ongeoorloofd", 22, 5, 5), (EIK, 5, "ziek", 110, 20, 20), (EIK, 26, "luxe", 44, 8, 8),
+            (BAKEN, 12, "ongeoorloofd", 66, 12, 12), (BAKEN, 12, "ziek", 264, 48, 40),
+            (BAKEN, 12, "schorsing", 10, 2, 2),
+            (WILG, 5, "ziek", 99, 18, 15),
+            (BUITEN, 5, "ziek", 500, 50, 40),
+        ]
+    ])
+    pupil_ids = itertools.count(1)
+
+    def pupil(school: int) -> int:
+        pid = next(pupil_ids)
+        conn.execute(insert(models.Pupil).values(id=pid, pseudonym=f"P{pid:04d}", first_name="Fictief",
+                                                 last_name=f"Kind {pid}", birth_date=D(2012, 1, 1),
+                                                 school_id=school, grade=6))
+        return pid
+
+    # persistent absence, school year 2020 to date (last absence 30 Oct 2020): 50 school days
+    # (17 Aug – 30 Oct minus the autumn holiday) × 5,5 = 275 h; 10 % = 27,5 h.
+    year_hours = {LINDE: [30, 27.5, 27, 10], EIK: [40, 50, 60, 28, 30, 100, 20, 5], BUITEN: [200]}
+    conn.execute(insert(models.PupilYear), [
+        dict(pupil_id=pupil(s), school_year=2020, school_id=s, absence_hours=h, unauthorised_hours=0,
+             late_count=0, last_absence_on=D(2020, 10, 30) if i == 0 else D(2020, 10, 9))
+        for s, hours in year_hours.items() for i, h in enumerate(hours)
+    ])
+    # meldingen in the window (and one for De Eik on 2 Nov: in the school year, not the window)
+    melding_days = {LINDE: 3, EIK: 12, BAKEN: 6, WILG: 9, BUITEN: 7}
+    rows = [dict(pupil_id=pupil(s), school_id=s, kind="16_uur", reported_on=D(2020, 10, 6 + i % 20),
+                 status="open") for s, n in melding_days.items() for i in range(n)]
+    rows.append(dict(pupil_id=pupil(EIK), school_id=EIK, kind="lrv", reported_on=D(2020, 11, 2), status="open"))
+    conn.execute(insert(models.Verzuimmelding), rows)
+    # 16-hour signals in the window: school days from signal to melding (None: no melding)
+    delays = {LINDE: [2, 5, 9, None], EIK: [0, 1, 1, 2, 3, 4, 6, 8, None, None],
+              BAKEN: [1, 3, 7, 7, 10, None], BUITEN: [30, 30, 30, 30, 30]}
+    conn.execute(insert(models.Signal16), [
+        dict(pupil_id=pupil(s), school_id=s, signal_on=D(2020, 10, 7 + i), window_start=D(2020, 10, 5),
+             hours=17, melding_id=None, school_days_to_melding=d)
+        for s, ds in delays.items() for i, d in enumerate(ds)
+    ])
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request):
+    eng = request.getfixturevalue("engine" if request.param == "sqlite" else "pg_engine")
+    with eng.begin() as conn:
+        build_fixture(conn)
+    return eng
+
+
+def by_name(frame, column="name"):
+    return frame.set_index(column)
+
+
+# --- comparison per school -----------------------------------------------------------------
+
+
+def test_comparison_figures_per_school_match_hand_calculation(db):
+    with db.connect() as conn:
+        comparison = q.school_comparison(conn, WINDOW)
+    rows = by_name(comparison.schools)
+    assert sorted(rows.index) == ["De Eik", "De Linde", "De Wilg", "Het Baken"]  # Buiten is out of scope
+    linde = rows.loc["De Linde"]
+    assert linde["possible_hours"] == 100 * 82.5 == 8250
+    assert linde["hours_total"] == 33 + 55 + 44 + 11 + 2 == 145
+    assert linde["rate_total"] == pytest.approx(145 / 8250)          # 1,76 %
+    assert linde["rate_ziek"] == pytest.approx(99 / 8250)            # 1,20 %
+    assert linde["rate_ongeoorloofd"] == pytest.approx(33 / 8250)    # 0,40 %
+    assert linde["known_share"] == pytest.approx(134 / 145)          # 92,4 %
+    assert linde["meldingen"] == 3 and linde["per_1000"] == pytest.approx(30.0)
+    assert linde["signals"] == 4 and linde["on_time"] == 2 and linde["compliance"] == pytest.approx(0.5)
+    assert linde["median_days"] == 5  # median of 2, 5, 9
+    assert linde["size_band"] == "klein (<150)"
+
+    eik = rows.loc["De Eik"]
+    assert eik["rate_total"] == pytest.approx(176 / 16500)
+    assert eik["per_1000"] == pytest.approx(60.0)
+    assert eik["compliance"] == pytest.approx(0.6)                   # 0,1,1,2,3,4 of 10
+    assert eik["median_days"] == 2.5                                 # median of 0,1,1,2,3,4,6,8
+
+    baken = rows.loc["Het Baken"]
+    assert baken["rate_total"] == pytest.approx(340 / 33000)
+    assert baken["compliance"] == pytest.approx(2 / 6) and baken["median_days"] == 7
+    wilg = rows.loc["De Wilg"]
+    assert wilg["rate_total"] == pytest.approx(99 / 14850) and wilg["per_1000"] == pytest.approx(50.0)
+    assert wilg["signals"] == 0 and wilg["compliance"] != wilg["compliance"]  # no signals: empty (NaN)
+    # a named period is not a whole school year: no persistent-absence figure
+    assert rows["persistent_share"].isna().all()
+
+
+def test_compliance_window_is_configurable(db):
+    with db.connect() as conn:
+        rows = by_name(q.school_comparison(conn, WINDOW, compliance_days=7).schools)
+    assert rows.loc["De Linde", "compliance"] == pytest.approx(2 / 4)   # 2, 5 (9 is late)
+    assert rows.loc["De Eik", "compliance"] == pytest.approx(7 / 10)    # 0,1,1,2,3,4,6
+    assert rows.loc["Het Baken", "compliance"] == pytest.approx(4 / 6)  # 1,3,7,7
+
+
+def test_municipal_total_and_similar_schools(db):
+    with db.connect() as conn:
+        comparison = q.school_comparison(conn, WINDOW)
+    total = q.municipal_total(comparison.schools, comparison.histogram).iloc[0]
+    assert total["pupils"] == 880
+    assert total["rate_total"] == pytest.approx(760 / 72600)          # 1,05 %
+    assert total["per_1000"] == pytest.approx(30 / 880 * 1000)        # 34,1
+    assert total["compliance"] == pytest.approx(10 / 20)
+    assert total["median_days"] == 3.5  # 16 delays: 0,1,1,1,2,2,3,3,4,5,6,7,7,8,9,10
+
+    peers = q.similar_schools(comparison.schools, comparison.histogram)
+    peers.index = comparison.schools["name"]
+    # De Eik (BAO, 200) and De Wilg (BAO, 180) are each other's only similar school
+    assert peers.loc["De Eik", "schools"] == 1
+    assert peers.loc["De Eik", "rate_total"] == pytest.approx(99 / 14850)
+    assert peers.loc["De Wilg", "per_1000"] == pytest.approx(60.0)
+    assert peers.loc["De Linde", "schools"] == 0 and peers["rate_total"].isna()["De Linde"]
+
+
+def test_roll_up_to_board_swv_and_municipality(db):
+    with db.connect() as conn:
+        comparison = q.school_comparison(conn, WINDOW)
+    boards = by_name(q.roll_up(comparison.schools, comparison.histogram, "board"), "group")
+    assert boards.loc["Stichting Noord", "rate_total"] == pytest.approx((145 + 176) / (8250 + 16500))
+    assert boards.loc["Stichting Noord", "per_1000"] == pytest.approx(15 / 300 * 1000)
+    assert boards.loc["Stichting Zuid", "rate_total"] == pytest.approx((340 + 99) / (33000 + 14850))
+    assert boards.loc["Stichting Noord", "median_days"] == 3  # 2,5,9,0,1,1,2,3,4,6,8 → 3
+    swv = by_name(q.roll_up(comparison.schools, comparison.histogram, "swv"), "group")
+    assert swv.loc["SWV-A", "rate_total"] == pytest.approx(420 / 39600)
+    assert swv.loc["SWV-A", "per_1000"] == pytest.approx(24 / 480 * 1000)
+    assert swv.loc["SWV-B", "schools"] == 1
+    towns = q.roll_up(comparison.schools, comparison.histogram, "municipality")
+    assert towns["group"].tolist() == ["Testgemeente"]
+    assert towns.iloc[0]["rate_total"] == pytest.approx(760 / 72600)
+
+
+def test_persistent_absence_share_for_a_school_year(db):
+    with db.connect() as conn:
+        assert q.year_to_date_end(conn, 2020) == D(2020, 10, 30)
+        rows = by_name(q.school_comparison(conn, q.Window.for_school_year(2020)).schools)
+    # threshold 27,5 h: De Linde 30 and 27,5 → 2 of 100; De Eik 40,50,60,28,30,100 → 6 of 200
+    assert rows.loc["De Linde", "persistent"] == 2
+    assert rows.loc["De Linde", "persistent_share"] == pytest.approx(0.02)
+    assert rows.loc["De Eik", "persistent_share"] == pytest.approx(0.03)
+    assert rows.loc["Het Baken", "persistent_share"] == 0
+    assert rows.loc["De Eik", "meldingen"] == 13  # 12 in October + 1 on 2 November
+
+
+# --- trends --------------------------------------------------------------------------------
+
+
+def test_weekly_trend_for_the_municipality(db):
+    with db.connect() as conn:
+        trend = q.absence_trend(conn, D(2020, 10, 5), D(2020, 10, 30), grain="week")
+    week = trend[trend["period_start"] == "2020-10-05"].set_index("category")
+    # week of 5 Oct: 880 pupils × 5 days × 5,5 h = 24.200 possible hours
+    assert week.loc["ongeoorloofd", "possible_hours"] == 24200
+    assert week.loc["ongeoorloofd", "hours"] == 33 + 22
+    assert week.loc["ongeoorloofd", "rate"] == pytest.approx(55 / 24200)
+    assert week.loc["ziek", "rate"] == pytest.approx((55 + 110 + 99) / 24200)
+    holiday = trend[trend["period_start"] == "2020-10-19"]
+    assert holiday["rate"].isna().all()  # no school hours in the autumn holiday
+
+
+def test_monthly_trend_equals_the_window_total(db):
+    with db.connect() as conn:
+        trend = q.absence_trend(conn, D(2020, 10, 1), D(2020, 10, 31), grain="month")
+    combined = q.combine_categories(trend, q.CATEGORIES)
+    # a week belongs to the month of its Monday: 28 Sep – 2 Oct counts for September
+    assert combined["period_start"].dt.month.tolist() == [9, 10]
+    total = combined.iloc[1]
+    assert total["possible_hours"] == 72600 and total["hours"] == 760
+    assert total["rate"] == pytest.approx(760 / 72600)
+
+
+def test_trend_per_chosen_school_and_suppression(db):
+    with db.connect() as conn:
+        trend = q.absence_trend(conn, D(2020, 10, 5), D(2020, 10, 18), grain="week",
+                                school_ids=[LINDE, EIK], by_school=True)
+    assert set(trend["series"]) == {"De Linde", "De Eik"}
+    row = trend[(trend["series"] == "De Linde") & (trend["period_start"] == "2020-10-12")
+                & (trend["category"] == "onbekend")].iloc[0]
+    assert row["rate"] == pytest.approx(11 / (100 * 27.5))
+    hidden = q.suppress_trend(trend)
+    row = hidden.loc[row.name]
+    assert row["rate"] is None and row["hours"] is None and "minder dan 5" in row["rate_reden"]
+
+
+# --- suppression ---------------------------------------------------------------------------
+
+
+def test_suppression_of_the_comparison_table(db):
+    with db.connect() as conn:
+        comparison = q.school_comparison(conn, WINDOW)
+    shown = by_name(q.suppress_comparison(comparison.schools))
+    # 3 meldingen → "<5"; Het Baken (6, the next smallest) is hidden too, so the total cannot tell
+    assert shown.loc["De Linde", "meldingen"] == "<5"
+    assert shown.loc["Het Baken", "meldingen"] == "<5"
+    assert shown.loc["De Eik", "meldingen"] == 12
+    assert shown.loc["De Linde", "per_1000"] is None
+    assert "kleiner dan 5" in shown.loc["De Linde", "per_1000_reden"]
+    # 'onbekend' at De Linde rests on 2 pupils: hidden, and with it the known-code share and a
+    # second category (the smallest one other schools also have: ongeoorloofd)
+    assert shown.loc["De Linde", "rate_onbekend"] is None
+    assert shown.loc["De Linde", "known_share"] is None
+    assert shown.loc["De Linde", "rate_ongeoorloofd"] is None
+    assert shown.loc["De Linde", "rate_ziek"] == pytest.approx(99 / 8250)
+    assert shown.loc["De Linde", "rate_total"] == pytest.approx(145 / 8250)
+    # compliance of Het Baken: 2 of 6 in time → numerator small → hidden
+    assert shown.loc["Het Baken", "compliance"] is None
+    assert shown.loc["De Eik", "compliance"] == pytest.approx(0.6)
+    # nothing hidden for leerplicht: the unsuppressed frame keeps every value
+    assert by_name(comparison.schools).loc["De Linde", "meldingen"] == 3
+
+
+def test_size_bands():
+    assert q.size_band(149) == "klein (<150)"
+    assert q.size_band(150) == "middel (150–300)"
+    assert q.size_band(300) == "middel (150–300)"
+    assert q.size_band(301) == "groot (>300)"
+    assert q.size_band(None) is None
