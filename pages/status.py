@@ -1,7 +1,138 @@
-import streamlit as st
-
 from ui.guard import require
 
 user = require("status")
 
-st.title("status")
+import datetime as dt  # noqa: E402
+
+import streamlit as st  # noqa: E402
+from sqlalchemy.exc import InterfaceError, OperationalError  # noqa: E402
+
+from data_access import access, status_reports  # noqa: E402
+from data_access.exports.status_docx import council_appendix_docx  # noqa: E402
+from data_access.exports.status_html import council_appendix_html  # noqa: E402
+from data_access.queries import status as q  # noqa: E402
+from ui import status_charts, status_tiles  # noqa: E402
+from ui.db import engine  # noqa: E402
+
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def load_basics():
+    with engine().connect() as conn:
+        periods = q.reporting_periods(conn)
+        return periods, q.default_period(conn, periods), q.actions(conn)
+
+
+@st.cache_data(ttl=600, show_spinner="Status wordt geladen…")
+def load_period(period_id: int, previous_id: int | None, programme: str | None, holder: str | None):
+    with engine().connect() as conn:
+        return q.overview(conn, period_id, previous_id), q.colour_counts(conn, period_id, programme, holder)
+
+
+@st.cache_data(ttl=600, show_spinner="Bewijs wordt berekend…")
+def load_evidence(period: q.Period, suppress: bool):
+    with engine().connect() as conn:
+        return q.evidence(conn, period, suppress=suppress)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def load_history():
+    with engine().connect() as conn:
+        return q.history(conn)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def load_versions(action_id: int, period_id: int):
+    with engine().connect() as conn:
+        return q.report_versions(conn, action_id, period_id)
+
+
+def database_unreachable() -> None:
+    st.error("De database is niet bereikbaar. Probeer het over enkele minuten opnieuw; blijft dit zo, "
+             "neem dan contact op met beheer.", icon=":material/cloud_off:")
+    st.stop()
+
+
+def save_report(report: status_reports.NewReport) -> None:
+    try:
+        with engine().begin() as conn:
+            status_reports.add_report(conn, report, username=user.username, roles=user.roles)
+    except status_reports.StatusReportError as refused:
+        st.error("De rapportage is niet opgeslagen:\n\n" + "\n".join(f"- {m}" for m in refused.messages))
+        return
+    except DATABASE_DOWN:
+        database_unreachable()
+    st.cache_data.clear()
+    st.session_state["status_saved"] = "De statusrapportage is toegevoegd."
+    st.rerun()
+
+
+st.title("Status LEA-acties")
+st.caption("Kwaliteit, Tijd en Geld per actie van de Lokaal Educatieve Agenda, met de toelichting bij "
+           "elk licht dat niet groen is.")
+if saved := st.session_state.pop("status_saved", None):
+    st.success(saved, icon=":material/check_circle:")
+
+try:
+    periods, default, actions = load_basics()
+except DATABASE_DOWN:
+    database_unreachable()
+
+if actions.empty:
+    st.info("Er zijn nog geen LEA-acties vastgelegd.")
+    st.stop()
+if not periods:
+    st.info("Er zijn nog geen rapportageperioden vastgelegd.")
+    st.stop()
+
+selection = status_tiles.selection_bar(periods, default, actions)
+previous = q.previous_period(periods, selection.period.id)
+suppress = not access.sees_personal_data(user.roles)
+try:
+    overview, counts = load_period(selection.period.id, previous.id if previous else None,
+                                   selection.programme, selection.portfolio_holder)
+    evidence = load_evidence(selection.period, suppress)
+    history = load_history()
+except DATABASE_DOWN:
+    database_unreachable()
+
+tab_names = ["Overzicht", "Verloop", "Export"]
+editing = status_reports.may_edit(user.roles)
+tabs = st.tabs(tab_names + (["Rapportage toevoegen"] if editing else []))
+
+with tabs[0]:
+    status_tiles.colour_summary(counts, selection.period)
+    shown = status_tiles.apply_selection(overview, selection)
+    if overview["report_id"].isna().all():
+        st.info(f"Voor {selection.period.name} is nog geen statusrapportage vastgelegd.")
+    if shown.empty:
+        st.info("Geen acties in deze selectie. Pas de selectie aan.")
+    else:
+        status_tiles.tile_grid(shown, evidence, previous,
+                               lambda action_id: load_versions(action_id, selection.period.id))
+
+with tabs[1]:
+    st.subheader("Verloop per actie")
+    status_charts.history_section(actions, history, periods)
+
+with tabs[2]:
+    st.subheader(f"Raadsbijlage {selection.period.name}")
+    st.caption("Alle acties van de periode (de selectie op programma en portefeuillehouder telt hier niet), "
+               "met de drie lichten als vorm en woord, ook leesbaar in zwart-wit.")
+    stamp = f"lea-status-{selection.period.name}".replace(" ", "-").replace("/", "-")
+    today = dt.date.today()
+    left, right = st.columns(2)
+    left.download_button("Download Word (.docx)", council_appendix_docx(selection.period, overview, today),
+                         f"{stamp}.docx", key="export-docx", on_click="ignore", icon=":material/description:",
+                         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    right.download_button("Download afdrukversie (HTML)",
+                          council_appendix_html(selection.period, overview, today).encode("utf-8"),
+                          f"{stamp}.html", "text/html", key="export-html", on_click="ignore",
+                          icon=":material/print:")
+
+if editing:
+    with tabs[3]:
+        st.subheader("Statusrapportage toevoegen")
+        if report := status_tiles.report_form(actions, periods, selection.period):
+            save_report(report)

@@ -1,0 +1,196 @@
+"""The status page per role (AppTest) on the hand-made municipality of test_status_support.
+
+What the page shows is compared with values worked out by hand (see that module's docstring).
+"""
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from streamlit.testing.v1 import AppTest
+
+import test_status_support as fixture
+from data_access.models import AuditEvent, StatusReport
+from data_access.queries import status as q
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "status.py")
+
+
+@pytest.fixture
+def filled(engine, sqlite_url, app_env):
+    fixture.build(engine)
+    app_env(sqlite_url)
+    return engine
+
+
+def run_as(username: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["lea_username"] = username
+    at.session_state["lea_auth_at"] = time.time()
+    return at.run()
+
+
+def period_id(engine, name: str) -> int:
+    with engine.connect() as conn:
+        return fixture.period_ids(conn)[name]
+
+
+def action_id(engine, code: str) -> int:
+    with engine.connect() as conn:
+        return int(q.actions(conn).set_index("code").loc[code, "action_id"])
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def tile_titles(at: AppTest) -> list[str]:
+    return [t for t in texts(at.markdown) if t.startswith("**LEA-")]
+
+
+def test_portfolio_holder_sees_summary_tiles_and_changes(filled):
+    at = run_as("wethouder")
+    assert not at.exception
+    assert at.title[0].value == "Status LEA-acties"
+    assert at.selectbox(key="status_period").value == period_id(filled, "2024-T1")  # latest with reports
+    summary = texts(at.markdown)
+    assert "**Kwaliteit:** ● 2 groen, ▲ 1 oranje, ■ 1 rood" in summary
+    assert "**Tijd:** ● 1 groen, ▲ 3 oranje, ■ 0 rood" in summary
+    assert "**Geld:** ● 4 groen, ▲ 0 oranje, ■ 0 rood" in summary
+    assert tile_titles(at) == [
+        "**LEA-03 — Minder verzuimmeldingen door vroegsignalering**", "**LEA-04 — Nieuwsbrief voor scholen**",
+        "**LEA-01 — Schoolbezoeken leerplicht**",
+        "**LEA-02 — Evaluatie pilot Ondersteuning verzuimadministratie scholen**"]
+    # lights as badge + shape + word, never colour alone
+    assert "**Kwaliteit** :red-badge[■ rood]  \n**Tijd** :orange-badge[▲ oranje]  \n**Geld** :green-badge[● groen]" \
+        in summary
+    captions = texts(at.caption)
+    assert "Sinds 2023-T3: Tijd: groen → oranje" in captions  # LEA-01
+    assert "Sinds 2023-T3: Tijd: rood → oranje; Geld: oranje → groen" in captions  # LEA-04
+    assert "Ongewijzigd sinds 2023-T3." in captions  # LEA-02 after its correction
+    assert "Geen rapportage in 2023-T3 om mee te vergelijken." in captions  # LEA-03
+    assert any(c.startswith("Gerapporteerd door Bert Beheer op 03-04-2024 12:00 · 2 versies") for c in captions)
+    # explanation of a non-green light
+    assert "**Oorzaak:** Minder capaciteit  \n**Gevolg:** Bezoeken schuiven op  \n**Maatregel:** Inhuur per mei" \
+        in summary
+    # no editing for the portfolio holder
+    assert [t.label for t in at.tabs] == ["Overzicht", "Verloop", "Export"]
+
+
+def test_evidence_and_mismatch_flag(filled):
+    at = run_as("wethouder")
+    warnings = texts(at.warning)
+    # LEA-01: 2 of 4 primary schools visited (target 80 %) → rood, reported groen
+    assert ("Het bewijs wijst op ■ rood voor Kwaliteit; gerapporteerd is ● groen. De gerapporteerde kleur "
+            "blijft het oordeel van de leerplichtambtenaar.") in warnings
+    # LEA-02: compliance 6/11 vs 60 % → oranje, reported groen; LEA-03 oranje = oranje: no flag
+    assert any(w.startswith("Het bewijs wijst op ▲ oranje voor Kwaliteit; gerapporteerd is ● groen") for w in warnings)
+    assert len(warnings) == 2
+    evidence = "\n".join(t for t in texts(at.markdown) if t.startswith("**Bewijs"))
+    assert ("Basisscholen bezocht dit schooljaar: **50,0%** (doel ≥ 80,0%) — scholen bezocht 2, "
+            "basisscholen 4 → bewijs: :red-badge[■ rood]") in evidence
+    assert "Verzuimmeldingen per 1.000 leerlingen: **12,0** (doel ≤ 11,0)" in evidence
+    # pilot gap rests on 3 timely reports at pilot schools: hidden for the portfolio holder
+    assert ("Meldcompliance pilotscholen t.o.v. overige scholen: **–** (doel ≥ +10,0 procentpunt) — "
+            "_verborgen: minder dan 5 leerlingen of meldingen_") in evidence
+
+
+def test_leerplicht_sees_the_hidden_pilot_gap(filled):
+    at = run_as("lpa")
+    evidence = "\n".join(t for t in texts(at.markdown) if t.startswith("**Bewijs"))
+    assert "Meldcompliance pilotscholen t.o.v. overige scholen: **+10,0 procentpunt**" in evidence
+
+
+def test_selection_filters_tiles_and_summary(filled):
+    at = run_as("wethouder")
+    at.selectbox(key="status_programme").set_value("Thuiszitters").run()
+    assert "**Kwaliteit:** ● 0 groen, ▲ 1 oranje, ■ 1 rood" in texts(at.markdown)
+    assert [t.split(" — ")[0] for t in tile_titles(at)] == ["**LEA-03", "**LEA-04"]
+    at.selectbox(key="status_programme").set_value("Alle programma's").run()
+    at.toggle(key="status_not_green").set_value(True).run()
+    # LEA-03 (K oranje), LEA-04 (K rood), LEA-01 (T oranje), LEA-02 (T oranje): all have a non-green light
+    assert len(tile_titles(at)) == 4
+    at.selectbox(key="status_holder").set_value("Wethouder de Vries").run()
+    assert [t.split(" — ")[0] for t in tile_titles(at)] == ["**LEA-03", "**LEA-04"]
+
+
+def test_only_not_green_hides_an_all_green_action(filled):
+    at = run_as("wethouder")
+    at.selectbox(key="status_period").set_value(period_id(filled, "2023-T3")).run()
+    assert "**Kwaliteit:** ● 2 groen, ▲ 0 oranje, ■ 1 rood, 1 geen rapportage" in texts(at.markdown)
+    at.toggle(key="status_not_green").set_value(True).run()
+    # 2023-T3: LEA-01 all green, LEA-03 no report → only LEA-02 (T oranje) and LEA-04
+    assert [t.split(" — ")[0] for t in tile_titles(at)] == ["**LEA-04", "**LEA-02"]
+
+
+def test_period_without_reports(filled):
+    at = run_as("wethouder")
+    at.selectbox(key="status_period").set_value(period_id(filled, "2024-T2")).run()
+    assert not at.exception
+    infos = texts(at.info)
+    assert "Voor 2024-T2 is nog geen statusrapportage vastgelegd." in infos
+    assert infos.count("Geen statusrapportage voor deze periode.") == 4
+
+
+def test_history_shows_explanation_per_period(filled):
+    at = run_as("wethouder")
+    at.selectbox(key="history_action").set_value(action_id(filled, "LEA-04")).run()
+    explained = [t for t in texts(at.markdown) if t.startswith("**2023-T3**")]
+    assert explained == ["**2023-T3** (01-09-2023 t/m 31-12-2023) — Kwaliteit ■ rood · Tijd ■ rood · Geld ▲ oranje  \n"
+                         "Oorzaak: Minder capaciteit  \nGevolg: Bezoeken schuiven op  \nMaatregel: Inhuur per mei"]
+    assert "**2024-T2** — geen rapportage" in texts(at.markdown)
+
+
+def test_leerplicht_adds_a_report_and_the_rule_is_enforced(filled):
+    at = run_as("lpa")
+    assert [t.label for t in at.tabs][-1] == "Rapportage toevoegen"
+    at.selectbox(key="form_action").set_value(action_id(filled, "LEA-04"))
+    at.radio(key="form_quality").set_value("groen")
+    at.radio(key="form_time").set_value("groen")
+    at.radio(key="form_money").set_value("rood")
+    submit = next(b for b in at.button if b.label == "Rapportage toevoegen")
+    submit.click().run()
+    [error] = texts(at.error)
+    assert "Geld is niet groen: vul oorzaak, gevolg en maatregel in." in error
+    with filled.connect() as conn:
+        assert len(conn.execute(select(StatusReport.id)).all()) == 8
+
+    at.text_area(key="form_cause").input("Aanbesteding duurder")
+    at.text_area(key="form_consequence").input("Overschrijding 5.000 euro")
+    at.text_area(key="form_measure").input("Dekking uit reserve")
+    next(b for b in at.button if b.label == "Rapportage toevoegen").click().run()
+    assert not at.exception
+    assert "De statusrapportage is toegevoegd." in texts(at.success)
+    assert "**Geld:** ● 3 groen, ▲ 0 oranje, ■ 1 rood" in texts(at.markdown)
+    assert "**Kwaliteit:** ● 3 groen, ▲ 1 oranje, ■ 0 rood" in texts(at.markdown)
+    with filled.connect() as conn:
+        actions = [a for (a,) in conn.execute(select(AuditEvent.username).where(
+            AuditEvent.action == "status_report_toegevoegd"))]
+    assert actions == ["lpa"]
+
+
+def test_lea_partner_is_refused(filled):
+    at = run_as("partner")
+    assert texts(at.error) == ["U heeft geen toegang tot deze pagina."]
+    assert not tile_titles(at)
+
+
+def test_no_actions_message(engine, sqlite_url, app_env):
+    with engine.begin() as conn:
+        fixture.add_users(conn)
+    app_env(sqlite_url)
+    at = run_as("wethouder")
+    assert not at.exception
+    assert texts(at.info) == ["Er zijn nog geen LEA-acties vastgelegd."]
+
+
+def test_database_unreachable_message(filled, monkeypatch):
+    def unreachable(conn):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(q, "reporting_periods", unreachable)
+    at = run_as("wethouder")
+    assert not at.exception
+    assert texts(at.error) == ["De database is niet bereikbaar. Probeer het over enkele minuten opnieuw; "
+                               "blijft dit zo, neem dan contact op met beheer."]
