@@ -1,7 +1,121 @@
+"""Jongeren in beeld: the officers' daily work list (role leerplicht only; every view audited).
+
+The list and the work queue, filtered through the URL; a click opens a youth's file, where the
+officer logs contacts and keeps the case up to date.
+"""
+import datetime as dt
+
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from ui.guard import require
 
 user = require("jongeren")
 
-st.title("jongeren")
+from data_access.queries import youths  # noqa: E402  (after the guard: nothing runs for other roles)
+from ui import format as fmt  # noqa: E402
+from ui import youths_data as data  # noqa: E402
+from ui import youths_detail as detail  # noqa: E402
+from ui.db import engine, is_demo  # noqa: E402
+from ui.youths_export import export_panel  # noqa: E402
+from ui.youths_filters import (  # noqa: E402
+    SELECTED, current_params, filter_bar, settings_from_params,
+)
+from ui.youths_forms import show_flash  # noqa: E402
+from ui.youths_tables import list_frame, open_by_pseudonym, queue_table, youth_table  # noqa: E402
+
+TABLE_GENERATION = "youths_table_generation"
+
+
+def open_youth(pseudonym: str) -> None:
+    st.query_params[SELECTED] = pseudonym
+    st.session_state[TABLE_GENERATION] = st.session_state.get(TABLE_GENERATION, 0) + 1
+    st.rerun()
+
+
+def back_to_list() -> None:
+    del st.query_params[SELECTED]
+
+
+def show_list() -> None:
+    filters, settings = filter_bar(user.username, options, default_today, default_late)
+    source = today_source if settings.today == default_today else "zelf gekozen"
+    st.caption(f"Peildatum **{fmt.date(settings.today)}** ({source}) · schooljaar "
+               f"{fmt.school_year(settings.today.year if settings.today.month >= 8 else settings.today.year - 1)} · "
+               f"vaak te laat vanaf {settings.late_threshold} keer")
+    everyone = data.youth_list(settings.today, settings.late_threshold)
+    in_category = data.pupils_with_categories(filters.categories, settings.today) if filters.categories else None
+    rows = youths.apply_filters(everyone, filters, settings.today, in_category)
+    data.audit_list_view(user, filters, settings.today, len(rows))
+    queue = youths.work_queue(rows, settings.today, settings.contact_days)
+    generation = st.session_state.get(TABLE_GENERATION, 0)
+
+    picked = None
+    queue_tab, list_tab = st.tabs([f"Werkvoorraad ({len(queue)})", f"Alle jongeren in beeld ({len(rows)})"])
+    with queue_tab:
+        st.caption(f"Eerst verlopen volgende acties, dan signalen zonder zaak, dan zaken zonder contact sinds "
+                   f"{settings.contact_days} dagen. Klik op een rij om het dossier te openen.")
+        if queue.empty:
+            st.info("De werkvoorraad is leeg voor deze filters: geen verlopen acties, signalen zonder zaak of "
+                    "zaken zonder recent contact.")
+        else:
+            picked = queue_table(queue, settings.today, options.officers, key=f"yt_queue_{generation}")
+    with list_tab:
+        if rows.empty:
+            st.info("Geen jongeren met een signaal of zaak voor deze filters. Zet filters uit of kies "
+                    "'iedereen' als behandelaar.")
+        else:
+            st.caption("Klik op een rij om het dossier te openen.")
+            picked = youth_table(rows, settings.today, options.officers, key=f"yt_list_{generation}") or picked
+            export_panel(user, filters, settings.today, list_frame(rows, settings.today, options.officers),
+                         rows["pupil_id"].tolist())
+    if not rows.empty:
+        picked = open_by_pseudonym(rows, key=f"yt_pick_{generation}") or picked
+    if picked:
+        open_youth(picked)
+
+
+def show_youth(pseudonym: str) -> None:
+    settings = settings_from_params(current_params(), default_today, default_late)
+    st.button("Terug naar de lijst", icon=":material/arrow_back:", on_click=back_to_list)
+    with engine().connect() as conn:
+        pupil_id = youths.pupil_id_of(conn, pseudonym)
+    if pupil_id is None:
+        st.warning("Geen jongere gevonden met dit pseudoniem.")
+        return
+    data.audit_detail_view(user, pupil_id)
+    show_flash()
+    loaded = detail.load(pupil_id, settings.today)
+    everyone = data.youth_list(settings.today, settings.late_threshold)
+    match = everyone[everyone["pupil_id"] == pupil_id]
+    row = match.iloc[0] if not match.empty else None
+    detail.header(loaded["profile"], row, settings.today)
+    open_cases = loaded["cases"][loaded["cases"]["closed_on"].isna()]
+    open_case_id = int(open_cases.iloc[0]["concern_id"]) if not open_cases.empty else None
+    # the demo lives on its own "today"; a real officer logs today's contact
+    contact_day = settings.today if is_demo() else dt.date.today()
+    tabs = st.tabs(["Contacten", "Zaak", "Verzuimkalender", "Meldingen en signalen", "Inzage (wie keek)"])
+    with tabs[0]:
+        detail.contacts_timeline(user, loaded, open_case_id, contact_day)
+    with tabs[1]:
+        detail.case_panel(user, loaded, contact_day)
+    with tabs[2]:
+        detail.absence_calendar(loaded, settings.today, pseudonym)
+    with tabs[3]:
+        detail.meldingen_and_signals(loaded)
+    with tabs[4]:
+        detail.access_panel(loaded)
+
+
+st.title("Jongeren in beeld")
+st.caption("Persoonsgegevens — alleen voor leerplichtambtenaren. Elke inzage en export wordt vastgelegd "
+           "in het auditlog.")
+try:
+    default_today, today_source, default_late = data.defaults()
+    options = data.filter_options()
+    if selected := st.query_params.get(SELECTED):
+        show_youth(selected)
+    else:
+        show_list()
+except SQLAlchemyError as error:
+    data.stop_when_database_down(error)

@@ -1,0 +1,709 @@
+"""The officers' list: youths of concern and pupils with signals (page /jongeren, leerplicht only).
+
+Everything here is personal data. Functions take a SQLAlchemy Connection and return DataFrames;
+the definitions come from ``data_access.metrics`` (16-hour rule, approaching, persistence).
+
+"Today" (the reference date, *peildatum*) is a parameter of every query; by default it is the
+latest registered absence date or the real date, whichever is earlier, so the demo and a database
+that was imported last week show a consistent picture.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+from sqlalchemy import Connection, case, func, or_, select
+
+from data_access import audit
+from data_access.calendar import load_calendar
+from data_access.metrics import (
+    APPROACHING_HOURS,
+    HOURS_PER_SCHOOL_DAY,
+    SIGNAL_HOURS,
+    SIGNAL_WEEKS,
+    UNAUTHORISED,
+    persistence_level,
+    school_hours,
+    school_week_index,
+    school_year_bounds,
+    school_year_of,
+)
+from data_access.models import (
+    Absence,
+    AppUser,
+    AuditEvent,
+    Concern,
+    ConcernNote,
+    Contact,
+    Pupil,
+    PupilYear,
+    School,
+    Setting,
+    Signal16,
+    Verzuimmelding,
+)
+
+LATE_THRESHOLD = 10
+CONTACT_DAYS = 30
+CHUNK = 5_000
+
+SIGNAL_LABELS = {
+    "16_uur": "16 uur",
+    "bijna_16": "bijna 16 uur",
+    "te_laat": "vaak te laat",
+    "langdurig": "langdurig (≥ 10%)",
+    "ernstig": "ernstig (≥ 50%)",
+}
+# Signals that ask for a case; "bijna 16 uur" is an early warning only.
+CASE_SIGNALS = ("16_uur", "te_laat", "langdurig", "ernstig")
+NO_CASE = "geen zaak"
+CLOSED_STATUSES = ("gesloten", "afgesloten")
+
+SORT_KEYS = {
+    "urgentie": "urgentie",
+    "volgende_actie": "volgende actie",
+    "laatste_contact": "laatste contact",
+    "uren_venster": "ongeoorloofd in 4 schoolweken",
+    "ongeoorloofd": "ongeoorloofd dit schooljaar",
+    "verzuim_pct": "verzuim % dit schooljaar",
+    "te_laat": "keren te laat",
+    "pseudoniem": "pseudoniem",
+    "school": "school",
+    "leeftijd": "leeftijd",
+}
+
+LIST_COLUMNS = [
+    "pupil_id", "pseudonym", "name", "school_id", "school", "swv_code", "sector", "grade", "age",
+    "signals", "signal_labels", "signals16", "last_signal_on", "unreported_signals", "window_hours",
+    "unauthorised_hours", "absence_hours", "possible_hours", "absence_share", "late_count",
+    "persistence", "concern_id", "case_status", "case_open", "mas_route", "phase", "officer",
+    "opened_on", "next_action_on", "last_contact_on",
+]
+
+
+# --- the reference date --------------------------------------------------------------------
+
+
+def latest_absence_date(conn: Connection) -> dt.date | None:
+    return conn.execute(select(func.max(Absence.date))).scalar()
+
+
+def default_today(conn: Connection, real_today: dt.date | None = None) -> dt.date:
+    """The latest registered absence date or the real date, whichever is earlier.
+
+    The demo municipality fixes its own "today" (setting ``demo_today``); that date is used
+    instead, so the demo's overdue actions are overdue as its generator intended.
+    """
+    real_today = real_today or dt.date.today()
+    demo_today = _setting(conn, "demo_today")
+    if demo_today:
+        try:
+            return min(dt.date.fromisoformat(demo_today), real_today)
+        except ValueError:
+            pass
+    latest = latest_absence_date(conn)
+    return min(latest, real_today) if latest else real_today
+
+
+def today_source(conn: Connection) -> str:
+    """Where the default reference date comes from, in Dutch, for the page."""
+    if _setting(conn, "demo_today"):
+        return "de vaste 'vandaag' van de demogemeente"
+    return "de laatste verzuimregistratie of vandaag, wat het eerst is"
+
+
+def late_threshold(conn: Connection) -> int:
+    """"Frequently late" from this many late arrivals (setting ``te_laat_drempel``, default 10)."""
+    value = _setting(conn, "te_laat_drempel")
+    return int(value) if value and value.isdigit() and int(value) > 0 else LATE_THRESHOLD
+
+
+def hours_per_day(conn: Connection) -> float:
+    """School hours per school day: setting ``hours_per_day`` or the shared default."""
+    try:
+        return float(_setting(conn, "hours_per_day") or HOURS_PER_SCHOOL_DAY)
+    except ValueError:
+        return HOURS_PER_SCHOOL_DAY
+
+
+@dataclass(frozen=True)
+class SignalWindow:
+    """The current 4-school-week window: the Mondays of the school weeks it covers."""
+
+    mondays: tuple[dt.date, ...]
+
+    @property
+    def start(self) -> dt.date | None:
+        return self.mondays[0] if self.mondays else None
+
+
+def current_window(conn: Connection, today: dt.date, weeks: int = SIGNAL_WEEKS) -> SignalWindow:
+    """The school week holding ``today`` (or the last one before it) and the ``weeks - 1`` before.
+
+    Uses the same all-sector calendar as the signal16 table, so "approaching" and the signal agree;
+    weeks that are entirely holiday are skipped, also across the summer holiday.
+    """
+    index = school_week_index(load_calendar(conn), today - dt.timedelta(days=400), today)
+    mondays = sorted(m for m in index if m <= today)[-weeks:]
+    return SignalWindow(tuple(mondays))
+
+
+def possible_hours_by_sector(conn: Connection, today: dt.date) -> dict[str | None, float]:
+    """School hours from 1 August to ``today`` per sector (holidays of that sector excluded)."""
+    start, _ = school_year_bounds(school_year_of(today))
+    sectors = [s for (s,) in conn.execute(select(School.sector).distinct())]
+    per_day = hours_per_day(conn)
+    hours = {s: school_hours(load_calendar(conn, s), start, today, per_day) for s in sectors}
+    hours[None] = school_hours(load_calendar(conn), start, today, per_day)
+    return hours
+
+
+# --- the list --------------------------------------------------------------------------------
+
+
+def youth_list(conn: Connection, today: dt.date | None = None,
+               late_threshold: int = LATE_THRESHOLD) -> pd.DataFrame:
+    """One row per youth with a signal this school year or a case open (or closed) this year.
+
+    Signals: ``16_uur`` (a signal16 row this school year up to today), ``bijna_16`` (10–16
+    unauthorised hours in the current 4-school-week window, counted after the last signal or
+    16_uur melding, as the rule restarts there), ``te_laat`` (late_count ≥ threshold),
+    ``langdurig`` / ``ernstig`` (metrics.persistence_level of all absence hours against the
+    school hours from 1 August to today).
+    """
+    today = today or default_today(conn)
+    year = school_year_of(today)
+    start, _ = school_year_bounds(year)
+    possible = possible_hours_by_sector(conn, today)
+    least_possible = min((h for h in possible.values() if h > 0), default=0.0)
+
+    signals = _signal16_per_pupil(conn, start, today)
+    totals = _year_totals(conn, year, start, today, late_threshold, least_possible)
+    window = _window_hours(conn, year, today)
+    window = window[window["window_hours"] >= APPROACHING_HOURS - 1e-9]
+    cases = _cases_this_year(conn, start, today)
+
+    ids = sorted(set(signals.index) | set(totals.index) | set(window.index) | set(cases.index))
+    if not ids:
+        return pd.DataFrame(columns=LIST_COLUMNS)
+    frame = _pupils(conn, ids)
+    frame = frame.join(signals).join(totals).join(window).join(cases).join(_last_contacts(conn, ids))
+    frame = _derive_signals(frame, today, possible, late_threshold)
+    # youths without a signal are on the list only for a case, or for nothing at all
+    keep = frame["signals"].map(bool) | frame["concern_id"].notna()
+    return frame.loc[keep].reset_index()[LIST_COLUMNS]
+
+
+def _signal16_per_pupil(conn: Connection, start: dt.date, today: dt.date) -> pd.DataFrame:
+    rows = conn.execute(
+        select(Signal16.pupil_id, func.count().label("signals16"),
+               func.max(Signal16.signal_on).label("last_signal_on"),
+               func.sum(case((Signal16.melding_id.is_(None), 1), else_=0)).label("unreported_signals"))
+        .where(Signal16.signal_on.between(start, today))
+        .group_by(Signal16.pupil_id)
+    ).all()
+    return _frame(rows, ["pupil_id", "signals16", "last_signal_on", "unreported_signals"])
+
+
+def _year_totals(conn: Connection, year: int, start: dt.date, today: dt.date, late_threshold: int,
+                 least_possible: float) -> pd.DataFrame:
+    """Hours this school year up to today, for pupils with any unauthorised hours, frequent
+    lateness or enough absence to be persistent in some sector.
+
+    pupil_year holds whole-year totals; for the (rare) pupils with absence after ``today`` the
+    totals are summed from the absence rows up to today instead, in the database.
+    """
+    py = PupilYear
+    interesting = or_(py.unauthorised_hours > 0, py.late_count >= late_threshold,
+                      py.absence_hours >= 0.10 * least_possible)
+    complete = conn.execute(
+        select(py.pupil_id, py.absence_hours, py.unauthorised_hours, py.late_count)
+        .where(py.school_year == year, py.last_absence_on <= today, interesting)
+    ).all()
+    later = select(py.pupil_id).where(py.school_year == year, py.last_absence_on > today)
+    partial = conn.execute(
+        select(Absence.pupil_id, func.sum(Absence.hours),
+               func.sum(case((Absence.category == UNAUTHORISED, Absence.hours), else_=0.0)),
+               func.sum(case((Absence.category == "te_laat", 1), else_=0)))
+        .where(Absence.pupil_id.in_(later), Absence.date.between(start, today))
+        .group_by(Absence.pupil_id)
+    ).all()
+    columns = ["pupil_id", "absence_hours", "unauthorised_hours", "late_count"]
+    frame = _frame(list(complete) + list(partial), columns)
+    wanted = ((frame["unauthorised_hours"] > 0) | (frame["late_count"] >= late_threshold)
+              | (frame["absence_hours"] >= 0.10 * least_possible))
+    return frame.loc[wanted]
+
+
+def _window_hours(conn: Connection, year: int, today: dt.date) -> pd.DataFrame:
+    """Unauthorised hours in the current 4-school-week window, after each pupil's last reset
+    (a 16-hour signal or a 16_uur melding), for pupils with unauthorised hours this year only."""
+    window = current_window(conn, today)
+    if not window.mondays:
+        return _frame([], ["pupil_id", "window_hours"])
+    last_signal = (select(Signal16.pupil_id, func.max(Signal16.signal_on).label("on"))
+                   .where(Signal16.signal_on <= today).group_by(Signal16.pupil_id).subquery())
+    last_melding = (select(Verzuimmelding.pupil_id, func.max(Verzuimmelding.reported_on).label("on"))
+                    .where(Verzuimmelding.kind == "16_uur", Verzuimmelding.reported_on <= today)
+                    .group_by(Verzuimmelding.pupil_id).subquery())
+    with_unauthorised = select(PupilYear.pupil_id).where(PupilYear.school_year == year,
+                                                         PupilYear.unauthorised_hours > 0)
+    in_window = or_(*[Absence.date.between(m, min(m + dt.timedelta(days=6), today))
+                      for m in window.mondays])
+    rows = conn.execute(
+        select(Absence.pupil_id, func.sum(Absence.hours))
+        .outerjoin(last_signal, last_signal.c.pupil_id == Absence.pupil_id)
+        .outerjoin(last_melding, last_melding.c.pupil_id == Absence.pupil_id)
+        .where(Absence.pupil_id.in_(with_unauthorised), Absence.category == UNAUTHORISED, in_window,
+               or_(last_signal.c.on.is_(None), Absence.date > last_signal.c.on),
+               or_(last_melding.c.on.is_(None), Absence.date > last_melding.c.on))
+        .group_by(Absence.pupil_id)
+    ).all()
+    return _frame(rows, ["pupil_id", "window_hours"])
+
+
+def _cases_this_year(conn: Connection, start: dt.date, today: dt.date) -> pd.DataFrame:
+    """Per pupil the case to show: the most recent open one, else the most recent one closed
+    this school year."""
+    rows = conn.execute(
+        select(Concern.pupil_id, Concern.id, Concern.status, Concern.mas_route, Concern.phase,
+               Concern.officer, Concern.opened_on, Concern.next_action_on, Concern.closed_on)
+        .where(Concern.opened_on <= today, or_(Concern.closed_on.is_(None), Concern.closed_on >= start))
+    ).all()
+    frame = pd.DataFrame(rows, columns=["pupil_id", "concern_id", "case_status", "mas_route", "phase",
+                                        "officer", "opened_on", "next_action_on", "closed_on"])
+    frame["case_open"] = frame["closed_on"].isna() | (frame["closed_on"] > today)
+    frame = frame.sort_values(["pupil_id", "case_open", "opened_on", "concern_id"])
+    frame = frame.drop_duplicates("pupil_id", keep="last").set_index("pupil_id")
+    return frame.drop(columns="closed_on")
+
+
+def _pupils(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
+    rows = []
+    for chunk in _chunks(ids):
+        rows += conn.execute(
+            select(Pupil.id, Pupil.pseudonym, Pupil.first_name, Pupil.last_name, Pupil.birth_date,
+                   Pupil.grade, Pupil.school_id, School.name, School.swv_code, School.sector)
+            .outerjoin(School, School.id == Pupil.school_id)
+            .where(Pupil.id.in_(chunk))
+        ).all()
+    frame = pd.DataFrame(rows, columns=["pupil_id", "pseudonym", "first_name", "last_name", "birth_date",
+                                        "grade", "school_id", "school", "swv_code", "sector"])
+    frame["name"] = (frame["first_name"].fillna("") + " " + frame["last_name"].fillna("")).str.strip()
+    return frame.drop(columns=["first_name", "last_name"]).set_index("pupil_id")
+
+
+def _last_contacts(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
+    """Date of the last contact about the youth (linked to the pupil or to one of its cases)."""
+    rows = []
+    for chunk in _chunks(ids):
+        of_case = select(Concern.id).where(Concern.pupil_id.in_(chunk))
+        pupil = func.coalesce(Contact.pupil_id, Concern.pupil_id)
+        rows += conn.execute(
+            select(pupil, func.max(Contact.date))
+            .outerjoin(Concern, Concern.id == Contact.concern_id)
+            .where(or_(Contact.pupil_id.in_(chunk), Contact.concern_id.in_(of_case)))
+            .group_by(pupil)
+        ).all()
+    frame = _frame(rows, ["pupil_id", "last_contact_on"])
+    return frame.groupby(level=0).max() if not frame.empty else frame
+
+
+def _derive_signals(frame: pd.DataFrame, today: dt.date, possible: dict, late_threshold: int) -> pd.DataFrame:
+    out = frame.copy()
+    for col in ("signals16", "unreported_signals", "late_count"):
+        out[col] = out[col].fillna(0).astype(int)
+    for col in ("window_hours", "unauthorised_hours", "absence_hours"):
+        out[col] = out[col].astype(float).fillna(0.0).round(2)
+    out["possible_hours"] = out["sector"].map(lambda s: possible.get(s, possible[None]))
+    out["absence_share"] = (out["absence_hours"] / out["possible_hours"]).where(out["possible_hours"] > 0)
+    out["persistence"] = pd.Series([persistence_level(a, p) for a, p in zip(out["absence_hours"], out["possible_hours"])],
+                                   index=out.index, dtype=object)
+    out["age"] = out["birth_date"].map(lambda b: age_on(b, today))
+    out["case_open"] = out["case_open"].fillna(False).astype(bool)
+    out["case_status"] = out["case_status"].fillna(NO_CASE)
+
+    def signals_of(row) -> tuple[str, ...]:
+        found = []
+        if row.signals16 > 0:
+            found.append("16_uur")
+        if APPROACHING_HOURS - 1e-9 <= row.window_hours <= SIGNAL_HOURS + 1e-9:
+            found.append("bijna_16")
+        if row.late_count >= late_threshold:
+            found.append("te_laat")
+        if isinstance(row.persistence, str):
+            found.append(row.persistence)
+        return tuple(found)
+
+    out["signals"] = pd.Series([signals_of(r) for r in out.itertuples()], index=out.index, dtype=object)
+    out["signal_labels"] = [
+        ", ".join(SIGNAL_LABELS[k] + (" (niet gemeld)" if k == "16_uur" and unreported else "") for k in found)
+        for found, unreported in zip(out["signals"], out["unreported_signals"])]
+    out["concern_id"] = out["concern_id"].astype("Int64")
+    return out
+
+
+def age_on(birth_date: dt.date | None, today: dt.date) -> int | None:
+    if birth_date is None or pd.isna(birth_date):
+        return None
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+# --- filters, sorting and the work queue (pure, on the list frame) --------------------------
+
+
+@dataclass(frozen=True)
+class YouthFilters:
+    """Everything that narrows the list. Ids and codes only (they go into the URL and the audit
+    log); the free-text search is kept apart in ``search`` and never leaves the session."""
+
+    school_ids: tuple[int, ...] = ()
+    swv_codes: tuple[str, ...] = ()
+    grades: tuple[int, ...] = ()
+    age_min: int | None = None
+    age_max: int | None = None
+    signals: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    case_statuses: tuple[str, ...] = ()
+    routes: tuple[str, ...] = ()
+    officers: tuple[str, ...] = ()
+    include_unassigned: bool = True
+    contact_older_than_days: int | None = None
+    overdue_only: bool = False
+    sort: str = "urgentie"
+    descending: bool = False
+    search: str = field(default="", compare=False)
+
+    def for_audit(self) -> dict:
+        """The filter ids for the audit log: no search text (it may be a name)."""
+        values = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items() if k != "search"}
+        values = {k: v for k, v in values.items() if v not in ((), [], None, "")}
+        values["zoekterm_gebruikt"] = bool(self.search.strip())
+        return values
+
+
+def apply_filters(frame: pd.DataFrame, filters: YouthFilters, today: dt.date,
+                  category_pupils: Iterable[int] | None = None) -> pd.DataFrame:
+    """The rows of the list that pass every filter, sorted. ``category_pupils``: ids of the
+    pupils with absence in ``filters.categories`` (from :func:`pupils_with_categories`)."""
+    out = frame
+    if filters.school_ids:
+        out = out[out["school_id"].isin(filters.school_ids)]
+    if filters.swv_codes:
+        out = out[out["swv_code"].isin(filters.swv_codes)]
+    if filters.grades:
+        out = out[out["grade"].isin(filters.grades)]
+    if filters.age_min is not None:
+        out = out[out["age"] >= filters.age_min]
+    if filters.age_max is not None:
+        out = out[out["age"] <= filters.age_max]
+    if filters.signals:
+        wanted = set(filters.signals)
+        out = out[out["signals"].map(lambda s: bool(wanted & set(s)))]
+    if filters.categories and category_pupils is not None:
+        out = out[out["pupil_id"].isin(set(category_pupils))]
+    if filters.case_statuses:
+        out = out[out["case_status"].isin(filters.case_statuses)]
+    if filters.routes:
+        out = out[out["mas_route"].isin(filters.routes)]
+    if filters.officers:
+        mine = out["officer"].isin(filters.officers)
+        if filters.include_unassigned:
+            mine |= out["officer"].isna()
+        out = out[mine]
+    if filters.contact_older_than_days is not None:
+        limit = today - dt.timedelta(days=filters.contact_older_than_days)
+        out = out[out["last_contact_on"].isna() | (out["last_contact_on"] < limit)]
+    if filters.overdue_only:
+        out = out[overdue(out, today)]
+    if filters.search.strip():
+        needle = filters.search.strip().lower()
+        out = out[out["pseudonym"].str.lower().str.contains(needle, regex=False)
+                  | out["name"].str.lower().str.contains(needle, regex=False)]
+    return sort_list(out, filters.sort, filters.descending, today)
+
+
+def overdue(frame: pd.DataFrame, today: dt.date) -> pd.Series:
+    """An open case whose next action date lies before today."""
+    return frame["case_open"] & frame["next_action_on"].notna() & (frame["next_action_on"] < today)
+
+
+def days_since_contact(frame: pd.DataFrame, today: dt.date) -> pd.Series:
+    return frame["last_contact_on"].map(lambda d: None if d is None or pd.isna(d) else (today - d).days)
+
+
+def sort_list(frame: pd.DataFrame, key: str, descending: bool, today: dt.date) -> pd.DataFrame:
+    """Sort the list; "urgentie" puts overdue actions first, then case signals without a case,
+    then the most unauthorised hours in the window."""
+    if frame.empty:
+        return frame
+    columns = {"volgende_actie": "next_action_on", "laatste_contact": "last_contact_on",
+               "uren_venster": "window_hours", "ongeoorloofd": "unauthorised_hours",
+               "verzuim_pct": "absence_share", "te_laat": "late_count", "pseudoniem": "pseudonym",
+               "school": "school", "leeftijd": "age"}
+    if key in columns:
+        return frame.sort_values([columns[key], "pseudonym"], ascending=[not descending, True],
+                                 na_position="last", kind="stable")
+    ranked = frame.assign(
+        _overdue=overdue(frame, today),
+        _uncovered=needs_case(frame),
+    )
+    ranked = ranked.sort_values(["_overdue", "_uncovered", "next_action_on", "window_hours", "pseudonym"],
+                                ascending=[False, False, True, False, True], na_position="last", kind="stable")
+    if descending:
+        ranked = ranked.iloc[::-1]
+    return ranked.drop(columns=["_overdue", "_uncovered"])
+
+
+def needs_case(frame: pd.DataFrame) -> pd.Series:
+    """A signal that asks for a case (not just "bijna 16 uur") and no open case."""
+    return frame["signals"].map(lambda s: any(k in CASE_SIGNALS for k in s)) & ~frame["case_open"]
+
+
+QUEUE_REASONS = {
+    "actie_verlopen": "volgende actie verlopen",
+    "signaal_zonder_zaak": "signaal zonder zaak",
+    "geen_contact": "geen contact sinds {days} dagen",
+}
+
+
+def work_queue(frame: pd.DataFrame, today: dt.date, contact_days: int = CONTACT_DAYS) -> pd.DataFrame:
+    """Youths that need action now, most urgent first: open cases with an overdue next action,
+    signals without an open case, open cases without contact for ``contact_days`` days (counted
+    from the last contact, or from the opening when there never was one)."""
+    if frame.empty:
+        return frame.assign(reasons=pd.Series(dtype=object), queue_order=pd.Series(dtype=int))
+    late = overdue(frame, today)
+    uncovered = needs_case(frame)
+    since = frame["last_contact_on"].where(frame["last_contact_on"].notna(), frame["opened_on"])
+    silent = frame["case_open"] & since.map(
+        lambda d: d is not None and not pd.isna(d) and (today - d).days >= contact_days)
+    reasons = []
+    for is_late, is_uncovered, is_silent in zip(late, uncovered, silent):
+        found = []
+        if is_late:
+            found.append(QUEUE_REASONS["actie_verlopen"])
+        if is_uncovered:
+            found.append(QUEUE_REASONS["signaal_zonder_zaak"])
+        if is_silent:
+            found.append(QUEUE_REASONS["geen_contact"].format(days=contact_days))
+        reasons.append(", ".join(found))
+    order = late.astype(int) * 4 + uncovered.astype(int) * 2 + silent.astype(int)
+    queue = frame.assign(reasons=reasons, queue_order=order)
+    queue = queue[queue["queue_order"] > 0]
+    return queue.sort_values(["queue_order", "next_action_on", "pseudonym"], ascending=[False, True, True],
+                             na_position="last", kind="stable")
+
+
+def pupils_with_categories(conn: Connection, categories: Sequence[str], today: dt.date) -> frozenset[int]:
+    """Pupils with absence in one of ``categories`` this school year up to today."""
+    if not categories:
+        return frozenset()
+    start, _ = school_year_bounds(school_year_of(today))
+    rows = conn.execute(select(Absence.pupil_id).distinct()
+                        .where(Absence.category.in_(list(categories)), Absence.date.between(start, today)))
+    return frozenset(r for (r,) in rows)
+
+
+# --- choices for the filter bar ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    schools: dict[int, str]
+    swv_codes: tuple[str, ...]
+    grades: tuple[int, ...]
+    case_statuses: tuple[str, ...]
+    routes: tuple[str, ...]
+    officers: dict[str, str]
+    categories: tuple[str, ...]
+
+
+def filter_options(conn: Connection) -> FilterOptions:
+    schools = dict(conn.execute(select(School.id, School.name).where(School.id.in_(
+        select(Pupil.school_id).distinct())).order_by(School.name)).all())
+    swv = tuple(s for (s,) in conn.execute(select(School.swv_code).distinct().where(
+        School.swv_code.is_not(None)).order_by(School.swv_code)))
+    grades = tuple(g for (g,) in conn.execute(select(Pupil.grade).distinct().where(
+        Pupil.grade.is_not(None)).order_by(Pupil.grade)))
+    statuses = tuple(s for (s,) in conn.execute(select(Concern.status).distinct().order_by(Concern.status)))
+    routes = tuple(r for (r,) in conn.execute(select(Concern.mas_route).distinct().where(
+        Concern.mas_route.is_not(None)).order_by(Concern.mas_route)))
+    officer_names = dict(conn.execute(select(AppUser.username, AppUser.name).where(
+        AppUser.roles.like("%leerplicht%"))).all())
+    for (username,) in conn.execute(select(Concern.officer).distinct().where(Concern.officer.is_not(None))):
+        officer_names.setdefault(username, username)
+    categories = tuple(c for (c,) in conn.execute(select(Absence.category).distinct()
+                                                  .order_by(Absence.category)))
+    return FilterOptions(schools, swv, grades, (NO_CASE, *statuses), routes,
+                         dict(sorted(officer_names.items(), key=lambda kv: kv[1])), categories)
+
+
+# --- one youth -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YouthProfile:
+    pupil_id: int
+    pseudonym: str
+    name: str
+    birth_date: dt.date
+    age: int | None
+    school_id: int | None
+    school: str | None
+    sector: str | None
+    swv_code: str | None
+    grade: int | None
+
+
+def pupil_id_of(conn: Connection, pseudonym: str) -> int | None:
+    return conn.execute(select(Pupil.id).where(Pupil.pseudonym == pseudonym)).scalar()
+
+
+def youth_profile(conn: Connection, pupil_id: int, today: dt.date) -> YouthProfile | None:
+    row = conn.execute(
+        select(Pupil.id, Pupil.pseudonym, Pupil.first_name, Pupil.last_name, Pupil.birth_date,
+               Pupil.school_id, School.name, School.sector, School.swv_code, Pupil.grade)
+        .outerjoin(School, School.id == Pupil.school_id).where(Pupil.id == pupil_id)
+    ).one_or_none()
+    if row is None:
+        return None
+    return YouthProfile(row.id, row.pseudonym, f"{row.first_name} {row.last_name}".strip(), row.birth_date,
+                        age_on(row.birth_date, today), row.school_id, row.name, row.sector, row.swv_code,
+                        row.grade)
+
+
+def absence_days(conn: Connection, pupil_id: int, today: dt.date) -> pd.DataFrame:
+    """Hours per day and category for one pupil, this school year up to today."""
+    start, _ = school_year_bounds(school_year_of(today))
+    rows = conn.execute(
+        select(Absence.date, Absence.category, func.sum(Absence.hours))
+        .where(Absence.pupil_id == pupil_id, Absence.date.between(start, today))
+        .group_by(Absence.date, Absence.category).order_by(Absence.date)
+    ).all()
+    return pd.DataFrame(rows, columns=["date", "category", "hours"])
+
+
+def school_days(conn: Connection, sector: str | None, today: dt.date) -> list[dt.date]:
+    """School days from 1 August to today for the pupil's sector (the calendar's grid)."""
+    start, _ = school_year_bounds(school_year_of(today))
+    return load_calendar(conn, sector).school_days(start, today)
+
+
+def meldingen(conn: Connection, pupil_id: int) -> pd.DataFrame:
+    rows = conn.execute(
+        select(Verzuimmelding.id, Verzuimmelding.reported_on, Verzuimmelding.kind,
+               Verzuimmelding.absence_start, Verzuimmelding.hours, Verzuimmelding.status,
+               Verzuimmelding.outcome, Verzuimmelding.officer)
+        .where(Verzuimmelding.pupil_id == pupil_id)
+        .order_by(Verzuimmelding.reported_on.desc(), Verzuimmelding.id.desc())
+    ).all()
+    return pd.DataFrame(rows, columns=["melding_id", "reported_on", "kind", "absence_start", "hours",
+                                       "status", "outcome", "officer"])
+
+
+def signals_of(conn: Connection, pupil_id: int) -> pd.DataFrame:
+    rows = conn.execute(
+        select(Signal16.signal_on, Signal16.window_start, Signal16.hours, Signal16.melding_id,
+               Signal16.school_days_to_melding)
+        .where(Signal16.pupil_id == pupil_id).order_by(Signal16.signal_on.desc())
+    ).all()
+    return pd.DataFrame(rows, columns=["signal_on", "window_start", "hours", "melding_id",
+                                       "school_days_to_melding"])
+
+
+def contacts(conn: Connection, pupil_id: int) -> pd.DataFrame:
+    """Contacts about the youth, newest first (linked to the pupil or to one of its cases)."""
+    of_case = select(Concern.id).where(Concern.pupil_id == pupil_id)
+    rows = conn.execute(
+        select(Contact.id, Contact.date, Contact.officer, Contact.target, Contact.channel, Contact.purpose,
+               Contact.reached, Contact.concern_id, Contact.notes)
+        .where(or_(Contact.pupil_id == pupil_id, Contact.concern_id.in_(of_case)))
+        .order_by(Contact.date.desc(), Contact.id.desc())
+    ).all()
+    return pd.DataFrame(rows, columns=["contact_id", "date", "officer", "target", "channel", "purpose",
+                                       "reached", "concern_id", "notes"])
+
+
+def cases(conn: Connection, pupil_id: int) -> pd.DataFrame:
+    rows = conn.execute(
+        select(Concern.id, Concern.opened_on, Concern.source, Concern.reason, Concern.status,
+               Concern.mas_route, Concern.phase, Concern.officer, Concern.next_action,
+               Concern.next_action_on, Concern.closed_on)
+        .where(Concern.pupil_id == pupil_id).order_by(Concern.opened_on.desc(), Concern.id.desc())
+    ).all()
+    return pd.DataFrame(rows, columns=["concern_id", "opened_on", "source", "reason", "status", "mas_route",
+                                       "phase", "officer", "next_action", "next_action_on", "closed_on"])
+
+
+def case_history(conn: Connection, pupil_id: int) -> pd.DataFrame:
+    """Every note and status change on the youth's cases, newest first, with route and phase."""
+    rows = conn.execute(
+        select(ConcernNote.id, ConcernNote.at, ConcernNote.concern_id, ConcernNote.author,
+               ConcernNote.status, ConcernNote.phase, Concern.mas_route, ConcernNote.note)
+        .join(Concern, Concern.id == ConcernNote.concern_id)
+        .where(Concern.pupil_id == pupil_id)
+        .order_by(ConcernNote.at.desc(), ConcernNote.id.desc())
+    ).all()
+    return pd.DataFrame(rows, columns=["note_id", "at", "concern_id", "author", "status", "phase",
+                                       "mas_route", "note"])
+
+
+def access_log(conn: Connection, pupil_id: int, limit: int = 500) -> pd.DataFrame:
+    """Who looked at or changed this youth, when: audit rows about the pupil, newest first."""
+    rows = conn.execute(
+        select(AuditEvent.at, AuditEvent.username, AuditEvent.role, AuditEvent.action, AuditEvent.details)
+        .where(AuditEvent.object_type == "pupil", AuditEvent.object_id == str(pupil_id))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    ).all()
+    return pd.DataFrame(rows, columns=["at", "username", "role", "action", "details"])
+
+
+# --- audit of every view and export --------------------------------------------------------
+
+
+def record_list_view(conn: Connection, username: str, role: str, filters: YouthFilters, today: dt.date,
+                     rows: int) -> None:
+    audit.record(conn, "bekijk_lijst", username=username, role=role, object_type="lijst",
+                 object_id="jongeren",
+                 details={"filters": filters.for_audit(), "peildatum": today.isoformat(), "rijen": rows})
+
+
+def record_detail_view(conn: Connection, username: str, role: str, pupil_id: int) -> None:
+    audit.record(conn, "bekijk_jongere", username=username, role=role, object_type="pupil",
+                 object_id=pupil_id)
+
+
+def record_export(conn: Connection, username: str, role: str, filters: YouthFilters, today: dt.date,
+                  purpose: str, file_format: str, pupil_ids: Sequence[int]) -> None:
+    """An export of the filtered list: the purpose (doelbinding), the filters and the pupil ids."""
+    if not purpose.strip():
+        raise ValueError("Een doel (doelbinding) is verplicht bij een export.")
+    audit.record(conn, "export", username=username, role=role, object_type="lijst", object_id="jongeren",
+                 details={"doel": purpose.strip(), "formaat": file_format, "filters": filters.for_audit(),
+                          "peildatum": today.isoformat(), "rijen": len(pupil_ids),
+                          "pupil_ids": [int(i) for i in pupil_ids]})
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _setting(conn: Connection, key: str) -> str | None:
+    return conn.execute(select(Setting.value).where(Setting.key == key)).scalar()
+
+
+def _frame(rows, columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns).set_index(columns[0])
+
+
+def _chunks(ids: Sequence[int], size: int = CHUNK):
+    for i in range(0, len(ids), size):
+        yield list(ids[i:i + size])
+
+
+def filters_json(filters: YouthFilters) -> str:
+    return json.dumps(filters.for_audit(), sort_keys=True)
+

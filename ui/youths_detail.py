@@ -1,0 +1,193 @@
+"""The file (dossier) of one youth: absence calendar, meldingen, contacts, case and access log."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import streamlit as st
+
+from data_access.queries import youths
+from data_access.users import User
+from ui import format as fmt
+from ui.db import engine
+from ui.downloads import chart_downloads
+from ui.youths_charts import calendar_grid, calendar_heatmap, hours_by_category
+from ui.youths_data import details_summary
+from ui.youths_forms import contact_form, note_form, open_case_form, status_form
+from ui.youths_labels import (
+    ACTION_LABELS,
+    CHANNEL_LABELS,
+    MELDING_LABELS,
+    SOURCE_LABELS,
+    STATUS_LABELS,
+    TARGET_LABELS,
+    label,
+)
+
+LOCAL = ZoneInfo("Europe/Amsterdam")
+
+
+def load(pupil_id: int, today: dt.date) -> dict:
+    """Everything about one youth, read fresh (small, and the access log must be current)."""
+    with engine().connect() as conn:
+        profile = youths.youth_profile(conn, pupil_id, today)
+        return {
+            "profile": profile,
+            "absence": youths.absence_days(conn, pupil_id, today),
+            "school_days": youths.school_days(conn, profile.sector if profile else None, today),
+            "meldingen": youths.meldingen(conn, pupil_id),
+            "signals": youths.signals_of(conn, pupil_id),
+            "contacts": youths.contacts(conn, pupil_id),
+            "cases": youths.cases(conn, pupil_id),
+            "history": youths.case_history(conn, pupil_id),
+            "access": youths.access_log(conn, pupil_id),
+        }
+
+
+def header(profile: youths.YouthProfile, row: pd.Series | None, today: dt.date) -> None:
+    st.subheader(f"{profile.pseudonym} — {profile.name}")
+    st.caption(" · ".join([
+        profile.school or "school onbekend", f"groep/leerjaar {profile.grade or '–'}",
+        f"{profile.age} jaar (geboren {fmt.date(profile.birth_date)})",
+        f"samenwerkingsverband {profile.swv_code or '–'}",
+    ]))
+    a, b, c, d = st.columns(4)
+    if row is None:
+        a.metric("Signalen", "geen")
+        b.metric("Ongeoorloofd, 4 schoolweken", "–")
+        c.metric("Verzuim dit schooljaar", "–")
+    else:
+        a.metric("Signalen", row["signal_labels"] or "geen")
+        b.metric("Ongeoorloofd, 4 schoolweken", f"{fmt.number(row['window_hours'], 1)} uur")
+        c.metric("Verzuim dit schooljaar", fmt.percent(row["absence_share"]),
+                 help=f"{fmt.number(row['absence_hours'], 1)} van {fmt.number(row['possible_hours'], 1)} "
+                      f"lesuren tot {fmt.date(today)}")
+    d.metric("Zaak", label(STATUS_LABELS, row["case_status"]) if row is not None else "geen zaak")
+
+
+def absence_calendar(data: dict, today: dt.date, pseudonym: str) -> None:
+    grid = calendar_grid(data["school_days"], data["absence"], today)
+    if grid.empty:
+        st.info("Er zijn nog geen schooldagen in dit schooljaar tot de peildatum.")
+        return
+    st.markdown(f"**Verzuim per schooldag, schooljaar {fmt.school_year(today.year if today.month >= 8 else today.year - 1)} "
+                f"tot {fmt.date(today)}**")
+    chart = calendar_heatmap(grid)
+    st.altair_chart(chart, width="stretch")
+    chart_downloads(chart, f"verzuimkalender-{pseudonym}", key=f"cal-{pseudonym}")
+    totals = hours_by_category(data["absence"])
+    if totals.empty:
+        st.info("Geen geregistreerd verzuim dit schooljaar.")
+    else:
+        st.dataframe(totals, hide_index=True, width="content")
+
+
+def meldingen_and_signals(data: dict) -> None:
+    meldingen, signals = data["meldingen"], data["signals"]
+    st.markdown("**Verzuimmeldingen**")
+    if meldingen.empty:
+        st.info("Voor deze jongere zijn geen verzuimmeldingen gedaan.")
+    else:
+        st.dataframe(pd.DataFrame({
+            "Gemeld op": pd.to_datetime(meldingen["reported_on"]),
+            "Soort": meldingen["kind"].map(lambda k: label(MELDING_LABELS, k)),
+            "Verzuim vanaf": pd.to_datetime(meldingen["absence_start"]),
+            "Uren": meldingen["hours"].map(lambda v: fmt.number(v, 1)),
+            "Status": meldingen["status"].map(lambda s: label(STATUS_LABELS, s)),
+            "Uitkomst": meldingen["outcome"].fillna("–"),
+            "Behandelaar": meldingen["officer"].fillna("–"),
+        }), hide_index=True, width="stretch", column_config=_date_columns("Gemeld op", "Verzuim vanaf"))
+    st.markdown("**16-urensignalen** (meer dan 16 uur ongeoorloofd in 4 schoolweken)")
+    if signals.empty:
+        st.info("Geen 16-urensignalen.")
+    else:
+        st.dataframe(pd.DataFrame({
+            "Signaal op": pd.to_datetime(signals["signal_on"]),
+            "Venster vanaf": pd.to_datetime(signals["window_start"]),
+            "Uren": signals["hours"].map(lambda v: fmt.number(v, 1)),
+            "Gemeld": signals["melding_id"].map(lambda m: "nee" if pd.isna(m) else "ja"),
+            "Schooldagen tot melding": signals["school_days_to_melding"].astype("Int64"),
+        }), hide_index=True, width="stretch", column_config=_date_columns("Signaal op", "Venster vanaf"))
+
+
+def contacts_timeline(user: User, data: dict, open_case_id: int | None, default_day: dt.date) -> None:
+    contact_form(user, data["profile"].pupil_id, open_case_id, default_day)
+    contacts = data["contacts"]
+    st.markdown("**Contacten, nieuwste eerst**")
+    if contacts.empty:
+        st.info("Er is nog geen contact over deze jongere vastgelegd.")
+        return
+    st.dataframe(pd.DataFrame({
+        "Datum": pd.to_datetime(contacts["date"]),
+        "Met wie": contacts["target"].map(lambda t: label(TARGET_LABELS, t)),
+        "Kanaal": contacts["channel"].map(lambda c: label(CHANNEL_LABELS, c)),
+        "Doel": contacts["purpose"].fillna("–"),
+        "Bereikt": contacts["reached"].map(lambda r: "ja" if r else "nee"),
+        "Door": contacts["officer"],
+        "Zaak": contacts["concern_id"].astype("Int64"),
+        "Verslag": contacts["notes"].fillna(""),
+    }), hide_index=True, width="stretch", column_config=_date_columns("Datum"))
+
+
+def case_panel(user: User, data: dict, default_day: dt.date) -> None:
+    case_rows, history = data["cases"], data["history"]
+    open_cases = case_rows[case_rows["closed_on"].isna()]
+    if open_cases.empty:
+        st.info("Deze jongere heeft geen open zaak.")
+        open_case_form(user, data["profile"].pupil_id, default_day)
+    else:
+        case = open_cases.iloc[0]
+        st.markdown(f"**Open zaak nr. {case['concern_id']}** — {case['reason']}")
+        st.caption(" · ".join([
+            f"geopend {fmt.date(case['opened_on'])} (bron: {SOURCE_LABELS.get(case['source'], case['source'])})",
+            f"route {case['mas_route'] or '–'}", f"fase {case['phase'] or '–'}", f"behandelaar {case['officer'] or '–'}",
+            f"volgende actie: {case['next_action'] or '–'} op {fmt.date(_as_date(case['next_action_on']))}",
+        ]))
+        status_form(user, case, default_day)
+        note_form(user, int(case["concern_id"]))
+    st.markdown("**Zaakgeschiedenis, nieuwste eerst**")
+    if history.empty:
+        st.info("Nog geen geschiedenis vastgelegd.")
+        return
+    st.dataframe(pd.DataFrame({
+        "Tijd": history["at"].map(_local_time),
+        "Zaak": history["concern_id"],
+        "Status": history["status"].map(lambda s: label(STATUS_LABELS, s)),
+        "Fase": history["phase"].fillna("–"),
+        "MAS-route": history["mas_route"].fillna("–"),
+        "Door": history["author"],
+        "Notitie": history["note"].fillna(""),
+    }), hide_index=True, width="stretch")
+
+
+def access_panel(data: dict) -> None:
+    log = data["access"]
+    st.caption("Wie dit dossier bekeek of wijzigde, en wanneer (uit het auditlog; nieuwste eerst).")
+    if log.empty:
+        st.info("Nog geen inzage vastgelegd.")
+        return
+    st.dataframe(pd.DataFrame({
+        "Tijd": log["at"].map(_local_time),
+        "Gebruiker": log["username"],
+        "Rol": log["role"],
+        "Handeling": log["action"].map(lambda a: label(ACTION_LABELS, a)),
+        "Details": log["details"].map(details_summary),
+    }), hide_index=True, width="stretch")
+
+
+def _date_columns(*names: str) -> dict:
+    return {n: st.column_config.DateColumn(format="DD-MM-YYYY") for n in names}
+
+
+def _local_time(value) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    moment = pd.Timestamp(value).to_pydatetime().replace(tzinfo=dt.UTC).astimezone(LOCAL)
+    return moment.strftime("%d-%m-%Y %H:%M")
+
+
+def _as_date(value) -> dt.date | None:
+    if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
+        return None
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])

@@ -1,0 +1,72 @@
+"""Export of the filtered list, only with a stated purpose (doelbinding), every file audited.
+
+The file is generated on the server when the officer clicks (a deferred download), and the
+audit row is written by that same generator: no file of personal data leaves without its row,
+whatever the browser does. Until a purpose is chosen the buttons are disabled and no file exists.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from data_access.queries import youths
+from data_access.users import User
+from ui.db import engine
+from ui.downloads import table_bytes_csv, table_bytes_xlsx
+
+PURPOSES = (
+    "Casusoverleg met school of zorgpartner",
+    "Planning van huisbezoeken en gesprekken",
+    "Voorbereiding zorg- en adviesteam (ZAT/OZA)",
+    "Verantwoording en kwaliteitscontrole leerplicht",
+    "Anders, namelijk …",
+)
+OTHER = PURPOSES[-1]
+
+
+def export_file(db: Engine, user: User, filters: youths.YouthFilters, today: dt.date, purpose: str,
+                file_format: str, table: pd.DataFrame, pupil_ids: list[int]) -> Callable[[], bytes]:
+    """The generator Streamlit calls on a click: audit first, then the bytes."""
+
+    def generate() -> bytes:
+        with db.begin() as conn:
+            youths.record_export(conn, user.username, user.role_label, filters, today, purpose, file_format,
+                                 pupil_ids)
+        if file_format == "xlsx":
+            return table_bytes_xlsx(table, sheet="Jongeren in beeld")
+        return table_bytes_csv(table)
+
+    return generate
+
+
+def export_panel(user: User, filters: youths.YouthFilters, today: dt.date, table: pd.DataFrame,
+                 pupil_ids: list[int]) -> None:
+    with st.expander(f"Exporteren ({len(table)} jongeren, CSV of Excel)", icon=":material/download:"):
+        st.caption("Een export bevat persoonsgegevens. Kies waarvoor u hem nodig heeft; het doel, de filters "
+                   "en de pseudoniemen worden in het auditlog vastgelegd. Noem geen namen in het doel.")
+        choice = st.selectbox("Doel van de export (verplicht)", PURPOSES, index=None, key="yx_purpose",
+                              placeholder="kies een doel")
+        other = ""
+        if choice == OTHER:
+            other = st.text_input("Omschrijf het doel", max_chars=120, key="yx_other")
+        purpose = (other.strip() if choice == OTHER else choice) or ""
+        ready = len(purpose) >= 5 and not table.empty
+        if table.empty:
+            st.info("De lijst is leeg; er valt niets te exporteren.")
+        elif not ready:
+            st.info("Kies eerst een doel; daarna kunt u downloaden.")
+        name = f"jongeren-in-beeld-{today.isoformat()}"
+        left, right = st.columns(2)
+        db = engine()
+        left.download_button(
+            "Download CSV", export_file(db, user, filters, today, purpose, "csv", table, pupil_ids) if ready else b"",
+            f"{name}.csv", "text/csv", key="yx_csv", on_click="ignore", disabled=not ready,
+            icon=":material/download:")
+        right.download_button(
+            "Download Excel", export_file(db, user, filters, today, purpose, "xlsx", table, pupil_ids) if ready else b"",
+            f"{name}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="yx_xlsx",
+            on_click="ignore", disabled=not ready, icon=":material/download:")

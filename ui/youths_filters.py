@@ -1,0 +1,234 @@
+"""The filter bar of /jongeren, kept in the URL so a list can be shared with a colleague.
+
+Only ids, codes, usernames and dates go into the URL (st.query_params); the free-text search
+(which may hold a name) stays in the session and is never written to the URL.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+
+import streamlit as st
+
+from data_access.queries.youths import (
+    CONTACT_DAYS,
+    LATE_THRESHOLD,
+    SIGNAL_LABELS,
+    SORT_KEYS,
+    FilterOptions,
+    YouthFilters,
+)
+from ui import format as fmt
+from ui.youths_labels import CATEGORY_LABELS, STATUS_LABELS, label
+
+EVERYONE = "*"
+AGE_RANGE = (4, 23)
+SELECTED = "jongere"
+PREFIX = "yf_"
+SEARCH_KEPT = "youths_search_kept"  # survives a visit to a youth's detail (the widget's state does not)
+
+# URL parameter → YouthFilters field
+LIST_PARAMS = {"school": "school_ids", "swv": "swv_codes", "groep": "grades", "signaal": "signals",
+               "categorie": "categories", "status": "case_statuses", "route": "routes"}
+
+
+@dataclasses.dataclass(frozen=True)
+class ViewSettings:
+    """Settings that are not filters but shape what is computed: the reference date and the
+    two thresholds of the work queue."""
+
+    today: dt.date
+    late_threshold: int = LATE_THRESHOLD
+    contact_days: int = CONTACT_DAYS
+
+
+# --- URL ⇄ filters (pure functions, tested without a browser) ---------------------------------
+
+
+def filters_from_params(params: Mapping[str, list[str]], me: str, options: FilterOptions) -> YouthFilters:
+    """Filters from URL parameters; unknown ids and malformed values are dropped, never fatal."""
+    known = {"school_ids": set(options.schools), "swv_codes": set(options.swv_codes),
+             "grades": set(options.grades), "signals": set(SIGNAL_LABELS),
+             "categories": set(options.categories) | set(CATEGORY_LABELS),
+             "case_statuses": set(options.case_statuses), "routes": set(options.routes)}
+    values: dict = {}
+    for param, name in LIST_PARAMS.items():
+        items = _split(params.get(param, []))
+        if name in ("school_ids", "grades"):
+            items = [int(i) for i in items if i.lstrip("-").isdigit()]
+        values[name] = tuple(i for i in items if i in known[name])
+    officer = _first(params, "behandelaar")
+    if officer == EVERYONE:
+        values["officers"] = ()
+    elif officer in options.officers or officer == me:
+        values["officers"] = (officer,)
+    else:
+        values["officers"] = (me,)
+    values["include_unassigned"] = _first(params, "zonder_behandelaar") != "0"
+    values["age_min"] = _int(_first(params, "leeftijd_van"))
+    values["age_max"] = _int(_first(params, "leeftijd_tot"))
+    values["contact_older_than_days"] = _int(_first(params, "contact_ouder_dan"))
+    values["overdue_only"] = _first(params, "verlopen") == "1"
+    sort = _first(params, "sorteer")
+    values["sort"] = sort if sort in SORT_KEYS else "urgentie"
+    values["descending"] = _first(params, "aflopend") == "1"
+    return YouthFilters(**values)
+
+
+def filters_to_params(filters: YouthFilters) -> dict[str, str]:
+    """URL parameters for the filters (no search text)."""
+    params: dict[str, str] = {}
+    for param, name in LIST_PARAMS.items():
+        if getattr(filters, name):
+            params[param] = ",".join(str(v) for v in getattr(filters, name))
+    params["behandelaar"] = filters.officers[0] if filters.officers else EVERYONE
+    if not filters.include_unassigned:
+        params["zonder_behandelaar"] = "0"
+    for param, value in (("leeftijd_van", filters.age_min), ("leeftijd_tot", filters.age_max),
+                         ("contact_ouder_dan", filters.contact_older_than_days)):
+        if value is not None:
+            params[param] = str(value)
+    if filters.overdue_only:
+        params["verlopen"] = "1"
+    if filters.sort != "urgentie":
+        params["sorteer"] = filters.sort
+    if filters.descending:
+        params["aflopend"] = "1"
+    return params
+
+
+def settings_from_params(params: Mapping[str, list[str]], default_today: dt.date,
+                         default_late: int) -> ViewSettings:
+    today = default_today
+    try:
+        today = dt.date.fromisoformat(_first(params, "peildatum") or "")
+    except ValueError:
+        pass
+    late = _int(_first(params, "te_laat_vanaf"))
+    days = _int(_first(params, "geen_contact_dagen"))
+    return ViewSettings(today=min(today, dt.date.today()), late_threshold=late or default_late,
+                        contact_days=days or CONTACT_DAYS)
+
+
+def settings_to_params(settings: ViewSettings, default_today: dt.date, default_late: int) -> dict[str, str]:
+    params: dict[str, str] = {}
+    if settings.today != default_today:
+        params["peildatum"] = settings.today.isoformat()
+    if settings.late_threshold != default_late:
+        params["te_laat_vanaf"] = str(settings.late_threshold)
+    if settings.contact_days != CONTACT_DAYS:
+        params["geen_contact_dagen"] = str(settings.contact_days)
+    return params
+
+
+def current_params() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+
+
+def _split(values: list[str]) -> list[str]:
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def _first(params: Mapping[str, list[str]], key: str) -> str | None:
+    values = params.get(key) or []
+    return values[0] if values else None
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        number = int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+    return number if number is None or 0 <= number <= 10_000 else None
+
+
+# --- the widgets -----------------------------------------------------------------------------
+
+
+def filter_bar(me: str, options: FilterOptions, default_today: dt.date,
+               default_late: int) -> tuple[YouthFilters, ViewSettings]:
+    """Filter widgets, initialised from the URL on the first run; their values go back into it."""
+    params = current_params()
+    initial = filters_from_params(params, me, options)
+    settings = settings_from_params(params, default_today, default_late)
+    _seed_widgets(initial, settings)
+    k = PREFIX
+    with st.expander("Filters en zoeken", expanded=True, icon=":material/filter_list:"):
+        search = st.text_input("Zoek op pseudoniem of naam", key=f"{k}search",
+                               placeholder="bijv. P-1234 of een achternaam",
+                               help="De zoekterm blijft op uw scherm; hij komt niet in de link of het auditlog.")
+        st.session_state[SEARCH_KEPT] = search
+        a, b, c, d = st.columns(4)
+        officers = {EVERYONE: "iedereen", me: "ik", **{u: n for u, n in options.officers.items() if u != me}}
+        officer = a.selectbox("Behandelaar", list(officers), format_func=officers.get, key=f"{k}officer")
+        include_unassigned = a.checkbox("ook jongeren zonder behandelaar", key=f"{k}unassigned",
+                                        help="Signalen waarvoor nog geen zaak is geopend.")
+        signals = b.multiselect("Signaal", list(SIGNAL_LABELS), format_func=SIGNAL_LABELS.get,
+                                key=f"{k}signals", placeholder="alle signalen")
+        statuses = c.multiselect("Zaakstatus", list(options.case_statuses),
+                                 format_func=lambda s: label(STATUS_LABELS, s), key=f"{k}statuses",
+                                 placeholder="alle")
+        routes = d.multiselect("MAS-route", list(options.routes), key=f"{k}routes", placeholder="alle")
+        schools = a.multiselect("School", list(options.schools), format_func=options.schools.get,
+                                key=f"{k}schools", placeholder="alle scholen")
+        swv = b.multiselect("Samenwerkingsverband", list(options.swv_codes), key=f"{k}swv", placeholder="alle")
+        grades = c.multiselect("Groep / leerjaar", list(options.grades), key=f"{k}grades", placeholder="alle")
+        ages = d.slider("Leeftijd", *AGE_RANGE, key=f"{k}ages")
+        categories = a.multiselect("Verzuimcategorie dit schooljaar", list(options.categories),
+                                   format_func=lambda s: label(CATEGORY_LABELS, s), key=f"{k}categories",
+                                   placeholder="alle")
+        contact_days = b.number_input("Laatste contact ouder dan (dagen)", min_value=0, max_value=3650,
+                                      step=7, key=f"{k}contact", placeholder="geen filter")
+        overdue = c.toggle("Alleen volgende actie verlopen", key=f"{k}overdue")
+        sort = d.selectbox("Sorteren op", list(SORT_KEYS), format_func=SORT_KEYS.get, key=f"{k}sort")
+        descending = d.toggle("aflopend", key=f"{k}descending")
+        e, f, g = st.columns(3)
+        today = e.date_input("Peildatum", key=f"{k}today", max_value=dt.date.today(), format="DD-MM-YYYY",
+                             help=f"Standaard de laatste verzuimregistratie ({fmt.date(default_today)}) "
+                                  "of vandaag, wat het eerst is.")
+        late = f.number_input("Vaak te laat vanaf (keer dit schooljaar)", min_value=1, max_value=200,
+                              key=f"{k}late")
+        silent = g.number_input("Werkvoorraad: geen contact sinds (dagen)", min_value=1, max_value=365,
+                                key=f"{k}silent")
+    filters = YouthFilters(
+        school_ids=tuple(schools), swv_codes=tuple(swv), grades=tuple(grades),
+        age_min=ages[0] if ages[0] > AGE_RANGE[0] else None, age_max=ages[1] if ages[1] < AGE_RANGE[1] else None,
+        signals=tuple(signals), categories=tuple(categories), case_statuses=tuple(statuses), routes=tuple(routes),
+        officers=() if officer == EVERYONE else (officer,), include_unassigned=include_unassigned,
+        contact_older_than_days=int(contact_days) if contact_days else None, overdue_only=overdue,
+        sort=sort, descending=descending, search=search or "",
+    )
+    settings = ViewSettings(today=today or default_today, late_threshold=int(late), contact_days=int(silent))
+    write_url(filters, settings, default_today, default_late)
+    return filters, settings
+
+
+def write_url(filters: YouthFilters, settings: ViewSettings, default_today: dt.date, default_late: int,
+              selected: str | None = None) -> None:
+    params = {**filters_to_params(filters), **settings_to_params(settings, default_today, default_late)}
+    if selected:
+        params[SELECTED] = selected
+    if current_params() != {k: [v] for k, v in params.items()}:
+        st.query_params.from_dict(params)
+
+
+def _seed_widgets(filters: YouthFilters, settings: ViewSettings) -> None:
+    """Put the URL's values into the widgets' state when the widgets are not there yet: on the
+    first run of a session (a shared link) and when coming back from a youth's detail. After
+    that the widgets hold the user's choices and the URL follows them."""
+    k = PREFIX
+    if f"{k}officer" in st.session_state:
+        return
+    st.session_state.update({
+        f"{k}officer": filters.officers[0] if filters.officers else EVERYONE,
+        f"{k}unassigned": filters.include_unassigned,
+        f"{k}signals": list(filters.signals), f"{k}statuses": list(filters.case_statuses),
+        f"{k}routes": list(filters.routes), f"{k}schools": list(filters.school_ids),
+        f"{k}swv": list(filters.swv_codes), f"{k}grades": list(filters.grades),
+        f"{k}ages": (filters.age_min or AGE_RANGE[0], filters.age_max or AGE_RANGE[1]),
+        f"{k}categories": list(filters.categories), f"{k}contact": filters.contact_older_than_days,
+        f"{k}overdue": filters.overdue_only, f"{k}sort": filters.sort, f"{k}descending": filters.descending,
+        f"{k}today": settings.today, f"{k}late": settings.late_threshold, f"{k}silent": settings.contact_days,
+    })
+    st.session_state[f"{k}search"] = st.session_state.get(SEARCH_KEPT, "")

@@ -1,0 +1,137 @@
+"""What an officer records on a youth: a contact, a case note, a status change, a new case.
+
+Every form writes in one transaction together with its audit row (data_access.cases), then
+clears the cached list so the change shows at once, and reruns with a confirmation.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from data_access import cases
+from data_access.models import CONTACT_CHANNELS, CONTACT_TARGETS
+from data_access.users import User
+from ui.db import engine
+from ui.youths_data import after_change
+from ui.youths_labels import CHANNEL_LABELS, SOURCE_LABELS, STATUS_LABELS, TARGET_LABELS, label
+
+FLASH = "youths_flash"
+NOT_SAVED = "Niet opgeslagen: de database is nu niet bereikbaar. Probeer het opnieuw."
+
+
+def show_flash() -> None:
+    """The confirmation of the last change (kept across the rerun that follows it)."""
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def contact_form(user: User, pupil_id: int, open_case_id: int | None, default_day: dt.date) -> None:
+    with st.form(f"contact_{pupil_id}", clear_on_submit=True, border=True):
+        st.markdown("**Contact vastleggen**")
+        a, b, c = st.columns(3)
+        day = a.date_input("Datum", value=default_day, max_value=max(default_day, dt.date.today()),
+                           format="DD-MM-YYYY")
+        target = b.selectbox("Met wie", CONTACT_TARGETS, format_func=TARGET_LABELS.get)
+        channel = c.selectbox("Kanaal", CONTACT_CHANNELS[:6], format_func=CHANNEL_LABELS.get)
+        purpose = a.selectbox("Doel", cases.CONTACT_PURPOSES)
+        reached = b.checkbox("Bereikt", value=True)
+        notes = st.text_area("Verslag (optioneel)", max_chars=cases.MAX_NOTE, height=90)
+        if open_case_id:
+            st.caption(f"Het contact wordt gekoppeld aan de open zaak (nr. {open_case_id}).")
+        if st.form_submit_button("Contact opslaan", type="primary", icon=":material/save:"):
+            _save(lambda conn: cases.add_contact(
+                conn, pupil_id=pupil_id, officer=user.username, role=user.role_label, on=day, target=target,
+                channel=channel, reached=reached, purpose=purpose, notes=notes, concern_id=open_case_id,
+                today=max(default_day, dt.date.today())),
+                  f"Contact van {day.strftime('%d-%m-%Y')} is opgeslagen.")
+
+
+def note_form(user: User, concern_id: int) -> None:
+    with st.form(f"note_{concern_id}", clear_on_submit=True, border=True):
+        st.markdown("**Notitie bij de zaak**")
+        note = st.text_area("Notitie", max_chars=cases.MAX_NOTE, height=90)
+        if st.form_submit_button("Notitie opslaan", icon=":material/note_add:"):
+            _save(lambda conn: cases.add_case_note(conn, concern_id=concern_id, author=user.username,
+                                                   role=user.role_label, note=note),
+                  "Notitie is toegevoegd aan de zaakgeschiedenis.")
+
+
+def status_form(user: User, case: pd.Series, default_day: dt.date) -> None:
+    concern_id = int(case["concern_id"])
+    statuses = _with_current(cases.CASE_STATUSES, case["status"])
+    phases = _with_current(cases.CASE_PHASES, case["phase"])
+    routes = _with_current(cases.MAS_ROUTES, case["mas_route"])
+    with st.form(f"status_{concern_id}", border=True):
+        st.markdown("**Status, fase en volgende actie**")
+        a, b, c = st.columns(3)
+        status = a.selectbox("Status", statuses, index=statuses.index(case["status"]),
+                             format_func=lambda s: label(STATUS_LABELS, s))
+        phase = b.selectbox("Fase", phases, index=_index(phases, case["phase"]))
+        route = c.selectbox("MAS-route", routes, index=_index(routes, case["mas_route"]))
+        next_action = a.text_input("Volgende actie", value=_text(case["next_action"]), max_chars=200)
+        next_on = b.date_input("Datum volgende actie", value=_date(case["next_action_on"]), format="DD-MM-YYYY")
+        note = st.text_area("Toelichting (optioneel)", max_chars=cases.MAX_NOTE, height=70)
+        if st.form_submit_button("Wijziging opslaan", icon=":material/published_with_changes:"):
+            _save(lambda conn: cases.change_case_status(
+                conn, concern_id=concern_id, author=user.username, role=user.role_label, status=status, phase=phase,
+                mas_route=route, next_action=next_action, next_action_on=next_on, note=note, on=default_day),
+                  f"Zaak bijgewerkt: status '{label(STATUS_LABELS, status)}'.")
+
+
+def open_case_form(user: User, pupil_id: int, default_day: dt.date) -> None:
+    with st.form(f"open_case_{pupil_id}", border=True):
+        st.markdown("**Zaak openen**")
+        a, b, c = st.columns(3)
+        opened = a.date_input("Geopend op", value=default_day, max_value=max(default_day, dt.date.today()),
+                              format="DD-MM-YYYY")
+        source = b.selectbox("Bron", cases.CASE_SOURCES, format_func=lambda s: SOURCE_LABELS.get(s, s))
+        route = c.selectbox("MAS-route", cases.MAS_ROUTES)
+        reason = st.text_input("Reden", max_chars=200, placeholder="bijv. ongeoorloofd verzuim boven de 16 uur")
+        next_action = a.text_input("Volgende actie", max_chars=200)
+        next_on = b.date_input("Datum volgende actie", value=default_day + dt.timedelta(days=7), format="DD-MM-YYYY")
+        if st.form_submit_button("Zaak openen", type="primary", icon=":material/create_new_folder:"):
+            _save(lambda conn: cases.open_case(
+                conn, pupil_id=pupil_id, officer=user.username, role=user.role_label, opened_on=opened,
+                source=source, reason=reason, mas_route=route, phase="intake", next_action=next_action,
+                next_action_on=next_on),
+                  "De zaak is geopend; u bent behandelaar.")
+
+
+def _save(write, success: str) -> None:
+    try:
+        with engine().begin() as conn:
+            write(conn)
+    except cases.CaseError as error:
+        st.error(str(error))
+        return
+    except SQLAlchemyError:
+        st.error(NOT_SAVED)
+        return
+    after_change()
+    st.session_state[FLASH] = success
+    st.rerun()
+
+
+def _with_current(options: tuple[str, ...], current) -> list[str]:
+    values = list(options)
+    if isinstance(current, str) and current not in values:
+        values.append(current)
+    return values
+
+
+def _index(options: list[str], current) -> int:
+    return options.index(current) if current in options else 0
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _date(value) -> dt.date | None:
+    if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
+        return None
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])

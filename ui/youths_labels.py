@@ -1,0 +1,54 @@
+"""Dutch labels for the codes on the /jongeren page."""
+from __future__ import annotations
+
+from data_access.queries.youths import NO_CASE, SIGNAL_LABELS
+
+CATEGORY_LABELS = {
+    "ongeoorloofd": "ongeoorloofd",
+    "te_laat": "te laat",
+    "luxe": "luxeverzuim",
+    "ziek": "ziek",
+    "geoorloofd": "geoorloofd",
+    "schorsing": "schorsing",
+    "onbekend": "onbekende code",
+}
+STATUS_LABELS = {
+    "open": "open",
+    "in_behandeling": "in behandeling",
+    "wacht_op_reactie": "wacht op reactie",
+    "gesloten": "gesloten",
+    "afgesloten": "afgesloten",
+    NO_CASE: "geen zaak",
+}
+TARGET_LABELS = {"family": "ouders/gezin", "youth": "jongere", "school": "school", "partner": "partner"}
+CHANNEL_LABELS = {
+    "phone": "telefoon", "email": "e-mail", "letter": "brief", "home_visit": "huisbezoek",
+    "school_visit": "schoolbezoek", "meeting": "overleg", "newsletter": "nieuwsbrief",
+    "info_session": "voorlichting",
+}
+MELDING_LABELS = {
+    "16_uur": "16 uur", "lrv": "langdurig relatief verzuim", "luxe": "luxeverzuim",
+    "signaal": "signaalverzuim", "zorgwekkend_ziek": "zorgwekkend ziekteverzuim", "te_laat": "te laat",
+    "overig": "overig",
+}
+SOURCE_LABELS = {
+    "school": "school", "leerplicht": "leerplicht (eigen signaal)", "ggd": "GGD",
+    "jeugdconsulent": "jeugdconsulent", "wijkteam": "wijkteam", "politie": "politie", "ouders": "ouders",
+    "overig": "overig",
+}
+ACTION_LABELS = {
+    "bekijk_jongere": "dossier bekeken", "contact_toegevoegd": "contact vastgelegd",
+    "notitie_toegevoegd": "notitie toegevoegd", "status_gewijzigd": "status gewijzigd",
+    "zaak_geopend": "zaak geopend", "export": "export",
+}
+
+
+def label(mapping: dict, code) -> str:
+    """The Dutch label of a code; an unknown code is shown readable instead of hidden."""
+    if code is None or (isinstance(code, float) and code != code):
+        return "–"
+    return mapping.get(code, str(code).replace("_", " "))
+
+
+def signal_label(code: str) -> str:
+    return SIGNAL_LABELS.get(code, code)
