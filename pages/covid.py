@@ -1,7 +1,35 @@
-import streamlit as st
-
 from ui.guard import require
 
 user = require("covid")
 
-st.title("covid")
+import streamlit as st  # noqa: E402
+
+from data_access.access import sees_personal_data  # noqa: E402
+from ui import covid_data, covid_filters, covid_sections, covid_tiles  # noqa: E402
+
+suppress = not sees_personal_data(user.roles)
+
+st.title("Contact tijdens COVID-19")
+st.caption("Hielden de leerplichtambtenaren contact met de scholen en met de gezinnen van jongeren in beeld "
+           "tijdens de schoolsluitingen? Elke periode staat naast evenveel normale schoolweken.")
+
+selection = covid_filters.render_selection()
+report = covid_data.load(covid_data.period_report, selection.group, selection.period.id, selection.direction)
+if report is None:
+    st.info("Deze periode bestaat niet meer. Kies een andere periode.", icon=":material/event_busy:")
+    st.stop()
+
+covid_tiles.render_windows(report)
+covid_tiles.render_tiles(report, suppress)
+covid_tiles.render_family_detail(report, suppress)
+
+weekly, comparison, mass, heatmap = st.tabs(
+    ["Contacten per week", "Alle perioden", "Nieuwsbrieven en bijeenkomsten", "Scholen per week"])
+with weekly:
+    covid_sections.render_weekly(selection, report, suppress)
+with comparison:
+    covid_sections.render_comparison(selection, suppress)
+with mass:
+    covid_sections.render_mass_contacts(selection, suppress)
+with heatmap:
+    covid_sections.render_heatmap(selection, report)

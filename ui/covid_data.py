@@ -1,0 +1,76 @@
+"""Cached loaders for /covid: thin wrappers around data_access.queries.contacts.
+
+Each takes only hashable parameters, opens its own connection and caches the (small, aggregated)
+result for ten minutes. :func:`load` turns a database failure into a Dutch message.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from data_access import periods
+from data_access.queries import contacts
+from ui.db import engine
+
+T = TypeVar("T")
+TTL = 600
+
+
+def load(loader: Callable[..., T], *args) -> T:
+    """Run a loader; if the database cannot be reached, say so in Dutch and stop the page."""
+    try:
+        return loader(*args)
+    except SQLAlchemyError:
+        st.error("De database is op dit moment niet bereikbaar. Probeer het later opnieuw of "
+                 "neem contact op met functioneel beheer.", icon=":material/cloud_off:")
+        st.stop()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def covid_periods(group: str) -> list[periods.PeriodRow]:
+    with engine().connect() as conn:
+        return periods.covid_periods(conn, group)
+
+
+@st.cache_data(ttl=TTL, show_spinner="Contactgegevens worden berekend…")
+def period_report(group: str, period_id: int, direction: str) -> contacts.PeriodReport | None:
+    with engine().connect() as conn:
+        period = periods.period_by_id(conn, period_id)
+        return contacts.period_report(conn, period, group, direction) if period else None
+
+
+@st.cache_data(ttl=TTL, show_spinner="Alle perioden worden vergeleken…")
+def all_period_reports(group: str, direction: str) -> list[contacts.PeriodReport]:
+    with engine().connect() as conn:
+        return contacts.all_period_reports(conn, group, direction)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def weekly_contacts(group: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    with engine().connect() as conn:
+        return contacts.weekly_contacts(conn, group, start, end)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def heatmap_grid(group: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    with engine().connect() as conn:
+        return contacts.heatmap_grid(conn, group, start, end)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def mass_contacts(group: str) -> pd.DataFrame:
+    """Newsletters and information sessions of every COVID period of the group (period columns added)."""
+    frames = []
+    with engine().connect() as conn:
+        calendar = periods.school_calendar(conn, group)
+        for period in periods.covid_periods(conn, group):
+            frame = contacts.mass_contacts(conn, periods.period_window(period, calendar), group)
+            frames.append(frame.assign(period=period.name, start=period.start, end=period.end))
+    if not frames:
+        return pd.DataFrame(columns=["channel", "topic", "occasions", "schools", "period", "start", "end"])
+    return pd.concat(frames, ignore_index=True)
