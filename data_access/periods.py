@@ -228,12 +228,13 @@ def baseline_mondays(period_start: dt.date, period_end: dt.date, weeks: int,
 
     ``before`` walks back week by week from the week before the period; ``after`` walks forward
     from the week after it; ``both`` takes one before, then one after, and so on (when one side
-    runs out, the other goes on). Weeks touching a holiday or COVID period are skipped, and so are
-    weeks outside [earliest, latest] — the dates for which there is contact data at all.
+    runs out, the other goes on). Weeks touching a holiday or COVID period are skipped; the walk
+    stops at weeks not wholly within [earliest, latest] — the dates for which there is contact data
+    at all — or two years away from the period.
     """
     if direction not in BASELINE_DIRECTIONS:
         raise ValueError(f"unknown baseline direction {direction!r}")
-    earliest = week_start(earliest) if earliest else dt.date.min + dt.timedelta(days=7)
+    earliest = earliest or dt.date.min + dt.timedelta(days=7)
     latest = latest or dt.date.max - dt.timedelta(days=7)
     before = _weeks_walking(week_start(period_start) - dt.timedelta(days=7), -7, blocked, earliest, latest)
     after = _weeks_walking(week_start(period_end) + dt.timedelta(days=7), 7, blocked, earliest, latest)
