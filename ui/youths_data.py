@@ -84,7 +84,7 @@ def audit_detail_view(user: User, pupil_id: int) -> None:
 
 def details_summary(details: str | None) -> str:
     """An audit row's details, readable: the ids it names."""
-    if not details:
+    if not isinstance(details, str) or not details:
         return ""
     try:
         values = json.loads(details)

@@ -58,7 +58,8 @@ def header(profile: youths.YouthProfile, row: pd.Series | None, today: dt.date) 
         b.metric("Ongeoorloofd, 4 schoolweken", "–")
         c.metric("Verzuim dit schooljaar", "–")
     else:
-        a.metric("Signalen", row["signal_labels"] or "geen")
+        labels = row["signal_labels"]
+        a.metric("Signalen", labels if isinstance(labels, str) and labels else "geen")
         b.metric("Ongeoorloofd, 4 schoolweken", f"{fmt.number(row['window_hours'], 1)} uur")
         c.metric("Verzuim dit schooljaar", fmt.percent(row["absence_share"]),
                  help=f"{fmt.number(row['absence_hours'], 1)} van {fmt.number(row['possible_hours'], 1)} "
@@ -138,11 +139,12 @@ def case_panel(user: User, data: dict, default_day: dt.date) -> None:
         open_case_form(user, data["profile"].pupil_id, default_day)
     else:
         case = open_cases.iloc[0]
-        st.markdown(f"**Open zaak nr. {case['concern_id']}** — {case['reason']}")
+        st.markdown(f"**Open zaak nr. {case['concern_id']}** — {_or_dash(case['reason'])}")
         st.caption(" · ".join([
-            f"geopend {fmt.date(case['opened_on'])} (bron: {SOURCE_LABELS.get(case['source'], case['source'])})",
-            f"route {case['mas_route'] or '–'}", f"fase {case['phase'] or '–'}", f"behandelaar {case['officer'] or '–'}",
-            f"volgende actie: {case['next_action'] or '–'} op {fmt.date(_as_date(case['next_action_on']))}",
+            f"geopend {fmt.date(_as_date(case['opened_on']))} (bron: {label(SOURCE_LABELS, case['source'])})",
+            f"route {_or_dash(case['mas_route'])}", f"fase {_or_dash(case['phase'])}",
+            f"behandelaar {_or_dash(case['officer'])}",
+            f"volgende actie: {_or_dash(case['next_action'])} op {fmt.date(_as_date(case['next_action_on']))}",
         ]))
         status_form(user, case, default_day)
         note_form(user, int(case["concern_id"]))
@@ -174,6 +176,10 @@ def access_panel(data: dict) -> None:
         "Handeling": log["action"].map(lambda a: label(ACTION_LABELS, a)),
         "Details": log["details"].map(details_summary),
     }), hide_index=True, width="stretch")
+
+
+def _or_dash(value) -> str:
+    return value if isinstance(value, str) and value.strip() else "–"
 
 
 def _date_columns(*names: str) -> dict:

@@ -1,0 +1,116 @@
+"""Contacts, case notes, status changes and new cases: each stored together with one audit row
+that holds ids only (SQLite and PostgreSQL), and visible in the officers' list at once."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from data_access import audit, cases
+from data_access.models import AuditEvent, Concern, ConcernNote, Contact, ContactWeek
+from data_access.queries import youths
+from test_youths_fixture import D, TODAY, any_fixture_db, fixture_db  # noqa: F401  (fixtures)
+
+OFFICER = dict(role="leerplicht")
+
+
+def audit_rows(db, action: str) -> list:
+    with db.connect() as conn:
+        return conn.execute(select(AuditEvent).where(AuditEvent.action == action)).all()
+
+
+def test_a_contact_is_stored_audited_and_shown_as_last_contact(any_fixture_db):
+    db = any_fixture_db
+    with db.begin() as conn:
+        contact_id = cases.add_contact(conn, pupil_id=1, officer="leerplicht", on=TODAY, target="family",
+                                       channel="phone", reached=True, purpose="intake",
+                                       notes="Vader Exact gesproken over schoolgang", **OFFICER)
+    [event] = audit_rows(db, "contact_toegevoegd")
+    assert (event.username, event.object_type, event.object_id) == ("leerplicht", "pupil", "1")
+    details = json.loads(event.details)
+    assert details["contact_id"] == contact_id and details["concern_id"] is None
+    assert "Exact" not in event.details and "schoolgang" not in event.details  # ids and codes only
+    with db.connect() as conn:
+        listed = youths.youth_list(conn, TODAY).set_index("pseudonym")
+        week = conn.execute(select(ContactWeek.contacts).where(ContactWeek.school_id == 1,
+                                                               ContactWeek.target == "family")).scalar()
+    assert listed.loc["P-EXACT", "last_contact_on"] == TODAY
+    assert week == 1  # the weekly contact summary is kept current in the same transaction
+
+
+def test_a_case_note_and_a_status_change_go_into_the_history(any_fixture_db):
+    db = any_fixture_db
+    with db.begin() as conn:
+        note_id = cases.add_case_note(conn, concern_id=1, author="leerplicht", note="Moeder belt terug", **OFFICER)
+        change_id = cases.change_case_status(conn, concern_id=1, author="leerplicht", status="gesloten",
+                                             phase="afgesloten", note="Schoolgang hersteld", on=TODAY, **OFFICER)
+    with db.connect() as conn:
+        case = conn.execute(select(Concern).where(Concern.id == 1)).one()
+        notes = conn.execute(select(ConcernNote.id, ConcernNote.status, ConcernNote.note)
+                             .order_by(ConcernNote.id)).all()
+        history = youths.case_history(conn, 10)
+    assert (case.status, case.closed_on, case.next_action_on, case.phase) == ("gesloten", TODAY, None, "afgesloten")
+    assert [tuple(n) for n in notes] == [(note_id, None, "Moeder belt terug"),
+                                         (change_id, "gesloten", "Schoolgang hersteld")]
+    assert history["mas_route"].tolist() == ["route 2", "route 2"]
+    [note_event] = audit_rows(db, "notitie_toegevoegd")
+    [status_event] = audit_rows(db, "status_gewijzigd")
+    assert note_event.object_id == "10" and status_event.object_id == "10"
+    assert json.loads(status_event.details) == {"concern_id": 1, "note_id": change_id,
+                                                   "van": "in_behandeling", "naar": "gesloten"}
+    assert "Moeder" not in note_event.details and "hersteld" not in status_event.details
+
+
+def test_opening_a_case_takes_the_youth_out_of_signals_without_a_case(fixture_db):
+    with fixture_db.begin() as conn:
+        concern_id = cases.open_case(conn, pupil_id=3, officer="leerplicht", opened_on=TODAY, source="school",
+                                     reason="16 uur ongeoorloofd", mas_route="MAS-1 preventief",
+                                     next_action_on=D(2020, 11, 20), **OFFICER)
+        queue = youths.work_queue(youths.youth_list(conn, TODAY), TODAY)
+    assert "P-VAKANTIE" not in queue["pseudonym"].tolist()
+    [event] = audit_rows(fixture_db, "zaak_geopend")
+    assert json.loads(event.details) == {"concern_id": concern_id, "bron": "school"}
+
+
+def test_a_failing_audit_row_leaves_no_contact_behind(fixture_db, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit log niet beschikbaar")
+
+    monkeypatch.setattr(audit, "record", broken)
+    with pytest.raises(RuntimeError):
+        with fixture_db.begin() as conn:
+            cases.add_contact(conn, pupil_id=1, officer="leerplicht", on=TODAY, target="family", channel="phone",
+                              reached=True, **OFFICER)
+    with fixture_db.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Contact).where(Contact.pupil_id == 1)).scalar() == 0
+
+
+def test_refused_changes_write_nothing(fixture_db):
+    with pytest.raises(cases.CaseError, match="hoort niet bij"):
+        with fixture_db.begin() as conn:  # case 1 belongs to P-ZAAK, not to P-EXACT
+            cases.add_contact(conn, pupil_id=1, officer="leerplicht", on=TODAY, target="family", channel="phone",
+                              reached=True, concern_id=1, **OFFICER)
+    with pytest.raises(cases.CaseError, match="toekomst"):
+        with fixture_db.begin() as conn:
+            cases.add_contact(conn, pupil_id=1, officer="leerplicht", on=D(2020, 11, 14), target="family",
+                              channel="phone", reached=True, today=TODAY, **OFFICER)
+    with pytest.raises(cases.CaseError, match="leeg"):
+        with fixture_db.begin() as conn:
+            cases.add_case_note(conn, concern_id=1, author="leerplicht", note="   ", **OFFICER)
+    assert audit_rows(fixture_db, "contact_toegevoegd") == []
+    assert audit_rows(fixture_db, "notitie_toegevoegd") == []
+
+
+def test_an_export_needs_a_purpose_and_records_filters_and_pupil_ids(fixture_db):
+    filters = youths.YouthFilters(school_ids=(1,), search="Exact")
+    with pytest.raises(ValueError, match="doel"):
+        with fixture_db.begin() as conn:
+            youths.record_export(conn, "leerplicht", "leerplicht", filters, TODAY, "  ", "csv", [1, 2])
+    with fixture_db.begin() as conn:
+        youths.record_export(conn, "leerplicht", "leerplicht", filters, TODAY, "Casusoverleg", "xlsx", [1, 2])
+    [event] = audit_rows(fixture_db, "export")
+    details = json.loads(event.details)
+    assert details["doel"] == "Casusoverleg" and details["formaat"] == "xlsx"
+    assert details["pupil_ids"] == [1, 2] and details["filters"]["school_ids"] == [1]
+    assert "Exact" not in event.details
