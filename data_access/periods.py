@@ -21,6 +21,7 @@ from data_access.metrics import SchoolCalendar, week_start
 from data_access.models import PERIOD_KINDS, SECTORS, Period
 
 COVID_KINDS = ("covid_sluiting", "covid_gedeeltelijk")
+EPISODE_KIND = "covid_episode"  # not stored: adjacent COVID periods shown as one
 HOLIDAY_KINDS = ("vakantie", "studiedag")
 # Weeks overlapping one of these are never "normal" school weeks for a baseline.
 BLOCKING_KINDS = ("vakantie", "covid_sluiting", "covid_gedeeltelijk")
@@ -34,6 +35,7 @@ KIND_LABELS = {
     "studiedag": "Studiedag",
     "pilot": "Pilot",
     "overig": "Overig",
+    EPISODE_KIND: "COVID-19: dicht en gedeeltelijk open samen",
 }
 BASELINE_DIRECTIONS = ("before", "after", "both")
 MAX_BASELINE_WEEKS_AWAY = 104  # never look further than two years from the period for normal weeks
@@ -45,12 +47,20 @@ class PeriodError(ValueError):
 
 @dataclass(frozen=True)
 class PeriodRow:
+    """A period; or, with ``parts``, a run of adjacent COVID periods taken together (an episode)."""
+
     id: int
     name: str
     kind: str
     sector: str | None
     start: dt.date
     end: dt.date
+    parts: tuple[int, ...] = ()
+
+    @property
+    def key(self) -> tuple[int, ...]:
+        """Hashable identity for caches and widgets: the ids of the period(s)."""
+        return self.parts or (self.id,)
 
 
 @dataclass(frozen=True)
@@ -116,13 +126,62 @@ def periods(conn: Connection, kinds: Iterable[str] | None = None, group: str | N
 
 
 def covid_periods(conn: Connection, group: str) -> list[PeriodRow]:
-    return periods(conn, COVID_KINDS, group)
+    """COVID periods of a sector group; the same period stored once per sector (BAO, SBAO) counts once."""
+    return unique_periods(periods(conn, COVID_KINDS, group))
+
+
+def unique_periods(rows: Iterable[PeriodRow]) -> list[PeriodRow]:
+    seen: dict[tuple, PeriodRow] = {}
+    for row in rows:
+        seen.setdefault((row.name, row.kind, row.start, row.end), row)
+    return list(seen.values())
+
+
+def covid_episodes(rows: Sequence[PeriodRow], max_gap_days: int = 3) -> list[PeriodRow]:
+    """Runs of two or more COVID periods that follow each other (closed, then half groups, …) as one
+    period: "the first closure" from the day schools closed to the day they fully opened again."""
+    episodes, run = [], []
+    for row in sorted(rows, key=lambda r: (r.start, r.end)):
+        if run and (row.start - run[-1].end).days > max_gap_days:
+            episodes.append(run)
+            run = []
+        if not run or row.start > run[-1].end:
+            run.append(row)
+    episodes.append(run)
+    return [_episode(run) for run in episodes if len(run) > 1]
+
+
+def _episode(run: list[PeriodRow]) -> PeriodRow:
+    first, last = run[0], run[-1]
+    first_name = first.name
+    suffix = last.name[last.name.rfind(" ("):] if last.name.endswith(")") and " (" in last.name else ""
+    if suffix and first_name.endswith(suffix):
+        first_name = first_name[: -len(suffix)]
+    return PeriodRow(first.id, f"{first_name} t/m {last.name}", EPISODE_KIND, first.sector, first.start, last.end,
+                     parts=tuple(r.id for r in run))
+
+
+def period_choices(conn: Connection, group: str) -> list[PeriodRow]:
+    """COVID periods and episodes, by start; an episode before the periods it is made of."""
+    rows = covid_periods(conn, group)
+    return sorted(rows + covid_episodes(rows), key=lambda r: (r.start, -r.end.toordinal(), r.name))
 
 
 def period_by_id(conn: Connection, period_id: int) -> PeriodRow | None:
     row = conn.execute(select(Period.id, Period.name, Period.kind, Period.sector, Period.start, Period.end)
                        .where(Period.id == period_id)).first()
     return PeriodRow(*row) if row else None
+
+
+def period_by_key(conn: Connection, key: tuple[int, ...]) -> PeriodRow | None:
+    """A stored period (one id) or the episode made of the given periods (None if one is gone)."""
+    rows = [period_by_id(conn, period_id) for period_id in key]
+    if not rows or any(row is None for row in rows):
+        return None
+    if len(rows) == 1:
+        return rows[0]
+    [episode] = covid_episodes(rows, max_gap_days=10_000) or [None]
+    return episode if episode and episode.key == tuple(key) else None
 
 
 def all_periods_frame(conn: Connection) -> pd.DataFrame:

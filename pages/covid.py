@@ -14,7 +14,7 @@ st.caption("Hielden de leerplichtambtenaren contact met de scholen en met de gez
            "tijdens de schoolsluitingen? Elke periode staat naast evenveel normale schoolweken.")
 
 selection = covid_filters.render_selection()
-report = covid_data.load(covid_data.period_report, selection.group, selection.period.id, selection.direction)
+report = covid_data.load(covid_data.period_report, selection.group, selection.period.key, selection.direction)
 if report is None:
     st.info("Deze periode bestaat niet meer. Kies een andere periode.", icon=":material/event_busy:")
     st.stop()

@@ -180,3 +180,38 @@ def test_correcting_a_period_that_does_not_exist_is_refused(engine):
     with engine.begin() as conn, pytest.raises(PeriodError, match="bestaat niet"):
         periods.update_period(conn, 999, name="X", kind="vakantie", sector=None, start=D(2020, 1, 1),
                               end=D(2020, 1, 2), username="beheer")
+
+
+# --- episodes: adjacent COVID periods taken together ---------------------------------------
+
+
+def row(id_, name, kind, start, end, sector="BAO"):
+    return PeriodRow(id_, name, kind, sector, start, end)
+
+
+FIRST = row(1, "Eerste schoolsluiting (COVID-19)", "covid_sluiting", D(2020, 3, 16), D(2020, 5, 10))
+HALF = row(2, "Halve groepen (COVID-19)", "covid_gedeeltelijk", D(2020, 5, 11), D(2020, 6, 7))
+SECOND = row(3, "Tweede schoolsluiting (COVID-19)", "covid_sluiting", D(2020, 12, 16), D(2021, 2, 7))
+
+
+def test_closure_and_half_groups_make_one_episode_from_closing_to_fully_open():
+    [episode] = periods.covid_episodes([SECOND, HALF, FIRST])
+    assert (episode.start, episode.end, episode.key) == (D(2020, 3, 16), D(2020, 6, 7), (1, 2))
+    assert episode.name == "Eerste schoolsluiting t/m Halve groepen (COVID-19)"
+
+
+def test_the_same_period_stored_for_bao_and_sbao_is_offered_once(engine):
+    with engine.begin() as conn:
+        for sector in ("BAO", "SBAO"):
+            add(conn, FIRST.name, FIRST.kind, sector, FIRST.start, FIRST.end)
+            add(conn, HALF.name, HALF.kind, sector, HALF.start, HALF.end)
+    with engine.connect() as conn:
+        choices = periods.period_choices(conn, "PO")
+        episode = choices[0]
+        again = periods.period_by_key(conn, episode.key)
+    assert [(c.name, c.start, c.end) for c in choices] == [
+        ("Eerste schoolsluiting t/m Halve groepen (COVID-19)", D(2020, 3, 16), D(2020, 6, 7)),
+        (FIRST.name, FIRST.start, FIRST.end),
+        (HALF.name, HALF.start, HALF.end),
+    ]
+    assert again == episode

@@ -37,10 +37,16 @@ def covid_periods(group: str) -> list[periods.PeriodRow]:
         return periods.covid_periods(conn, group)
 
 
-@st.cache_data(ttl=TTL, show_spinner="Contactgegevens worden berekend…")
-def period_report(group: str, period_id: int, direction: str) -> contacts.PeriodReport | None:
+@st.cache_data(ttl=TTL, show_spinner=False)
+def period_choices(group: str) -> list[periods.PeriodRow]:
     with engine().connect() as conn:
-        period = periods.period_by_id(conn, period_id)
+        return periods.period_choices(conn, group)
+
+
+@st.cache_data(ttl=TTL, show_spinner="Contactgegevens worden berekend…")
+def period_report(group: str, period_key: tuple[int, ...], direction: str) -> contacts.PeriodReport | None:
+    with engine().connect() as conn:
+        period = periods.period_by_key(conn, period_key)
         return contacts.period_report(conn, period, group, direction) if period else None
 
 

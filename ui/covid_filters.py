@@ -24,7 +24,7 @@ def period_label(period: periods.PeriodRow) -> str:
 
 def render_selection() -> Selection:
     """Sector, period and baseline; stops the page with a Dutch message when there is no period."""
-    periods_by_group = {group: covid_data.load(covid_data.covid_periods, group) for group in periods.SECTOR_GROUPS}
+    periods_by_group = {group: covid_data.load(covid_data.period_choices, group) for group in periods.SECTOR_GROUPS}
     groups = [group for group, found in periods_by_group.items() if found]
     if not groups:
         st.info("Er zijn nog geen COVID-19-perioden vastgelegd. Functioneel beheer kan de perioden van "
@@ -33,7 +33,10 @@ def render_selection() -> Selection:
     sector_col, period_col, baseline_col = st.columns([2, 3, 2])
     group = sector_col.selectbox("Sector", groups, format_func=periods.SECTOR_GROUP_LABELS.get, key="covid_group")
     options = periods_by_group[group]
-    period = period_col.selectbox("Periode", options, format_func=period_label, key=f"covid_period_{group}")
+    period = period_col.selectbox(
+        "Periode", options, format_func=period_label, key=f"covid_period_{group}",
+        help="Een COVID-periode uit de periodetabel, of opeenvolgende perioden samen (van de sluiting tot "
+             "de scholen weer helemaal open waren).")
     direction = baseline_col.radio(
         "Vergelijken met normale schoolweken", list(DIRECTION_LABELS), format_func=DIRECTION_LABELS.get,
         horizontal=True, key="covid_direction",

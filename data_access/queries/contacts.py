@@ -328,7 +328,8 @@ def period_report(conn: Connection, period: PeriodRow, group: str, direction: st
 
 
 def all_period_reports(conn: Connection, group: str, direction: str = "before") -> list[PeriodReport]:
-    return [period_report(conn, p, group, direction) for p in periods_mod.covid_periods(conn, group)]
+    """Every COVID period of the group, and every run of adjacent ones taken together."""
+    return [period_report(conn, p, group, direction) for p in periods_mod.period_choices(conn, group)]
 
 
 # --- charts and tables ----------------------------------------------------------------------
