@@ -109,7 +109,7 @@ with tabs[0]:
     if shown.empty:
         st.info("Geen acties in deze selectie. Pas de selectie aan.")
     else:
-        status_tiles.tile_grid(shown, evidence, previous,
+        status_tiles.tile_grid(shown, evidence, selection.period, previous,
                                lambda action_id: load_versions(action_id, selection.period.id))
 
 with tabs[1]:

@@ -81,3 +81,11 @@ def test_html_escapes_what_officers_typed(engine):
         overview = q.overview(conn, period.id, None)
     page = council_appendix_html(period, overview, MADE_ON)
     assert "<script>" not in page and "&lt;script&gt;" in page and "a &amp; b" in page
+
+
+def test_no_report_text_mentions_a_planned_end_before_the_period():
+    period = q.Period(9, "2025-T1", dt.date(2025, 1, 1), dt.date(2025, 4, 30))
+    assert q.no_report_text(dt.date(2022, 7, 31), period) == (
+        "Geen statusrapportage in deze periode. De actie was volgens planning gereed op 31-07-2022.")
+    assert q.no_report_text(dt.date(2025, 7, 31), period) == "Geen statusrapportage in deze periode."
+    assert q.no_report_text(None, period) == "Geen statusrapportage in deze periode."

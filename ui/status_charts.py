@@ -48,14 +48,15 @@ def timeline_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
         .encode(
             x=alt.X("periode:N", sort=order, title="Rapportageperiode", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("licht:N", sort=list(LIGHT_COLUMNS.values()), title=None),
-            color=alt.Color("kleur:N", title="Licht", scale=alt.Scale(domain=DOMAIN, range=COLOURS)),
+            color=alt.Color("kleur:N", title="Licht", scale=alt.Scale(domain=DOMAIN, range=COLOURS),
+                            legend=alt.Legend(orient="bottom", direction="horizontal")),
             shape=alt.Shape("kleur:N", title="Licht", scale=alt.Scale(domain=DOMAIN, range=SHAPES)),
             tooltip=[alt.Tooltip("periode:N", title="Periode"), alt.Tooltip("licht:N", title="Licht"),
                      alt.Tooltip("stand:N", title="Stand"), alt.Tooltip("oorzaak:N", title="Oorzaak"),
                      alt.Tooltip("gevolg:N", title="Gevolg"), alt.Tooltip("maatregel:N", title="Maatregel"),
                      alt.Tooltip("auteur:N", title="Gerapporteerd door")],
         )
-        .properties(height=120)
+        .properties(height=alt.Step(34))
     )
 
 
@@ -72,15 +73,15 @@ def history_section(actions: pd.DataFrame, history: pd.DataFrame, periods: list[
                     alt=f"Verloop van Kwaliteit, Tijd en Geld over de rapportageperioden voor {titles[action_id]}")
     chart_downloads(chart, f"verloop-{actions.set_index('action_id').loc[action_id, 'code']}",
                     key=f"history-{action_id}")
-    with st.expander("Toelichting per periode", expanded=True):
+    with st.expander("Toelichting per periode (nieuwste eerst)", expanded=True):
         explanation_by_period(of_action, periods)
 
 
 def explanation_by_period(of_action: pd.DataFrame, periods: list[Period]) -> None:
+    """Every period that has a report; periods without one are visible in the chart."""
     reports = of_action.set_index("period_id")
     for period in reversed(periods):
         if period.id not in reports.index:
-            st.markdown(f"**{period.name}** — {NO_REPORT}")
             continue
         report = reports.loc[period.id]
         lights = " · ".join(f"{label} {light_text(report[key])}" for key, label in LIGHT_COLUMNS.items())

@@ -15,7 +15,7 @@ import streamlit as st
 from data_access import kpis
 from data_access.models import LIGHTS
 from data_access.queries.status import (
-    LIGHT_COLUMNS, LIGHT_SYMBOLS, NO_REPORT, Period, explanation_lines, light_text,
+    LIGHT_COLUMNS, LIGHT_SYMBOLS, NO_REPORT, Period, explanation_lines, light_text, no_report_text,
 )
 from data_access.status_reports import NewReport
 from ui import format as fmt
@@ -65,14 +65,14 @@ def changes_since(row, previous: Period | None) -> str:
     return f"Sinds {previous.name}: " + "; ".join(changed)
 
 
-def summary_text(counts: pd.DataFrame, light: str) -> str:
-    """'Kwaliteit: ● 4 groen, ▲ 2 oranje, ■ 0 rood' (+ actions without a report, if any)."""
+def summary_badges(counts: pd.DataFrame, light: str) -> str:
+    """The counts of one light as badges: shape + number + word on the light's colour."""
     of_light = counts[counts["light"] == light].set_index("colour")["actions"]
-    parts = [f"{LIGHT_SYMBOLS[c]} {int(of_light.get(c, 0))} {c}" for c in LIGHTS]
+    badges = [f":{BADGE_COLOURS[c]}-badge[{LIGHT_SYMBOLS[c]} {int(of_light.get(c, 0))} {c}]" for c in LIGHTS]
     missing = int(of_light.get(NO_REPORT, 0))
     if missing:
-        parts.append(f"{missing} {NO_REPORT}")
-    return f"{light}: " + ", ".join(parts)
+        badges.append(f":gray-badge[{missing} {NO_REPORT}]")
+    return " ".join(badges)
 
 
 def kpi_value_text(unit: str, value) -> str:
@@ -138,27 +138,26 @@ def colour_summary(counts: pd.DataFrame, period: Period) -> None:
     st.caption(f"Aantal acties per kleur, volgens de laatste rapportage per actie in {period.name} "
                f"({fmt.date(period.start)} t/m {fmt.date(period.end)}); programma en "
                "portefeuillehouder uit de selectie tellen mee.")
-    for column, light in zip(st.columns(3), LIGHT_COLUMNS.values()):
-        label, rest = summary_text(counts, light).split(": ", 1)
-        column.markdown(f"**{label}:** {rest}")
+    for column, light in zip(st.columns(3, border=True), LIGHT_COLUMNS.values()):
+        column.markdown(f"**{light}**  \n" + summary_badges(counts, light))
 
 
 # --- the tile -------------------------------------------------------------------------------
 
 
-def action_tile(row, evidence: pd.DataFrame, previous: Period | None,
+def action_tile(row, evidence: pd.DataFrame, period: Period, previous: Period | None,
                 load_versions: Callable[[int], pd.DataFrame]) -> None:
     with st.container(border=True):
         st.markdown(f"**{row['code']} — {row['title']}**")
         planned = f" · gepland gereed {fmt.date(row['planned_end'])}" if _present(row["planned_end"]) else ""
         st.caption(f"{row['programme']} · portefeuillehouder {row['portfolio_holder']}{planned}")
         if not isinstance(row["quality"], str):
-            st.info("Geen statusrapportage voor deze periode.", icon=":material/info:")
+            st.info(no_report_text(row["planned_end"], period), icon=":material/info:")
         else:
             st.markdown("  \n".join(f"**{label}** {badge(row[key])}" for key, label in LIGHT_COLUMNS.items()))
             st.caption(changes_since(row, previous))
             _explanation(row)
-        _evidence(evidence, row["quality"] if isinstance(row["quality"], str) else None)
+        _evidence(evidence, row["quality"] if isinstance(row["quality"], str) else None, period)
         if isinstance(row["quality"], str):
             _authorship(row, load_versions)
 
@@ -169,10 +168,12 @@ def _explanation(row) -> None:
         st.markdown("  \n".join(f"**{label}:** {text}" for label, text in lines))
 
 
-def _evidence(evidence: pd.DataFrame, reported_quality: str | None) -> None:
+def _evidence(evidence: pd.DataFrame, reported_quality: str | None, period: Period) -> None:
     if evidence.empty:
         return
-    st.markdown("**Bewijs uit de gegevens**  \n" + "  \n".join(kpi_line(k) for k in evidence.itertuples()))
+    start, end = kpis.kpi_window(period.end)
+    st.markdown(f"**Bewijs uit de gegevens** (schooljaar {fmt.school_year(start.year)} t/m {fmt.date(end)})  \n"
+                + "  \n".join(kpi_line(k) for k in evidence.itertuples()))
     suggested = kpis.worst_colour(evidence["suggested"])
     if kpis.evidence_mismatch(suggested, reported_quality):
         st.warning(f"Het bewijs wijst op {light_text(suggested)} voor Kwaliteit; gerapporteerd is "
@@ -191,14 +192,15 @@ def _authorship(row, load_versions: Callable[[int], pd.DataFrame]) -> None:
                 st.markdown(f"{local_time(version.created_at)}, {version.author_name}: {lights}")
 
 
-def tile_grid(shown: pd.DataFrame, evidence: pd.DataFrame, previous: Period | None,
+def tile_grid(shown: pd.DataFrame, evidence: pd.DataFrame, period: Period, previous: Period | None,
               load_versions: Callable[[int], pd.DataFrame], columns: int = 2) -> None:
     """Tiles row by row (one st.columns per row), so the page order is the reading order."""
     rows = [shown.iloc[i:i + columns] for i in range(0, len(shown), columns)]
     for chunk in rows:
         for column, (_, row) in zip(st.columns(columns), chunk.iterrows()):
             with column:
-                action_tile(row, evidence[evidence["action_id"] == row["action_id"]], previous, load_versions)
+                action_tile(row, evidence[evidence["action_id"] == row["action_id"]], period, previous,
+                            load_versions)
 
 
 # --- the report form (leerplicht, beheer) -----------------------------------------------------

@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from data_access.queries.status import (
-    LIGHT_COLUMNS, LIGHT_MEANINGS, LIGHT_SYMBOLS, Period, explanation_lines, light_text,
+    LIGHT_COLUMNS, LIGHT_MEANINGS, LIGHT_SYMBOLS, Period, explanation_lines, light_text, no_report_text,
 )
 
 TINTS = {"groen": "D8F0DC", "oranje": "FFE6C7", "rood": "F8D3D3"}
@@ -47,7 +47,7 @@ def council_appendix_docx(period: Period, overview: pd.DataFrame, made_on: dt.da
         cell.paragraphs[0].add_run(header).bold = True
     _repeat_as_header(table.rows[0])
     for row in overview.itertuples(index=False):
-        _action_row(table.add_row().cells, row._asdict())
+        _action_row(table.add_row().cells, row._asdict(), period)
     for column, width in zip(table.columns, WIDTHS_CM):
         for cell in column.cells:
             cell.width = Cm(width)
@@ -57,7 +57,7 @@ def council_appendix_docx(period: Period, overview: pd.DataFrame, made_on: dt.da
     return buffer.getvalue()
 
 
-def _action_row(cells, row: dict) -> None:
+def _action_row(cells, row: dict, period: Period) -> None:
     title = cells[0].paragraphs[0]
     title.add_run(f"{row['code']} — {row['title']}").bold = True
     cells[0].add_paragraph(row["programme"])
@@ -67,14 +67,14 @@ def _action_row(cells, row: dict) -> None:
         cell.text = light_text(colour)
         if colour in TINTS:
             _shade(cell, TINTS[colour])
-    _explanation(cells[5], row)
+    _explanation(cells[5], row, period)
 
 
-def _explanation(cell, row: dict) -> None:
+def _explanation(cell, row: dict, period: Period) -> None:
     lines = explanation_lines(row)
     paragraph = cell.paragraphs[0]
     if not isinstance(row.get("quality"), str):
-        paragraph.add_run("Geen statusrapportage in deze periode.").italic = True
+        paragraph.add_run(no_report_text(row["planned_end"], period)).italic = True
         return
     if not lines:
         paragraph.add_run("Alle lichten groen; geen toelichting nodig.").italic = True

@@ -11,7 +11,7 @@ from html import escape
 import pandas as pd
 
 from data_access.queries.status import (
-    LIGHT_COLUMNS, LIGHT_MEANINGS, LIGHT_SYMBOLS, Period, explanation_lines, light_text,
+    LIGHT_COLUMNS, LIGHT_MEANINGS, LIGHT_SYMBOLS, Period, explanation_lines, light_text, no_report_text,
 )
 
 STYLE = """
@@ -42,7 +42,7 @@ def council_appendix_html(period: Period, overview: pd.DataFrame, made_on: dt.da
     legend = "; ".join(f"{_light(c)} = {escape(m)}" for c, m in LIGHT_MEANINGS.items())
     headers = "".join(f"<th>{escape(h)}</th>" for h in
                       ["Actie", "Portefeuillehouder", *LIGHT_COLUMNS.values(), "Toelichting"])
-    body = "\n".join(_row(row._asdict()) for row in overview.itertuples(index=False))
+    body = "\n".join(_row(row._asdict(), period) for row in overview.itertuples(index=False))
     return f"""<!DOCTYPE html>
 <html lang="nl"><head><meta charset="utf-8">
 <title>Bijlage voortgang LEA-acties — {escape(period.name)}</title>
@@ -69,17 +69,17 @@ def _light(colour: str | None) -> str:
     return f'<span class="licht {css}">{escape(light_text(colour))}</span>'
 
 
-def _row(row: dict) -> str:
+def _row(row: dict, period: Period) -> str:
     lights = "".join(f"<td>{_light(row[key] if isinstance(row[key], str) else None)}</td>"
                      for key in LIGHT_COLUMNS)
     return (f"<tr><td><strong>{escape(row['code'])} — {escape(row['title'])}</strong><br>"
             f"<span class=\"programma\">{escape(row['programme'])}</span></td>"
-            f"<td>{escape(row['portfolio_holder'])}</td>{lights}<td>{_explanation(row)}</td></tr>")
+            f"<td>{escape(row['portfolio_holder'])}</td>{lights}<td>{_explanation(row, period)}</td></tr>")
 
 
-def _explanation(row: dict) -> str:
+def _explanation(row: dict, period: Period) -> str:
     if not isinstance(row.get("quality"), str):
-        return '<span class="leeg">Geen statusrapportage in deze periode.</span>'
+        return f'<span class="leeg">{escape(no_report_text(row["planned_end"], period))}</span>'
     lines = explanation_lines(row)
     if not lines:
         return '<span class="leeg">Alle lichten groen; geen toelichting nodig.</span>'

@@ -190,3 +190,11 @@ def explanation_lines(row) -> list[tuple[str, str]]:
     """(Oorzaak/Gevolg/Maatregel, text) for the parts that are filled in."""
     return [(label, str(row[key])) for key, label in EXPLANATION_PARTS.items()
             if row[key] is not None and not pd.isna(row[key]) and str(row[key]).strip()]
+
+
+def no_report_text(planned_end, period: Period) -> str:
+    """Why an action has no lights in a period; says so when the action was planned to be done."""
+    text_ = "Geen statusrapportage in deze periode."
+    if planned_end is not None and not pd.isna(planned_end) and pd.Timestamp(planned_end) < pd.Timestamp(period.start):
+        text_ += f" De actie was volgens planning gereed op {pd.Timestamp(planned_end):%d-%m-%Y}."
+    return text_
