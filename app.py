@@ -3,15 +3,14 @@ import streamlit as st
 
 from data_access import access
 from ui import auth
-from ui.db import engine, is_demo
+from ui.db import is_demo
 
 st.set_page_config(page_title="LEA-dashboard", page_icon=":material/school:", layout="wide")
 
 user = auth.current_user()
 
 if user is None:
-    navigation = st.navigation([st.Page(auth.login_page, title="Inloggen", icon=":material/login:",
-                                        url_path="inloggen", default=True)], position="hidden")
+    navigation = st.navigation(auth.login_pages(), position="hidden")
 else:
     pages = [
         st.Page(f"pages/{key}.py", title=access.PAGES[key]["title"], icon=access.PAGES[key]["icon"],

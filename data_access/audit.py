@@ -9,6 +9,27 @@ from sqlalchemy import Connection, insert, select
 
 from data_access.models import AuditEvent
 
+# The actions this app writes (values are stored; Dutch because the audit page shows them).
+LOGIN = "inloggen"                  # result: ok / mislukt / geblokkeerd / geweigerd
+LOCKOUT = "account_geblokkeerd"      # the failure that started a lockout
+LOGOUT = "uitloggen"
+SESSION_ENDED = "sessie_beeindigd"   # disabled account or logged out elsewhere, mid-session
+COOKIE_REFUSED = "cookie_geweigerd"  # forged, expired or revoked session cookie
+ACCESS_DENIED = "toegang_geweigerd"
+VIEW = "bekijken"                    # a page or record with personal data
+EXPORT = "export"
+USER_ADDED = "gebruiker_toegevoegd"
+ROLES_CHANGED = "rollen_gewijzigd"
+PASSWORD_CHANGED = "wachtwoord_gewijzigd"
+USER_DISABLED = "gebruiker_uitgeschakeld"
+USER_ENABLED = "gebruiker_ingeschakeld"
+# other modules add their own, e.g. "import", "statusrapport_toegevoegd", "contact_toegevoegd"
+
+OBJECT_PUPIL = "pupil"
+OBJECT_USER = "gebruiker"
+OBJECT_PAGE = "pagina"
+OBJECT_AUDIT = "auditlog"
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -46,7 +67,7 @@ def events(conn: Connection, *, username: str | None = None, action: str | None 
            object_type: str | None = None, object_id: str | None = None,
            since: dt.datetime | None = None, until: dt.datetime | None = None,
            limit: int = 5000) -> pd.DataFrame:
-    q = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    q = select(AuditEvent.__table__).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
     if username:
         q = q.where(AuditEvent.username == username)
     if action:
@@ -59,7 +80,7 @@ def events(conn: Connection, *, username: str | None = None, action: str | None 
         q = q.where(AuditEvent.at >= since)
     if until:
         q = q.where(AuditEvent.at < until)
-    rows = conn.execute(q).scalars().all()
+    rows = conn.execute(q).all()
     return pd.DataFrame(
         [{"tijd (UTC)": r.at, "gebruiker": r.username, "rol": r.role, "actie": r.action,
           "objecttype": r.object_type, "object": r.object_id, "resultaat": r.result,
@@ -67,3 +88,14 @@ def events(conn: Connection, *, username: str | None = None, action: str | None 
         columns=["tijd (UTC)", "gebruiker", "rol", "actie", "objecttype", "object", "resultaat",
                  "herkomst", "details"],
     )
+
+
+def distinct(conn: Connection, column: str) -> list[str]:
+    """The values that occur in one audit column (for filter lists), sorted."""
+    col = getattr(AuditEvent, column)
+    return sorted(v for v in conn.execute(select(col).distinct()).scalars() if v is not None)
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """CSV for Dutch spreadsheet software: semicolons, UTF-8 with BOM, ISO times."""
+    return frame.to_csv(index=False, sep=";", date_format="%Y-%m-%d %H:%M:%S").encode("utf-8-sig")

@@ -1,29 +1,342 @@
-"""Login (temporary minimal version until the login issue lands)."""
+"""Login, logout and the session.
+
+Local accounts: a Dutch login form; the password is checked by streamlit-authenticator
+against credentials built from ``app_user`` on every attempt, after the database lockout
+check (data_access.auth_rules). The session cookie is our own signed token with an issue
+time, set and deleted through the authenticator's cookie manager and checked on the server
+against the key, the expiry, the account and its last logout.
+
+Single sign-on: when ``[auth]`` is in secrets, Streamlit's st.login (OpenID Connect)
+replaces the form; the account is the ``app_user`` with the same e-mail address.
+
+Roles are never taken from the session or a cookie: the user is re-read on every run.
+"""
 from __future__ import annotations
 
-import streamlit as st
+import datetime as dt
+import sys
+from collections.abc import Mapping
 
-from data_access import users
-from ui.db import engine
-from ui.guard import SESSION_USER
+import streamlit as st
+import streamlit_authenticator as stauth
+from streamlit_authenticator.controllers import AuthenticationController
+
+from data_access import audit as audit_log
+from data_access import access, auth_rules, users
+from data_access.settings import read_secrets
+from ui.db import engine, is_demo
+from ui.guard import LAST_PAGE, SESSION_ISSUED, SESSION_USER, audit
+
+PENDING_COOKIE = "lea_pending_cookie"      # (component key, token, expires) to set in the browser
+PENDING_DELETE = "lea_pending_cookie_del"  # component key of a cookie deletion still to run
+COOKIE_CHECKED = "lea_cookie_checked"      # the request's cookie was judged (once per session)
+SSO_REFUSED = "lea_sso_refused"
+NOTICE = "lea_login_notice"
+LOGIN_ERROR = "lea_login_error"
+AUTHENTICATOR_KEYS = ("name", "username", "authentication_status", "email", "roles")
+
+FAILED = "Inloggen mislukt: gebruikersnaam of wachtwoord onjuist."
+LOCKED = ("Te veel mislukte pogingen: inloggen met deze gebruikersnaam is geblokkeerd tot {until} "
+          "(UTC). Probeer het daarna opnieuw of neem contact op met functioneel beheer.")
+SESSION_ENDED = "Uw sessie is beëindigd. Log opnieuw in."
+LOGGED_OUT = "U bent uitgelogd."
+
+
+# --- settings ------------------------------------------------------------------------------
+
+
+def _settings() -> tuple[auth_rules.CookieConfig, auth_rules.LockoutPolicy]:
+    secrets = read_secrets()
+    try:
+        return (auth_rules.cookie_config(secrets, demo=is_demo(), engine=engine()),
+                auth_rules.LockoutPolicy.from_secrets(secrets))
+    except auth_rules.ConfigError as exc:
+        _refuse_to_start(str(exc))
+        raise  # not reached: st.stop()
+
+
+def _refuse_to_start(message: str) -> None:
+    print(f"LEA-dashboard: {message}", file=sys.stderr)
+
+    def configuration_error() -> None:
+        st.title("LEA-dashboard")
+        st.error(message, icon=":material/key_off:")
+
+    # st.navigation on every run (also here), so the legacy pages/ router is switched off.
+    st.navigation([st.Page(configuration_error, title="Configuratiefout", url_path="configuratiefout")],
+                  position="hidden").run()
+    st.stop()
+
+
+def sso_enabled() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all
+        return False
+
+
+def _sso_providers() -> list[str]:
+    section = st.secrets["auth"]
+    return [name for name, value in section.items() if isinstance(value, Mapping)]
+
+
+def _authenticator(config: auth_rules.CookieConfig) -> stauth.Authenticate:
+    """streamlit-authenticator with credentials from the database (never a YAML path)."""
+    with engine().connect() as conn:
+        credentials = auth_rules.credentials(conn)
+    return stauth.Authenticate(credentials, cookie_name=config.name, cookie_key=config.key,
+                               cookie_expiry_days=config.expiry_hours / 24, auto_hash=False,
+                               login_sleep_time=0)
+
+
+def _https() -> bool:
+    try:
+        url, proto = st.context.url, st.context.headers.get("X-Forwarded-Proto")
+    except Exception:  # noqa: BLE001
+        return False
+    return (isinstance(url, str) and url.startswith("https://")) or proto == "https"
+
+
+# --- the session ---------------------------------------------------------------------------
+
+
+def _start_session(username: str, issued_at: float) -> None:
+    st.session_state[SESSION_USER] = username
+    st.session_state[SESSION_ISSUED] = issued_at
+    st.session_state[COOKIE_CHECKED] = True
+    st.session_state.pop(LAST_PAGE, None)
+    st.session_state.pop(NOTICE, None)
+
+
+def _clear_session() -> None:
+    for key in (SESSION_USER, SESSION_ISSUED, PENDING_COOKIE, LAST_PAGE):
+        st.session_state.pop(key, None)
+    for key in AUTHENTICATOR_KEYS:  # as streamlit-authenticator's logout leaves them
+        st.session_state[key] = None
+    st.session_state["logout"] = True
+
+
+def _forget_cookie() -> None:
+    st.session_state[PENDING_DELETE] = f"lea_cookie_delete_{dt.datetime.now().timestamp():.6f}"
+
+
+def _sync_cookie(config: auth_rules.CookieConfig) -> None:
+    """Set or delete the session cookie in the browser, rendering the component until it ran."""
+    delete_key = st.session_state.get(PENDING_DELETE)
+    pending = st.session_state.get(PENDING_COOKIE)
+    if delete_key and st.session_state.get(delete_key) is True:
+        st.session_state.pop(PENDING_DELETE, None)
+        delete_key = None
+    if pending and st.session_state.get(pending[0]) is True:
+        st.session_state.pop(PENDING_COOKIE, None)
+        pending = None
+    if not delete_key and not pending:
+        return
+    manager = _authenticator(config).cookie_controller.cookie_model.cookie_manager
+    if pending:
+        key, token, expires = pending
+        manager.set(config.name, token, key=key, same_site="strict", secure=_https() or None,
+                    expires_at=dt.datetime.fromtimestamp(expires, dt.UTC))
+    elif delete_key:
+        try:
+            manager.delete(config.name, key=delete_key)
+        except KeyError:  # the cookie manager had not read the browser's cookies yet
+            pass
+
+
+def _end_session(user: users.User | None, username: str, reason: str) -> None:
+    audit(user, audit_log.SESSION_ENDED, object_type=audit_log.OBJECT_USER, object_id=username,
+          result="geweigerd", details={"reden": reason})
+    _clear_session()
+    _forget_cookie()
+    st.session_state[NOTICE] = SESSION_ENDED
 
 
 def current_user() -> users.User | None:
+    """The logged-in user as the database says now, or None (then the login page is shown).
+
+    Stops with a Dutch error page when the cookie key is missing or weak outside demo mode.
+    """
+    config, _policy = _settings()
+    if sso_enabled():
+        return _sso_user()
     username = st.session_state.get(SESSION_USER)
-    if not username:
+    user = None
+    if username:
+        with engine().connect() as conn:
+            user = users.get_user(conn, username)
+        problem = ("onbekende_gebruiker" if user is None else
+                   auth_rules.session_problem(user.active, user.last_logout_at, st.session_state.get(SESSION_ISSUED)))
+        if problem:
+            _end_session(user, username, problem)
+            user = None
+    elif not st.session_state.get(COOKIE_CHECKED):
+        st.session_state[COOKIE_CHECKED] = True
+        user = _user_from_cookie(config)
+    _sync_cookie(config)
+    return user
+
+
+def _user_from_cookie(config: auth_rules.CookieConfig) -> users.User | None:
+    token = st.context.cookies.get(config.name)
+    if not isinstance(token, str) or not token:
         return None
-    with engine().connect() as conn:
-        user = users.get_user(conn, username)
-    return user if user and user.active else None
+    with engine().begin() as conn:
+        check = auth_rules.check_token(conn, token, config)
+        user = users.get_user(conn, check.username) if check.ok else None
+        if user is None:
+            audit(None, audit_log.COOKIE_REFUSED, result="geweigerd", details={"reden": check.reason}, conn=conn)
+            return None
+        audit(user, audit_log.LOGIN, object_type=audit_log.OBJECT_USER, object_id=user.username,
+              details={"methode": "cookie"}, conn=conn)
+    _start_session(user.username, check.issued_at)
+    return user
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def login_pages() -> list:
+    """The logged-out navigation: the login form at / and at every page's URL.
+
+    A deep link (/jongeren) then shows the login form instead of "page not found", and after
+    logging in the user is on that page if a role allows it.
+    """
+    return [st.Page(login_page, title="Inloggen", icon=":material/login:", url_path="inloggen", default=True)] + [
+        st.Page(login_page, title="Inloggen", icon=":material/login:", url_path=key) for key in access.PAGES]
 
 
 def login_page() -> None:
-    st.title("Inloggen")
+    st.title("LEA-dashboard")
+    if sso_enabled():
+        _sso_login_panel()
+        return
+    with st.form("lea_login"):
+        st.subheader("Inloggen")
+        st.text_input("Gebruikersnaam", key="lea_login_username", autocomplete="username")
+        st.text_input("Wachtwoord", type="password", key="lea_login_password", autocomplete="current-password")
+        # Handled in the callback, before the script runs: no component render or rerun in
+        # between can swallow the submission (a pitfall of the library's own form).
+        st.form_submit_button("Inloggen", type="primary", icon=":material/login:", on_click=_submit_login)
+    error = st.session_state.pop(LOGIN_ERROR, None)
+    notice = st.session_state.get(NOTICE)
+    if error:
+        st.error(error, icon=":material/error:")
+    elif notice:
+        st.info(notice, icon=":material/info:")
+
+
+def _submit_login() -> None:
+    message = _try_login(st.session_state.get("lea_login_username"), st.session_state.get("lea_login_password"))
+    st.session_state["lea_login_password"] = ""
+    if message:
+        st.session_state[LOGIN_ERROR] = message
+
+
+def _try_login(username: str | None, password: str | None) -> str | None:
+    """Check one attempt; None on success (session started), else the Dutch message to show."""
+    config, policy = _settings()
+    with engine().connect() as conn:
+        credentials = auth_rules.credentials(conn)
+    # streamlit-authenticator's controller: bcrypt check against the database credentials and
+    # its session keys (the Authenticate widget would also render a cookie component here).
+    controller = AuthenticationController(credentials, auto_hash=False, secret_key=config.key)
+
+    def verify(name: str, secret: str) -> bool:
+        return bool(controller.login(name, secret))
+
+    with engine().begin() as conn:
+        outcome = auth_rules.attempt_login(conn, username or "", password or "", credentials, verify, policy)
+        account = users.get_user(conn, outcome.username) if outcome.username else None
+        audit(account if outcome.ok else None, audit_log.LOGIN, object_type=audit_log.OBJECT_USER,
+              object_id=account.username if account else None, result=outcome.status,
+              details={"methode": "wachtwoord"} if account else {"methode": "wachtwoord", "bekende_naam": False},
+              conn=conn)
+        if outcome.just_locked:
+            audit(None, audit_log.LOCKOUT, object_type=audit_log.OBJECT_USER,
+                  object_id=account.username if account else None, result="geblokkeerd",
+                  details={"tot": outcome.locked_until.isoformat(timespec="seconds")}, conn=conn)
+    if outcome.ok:
+        token, issued, expires = auth_rules.issue_token(outcome.username, config)
+        _start_session(outcome.username, issued)
+        st.session_state[PENDING_COOKIE] = (f"lea_cookie_set_{issued:.6f}", token, expires)
+        st.session_state.pop(PENDING_DELETE, None)
+        return None
+    for key in AUTHENTICATOR_KEYS:
+        st.session_state[key] = None
+    if outcome.status == "geblokkeerd":
+        return LOCKED.format(until=outcome.locked_until.strftime("%d-%m-%Y %H:%M"))
+    return FAILED
 
 
 def no_access_page() -> None:
-    st.error("Uw account heeft geen rol met toegang tot een pagina. Neem contact op met beheer.")
+    st.title("Geen toegang")
+    st.error("Uw account heeft geen rol met toegang tot een pagina. Neem contact op met functioneel beheer.")
 
 
 def user_box(user: users.User) -> None:
-    st.caption(f"Ingelogd als **{user.name}** ({user.role_label})")
+    roles = ", ".join(users.ROLE_LABELS.get(r, r) for r in user.roles) or "geen rol"
+    st.caption(f"Ingelogd als **{user.name}** ({roles})")
+    st.button("Uitloggen", key="lea_logout", icon=":material/logout:", on_click=logout, args=(user,))
+
+
+def logout(user: users.User) -> None:
+    """End the session everywhere: every cookie and session issued before now is refused.
+
+    A button callback, so the same run already shows the login page."""
+    with engine().begin() as conn:
+        auth_rules.record_logout(conn, user.username)
+        audit(user, audit_log.LOGOUT, object_type=audit_log.OBJECT_USER, object_id=user.username, conn=conn)
+    _clear_session()
+    st.session_state[NOTICE] = LOGGED_OUT
+    if sso_enabled():
+        st.logout()
+        return
+    _forget_cookie()
+
+
+# --- single sign-on (OpenID Connect via st.login) ------------------------------------------
+
+
+def _sso_user() -> users.User | None:
+    if not st.user.is_logged_in:
+        return None
+    username = st.session_state.get(SESSION_USER)
+    issued = st.user.get("iat")
+    issued = float(issued) if isinstance(issued, (int, float)) and not isinstance(issued, bool) else None
+    with engine().begin() as conn:
+        user = users.get_user(conn, username) if username else users.get_user_by_email(conn, st.user.get("email"))
+        problem = ("onbekend_email" if user is None else
+                   auth_rules.session_problem(user.active, user.last_logout_at,
+                                              st.session_state.get(SESSION_ISSUED, issued)))
+        if problem:
+            if not st.session_state.get(SSO_REFUSED):
+                st.session_state[SSO_REFUSED] = problem
+                email = str(st.user.get("email") or "")
+                audit(None, audit_log.LOGIN, object_type=audit_log.OBJECT_USER,
+                      object_id=user.username if user else None, result="geweigerd",
+                      details={"methode": "sso", "reden": problem,
+                               "domein": email.rsplit("@", 1)[-1] if "@" in email else None}, conn=conn)
+            if username:
+                _clear_session()
+            return None
+        if not username:
+            audit(user, audit_log.LOGIN, object_type=audit_log.OBJECT_USER, object_id=user.username,
+                  details={"methode": "sso"}, conn=conn)
+    if not username:
+        _start_session(user.username, issued or auth_rules.to_ts(auth_rules.utcnow()))
+    return user
+
+
+def _sso_login_panel() -> None:
+    if st.user.is_logged_in:
+        st.error("Uw account heeft geen toegang tot het LEA-dashboard: het e-mailadres is niet bekend, "
+                 "het account is uitgeschakeld of u bent uitgelogd. Neem contact op met functioneel beheer.")
+        st.button("Uitloggen", on_click=st.logout, icon=":material/logout:")
+        return
+    st.subheader("Inloggen")
+    providers = _sso_providers() or [None]
+    for provider in providers:
+        label = {"microsoft": "Microsoft", "google": "Google", None: "uw organisatieaccount"}.get(provider, provider)
+        st.button(f"Inloggen met {label}", key=f"lea_sso_{provider}", type="primary", icon=":material/login:",
+                  on_click=st.login, args=(provider,) if provider else ())

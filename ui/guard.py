@@ -1,31 +1,78 @@
-"""The role guard every page module calls first.
+"""The role guard every page module calls first, and the page-side audit helper.
 
 Streamlit's legacy ``pages/`` router can run a page file before app.py ever ran in a session,
 so the page itself must refuse to render unless the session holds a user whose *current*
-roles (read from the database now, not from the session or a cookie) allow the page.
+roles (read from the database now, not from the session or a cookie) allow the page, and
+whose session was started after the user's last logout.
 """
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
-from data_access import access, audit, users
+from data_access import access, audit as audit_log, auth_rules, users
 from ui.db import engine
 
 SESSION_USER = "lea_username"
+SESSION_ISSUED = "lea_auth_at"  # POSIX time the session (or the cookie it came from) was issued
+LAST_PAGE = "lea_last_page"
+
+# Pages whose every visit is audited: those with personal data of children, and the audit log.
+VIEW_AUDITED_PAGES = {key for key, page in access.PAGES.items()
+                      if page["roles"] <= access.PERSONAL_DATA_ROLES} | {"audit"}
+
+
+def origin() -> str | None:
+    """Where the request came from, where known: first X-Forwarded-For hop, client IP or Host."""
+    try:
+        headers = st.context.headers
+        forwarded, ip, host = headers.get("X-Forwarded-For"), st.context.ip_address, headers.get("Host")
+    except Exception:  # noqa: BLE001 - outside a request there is no origin
+        return None
+    if isinstance(forwarded, str) and forwarded.strip():
+        return forwarded.split(",")[0].strip()[:100]
+    for value in (ip, host):  # (values that are not strings come from a test harness)
+        if isinstance(value, str) and value:
+            return value[:100]
+    return None
+
+
+def audit(user: users.User | None, action: str, *, object_type: str | None = None,
+          object_id: str | int | None = None, result: str = "ok", details: dict | None = None,
+          conn=None) -> None:
+    """Write one audit row for the current session (ids only — never names or notes)."""
+    kwargs = dict(username=user.username if user else None, role=user.role_label if user else None,
+                  object_type=object_type, object_id=object_id, result=result, origin=origin(),
+                  details=details)
+    if conn is not None:
+        audit_log.record(conn, action, **kwargs)
+        return
+    with engine().begin() as own:
+        audit_log.record(own, action, **kwargs)
+
+
+def _to_login() -> None:
+    """Not logged in: go to the login (app.py); where that is impossible, say so and stop."""
+    try:
+        st.switch_page("app.py")  # only possible while the legacy pages/ router runs this page
+    except StreamlitAPIException:
+        pass
+    st.warning("Log eerst in om deze pagina te zien.")
+    st.stop()
 
 
 def require(page: str) -> users.User:
     username = st.session_state.get(SESSION_USER)
     with engine().connect() as conn:
         user = users.get_user(conn, username) if username else None
-    if user is None or not user.active:
-        st.warning("Log eerst in om deze pagina te zien.")
-        st.page_link("app.py", label="Naar inloggen", icon=":material/login:")
-        st.stop()
+    if user is None or auth_rules.session_problem(user.active, user.last_logout_at,
+                                                  st.session_state.get(SESSION_ISSUED)):
+        _to_login()
     if not access.may_open(user.roles, page):
-        with engine().begin() as conn:
-            audit.record(conn, "toegang_geweigerd", username=user.username, role=",".join(user.roles),
-                         object_type="pagina", object_id=page, result="geweigerd")
+        audit(user, audit_log.ACCESS_DENIED, object_type=audit_log.OBJECT_PAGE, object_id=page, result="geweigerd")
         st.error("U heeft geen toegang tot deze pagina.")
         st.stop()
+    if page in VIEW_AUDITED_PAGES and st.session_state.get(LAST_PAGE) != page:
+        audit(user, audit_log.VIEW, object_type=audit_log.OBJECT_PAGE, object_id=page)
+    st.session_state[LAST_PAGE] = page
     return user

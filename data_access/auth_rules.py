@@ -1,0 +1,335 @@
+"""Login rules, without Streamlit: cookie key checks, session tokens, lockout, credentials.
+
+The Streamlit side (ui/auth.py) only renders; every decision is made here so it can be
+unit-tested and reused by every process and replica (state lives in the database).
+
+Session cookie
+    A JWT signed (HS256) with the cookie key from secrets, holding the username, the issue
+    time (``iat``) and the expiry (``exp_date``). A cookie is accepted only when the
+    signature is valid, it has not expired (by its own expiry *and* by the expiry configured
+    now), the user exists and is active, and it was issued after the user's last logout.
+    streamlit-authenticator's own cookie carries no issue time and is never trusted.
+
+Lockout
+    Failed attempts are rows in ``login_attempt``. An account name is locked for
+    ``lockout`` after ``max_failures`` failures within ``window`` (counted since the last
+    successful login). Attempts refused during a lockout are audited but not counted, so a
+    lockout ends when it says it does. The same rule applies to names that do not exist, so
+    the messages never reveal whether an account exists.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import secrets
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jwt
+from sqlalchemy import Connection, Engine, insert, select
+
+from data_access.models import AppUser, LoginAttempt, Setting
+
+DEFAULT_COOKIE_NAME = "lea_sessie"
+DEFAULT_EXPIRY_HOURS = 8.0
+MIN_KEY_BYTES = 32
+DEMO_KEY_SETTING = "cookie_key"
+CLOCK_SKEW_SECONDS = 30
+EXAMPLE_KEY_MARKERS = (
+    "voorbeeld", "example", "vervang", "replace", "changeme", "change-me", "change_me",
+    "some_key", "some_signature_key", "placeholder", "xxxxxxxx", "geheim", "secret",
+)
+KEY_HINT = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+
+
+class ConfigError(Exception):
+    """The app must not start: the message (Dutch) says why and what to do."""
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC, as stored in the database."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def to_ts(moment: dt.datetime) -> float:
+    """Naive UTC datetime → POSIX timestamp."""
+    return moment.replace(tzinfo=dt.UTC).timestamp()
+
+
+# --- cookie key ----------------------------------------------------------------------------
+
+
+def estimated_key_bytes(key: str) -> int:
+    """Random bytes a key can hold at most, judged by its alphabet (hex 4, base64 6 bits/char)."""
+    if re.fullmatch(r"[0-9a-fA-F]+", key):
+        bits = 4 * len(key)
+    elif re.fullmatch(r"[A-Za-z0-9_\-+/]+=*", key):
+        bits = 6 * len(key.rstrip("="))
+    else:
+        bits = 6 * len(key)
+    return bits // 8
+
+
+def key_problem(key: object) -> str | None:
+    """Why a cookie key is not acceptable (Dutch), or None when it is."""
+    if not isinstance(key, str) or not key.strip():
+        return "de cookiesleutel ontbreekt"
+    lowered = key.lower()
+    if any(marker in lowered for marker in EXAMPLE_KEY_MARKERS):
+        return "de cookiesleutel is een voorbeeldsleutel"
+    if estimated_key_bytes(key) < MIN_KEY_BYTES:
+        return f"de cookiesleutel is te kort (minstens {MIN_KEY_BYTES} willekeurige bytes)"
+    most_common = max(key.count(ch) for ch in set(key))
+    if len(set(key)) < 10 or most_common > 0.35 * len(key) or len(zlib.compress(key.encode(), 9)) < 0.6 * len(key):
+        return "de cookiesleutel is niet willekeurig genoeg"
+    return None
+
+
+def demo_cookie_key(engine: Engine) -> str:
+    """The demo's cookie key: random, made on first use, kept in the demo database (not in git)."""
+    with engine.begin() as conn:
+        key = conn.execute(select(Setting.value).where(Setting.key == DEMO_KEY_SETTING)).scalar()
+        if key and key_problem(key) is None:
+            return key
+        key = secrets.token_urlsafe(48)
+        if conn.execute(select(Setting.key).where(Setting.key == DEMO_KEY_SETTING)).first():
+            conn.execute(Setting.__table__.update().where(Setting.key == DEMO_KEY_SETTING).values(value=key))
+        else:
+            conn.execute(insert(Setting).values(key=DEMO_KEY_SETTING, value=key))
+    return key
+
+
+@dataclass(frozen=True)
+class CookieConfig:
+    name: str
+    key: str
+    expiry_hours: float
+
+    @property
+    def expiry_seconds(self) -> float:
+        return self.expiry_hours * 3600
+
+
+def _positive_number(value: object, what: str) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ConfigError(f"{what} moet een getal zijn, niet {value!r}.") from None
+    if not math.isfinite(number) or number <= 0:
+        raise ConfigError(f"{what} moet groter dan 0 zijn, niet {value!r}.")
+    return number
+
+
+def cookie_config(secrets_dict: dict, *, demo: bool, engine: Engine | None = None) -> CookieConfig:
+    """Cookie settings from ``[auth_cookie]`` in secrets; refuse a missing or weak key outside demo."""
+    section = secrets_dict.get("auth_cookie") or {}
+    name = str(section.get("name") or DEFAULT_COOKIE_NAME)
+    if not re.fullmatch(r"[A-Za-z0-9_\-]{1,64}", name):
+        raise ConfigError(f"[auth_cookie] name {name!r} is geen geldige cookienaam (alleen letters, cijfers, _ en -).")
+    expiry = _positive_number(section.get("expiry_hours", DEFAULT_EXPIRY_HOURS), "[auth_cookie] expiry_hours")
+    key = section.get("key")
+    problem = key_problem(key)
+    if problem is None:
+        return CookieConfig(name, key, expiry)
+    if demo and engine is not None and not key:
+        return CookieConfig(name, demo_cookie_key(engine), expiry)
+    raise ConfigError(
+        f"Het LEA-dashboard start niet: {problem}. Zet in .streamlit/secrets.toml onder "
+        f"[auth_cookie] een key van minstens {MIN_KEY_BYTES} willekeurige bytes, bijvoorbeeld "
+        f"gemaakt met: {KEY_HINT}"
+    )
+
+
+# --- session tokens ------------------------------------------------------------------------
+
+
+def issue_token(username: str, config: CookieConfig, now: dt.datetime | None = None) -> tuple[str, float, float]:
+    """A signed session token → (token, issued_at, expires_at) as POSIX timestamps."""
+    issued = to_ts(now or utcnow())
+    expires = issued + config.expiry_seconds
+    token = jwt.encode({"username": username, "iat": issued, "exp_date": expires}, config.key, algorithm="HS256")
+    return token, issued, expires
+
+
+@dataclass(frozen=True)
+class CookieCheck:
+    username: str | None  # set when accepted
+    issued_at: float | None
+    reason: str | None  # None when accepted, else a short Dutch code for the audit log
+
+    @property
+    def ok(self) -> bool:
+        return self.reason is None
+
+
+def check_token(conn: Connection, token: str, config: CookieConfig, now: dt.datetime | None = None) -> CookieCheck:
+    """Validate a session cookie against the key, its expiry and the user's current state."""
+    now_ts = to_ts(now or utcnow())
+    try:
+        claims = jwt.decode(token, config.key, algorithms=["HS256"], options={"verify_iat": False})
+    except jwt.InvalidTokenError:
+        return CookieCheck(None, None, "ongeldige_handtekening")
+    username, issued, expires = claims.get("username"), claims.get("iat"), claims.get("exp_date")
+    if (not isinstance(username, str) or not isinstance(issued, (int, float))
+            or not isinstance(expires, (int, float)) or isinstance(issued, bool) or isinstance(expires, bool)):
+        return CookieCheck(None, None, "onvolledig")
+    if issued > now_ts + CLOCK_SKEW_SECONDS:
+        return CookieCheck(None, None, "uitgiftetijd_in_toekomst")
+    if expires <= now_ts or issued + config.expiry_seconds <= now_ts:
+        return CookieCheck(None, None, "verlopen")
+    user = conn.execute(select(AppUser.active, AppUser.last_logout_at)
+                        .where(AppUser.username == username)).one_or_none()
+    if user is None:
+        return CookieCheck(None, None, "onbekende_gebruiker")
+    problem = session_problem(user.active, user.last_logout_at, issued)
+    if problem:
+        return CookieCheck(None, None, problem)
+    return CookieCheck(username, issued, None)
+
+
+def session_problem(active: bool, last_logout_at: dt.datetime | None, issued_at: float | None) -> str | None:
+    """Why a session (or the cookie it came from) issued at ``issued_at`` is no longer valid."""
+    if not active:
+        return "gebruiker_uitgeschakeld"
+    if last_logout_at is not None and (issued_at is None or issued_at <= to_ts(last_logout_at)):
+        return "na_uitloggen"
+    return None
+
+
+def record_logout(conn: Connection, username: str, now: dt.datetime | None = None) -> None:
+    """From now on every session and cookie issued before this moment is refused."""
+    conn.execute(AppUser.__table__.update().where(AppUser.username == username)
+                 .values(last_logout_at=now or utcnow()))
+
+
+# --- lockout -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LockoutPolicy:
+    max_failures: int = 5
+    window: dt.timedelta = dt.timedelta(minutes=15)
+    lockout: dt.timedelta = dt.timedelta(minutes=15)
+
+    @classmethod
+    def from_secrets(cls, secrets_dict: dict) -> LockoutPolicy:
+        section = secrets_dict.get("login") or {}
+        max_failures = _positive_number(section.get("max_failures", 5), "[login] max_failures")
+        if max_failures != int(max_failures):
+            raise ConfigError("[login] max_failures moet een geheel getal zijn.")
+        window = _positive_number(section.get("window_minutes", 15), "[login] window_minutes")
+        lockout = _positive_number(section.get("lockout_minutes", 15), "[login] lockout_minutes")
+        return cls(int(max_failures), dt.timedelta(minutes=window), dt.timedelta(minutes=lockout))
+
+
+def normalise_username(username: str | None) -> str:
+    """As streamlit-authenticator does: lower case, no surrounding spaces (max. 64 chars)."""
+    return (username or "").strip().lower()[:64]
+
+
+def lock_end(failures: list[dt.datetime], policy: LockoutPolicy) -> dt.datetime | None:
+    """End of the latest lockout produced by these failure times (sorted or not), if any."""
+    failures = sorted(failures)
+    end: dt.datetime | None = None
+    start = 0
+    for i, moment in enumerate(failures):
+        while failures[start] <= moment - policy.window:
+            start += 1
+        if i - start + 1 >= policy.max_failures:
+            end = moment + policy.lockout
+            start = i + 1  # a new lockout needs a new series of failures
+    return end
+
+
+def locked_until(conn: Connection, username: str, policy: LockoutPolicy,
+                 now: dt.datetime | None = None) -> dt.datetime | None:
+    """When the lockout of this account name ends, or None when it is not locked."""
+    now = now or utcnow()
+    since = now - policy.window - policy.lockout
+    last_success = conn.execute(
+        select(LoginAttempt.at).where(LoginAttempt.username == username, LoginAttempt.success.is_(True),
+                                      LoginAttempt.at >= since)
+        .order_by(LoginAttempt.at.desc()).limit(1)
+    ).scalar()
+    query = select(LoginAttempt.at).where(LoginAttempt.username == username, LoginAttempt.success.is_(False),
+                                          LoginAttempt.at >= (last_success or since), LoginAttempt.at <= now)
+    end = lock_end(list(conn.execute(query).scalars()), policy)
+    return end if end is not None and end > now else None
+
+
+def record_attempt(conn: Connection, username: str, success: bool, now: dt.datetime | None = None) -> None:
+    conn.execute(insert(LoginAttempt).values(username=username, at=now or utcnow(), success=success))
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    status: str  # "ok", "mislukt" or "geblokkeerd"
+    username: str
+    known: bool  # whether the name is an account that may log in (never shown to the user)
+    locked_until: dt.datetime | None = None
+    just_locked: bool = False  # this failure started a lockout
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def attempt_login(conn: Connection, username: str, password: str, credentials: dict, verify,
+                  policy: LockoutPolicy, now: dt.datetime | None = None) -> LoginOutcome:
+    """One login attempt: refuse while locked, else verify, record, and lock after too many failures.
+
+    ``verify(username, password) -> bool`` is the password check (streamlit-authenticator's);
+    ``credentials`` the dict built by :func:`credentials` (to know whether the name can log in).
+    """
+    now = now or utcnow()
+    name = normalise_username(username)
+    known = name in credentials.get("usernames", {})
+    until = locked_until(conn, name, policy, now)
+    if until is not None:
+        equalise_timing(password)
+        return LoginOutcome("geblokkeerd", name, known, until)
+    success = bool(known and password and verify(name, password))
+    if not known:
+        equalise_timing(password)  # an unknown name must take as long as a wrong password
+    record_attempt(conn, name, success, now)
+    if success:
+        return LoginOutcome("ok", name, known)
+    until = locked_until(conn, name, policy, now + dt.timedelta(microseconds=1))
+    if until is not None:
+        return LoginOutcome("geblokkeerd", name, known, until, just_locked=True)
+    return LoginOutcome("mislukt", name, known)
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> bytes:
+    import bcrypt
+
+    return bcrypt.hashpw(b"niet-een-echt-wachtwoord", bcrypt.gensalt(rounds=12))
+
+
+def equalise_timing(password: str | None) -> None:
+    """Spend the time of one bcrypt check, so a missing account is not told by the clock."""
+    import bcrypt
+
+    bcrypt.checkpw((password or "x").encode()[:72], _dummy_hash())
+
+
+# --- credentials for streamlit-authenticator ----------------------------------------------
+
+
+def credentials(conn: Connection) -> dict:
+    """The credentials dict streamlit-authenticator needs, built from ``app_user`` now.
+
+    Only active accounts with a password are in it, so a disabled account cannot log in.
+    """
+    rows = conn.execute(
+        select(AppUser.username, AppUser.name, AppUser.email, AppUser.password_hash, AppUser.roles)
+        .where(AppUser.active.is_(True), AppUser.password_hash.is_not(None))
+    ).all()
+    return {"usernames": {
+        r.username.lower(): {"name": r.name, "email": r.email, "password": r.password_hash,
+                             "roles": [x for x in r.roles.split(",") if x]}
+        for r in rows
+    }}
