@@ -1,7 +1,66 @@
-import streamlit as st
+"""Auditlog (beheer): who did what, when — filter by user, action, period and youth; export to CSV."""
+import datetime as dt
 
+import streamlit as st
+from sqlalchemy import select
+
+from data_access import audit
+from data_access.models import Pupil
+from ui.db import engine
+from ui.guard import audit as audit_event
 from ui.guard import require
 
 user = require("audit")
 
-st.title("audit")
+ALL = "(alle)"
+
+st.title("Auditlog")
+st.caption("Inloggen, uitloggen, blokkades, het bekijken en exporteren van persoonsgegevens en elke "
+           "wijziging. Alleen id's, nooit namen of notities. Tijden in UTC.")
+
+with engine().connect() as conn:
+    usernames = audit.distinct(conn, "username")
+    actions = audit.distinct(conn, "action")
+
+today = dt.datetime.now(dt.UTC).date()
+col_user, col_action, col_period, col_pupil = st.columns([1, 1, 1.3, 1])
+chosen_user = col_user.selectbox("Gebruiker", [ALL, *usernames], key="audit_user")
+chosen_action = col_action.selectbox("Actie", [ALL, *actions], key="audit_action")
+period = col_period.date_input("Periode (UTC)", value=(today - dt.timedelta(days=30), today), format="DD-MM-YYYY",
+                               key="audit_period")
+pseudonym = col_pupil.text_input("Jongere (pseudoniem)", key="audit_pupil",
+                                 help="Wie heeft deze jongere bekeken of gewijzigd?").strip()
+
+start, end = (period if isinstance(period, (list, tuple)) and len(period) == 2
+              else (period[0], period[0]) if isinstance(period, (list, tuple)) and period else (period, period))
+filters = {
+    "username": None if chosen_user == ALL else chosen_user,
+    "action": None if chosen_action == ALL else chosen_action,
+    "since": dt.datetime.combine(start, dt.time()),
+    "until": dt.datetime.combine(end + dt.timedelta(days=1), dt.time()),
+}
+pupil_id = None
+if pseudonym:
+    with engine().connect() as conn:
+        pupil_id = conn.execute(select(Pupil.id).where(Pupil.pseudonym == pseudonym)).scalar()
+    if pupil_id is None:
+        st.warning("Geen jongere met dit pseudoniem.")
+        st.stop()
+    filters.update(object_type=audit.OBJECT_PUPIL, object_id=str(pupil_id))
+
+with engine().connect() as conn:
+    events = audit.events(conn, **filters)
+
+st.write(f"**{len(events):,}** gebeurtenissen".replace(",", "."))
+st.dataframe(events, hide_index=True, width="stretch",
+             column_config={"tijd (UTC)": st.column_config.DatetimeColumn(format="DD-MM-YYYY HH:mm:ss")})
+
+
+def _record_export() -> None:
+    details = {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in filters.items() if v}
+    audit_event(user, audit.EXPORT, object_type=audit.OBJECT_AUDIT, details={**details, "rijen": len(events)})
+
+
+st.download_button("Exporteren naar CSV", data=audit.to_csv(events), mime="text/csv",
+                   file_name=f"auditlog-{start:%Y%m%d}-{end:%Y%m%d}.csv", icon=":material/download:",
+                   on_click=_record_export, key="audit_export")

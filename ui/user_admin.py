@@ -1,0 +1,104 @@
+"""User management for beheer (on the /beheer page): the same actions as `lea user …`.
+
+Every change is audited with the acting beheer account as actor and the account name as
+object id. A change of roles or a disabled account takes effect on that user's next click.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data_access import audit, users
+from data_access.models import ROLES
+from ui.db import engine
+from ui.guard import audit as audit_event
+
+RESULT = "user_admin_result"
+
+
+def _role_text(roles) -> str:
+    return ", ".join(users.ROLE_LABELS.get(r, r) for r in roles) or "geen rol"
+
+
+def _apply(actor: users.User, action: str, target: str, change, details: dict | None = None,
+           done: str = "Opgeslagen.") -> None:
+    """Run one change and its audit row in one transaction; remember the outcome to show."""
+    try:
+        with engine().begin() as conn:
+            extra = change(conn)
+            audit_event(actor, action, object_type=audit.OBJECT_USER, object_id=target,
+                        details={**(details or {}), **(extra or {})} or None, conn=conn)
+        st.session_state[RESULT] = ("success", done)
+    except users.UserError as exc:
+        st.session_state[RESULT] = ("error", str(exc))
+
+
+def render_user_admin(user: users.User) -> None:
+    """The "Gebruikers" section of the beheer page (caller already checked the beheer role)."""
+    st.header("Gebruikers")
+    outcome = st.session_state.pop(RESULT, None)
+    if outcome:
+        (st.success if outcome[0] == "success" else st.error)(outcome[1])
+
+    with engine().connect() as conn:
+        accounts = users.list_users(conn)
+    st.dataframe(
+        pd.DataFrame([{"gebruikersnaam": u.username, "naam": u.name, "e-mail": u.email or "",
+                       "rollen": _role_text(u.roles), "actief": u.active} for u in accounts],
+                     columns=["gebruikersnaam", "naam", "e-mail", "rollen", "actief"]),
+        hide_index=True, width="stretch",
+    )
+    names = [u.username for u in accounts]
+    by_name = {u.username: u for u in accounts}
+
+    add, roles, password, status = st.tabs(["Toevoegen", "Rollen", "Wachtwoord", "In-/uitschakelen"])
+    with add, st.form("user_add", clear_on_submit=True):
+        username = st.text_input("Gebruikersnaam", help="kleine letters, cijfers, . _ -")
+        name = st.text_input("Naam")
+        email = st.text_input("E-mailadres (voor single sign-on, optioneel)")
+        chosen = st.multiselect("Rollen", ROLES, format_func=lambda r: users.ROLE_LABELS[r])
+        first = st.text_input("Wachtwoord", type="password", autocomplete="new-password",
+                              help=f"minstens {users.MIN_PASSWORD_LENGTH} tekens")
+        if st.form_submit_button("Gebruiker toevoegen", type="primary"):
+            _apply(user, audit.USER_ADDED, username.strip(),
+                   lambda conn: users.add_user(conn, username.strip(), name, chosen, first, email=email),
+                   {"rollen": chosen}, f"Gebruiker {username.strip()} toegevoegd.")
+            st.rerun()
+
+    if not names:
+        return
+    with roles, st.form("user_roles"):
+        target = st.selectbox("Gebruiker", names, key="user_roles_target")
+        chosen = st.multiselect("Nieuwe rollen", ROLES, format_func=lambda r: users.ROLE_LABELS[r],
+                                key="user_roles_new")
+        st.caption("De rollen worden vervangen door de gekozen rollen; dit geldt vanaf de volgende klik.")
+        if st.form_submit_button("Rollen opslaan", type="primary"):
+            _apply(user, audit.ROLES_CHANGED, target,
+                   lambda conn: {"oud": list(users.set_roles(conn, target, chosen))},
+                   {"nieuw": users.check_roles(chosen)}, f"Rollen van {target}: {_role_text(chosen)}.")
+            st.rerun()
+
+    with password, st.form("user_password", clear_on_submit=True):
+        target = st.selectbox("Gebruiker", names, key="user_password_target")
+        first = st.text_input("Nieuw wachtwoord", type="password", autocomplete="new-password")
+        second = st.text_input("Nogmaals", type="password", autocomplete="new-password")
+        if st.form_submit_button("Wachtwoord instellen", type="primary"):
+            if first != second:
+                st.session_state[RESULT] = ("error", "De wachtwoorden zijn niet gelijk.")
+            else:
+                _apply(user, audit.PASSWORD_CHANGED, target, lambda conn: users.set_password(conn, target, first),
+                       done=f"Wachtwoord van {target} ingesteld.")
+            st.rerun()
+
+    with status, st.form("user_status"):
+        target = st.selectbox("Gebruiker", names, key="user_status_target",
+                              format_func=lambda n: f"{n} ({'actief' if by_name[n].active else 'uitgeschakeld'})")
+        disable, enable = st.columns(2)
+        if disable.form_submit_button("Uitschakelen", type="primary"):
+            _apply(user, audit.USER_DISABLED, target, lambda conn: users.set_active(conn, target, False),
+                   done=f"{target} is uitgeschakeld; een open sessie eindigt bij de volgende klik.")
+            st.rerun()
+        if enable.form_submit_button("Inschakelen"):
+            _apply(user, audit.USER_ENABLED, target, lambda conn: users.set_active(conn, target, True),
+                   done=f"{target} is ingeschakeld.")
+            st.rerun()
