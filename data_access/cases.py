@@ -30,7 +30,7 @@ class CaseError(ValueError):
 
 def add_contact(conn: Connection, *, pupil_id: int, officer: str, role: str, on: dt.date, target: str,
                 channel: str, reached: bool, purpose: str | None = None, notes: str | None = None,
-                concern_id: int | None = None, today: dt.date | None = None) -> int:
+                concern_id: int | None = None, today: dt.date | None = None, origin: str | None = None) -> int:
     """Log a contact about a youth; returns the new contact id."""
     school_id = _school_of(conn, pupil_id)
     if target not in CONTACT_TARGETS:
@@ -48,13 +48,15 @@ def add_contact(conn: Connection, *, pupil_id: int, officer: str, role: str, on:
     ).returning(Contact.id)).scalar_one()
     if school_id is not None:
         aggregates.refresh_contacts(conn, [school_id], on, on)
-    audit.record(conn, "contact_toegevoegd", username=officer, role=role, object_type="pupil",
-                 object_id=pupil_id, details={"contact_id": contact_id, "concern_id": concern_id,
-                                              "doelgroep": target, "kanaal": channel, "bereikt": reached})
+    audit.record(conn, "contact_toegevoegd", username=officer, role=role, object_type=audit.OBJECT_PUPIL,
+                 origin=origin, object_id=pupil_id,
+                 details={"contact_id": contact_id, "concern_id": concern_id, "doelgroep": target, "kanaal": channel,
+                          "bereikt": reached})
     return contact_id
 
 
-def add_case_note(conn: Connection, *, concern_id: int, author: str, role: str, note: str) -> int:
+def add_case_note(conn: Connection, *, concern_id: int, author: str, role: str, note: str,
+                  origin: str | None = None) -> int:
     """Add a note to a case's history; returns the note id."""
     case = _case(conn, concern_id)
     text = _clean(note, MAX_NOTE)
@@ -63,15 +65,15 @@ def add_case_note(conn: Connection, *, concern_id: int, author: str, role: str, 
     note_id = conn.execute(insert(ConcernNote).values(
         concern_id=concern_id, at=audit.utcnow(), author=author, note=text,
     ).returning(ConcernNote.id)).scalar_one()
-    audit.record(conn, "notitie_toegevoegd", username=author, role=role, object_type="pupil",
-                 object_id=case.pupil_id, details={"concern_id": concern_id, "note_id": note_id})
+    audit.record(conn, "notitie_toegevoegd", username=author, role=role, object_type=audit.OBJECT_PUPIL,
+                 origin=origin, object_id=case.pupil_id, details={"concern_id": concern_id, "note_id": note_id})
     return note_id
 
 
 def change_case_status(conn: Connection, *, concern_id: int, author: str, role: str, status: str,
                        phase: str | None = None, mas_route: str | None = None,
                        next_action: str | None = None, next_action_on: dt.date | None = None,
-                       note: str | None = None, on: dt.date | None = None) -> int:
+                       note: str | None = None, on: dt.date | None = None, origin: str | None = None) -> int:
     """Change a case's status (and phase, route, next action); the change goes into the case
     history as a note. Closing sets ``closed_on``; reopening clears it. Returns the note id."""
     case = _case(conn, concern_id)
@@ -88,15 +90,16 @@ def change_case_status(conn: Connection, *, concern_id: int, author: str, role: 
         concern_id=concern_id, at=audit.utcnow(), author=author, status=status, phase=values["phase"],
         note=_clean(note, MAX_NOTE),
     ).returning(ConcernNote.id)).scalar_one()
-    audit.record(conn, "status_gewijzigd", username=author, role=role, object_type="pupil",
-                 object_id=case.pupil_id,
+    audit.record(conn, "status_gewijzigd", username=author, role=role, object_type=audit.OBJECT_PUPIL,
+                 origin=origin, object_id=case.pupil_id,
                  details={"concern_id": concern_id, "note_id": note_id, "van": case.status, "naar": status})
     return note_id
 
 
 def open_case(conn: Connection, *, pupil_id: int, officer: str, role: str, opened_on: dt.date, source: str,
               reason: str, mas_route: str | None = None, phase: str | None = None,
-              next_action: str | None = None, next_action_on: dt.date | None = None) -> int:
+              next_action: str | None = None, next_action_on: dt.date | None = None,
+              origin: str | None = None) -> int:
     """Open a case (youth of concern) for a pupil; returns the case id."""
     _school_of(conn, pupil_id)
     reason = _clean(reason, 200)
@@ -109,8 +112,8 @@ def open_case(conn: Connection, *, pupil_id: int, officer: str, role: str, opene
     ).returning(Concern.id)).scalar_one()
     conn.execute(insert(ConcernNote).values(concern_id=concern_id, at=audit.utcnow(), author=officer,
                                             status="open", phase=_clean(phase, 40)))
-    audit.record(conn, "zaak_geopend", username=officer, role=role, object_type="pupil", object_id=pupil_id,
-                 details={"concern_id": concern_id, "bron": source})
+    audit.record(conn, "zaak_geopend", username=officer, role=role, object_type=audit.OBJECT_PUPIL,
+                 origin=origin, object_id=pupil_id, details={"concern_id": concern_id, "bron": source})
     return concern_id
 
 

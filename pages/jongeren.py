@@ -12,7 +12,9 @@ from ui.guard import require
 
 user = require("jongeren")
 
-from data_access.queries import youths  # noqa: E402  (after the guard: nothing runs for other roles)
+# imports after the guard: nothing below runs for other roles
+from data_access.metrics import school_year_of  # noqa: E402
+from data_access.queries import youths  # noqa: E402
 from ui import format as fmt  # noqa: E402
 from ui import youths_data as data  # noqa: E402
 from ui import youths_detail as detail  # noqa: E402
@@ -41,20 +43,21 @@ def show_list() -> None:
     filters, settings = filter_bar(user.username, options, default_today, default_late)
     source = today_source if settings.today == default_today else "zelf gekozen"
     st.caption(f"Peildatum **{fmt.date(settings.today)}** ({source}) · schooljaar "
-               f"{fmt.school_year(settings.today.year if settings.today.month >= 8 else settings.today.year - 1)} · "
-               f"vaak te laat vanaf {settings.late_threshold} keer")
+               f"{fmt.school_year(school_year_of(settings.today))} · vaak te laat vanaf {settings.late_threshold} keer")
     everyone = data.youth_list(settings.today, settings.late_threshold)
     in_category = data.pupils_with_categories(filters.categories, settings.today) if filters.categories else None
     rows = youths.apply_filters(everyone, filters, settings.today, in_category)
     data.audit_list_view(user, filters, settings.today, len(rows))
-    queue = youths.work_queue(rows, settings.today, settings.contact_days)
+    queue = youths.work_queue(rows, settings.today, settings.contact_days, filters.signals)
     generation = st.session_state.get(TABLE_GENERATION, 0)
 
     picked = None
     queue_tab, list_tab = st.tabs([f"Werkvoorraad ({len(queue)})", f"Alle jongeren in beeld ({len(rows)})"])
     with queue_tab:
-        st.caption(f"Eerst verlopen volgende acties, dan signalen zonder zaak, dan zaken zonder contact sinds "
-                   f"{settings.contact_days} dagen. Klik op een rij om het dossier te openen.")
+        kinds = ", ".join(youths.SIGNAL_LABELS[k] for k in (filters.signals or youths.QUEUE_SIGNALS))
+        st.caption(f"Eerst verlopen volgende acties, dan signalen zonder open zaak ({kinds}; kies bij "
+                   f"'Signaal' andere signalen), dan zaken zonder contact sinds {settings.contact_days} dagen. "
+                   "Klik op een rij om het dossier te openen.")
         if queue.empty:
             st.info("De werkvoorraad is leeg voor deze filters: geen verlopen acties, signalen zonder zaak of "
                     "zaken zonder recent contact.")

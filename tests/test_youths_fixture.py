@@ -105,7 +105,8 @@ def build(engine) -> None:
         conn.execute(insert(models.Verzuimmelding).values(
             id=1, pupil_id=4, school_id=2, kind="16_uur", absence_start=D(2020, 11, 2),
             reported_on=D(2020, 11, 3), hours=12, status="open", officer="leerplicht"))
-        conn.execute(insert(models.Concern), [dict(dict(next_action=None, next_action_on=None, closed_on=None), **c) for c in [
+        no_action = dict(next_action=None, next_action_on=None, closed_on=None)
+        conn.execute(insert(models.Concern), [dict(no_action, **c) for c in [
             dict(id=1, pupil_id=10, opened_on=D(2020, 9, 15), source="school", reason="Zorgen over thuissituatie",
                  status="in_behandeling", mas_route="route 2", phase="onderzoek", officer="leerplicht",
                  next_action="Huisbezoek", next_action_on=D(2020, 11, 10)),

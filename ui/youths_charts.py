@@ -17,7 +17,7 @@ NO_SCHOOL = "vakantie / vrij"
 PALETTE = {
     "ongeoorloofd": "#c0392b", "te laat": "#e67e22", "luxeverzuim": "#8e44ad", "schorsing": "#6d4c41",
     "ziek": "#2e86c1", "geoorloofd": "#27ae60", "onbekende code": "#7f8c8d",
-    PRESENT: "#eceff1", NO_SCHOOL: "#ffffff",
+    PRESENT: "#e3e7ea", NO_SCHOOL: "#faf6e8",
 }
 
 
@@ -43,7 +43,7 @@ def calendar_grid(school_days: list[dt.date], absence: pd.DataFrame, today: dt.d
             status = PRESENT if day in is_school_day else NO_SCHOOL
         monday = week_start(day)
         records.append({
-            "date": fmt.date(day), "week": monday, "week_label": str(monday.isocalendar().week),
+            "date": fmt.date(day), "week": monday.isoformat(), "week_label": str(monday.isocalendar().week),
             "weekday": WEEKDAYS[day.weekday()], "status": status,
             "hours": sum(h for _, h in found),
             "detail": "; ".join(f"{c} {fmt.number(h, 2)} u" for c, h in found) or status,
@@ -52,6 +52,7 @@ def calendar_grid(school_days: list[dt.date], absence: pd.DataFrame, today: dt.d
 
 
 def calendar_heatmap(grid: pd.DataFrame) -> alt.Chart:
+    """Fixed cell size (not the container's width): it also draws right inside a hidden tab."""
     weeks = list(dict.fromkeys(grid.sort_values("week")["week_label"]))
     present = [k for k in PALETTE if k in set(grid["status"])]
     return (
@@ -66,7 +67,7 @@ def calendar_heatmap(grid: pd.DataFrame) -> alt.Chart:
             tooltip=[alt.Tooltip("date:N", title="Datum"), alt.Tooltip("week_label:N", title="Week"),
                      alt.Tooltip("detail:N", title="Verzuim")],
         )
-        .properties(height=170, width="container")
+        .properties(width=alt.Step(19), height=alt.Step(19))
     )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from data_access.queries import youths
 from data_access.users import User
 from ui.db import engine
+from ui.guard import origin
 
 LAST_VIEW = "youths_last_audited_view"
 DATABASE_DOWN = ("De database is nu niet bereikbaar, dus de lijst kan niet worden getoond. "
@@ -68,7 +69,7 @@ def audit_list_view(user: User, filters: youths.YouthFilters, today: dt.date, ro
     if st.session_state.get(LAST_VIEW) == view:
         return
     with engine().begin() as conn:
-        youths.record_list_view(conn, user.username, user.role_label, filters, today, rows)
+        youths.record_list_view(conn, user.username, user.role_label, filters, today, rows, origin())
     st.session_state[LAST_VIEW] = view
 
 
@@ -78,7 +79,7 @@ def audit_detail_view(user: User, pupil_id: int) -> None:
     if st.session_state.get(LAST_VIEW) == view:
         return
     with engine().begin() as conn:
-        youths.record_detail_view(conn, user.username, user.role_label, pupil_id)
+        youths.record_detail_view(conn, user.username, user.role_label, pupil_id, origin())
     st.session_state[LAST_VIEW] = view
 
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
+from data_access.metrics import school_year_of
 from data_access.queries import youths
 from data_access.users import User
 from ui import format as fmt
@@ -52,19 +53,21 @@ def header(profile: youths.YouthProfile, row: pd.Series | None, today: dt.date) 
         f"{profile.age} jaar (geboren {fmt.date(profile.birth_date)})",
         f"samenwerkingsverband {profile.swv_code or '–'}",
     ]))
-    a, b, c, d = st.columns(4)
+    labels = row["signal_labels"] if row is not None else ""
+    case = label(STATUS_LABELS, row["case_status"]) if row is not None else "geen zaak"
+    st.markdown(f"**Signalen:** {labels if isinstance(labels, str) and labels else 'geen'}  \n"
+                f"**Zaak:** {case}")
     if row is None:
-        a.metric("Signalen", "geen")
-        b.metric("Ongeoorloofd, 4 schoolweken", "–")
-        c.metric("Verzuim dit schooljaar", "–")
-    else:
-        labels = row["signal_labels"]
-        a.metric("Signalen", labels if isinstance(labels, str) and labels else "geen")
-        b.metric("Ongeoorloofd, 4 schoolweken", f"{fmt.number(row['window_hours'], 1)} uur")
-        c.metric("Verzuim dit schooljaar", fmt.percent(row["absence_share"]),
-                 help=f"{fmt.number(row['absence_hours'], 1)} van {fmt.number(row['possible_hours'], 1)} "
-                      f"lesuren tot {fmt.date(today)}")
-    d.metric("Zaak", label(STATUS_LABELS, row["case_status"]) if row is not None else "geen zaak")
+        st.caption(f"Geen signalen en geen zaak in dit schooljaar tot {fmt.date(today)}.")
+        return
+    a, b, c, d = st.columns(4)
+    a.metric("Ongeoorloofd, 4 schoolweken", f"{fmt.number(row['window_hours'], 1)} uur",
+             help="Sinds het laatste 16-urensignaal of de laatste 16-urenmelding; vanaf 10 uur 'bijna 16 uur'.")
+    b.metric("Ongeoorloofd dit schooljaar", f"{fmt.number(row['unauthorised_hours'], 1)} uur")
+    c.metric("Verzuim dit schooljaar", fmt.percent(row["absence_share"]),
+             help=f"{fmt.number(row['absence_hours'], 1)} van {fmt.number(row['possible_hours'], 1)} "
+                  f"lesuren tot {fmt.date(today)}; langdurig vanaf 10%, ernstig vanaf 50%.")
+    d.metric("Keren te laat dit schooljaar", fmt.number(row["late_count"]))
 
 
 def absence_calendar(data: dict, today: dt.date, pseudonym: str) -> None:
@@ -72,10 +75,10 @@ def absence_calendar(data: dict, today: dt.date, pseudonym: str) -> None:
     if grid.empty:
         st.info("Er zijn nog geen schooldagen in dit schooljaar tot de peildatum.")
         return
-    st.markdown(f"**Verzuim per schooldag, schooljaar {fmt.school_year(today.year if today.month >= 8 else today.year - 1)} "
+    st.markdown(f"**Verzuim per schooldag, schooljaar {fmt.school_year(school_year_of(today))} "
                 f"tot {fmt.date(today)}**")
     chart = calendar_heatmap(grid)
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(chart, width="content")
     chart_downloads(chart, f"verzuimkalender-{pseudonym}", key=f"cal-{pseudonym}")
     totals = hours_by_category(data["absence"])
     if totals.empty:

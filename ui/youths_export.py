@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from data_access.queries import youths
 from data_access.users import User
 from ui.db import engine
+from ui.guard import origin
 from ui.downloads import table_bytes_csv, table_bytes_xlsx
 
 PURPOSES = (
@@ -29,13 +30,15 @@ OTHER = PURPOSES[-1]
 
 
 def export_file(db: Engine, user: User, filters: youths.YouthFilters, today: dt.date, purpose: str,
-                file_format: str, table: pd.DataFrame, pupil_ids: list[int]) -> Callable[[], bytes]:
-    """The generator Streamlit calls on a click: audit first, then the bytes."""
+                file_format: str, table: pd.DataFrame, pupil_ids: list[int],
+                source: str | None = None) -> Callable[[], bytes]:
+    """The generator Streamlit calls on a click (outside the script run: everything it needs,
+    the request's origin included, is captured now): audit first, then the bytes."""
 
     def generate() -> bytes:
         with db.begin() as conn:
             youths.record_export(conn, user.username, user.role_label, filters, today, purpose, file_format,
-                                 pupil_ids)
+                                 pupil_ids, source)
         if file_format == "xlsx":
             return table_bytes_xlsx(table, sheet="Jongeren in beeld")
         return table_bytes_csv(table)
@@ -61,12 +64,17 @@ def export_panel(user: User, filters: youths.YouthFilters, today: dt.date, table
             st.info("Kies eerst een doel; daarna kunt u downloaden.")
         name = f"jongeren-in-beeld-{today.isoformat()}"
         left, right = st.columns(2)
-        db = engine()
+        db, source = engine(), origin()
+
+        def file(file_format: str):
+            if not ready:
+                return b""
+            return export_file(db, user, filters, today, purpose, file_format, table, pupil_ids, source)
+
         left.download_button(
-            "Download CSV", export_file(db, user, filters, today, purpose, "csv", table, pupil_ids) if ready else b"",
-            f"{name}.csv", "text/csv", key="yx_csv", on_click="ignore", disabled=not ready,
-            icon=":material/download:")
+            "Download CSV", file("csv"), f"{name}.csv", "text/csv", key="yx_csv", on_click="ignore",
+            disabled=not ready, icon=":material/download:")
         right.download_button(
-            "Download Excel", export_file(db, user, filters, today, purpose, "xlsx", table, pupil_ids) if ready else b"",
+            "Download Excel", file("xlsx"),
             f"{name}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="yx_xlsx",
             on_click="ignore", disabled=not ready, icon=":material/download:")

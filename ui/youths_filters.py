@@ -154,41 +154,44 @@ def filter_bar(me: str, options: FilterOptions, default_today: dt.date,
     settings = settings_from_params(params, default_today, default_late)
     _seed_widgets(initial, settings)
     k = PREFIX
-    with st.expander("Filters en zoeken", expanded=True, icon=":material/filter_list:"):
-        search = st.text_input("Zoek op pseudoniem of naam", key=f"{k}search",
-                               placeholder="bijv. P-1234 of een achternaam",
+    officers = {EVERYONE: "iedereen", me: "ik", **{u: n for u, n in options.officers.items() if u != me}}
+    top = st.columns([3, 2, 2], vertical_alignment="bottom")
+    search = top[0].text_input("Zoek op pseudoniem of naam", key=f"{k}search",
+                               placeholder="bijv. P1234ABCD of een achternaam",
                                help="De zoekterm blijft op uw scherm; hij komt niet in de link of het auditlog.")
-        st.session_state[SEARCH_KEPT] = search
+    st.session_state[SEARCH_KEPT] = search
+    officer = top[1].selectbox("Behandelaar", list(officers), format_func=officers.get, key=f"{k}officer")
+    include_unassigned = top[2].checkbox("ook jongeren zonder zaak", key=f"{k}unassigned",
+                                         help="Signalen waarvoor nog geen zaak (en dus geen behandelaar) is.")
+    active = _active_count(st.session_state)
+    with st.expander(f"Meer filters{f' ({active} actief)' if active else ''}", icon=":material/filter_list:"):
         a, b, c, d = st.columns(4)
-        officers = {EVERYONE: "iedereen", me: "ik", **{u: n for u, n in options.officers.items() if u != me}}
-        officer = a.selectbox("Behandelaar", list(officers), format_func=officers.get, key=f"{k}officer")
-        include_unassigned = a.checkbox("ook jongeren zonder behandelaar", key=f"{k}unassigned",
-                                        help="Signalen waarvoor nog geen zaak is geopend.")
-        signals = b.multiselect("Signaal", list(SIGNAL_LABELS), format_func=SIGNAL_LABELS.get,
+        signals = a.multiselect("Signaal", list(SIGNAL_LABELS), format_func=SIGNAL_LABELS.get,
                                 key=f"{k}signals", placeholder="alle signalen")
-        statuses = c.multiselect("Zaakstatus", list(options.case_statuses),
+        statuses = b.multiselect("Zaakstatus", list(options.case_statuses),
                                  format_func=lambda s: label(STATUS_LABELS, s), key=f"{k}statuses",
                                  placeholder="alle")
-        routes = d.multiselect("MAS-route", list(options.routes), key=f"{k}routes", placeholder="alle")
+        routes = c.multiselect("MAS-route", list(options.routes), key=f"{k}routes", placeholder="alle")
+        categories = d.multiselect("Verzuimcategorie dit schooljaar", list(options.categories),
+                                   format_func=lambda s: label(CATEGORY_LABELS, s), key=f"{k}categories",
+                                   placeholder="alle")
         schools = a.multiselect("School", list(options.schools), format_func=options.schools.get,
                                 key=f"{k}schools", placeholder="alle scholen")
         swv = b.multiselect("Samenwerkingsverband", list(options.swv_codes), key=f"{k}swv", placeholder="alle")
         grades = c.multiselect("Groep / leerjaar", list(options.grades), key=f"{k}grades", placeholder="alle")
         ages = d.slider("Leeftijd", *AGE_RANGE, key=f"{k}ages")
-        categories = a.multiselect("Verzuimcategorie dit schooljaar", list(options.categories),
-                                   format_func=lambda s: label(CATEGORY_LABELS, s), key=f"{k}categories",
-                                   placeholder="alle")
-        contact_days = b.number_input("Laatste contact ouder dan (dagen)", min_value=0, max_value=3650,
+        contact_days = a.number_input("Laatste contact ouder dan (dagen)", min_value=0, max_value=3650,
                                       step=7, key=f"{k}contact", placeholder="geen filter")
-        overdue = c.toggle("Alleen volgende actie verlopen", key=f"{k}overdue")
-        sort = d.selectbox("Sorteren op", list(SORT_KEYS), format_func=SORT_KEYS.get, key=f"{k}sort")
-        descending = d.toggle("aflopend", key=f"{k}descending")
-        e, f, g = st.columns(3)
+        sort = b.selectbox("Sorteren op", list(SORT_KEYS), format_func=SORT_KEYS.get, key=f"{k}sort")
+        overdue = c.toggle("Alleen verlopen acties", key=f"{k}overdue",
+                           help="Alleen open zaken waarvan de volgende actie vóór de peildatum lag.")
+        descending = c.toggle("Aflopend sorteren", key=f"{k}descending")
+        e, f, g, _ = st.columns(4)
         today = e.date_input("Peildatum", key=f"{k}today", max_value=dt.date.today(), format="DD-MM-YYYY",
-                             help=f"Standaard de laatste verzuimregistratie ({fmt.date(default_today)}) "
-                                  "of vandaag, wat het eerst is.")
-        late = f.number_input("Vaak te laat vanaf (keer dit schooljaar)", min_value=1, max_value=200,
-                              key=f"{k}late")
+                             help=f"Standaard {fmt.date(default_today)}: de laatste verzuimregistratie of "
+                                  "vandaag, wat het eerst is (in de demo haar vaste 'vandaag').")
+        late = f.number_input("Vaak te laat vanaf (keer)", min_value=1, max_value=200, key=f"{k}late",
+                              help="Aantal keer te laat dit schooljaar waarvanaf het signaal 'vaak te laat' geldt.")
         silent = g.number_input("Werkvoorraad: geen contact sinds (dagen)", min_value=1, max_value=365,
                                 key=f"{k}silent")
     filters = YouthFilters(
@@ -211,6 +214,16 @@ def write_url(filters: YouthFilters, settings: ViewSettings, default_today: dt.d
         params[SELECTED] = selected
     if current_params() != {k: [v] for k, v in params.items()}:
         st.query_params.from_dict(params)
+
+
+def _active_count(state) -> int:
+    """How many of the filters inside "Meer filters" are set (shown on its label)."""
+    k = PREFIX
+    lists = ("signals", "statuses", "routes", "categories", "schools", "swv", "grades")
+    count = sum(bool(state.get(f"{k}{name}")) for name in lists)
+    count += state.get(f"{k}ages", AGE_RANGE) != AGE_RANGE
+    count += bool(state.get(f"{k}contact")) + bool(state.get(f"{k}overdue"))
+    return int(count)
 
 
 def _seed_widgets(filters: YouthFilters, settings: ViewSettings) -> None:

@@ -12,13 +12,15 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import cases
-from data_access.models import CONTACT_CHANNELS, CONTACT_TARGETS
+from data_access.models import CONTACT_CHANNELS
 from data_access.users import User
 from ui.db import engine
+from ui.guard import origin
 from ui.youths_data import after_change
 from ui.youths_labels import CHANNEL_LABELS, SOURCE_LABELS, STATUS_LABELS, TARGET_LABELS, label
 
 FLASH = "youths_flash"
+TARGETS = ("family", "youth", "school", "partner")  # a youth's contact is mostly with the family
 NOT_SAVED = "Niet opgeslagen: de database is nu niet bereikbaar. Probeer het opnieuw."
 
 
@@ -35,7 +37,7 @@ def contact_form(user: User, pupil_id: int, open_case_id: int | None, default_da
         a, b, c = st.columns(3)
         day = a.date_input("Datum", value=default_day, max_value=max(default_day, dt.date.today()),
                            format="DD-MM-YYYY")
-        target = b.selectbox("Met wie", CONTACT_TARGETS, format_func=TARGET_LABELS.get)
+        target = b.selectbox("Met wie", TARGETS, format_func=TARGET_LABELS.get)
         channel = c.selectbox("Kanaal", CONTACT_CHANNELS[:6], format_func=CHANNEL_LABELS.get)
         purpose = a.selectbox("Doel", cases.CONTACT_PURPOSES)
         reached = b.checkbox("Bereikt", value=True)
@@ -46,7 +48,7 @@ def contact_form(user: User, pupil_id: int, open_case_id: int | None, default_da
             _save(lambda conn: cases.add_contact(
                 conn, pupil_id=pupil_id, officer=user.username, role=user.role_label, on=day, target=target,
                 channel=channel, reached=reached, purpose=purpose, notes=notes, concern_id=open_case_id,
-                today=max(default_day, dt.date.today())),
+                today=max(default_day, dt.date.today()), origin=origin()),
                   f"Contact van {day.strftime('%d-%m-%Y')} is opgeslagen.")
 
 
@@ -56,7 +58,7 @@ def note_form(user: User, concern_id: int) -> None:
         note = st.text_area("Notitie", max_chars=cases.MAX_NOTE, height=90)
         if st.form_submit_button("Notitie opslaan", icon=":material/note_add:"):
             _save(lambda conn: cases.add_case_note(conn, concern_id=concern_id, author=user.username,
-                                                   role=user.role_label, note=note),
+                                                   role=user.role_label, note=note, origin=origin()),
                   "Notitie is toegevoegd aan de zaakgeschiedenis.")
 
 
@@ -78,7 +80,8 @@ def status_form(user: User, case: pd.Series, default_day: dt.date) -> None:
         if st.form_submit_button("Wijziging opslaan", icon=":material/published_with_changes:"):
             _save(lambda conn: cases.change_case_status(
                 conn, concern_id=concern_id, author=user.username, role=user.role_label, status=status, phase=phase,
-                mas_route=route, next_action=next_action, next_action_on=next_on, note=note, on=default_day),
+                mas_route=route, next_action=next_action, next_action_on=next_on, note=note, on=default_day,
+                origin=origin()),
                   f"Zaak bijgewerkt: status '{label(STATUS_LABELS, status)}'.")
 
 
@@ -97,7 +100,7 @@ def open_case_form(user: User, pupil_id: int, default_day: dt.date) -> None:
             _save(lambda conn: cases.open_case(
                 conn, pupil_id=pupil_id, officer=user.username, role=user.role_label, opened_on=opened,
                 source=source, reason=reason, mas_route=route, phase="intake", next_action=next_action,
-                next_action_on=next_on),
+                next_action_on=next_on, origin=origin()),
                   "De zaak is geopend; u bent behandelaar.")
 
 

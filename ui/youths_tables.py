@@ -37,12 +37,15 @@ def list_frame(rows: pd.DataFrame, today: dt.date, officers: dict[str, str]) -> 
 
 
 COLUMN_CONFIG = {
-    "Laatste contact": st.column_config.DateColumn(format=DATE),
-    "Volgende actie": st.column_config.DateColumn(format=DATE),
-    "Groep": st.column_config.NumberColumn(format="%d"),
-    "Leeftijd": st.column_config.NumberColumn(format="%d"),
+    "Laatste contact": st.column_config.DateColumn(format=DATE, width="small"),
+    "Volgende actie": st.column_config.DateColumn(format=DATE, width="small"),
+    "Groep": st.column_config.NumberColumn(format="%d", width="small"),
+    "Leeftijd": st.column_config.NumberColumn(format="%d", width="small"),
+    "Keren te laat": st.column_config.NumberColumn(format="%d", width="small"),
+    "Dagen sinds contact": st.column_config.NumberColumn(format="%d", width="small"),
     "Signalen": st.column_config.TextColumn(width="medium"),
-    "Reden": st.column_config.TextColumn(width="medium"),
+    "Reden": st.column_config.TextColumn(width="large"),
+    "Zaak": st.column_config.TextColumn(width="small"),
 }
 
 
@@ -59,8 +62,8 @@ def queue_table(queue: pd.DataFrame, today: dt.date, officers: dict[str, str], k
     """The work queue: why each youth is here first, then who and when."""
     shown = list_frame(queue, today, officers)
     shown.insert(0, "Reden", queue["reasons"].to_numpy())
-    shown = shown[["Reden", "Pseudoniem", "Naam", "School", "Signalen", "Zaak", "Behandelaar",
-                   "Laatste contact", "Dagen sinds contact", "Volgende actie"]]
+    shown = shown[["Reden", "Pseudoniem", "Naam", "School", "Signalen", "Zaak", "Volgende actie",
+                   "Laatste contact", "Behandelaar"]]
     event = st.dataframe(shown, hide_index=True, width="stretch", column_config=COLUMN_CONFIG,
                          on_select="rerun", selection_mode="single-row", key=key,
                          height=min(38 + 35 * len(shown), 460))

@@ -57,8 +57,10 @@ SIGNAL_LABELS = {
     "langdurig": "langdurig (≥ 10%)",
     "ernstig": "ernstig (≥ 50%)",
 }
-# Signals that ask for a case; "bijna 16 uur" is an early warning only.
-CASE_SIGNALS = ("16_uur", "te_laat", "langdurig", "ernstig")
+# Signals that put a youth without an open case in the work queue, unless the officer filters
+# on other signals: a 16-hour signal (mandatory report) and severe absence. Lateness and
+# persistent absence are common (about one pupil in ten by June) and stay in the list.
+QUEUE_SIGNALS = ("16_uur", "ernstig")
 NO_CASE = "geen zaak"
 CLOSED_STATUSES = ("gesloten", "afgesloten")
 
@@ -320,8 +322,8 @@ def _derive_signals(frame: pd.DataFrame, today: dt.date, possible: dict, late_th
         out[col] = out[col].astype(float).fillna(0.0).round(2)
     out["possible_hours"] = out["sector"].map(lambda s: possible.get(s, possible[None]))
     out["absence_share"] = (out["absence_hours"] / out["possible_hours"]).where(out["possible_hours"] > 0)
-    out["persistence"] = pd.Series([persistence_level(a, p) for a, p in zip(out["absence_hours"], out["possible_hours"])],
-                                   index=out.index, dtype=object)
+    levels = [persistence_level(a, p) for a, p in zip(out["absence_hours"], out["possible_hours"])]
+    out["persistence"] = pd.Series(levels, index=out.index, dtype=object)
     out["age"] = out["birth_date"].map(lambda b: age_on(b, today))
     out["case_open"] = out["case_open"].fillna(False).astype(bool)
     out["case_status"] = out["case_status"].fillna(NO_CASE)
@@ -449,7 +451,7 @@ def sort_list(frame: pd.DataFrame, key: str, descending: bool, today: dt.date) -
                                  na_position="last", kind="stable")
     ranked = frame.assign(
         _overdue=overdue(frame, today),
-        _uncovered=needs_case(frame),
+        _uncovered=needs_case(frame, QUEUE_SIGNALS),
     )
     ranked = ranked.sort_values(["_overdue", "_uncovered", "next_action_on", "window_hours", "pseudonym"],
                                 ascending=[False, False, True, False, True], na_position="last", kind="stable")
@@ -458,9 +460,10 @@ def sort_list(frame: pd.DataFrame, key: str, descending: bool, today: dt.date) -
     return ranked.drop(columns=["_overdue", "_uncovered"])
 
 
-def needs_case(frame: pd.DataFrame) -> pd.Series:
-    """A signal that asks for a case (not just "bijna 16 uur") and no open case."""
-    return frame["signals"].map(lambda s: any(k in CASE_SIGNALS for k in s)) & ~frame["case_open"]
+def needs_case(frame: pd.DataFrame, kinds: Sequence[str] = QUEUE_SIGNALS) -> pd.Series:
+    """A signal of one of ``kinds`` and no open case."""
+    wanted = set(kinds or QUEUE_SIGNALS)
+    return frame["signals"].map(lambda s: bool(wanted & set(s))) & ~frame["case_open"]
 
 
 QUEUE_REASONS = {
@@ -470,14 +473,16 @@ QUEUE_REASONS = {
 }
 
 
-def work_queue(frame: pd.DataFrame, today: dt.date, contact_days: int = CONTACT_DAYS) -> pd.DataFrame:
+def work_queue(frame: pd.DataFrame, today: dt.date, contact_days: int = CONTACT_DAYS,
+               signals: Sequence[str] = ()) -> pd.DataFrame:
     """Youths that need action now, most urgent first: open cases with an overdue next action,
-    signals without an open case, open cases without contact for ``contact_days`` days (counted
-    from the last contact, or from the opening when there never was one)."""
+    signals without an open case (``signals``, by default QUEUE_SIGNALS), open cases without
+    contact for ``contact_days`` days (counted from the last contact, or from the opening when
+    there never was one)."""
     if frame.empty:
         return frame.assign(reasons=pd.Series(dtype=object), queue_order=pd.Series(dtype=int))
     late = overdue(frame, today)
-    uncovered = needs_case(frame)
+    uncovered = needs_case(frame, signals)
     since = frame["last_contact_on"].where(frame["last_contact_on"].notna(), frame["opened_on"])
     silent = frame["case_open"] & since.map(
         lambda d: d is not None and not pd.isna(d) and (today - d).days >= contact_days)
@@ -656,7 +661,7 @@ def access_log(conn: Connection, pupil_id: int, limit: int = 500) -> pd.DataFram
     """Who looked at or changed this youth, when: audit rows about the pupil, newest first."""
     rows = conn.execute(
         select(AuditEvent.at, AuditEvent.username, AuditEvent.role, AuditEvent.action, AuditEvent.details)
-        .where(AuditEvent.object_type == "pupil", AuditEvent.object_id == str(pupil_id))
+        .where(AuditEvent.object_type == audit.OBJECT_PUPIL, AuditEvent.object_id == str(pupil_id))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
     ).all()
     return pd.DataFrame(rows, columns=["at", "username", "role", "action", "details"])
@@ -665,24 +670,31 @@ def access_log(conn: Connection, pupil_id: int, limit: int = 500) -> pd.DataFram
 # --- audit of every view and export --------------------------------------------------------
 
 
+LIST_VIEW = "bekijk_lijst"
+DETAIL_VIEW = "bekijk_jongere"
+OBJECT_LIST = "lijst"
+
+
 def record_list_view(conn: Connection, username: str, role: str, filters: YouthFilters, today: dt.date,
-                     rows: int) -> None:
-    audit.record(conn, "bekijk_lijst", username=username, role=role, object_type="lijst",
-                 object_id="jongeren",
+                     rows: int, origin: str | None = None) -> None:
+    audit.record(conn, LIST_VIEW, username=username, role=role, object_type=OBJECT_LIST, object_id="jongeren",
+                 origin=origin,
                  details={"filters": filters.for_audit(), "peildatum": today.isoformat(), "rijen": rows})
 
 
-def record_detail_view(conn: Connection, username: str, role: str, pupil_id: int) -> None:
-    audit.record(conn, "bekijk_jongere", username=username, role=role, object_type="pupil",
-                 object_id=pupil_id)
+def record_detail_view(conn: Connection, username: str, role: str, pupil_id: int,
+                       origin: str | None = None) -> None:
+    audit.record(conn, DETAIL_VIEW, username=username, role=role, object_type=audit.OBJECT_PUPIL,
+                 object_id=pupil_id, origin=origin)
 
 
 def record_export(conn: Connection, username: str, role: str, filters: YouthFilters, today: dt.date,
-                  purpose: str, file_format: str, pupil_ids: Sequence[int]) -> None:
+                  purpose: str, file_format: str, pupil_ids: Sequence[int], origin: str | None = None) -> None:
     """An export of the filtered list: the purpose (doelbinding), the filters and the pupil ids."""
     if not purpose.strip():
         raise ValueError("Een doel (doelbinding) is verplicht bij een export.")
-    audit.record(conn, "export", username=username, role=role, object_type="lijst", object_id="jongeren",
+    audit.record(conn, audit.EXPORT, username=username, role=role, object_type=OBJECT_LIST, object_id="jongeren",
+                 origin=origin,
                  details={"doel": purpose.strip(), "formaat": file_format, "filters": filters.for_audit(),
                           "peildatum": today.isoformat(), "rijen": len(pupil_ids),
                           "pupil_ids": [int(i) for i in pupil_ids]})
