@@ -219,7 +219,7 @@ def report_form(actions: pd.DataFrame, periods: list[Period], period: Period) ->
         action_id = left.selectbox("LEA-actie", list(titles), format_func=titles.get, key="form_action")
         period_id = right.selectbox("Rapportageperiode", ids, index=ids.index(period.id),
                                     format_func=lambda i: by_id[i].name, key="form_period")
-        lights = {key: column.radio(label, LIGHTS, format_func=light_text, key=f"form_{key}")
+        lights = {key: column.radio(label, LIGHTS, format_func=_coloured_light, key=f"form_{key}")
                   for column, (key, label) in zip(st.columns(3), LIGHT_COLUMNS.items())}
         cause = st.text_area("Oorzaak", key="form_cause", height=80)
         consequence = st.text_area("Gevolg", key="form_consequence", height=80)
@@ -228,6 +228,10 @@ def report_form(actions: pd.DataFrame, periods: list[Period], period: Period) ->
             return None
     return NewReport(int(action_id), int(period_id), lights["quality"], lights["time"], lights["money"],
                      cause, consequence, measure)
+
+
+def _coloured_light(colour: str) -> str:
+    return f":{BADGE_COLOURS[colour]}[{light_text(colour)}]"
 
 
 def _present(value) -> bool:
