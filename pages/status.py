@@ -123,11 +123,11 @@ with tabs[2]:
     stamp = f"lea-status-{selection.period.name}".replace(" ", "-").replace("/", "-")
     today = dt.date.today()
     left, right = st.columns(2)
-    left.download_button("Download Word (.docx)", council_appendix_docx(selection.period, overview, today),
+    left.download_button("Download Word (.docx)", lambda: council_appendix_docx(selection.period, overview, today),
                          f"{stamp}.docx", key="export-docx", on_click="ignore", icon=":material/description:",
                          mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     right.download_button("Download afdrukversie (HTML)",
-                          council_appendix_html(selection.period, overview, today).encode("utf-8"),
+                          lambda: council_appendix_html(selection.period, overview, today).encode("utf-8"),
                           f"{stamp}.html", "text/html", key="export-html", on_click="ignore",
                           icon=":material/print:")
 

@@ -172,6 +172,11 @@ def test_leerplicht_adds_a_report_and_the_rule_is_enforced(filled):
     assert actions == ["lpa"]
 
 
+def test_beheer_may_add_reports_too(filled):
+    at = run_as("admin")
+    assert [t.label for t in at.tabs] == ["Overzicht", "Verloop", "Export", "Rapportage toevoegen"]
+
+
 def test_lea_partner_is_refused(filled):
     at = run_as("partner")
     assert texts(at.error) == ["U heeft geen toegang tot deze pagina."]
