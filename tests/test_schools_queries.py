@@ -253,18 +253,37 @@ def test_suppression_of_the_comparison_table(db):
     assert shown.loc["De Eik", "meldingen"] == 12
     assert shown.loc["De Linde", "per_1000"] is None
     assert "kleiner dan 5" in shown.loc["De Linde", "per_1000_reden"]
-    # 'onbekend' at De Linde rests on 2 pupils: hidden, and with it the known-code share and a
-    # second category (the smallest one other schools also have: ongeoorloofd)
-    assert shown.loc["De Linde", "rate_onbekend"] is None
-    assert shown.loc["De Linde", "known_share"] is None
-    assert shown.loc["De Linde", "rate_ongeoorloofd"] is None
-    assert shown.loc["De Linde", "rate_ziek"] == pytest.approx(99 / 8250)
-    assert shown.loc["De Linde", "rate_total"] == pytest.approx(145 / 8250)
+    # schorsing at Het Baken rests on 2 pupils: hidden, and with it a second category (the
+    # smallest one other schools also show: ongeoorloofd), else total − the rest would reveal it
+    assert shown.loc["Het Baken", "rate_schorsing"] is None
+    assert "kleiner dan 5" in shown.loc["Het Baken", "rate_schorsing_reden"]
+    assert shown.loc["Het Baken", "rate_ongeoorloofd"] is None
+    assert "verraden" in shown.loc["Het Baken", "rate_ongeoorloofd_reden"]
+    assert shown.loc["Het Baken", "rate_ziek"] == pytest.approx(264 / 33000)
+    assert shown.loc["Het Baken", "rate_total"] == pytest.approx(340 / 33000)
+    # unknown codes say nothing about a child: shown even though only 2 pupils are behind them
+    assert shown.loc["De Linde", "rate_onbekend"] == pytest.approx(11 / 8250)
+    assert shown.loc["De Linde", "known_share"] == pytest.approx(134 / 145)
+    assert shown.loc["De Linde", "rate_ongeoorloofd"] == pytest.approx(33 / 8250)  # 6 pupils
     # compliance of Het Baken: 2 of 6 in time → numerator small → hidden
     assert shown.loc["Het Baken", "compliance"] is None
     assert shown.loc["De Eik", "compliance"] == pytest.approx(0.6)
     # nothing hidden for leerplicht: the unsuppressed frame keeps every value
     assert by_name(comparison.schools).loc["De Linde", "meldingen"] == 3
+
+
+def test_a_window_of_several_school_years_counts_pupil_years(db):
+    with db.begin() as conn:  # De Eik also in 2019/20: 150 pupils, 1 melding (March 2020)
+        conn.execute(insert(models.SchoolEnrolment).values(school_id=EIK, school_year=2019, pupils=150))
+        conn.execute(insert(models.Verzuimmelding).values(pupil_id=1, school_id=EIK, kind="luxe",
+                                                          reported_on=D(2020, 3, 2), status="open"))
+    with db.connect() as conn:
+        rows = by_name(q.school_comparison(conn, q.Window.for_school_years(2019, 2020)).schools)
+    # 150 + 200 = 350 pupil-years; 1 + 13 meldingen → 14 / 350 × 1.000 = 40 per 1.000 pupils a year
+    assert rows.loc["De Eik", "pupils"] == 350
+    assert rows.loc["De Eik", "meldingen"] == 14 and rows.loc["De Eik", "per_1000"] == pytest.approx(40.0)
+    assert rows.loc["De Eik", "size_band"] == "middel (150–300)"  # from the last school year: 200
+    assert rows["persistent_share"].isna().all()  # not a single school year
 
 
 def test_size_bands():

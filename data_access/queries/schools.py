@@ -278,6 +278,10 @@ class Window:
         return metrics.school_year_of(self.start)
 
     @property
+    def years(self) -> list[int]:
+        return list(range(metrics.school_year_of(self.start), metrics.school_year_of(self.end) + 1))
+
+    @property
     def is_school_year(self) -> bool:
         return (self.start, self.end) == metrics.school_year_bounds(self.school_year)
 
@@ -285,6 +289,14 @@ class Window:
     def for_school_year(cls, year: int) -> Window:
         start, end = metrics.school_year_bounds(year)
         return cls(start, end, f"schooljaar {metrics.school_year_label(year)}")
+
+    @classmethod
+    def for_school_years(cls, first: int, last: int) -> Window:
+        start, _ = metrics.school_year_bounds(first)
+        _, end = metrics.school_year_bounds(last)
+        label = (f"schooljaren {metrics.school_year_label(first)} – {metrics.school_year_label(last)}"
+                 if last > first else f"schooljaar {metrics.school_year_label(first)}")
+        return cls(start, end, label)
 
 
 @dataclass(frozen=True)
@@ -300,6 +312,9 @@ def school_comparison(conn: Connection, window: Window,
                       compliance_days: int = metrics.COMPLIANCE_SCHOOL_DAYS) -> Comparison:
     """One row per school with every comparison figure, numerators and denominators included.
 
+    ``pupils`` is the enrolment (1 October) summed over the school years the window touches:
+    the pupils of that year for a school year or a period within one, pupil-years otherwise.
+
     - absence rate per category = hours / (pupils × school hours in the window's weeks);
     - meldingen per 1,000 = verzuimmeldingen reported in the window / pupils × 1,000;
     - persistent absence = pupils with absence ≥ 10 % of the possible hours in the school year
@@ -314,17 +329,12 @@ def school_comparison(conn: Connection, window: Window,
     ids = register["school_id"].tolist()
     year = window.school_year
     weeks = mondays(window.start, window.end)
-
-    enrolment = _enrolment(conn, ids, year, year)[["school_id", "pupils"]]
-    frame = register.merge(enrolment, on="school_id", how="left")
-    frame["schools"] = 1
-    frame["size_band"] = frame["pupils"].map(size_band)
-
     per_day = hours_per_day(conn)
-    calendars = _sector_calendars(conn, sorted(frame["sector"].unique()))
-    school_hours = {s: float(school_days_per_week(c, weeks).sum()) * per_day for s, c in calendars.items()}
-    frame["school_hours"] = frame["sector"].map(school_hours)
-    frame["possible_hours"] = frame["pupils"] * frame["school_hours"]
+    calendars = _sector_calendars(conn, sorted(register["sector"].unique()))
+    frame = register.merge(_window_denominators(conn, register, window, weeks, calendars, per_day),
+                           on="school_id", how="left")
+    frame["schools"] = 1
+    frame["size_band"] = frame["latest_pupils"].map(size_band)
 
     frame = frame.merge(_absence_by_category(conn, ids, weeks[0], weeks[-1]), on="school_id", how="left")
     frame = frame.merge(_meldingen(conn, ids, window), on="school_id", how="left")
@@ -338,10 +348,33 @@ def school_comparison(conn: Connection, window: Window,
     counts = [c for c in ADDITIVE if c not in ("pupils", "possible_hours", "persistent")]
     frame[counts] = frame[counts].fillna(0)
     frame["last_registration"] = pd.to_datetime(frame["last_registration"]).dt.date
+    frame = frame.drop(columns=["latest_pupils"])
     histogram = signal_delay_histogram(conn, ids, window)
     frame = add_rates(frame)
     frame["median_days"] = frame["school_id"].map(_medians(histogram, "school_id")).astype(float)
     return Comparison(frame, histogram, window)
+
+
+def _window_denominators(conn: Connection, register: pd.DataFrame, window: Window, weeks: list[dt.date],
+                         calendars: dict[str, metrics.SchoolCalendar], per_day: float) -> pd.DataFrame:
+    """Per school: pupils (summed over the school years of the window: pupil-years),
+    possible hours (Σ pupils of the week's school year × school hours of the week) and the
+    pupils of the window's last school year (for the size band)."""
+    ids = register["school_id"].tolist()
+    enrolment = _enrolment(conn, ids, window.years[0], window.years[-1])
+    if enrolment.empty:
+        return pd.DataFrame(columns=["school_id", "pupils", "possible_hours", "latest_pupils"])
+    week_years = [metrics.school_year_of(max(w, window.start)) for w in weeks]
+    school_days = pd.concat([
+        pd.DataFrame({"sector": sector, "school_year": week_years,
+                      "school_days": school_days_per_week(calendar, weeks)})
+        for sector, calendar in calendars.items()
+    ]).groupby(["sector", "school_year"], as_index=False)["school_days"].sum()
+    per_year = enrolment.merge(school_days, on=["sector", "school_year"], how="left").fillna({"school_days": 0})
+    per_year["possible_hours"] = per_year["pupils"] * per_year["school_days"] * per_day
+    latest = per_year.sort_values("school_year").groupby("school_id")["pupils"].last().rename("latest_pupils")
+    sums = per_year.groupby("school_id")[["pupils", "possible_hours"]].sum()
+    return sums.join(latest).reset_index()
 
 
 def _absence_by_category(conn: Connection, ids, first_monday: dt.date, last_monday: dt.date) -> pd.DataFrame:
@@ -526,15 +559,18 @@ def similar_schools(schools: pd.DataFrame, histogram: pd.DataFrame) -> pd.DataFr
 # --- suppression ---------------------------------------------------------------------------
 
 COUNT_COLUMNS = ("pupils", "meldingen", "persistent", "signals", "on_time")
+# Absence with an unknown code says something about a school's registration, nothing about a
+# child, so its rate (and the known-code share, which would reveal it) is not suppressed.
+SUPPRESSED_CATEGORIES = tuple(c for c in CATEGORIES if c != UNKNOWN_CATEGORY)
 RATE_PARTS: dict[str, tuple[str, str]] = {
-    **{f"rate_{c}": (f"involved_{c}", "pupils") for c in (*CATEGORIES, "total")},
+    **{f"rate_{c}": (f"involved_{c}", "pupils") for c in (*SUPPRESSED_CATEGORIES, "total")},
     "known_share": ("involved_total", "pupils"),
     "per_1000": ("meldingen", "pupils"),
     "persistent_share": ("persistent", "pupils"),
     "compliance": ("on_time", "signals"),
     "median_days": ("with_melding", "signals"),
 }
-CATEGORY_RATES = tuple(f"rate_{c}" for c in CATEGORIES)
+CATEGORY_RATES = tuple(f"rate_{c}" for c in SUPPRESSED_CATEGORIES)
 PROTECTED = "verborgen: zou een ander verborgen getal verraden"
 
 
@@ -542,11 +578,11 @@ def suppress_comparison(frame: pd.DataFrame, threshold: int = metrics.SUPPRESSIO
     """metrics.suppress_frame on comparison rows (for every role but leerplicht).
 
     Counts below the threshold become "<5"; a rate is hidden when its numerator or denominator
-    is small. Absence rates count the pupils behind the hours (a lower bound) as numerator.
+    is small. Absence rates count the pupils behind the hours (a lower bound) as numerator;
+    the 'onbekend' rate is exempt (see SUPPRESSED_CATEGORIES).
     Extra complementary rules keep a hidden absence figure from being worked out:
     - a row that hides exactly one category hides a second one (else the total gives it away),
-      preferably one that other rows also have, otherwise the total itself;
-    - a row that hides the 'onbekend' rate hides the known-code share (which would reveal it);
+      preferably one that other rows also show;
     - a column that hides exactly one row hides the next smallest row as well.
     """
     rates = {rate: parts for rate, parts in RATE_PARTS.items() if rate in frame.columns}
@@ -568,16 +604,12 @@ def _protect_categories(out: pd.DataFrame) -> None:
     shown = {c: (out[f"{c}_reden"] == "") & out[c].notna() & (out[c].fillna(0) > 0) for c in columns}
     for index in out.index:
         hidden = [c for c in columns if out.at[index, f"{c}_reden"]]
-        if f"rate_{UNKNOWN_CATEGORY}" in hidden and "known_share" in out.columns:
-            _hide(out, index, "known_share")
         if len(hidden) != 1:
             continue
         visible = [c for c in columns if shown[c].at[index]]
         shared = [c for c in visible if shown[c].drop(index).any()]
         if shared or visible:
             _hide(out, index, min(shared or visible, key=lambda c: out.at[index, c]))
-        if not shared and "rate_total" in out.columns:
-            _hide(out, index, "rate_total")
 
 
 def _protect_single_hidden_row(out: pd.DataFrame, rate: str, numerators: pd.Series) -> None:

@@ -1,0 +1,226 @@
+"""The /scholen page per role (AppTest) on the hand-made fixtures of test_schools_queries and
+test_schools_pilot; expected figures worked out by hand there and repeated here."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy.exc import OperationalError
+from streamlit.testing.v1 import AppTest
+
+from data_access import users
+from data_access.db import make_engine
+from data_access.schema import migrate
+from test_schools_pilot import build_pilot_fixture
+from test_schools_queries import build_fixture
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "scholen.py")
+PERIOD = "Gedeeltelijke sluiting (fictief) (05-10-2020 – 30-10-2020)"  # 15 school days, 82,5 h per pupil
+ROLES = ("lea", "leerplicht", "portefeuillehouder", "beheer")
+
+
+def make_db(path, *builders) -> str:
+    url = f"sqlite:///{path}"
+    eng = make_engine(url)
+    migrate(eng)
+    with eng.begin() as conn:
+        for build in builders:
+            build(conn)
+        for role in ROLES:
+            users.create_user(conn, role, f"Test {role}", [role], "geheim-wachtwoord")
+    eng.dispose()
+    return url
+
+
+@pytest.fixture
+def fixture_url(tmp_path, app_env):
+    return app_env(make_db(tmp_path / "scholen.sqlite", build_fixture))
+
+
+@pytest.fixture
+def pilot_url(tmp_path, app_env):
+    return app_env(make_db(tmp_path / "pilot.sqlite", build_pilot_fixture))
+
+
+def open_page(role: str, **state) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    at.session_state["lea_username"] = role
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def table_with(at: AppTest, column: str):
+    """The first table on the page that has ``column``, indexed by name."""
+    for frame in at.dataframe:
+        value = frame.value
+        if column in value.columns:
+            return value.set_index("Naam")
+    raise AssertionError(f"geen tabel met kolom {column!r}")
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+# --- suppression per role ------------------------------------------------------------------
+
+
+def test_a_school_with_3_meldingen_shows_less_than_5_to_lea(fixture_url):
+    at = open_page("lea")
+    no_errors(at)
+    table = table_with(at, "Meldingen")
+    assert table.loc["De Linde", "Meldingen"] == "<5"
+    assert table.loc["Het Baken", "Meldingen"] == "<5"   # 6: hidden too, so the total cannot tell
+    assert table.loc["De Eik", "Meldingen"] == "13"
+    assert table.loc["Gemeente (alle scholen)", "Meldingen"] == "31"
+    assert "kleiner dan 5" in table.loc["De Linde", "Verborgen (reden)"]
+    assert table["Meldingen per 1.000"].isna()["De Linde"]
+
+
+def test_leerplicht_sees_the_3_meldingen(fixture_url):
+    at = open_page("leerplicht")
+    no_errors(at)
+    table = table_with(at, "Meldingen")
+    assert table.loc["De Linde", "Meldingen"] == "3"
+    assert table.loc["Het Baken", "Meldingen"] == "6"
+    assert table.loc["De Linde", "Meldingen per 1.000"] == pytest.approx(30.0)   # 3 / 100 × 1.000
+    assert table.loc["De Linde", "Verborgen (reden)"] == ""
+
+
+def test_portefeuillehouder_sees_the_suppressed_page_and_beheer_is_refused(fixture_url):
+    at = open_page("portefeuillehouder")
+    no_errors(at)
+    assert table_with(at, "Meldingen").loc["De Linde", "Meldingen"] == "<5"
+    refused = open_page("beheer")
+    assert any("geen toegang" in e.value for e in refused.error)
+    assert not refused.dataframe
+
+
+# --- the figures on the page equal the hand calculation -------------------------------------
+
+
+def test_comparison_for_a_named_period_matches_the_hand_calculation(fixture_url):
+    at = open_page("leerplicht", schools_comparison_window=PERIOD)
+    no_errors(at)
+    assert any("Gedeeltelijke sluiting (fictief)" in s.value for s in at.subheader)
+    table = table_with(at, "Grootte")
+    # De Linde: 145 h / (100 × 82,5 h) = 1,758 %; municipality: 760 / 72.600 = 1,047 %
+    assert table.loc["De Linde", "Verzuim totaal (%)"] == pytest.approx(1.758)
+    assert table.loc["De Linde", "Ziek (%)"] == pytest.approx(1.2)                 # 99 / 8.250
+    assert table.loc["Gemeente (alle scholen)", "Verzuim totaal (%)"] == pytest.approx(1.047)
+    assert table.loc["De Eik", "Meldingen per 1.000"] == pytest.approx(60.0)       # 12 / 200
+    assert table.loc["De Eik", "Meldtrouw (%)"] == pytest.approx(60.0)             # 6 of 10 within 5 days
+    assert table.loc["Het Baken", "Meldtrouw (%)"] == pytest.approx(33.33)         # 2 of 6
+    assert table.loc["De Linde", "Mediaan schooldagen tot melding"] == 5.0         # 2, 5, 9
+    assert table.loc["De Linde", "Bekende code (%)"] == pytest.approx(92.41)       # 134 / 145
+    # similar school of De Eik (BAO, 150–300) is De Wilg: 99 / (180 × 82,5) = 0,667 %
+    assert table.loc["De Eik", "Vergelijkbare scholen: Verzuim totaal (%)"] == pytest.approx(0.667)
+    assert table.loc["De Linde", "Aantal vergelijkbare scholen"] == 0
+    assert table.loc["De Linde", "Leerlingen"] == "100"
+
+
+def test_compliance_window_is_set_on_the_page(fixture_url):
+    at = open_page("leerplicht", schools_comparison_window=PERIOD)
+    at.number_input(key="schools_compliance_days").set_value(7).run()
+    no_errors(at)
+    table = table_with(at, "Grootte")
+    assert table.loc["De Eik", "Meldtrouw (%)"] == pytest.approx(70.0)       # 0,1,1,2,3,4,6 of 10
+    assert table.loc["Het Baken", "Meldtrouw (%)"] == pytest.approx(66.67)   # 1,3,7,7 of 6
+
+
+def test_roll_up_to_boards(fixture_url):
+    at = open_page("leerplicht", schools_comparison_window=PERIOD, schools_comparison_level="board")
+    no_errors(at)
+    table = table_with(at, "Scholen")
+    # Stichting Noord = De Linde + De Eik: (145 + 176) / (8.250 + 16.500) = 1,297 %; 15 / 300 → 50
+    assert table.loc["Stichting Noord", "Verzuim totaal (%)"] == pytest.approx(1.297)
+    assert table.loc["Stichting Noord", "Meldingen per 1.000"] == pytest.approx(50.0)
+    assert table.loc["Stichting Noord", "Scholen"] == "2"
+    assert table.loc["Stichting Zuid", "Verzuim totaal (%)"] == pytest.approx(0.917)  # 439 / 47.850
+
+
+def test_persistent_absence_for_the_school_year(fixture_url):
+    at = open_page("leerplicht")
+    table = table_with(at, "Langdurig verzuim (%)")
+    # ≥ 27,5 h of 275 possible hours to date: De Linde 2 of 100, De Eik 6 of 200
+    assert table.loc["De Linde", "Langdurig verzuim (%)"] == pytest.approx(2.0)
+    assert table.loc["De Eik", "Langdurig verzuim (%)"] == pytest.approx(3.0)
+    assert table.loc["De Eik", "Langdurig verzuim (leerlingen)"] == "6"
+
+
+def test_registration_view_per_school(fixture_url):
+    at = open_page("leerplicht", schools_registration_window=PERIOD)
+    no_errors(at)
+    table = table_with(at, "Dagen achter op nieuwste registratie")
+    assert table.loc["De Eik", "Meldtrouw (%)"] == pytest.approx(60.0)
+    assert table.loc["De Eik", "Mediaan schooldagen tot melding"] == 2.5
+    assert table.loc["Gemeente (alle scholen)", "Mediaan schooldagen tot melding"] == 3.5
+    assert table.loc["De Linde", "Laatste registratie"] == "30-10-2020"
+
+
+def test_trends_for_chosen_schools_and_for_the_municipality(fixture_url):
+    at = open_page("lea")
+    assert any(s.value == "Verzuim per maand — Testgemeente" for s in at.subheader)
+    at = open_page("lea", schools_scope="schools", schools_scope_schools=["De Linde", "De Eik"])
+    no_errors(at)
+    assert any(s.value == "Verzuim per maand — De Linde, De Eik" for s in at.subheader)
+    nobody = open_page("lea", schools_scope="schools", schools_scope_schools=[])
+    assert any("Kies een of meer scholen" in i.value for i in nobody.info)
+
+
+# --- pilot ---------------------------------------------------------------------------------
+
+
+def test_pilot_effect_in_two_sentences(pilot_url):
+    at = open_page("lea")
+    no_errors(at)
+    texts = [m.value for m in at.markdown]
+    compliance = next(t for t in texts if t.startswith("Bij de pilotscholen ging de meldtrouw"))
+    assert "van 50,0% vóór de pilot naar 90,0% erna, bij de overige scholen van 50,0% naar 60,0%." in compliance
+    assert "+30,0 procentpunt (95%-interval +" in compliance
+    assert "waarschijnlijk geen toeval" in compliance
+    meldingen = next(t for t in texts if t.startswith("Bij de pilotscholen ging het aantal meldingen"))
+    assert "van 20,0 vóór de pilot naar 50,0 erna, bij de overige scholen van 20,0 naar 30,0." in meldingen
+    assert "+20,0 meldingen per 1.000 leerlingen (95%-interval +20,0 tot +20,0)" in meldingen
+
+
+def test_no_pilot_schools_says_so(fixture_url):
+    at = open_page("lea")
+    assert any("geen pilotscholen" in i.value for i in at.info)
+
+
+# --- meeting mode, empty database, unreachable database -------------------------------------
+
+
+def test_meeting_mode_hides_downloads_and_explanations(fixture_url):
+    at = open_page("lea")
+    assert at.get("download_button") and at.caption
+    at.toggle(key="schools_meeting").set_value(True).run()
+    no_errors(at)
+    assert not at.get("download_button")
+    assert not at.caption
+    assert any("stSidebar" in m.value for m in at.markdown)  # the projector CSS
+    assert at.table  # the comparison as a large static table
+    at.toggle(key="schools_meeting").set_value(False).run()
+    assert at.get("download_button")
+
+
+def test_an_empty_database_gets_a_dutch_message(tmp_path, app_env):
+    app_env(make_db(tmp_path / "leeg.sqlite"))
+    at = open_page("lea")
+    no_errors(at)
+    assert any("nog geen scholen" in i.value for i in at.info)
+
+
+def test_database_failure_shows_a_dutch_error(fixture_url, monkeypatch):
+    from data_access.queries import schools
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(schools, "school_comparison", unreachable)
+    at = open_page("lea")
+    assert not at.exception
+    assert any("database is niet bereikbaar" in e.value for e in at.error)

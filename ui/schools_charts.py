@@ -1,0 +1,219 @@
+"""Altair charts of the /scholen page, with Dutch axes, Dutch tooltips and a meeting-mode size.
+
+Every chart takes frames whose tooltip columns are already formatted Dutch strings (so a
+suppressed value reads "<5" or "verborgen" in the tooltip too) and a :class:`ChartStyle`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+from ui.schools_labels import CATEGORY_COLORS, CATEGORY_LABELS, PERIOD_KIND_COLORS, PERIOD_KIND_LABELS
+
+MONTHS = "['jan','feb','mrt','apr','mei','jun','jul','aug','sep','okt','nov','dec']"
+TIME_LABELS = (
+    "date(datum.value) == 1 && month(datum.value) == 0 ? timeFormat(datum.value, '%Y') : "
+    f"(date(datum.value) == 1 ? {MONTHS}[month(datum.value)] : "
+    f"date(datum.value) + ' ' + {MONTHS}[month(datum.value)])"
+)
+
+
+@dataclass(frozen=True)
+class ChartStyle:
+    """Sizes for a normal screen or a projector (meeting mode)."""
+
+    meeting: bool = False
+
+    @property
+    def height(self) -> int:
+        return 460 if self.meeting else 320
+
+    @property
+    def row_height(self) -> int:
+        return 30 if self.meeting else 20
+
+    @property
+    def font(self) -> int:
+        return 17 if self.meeting else 12
+
+    @property
+    def title_font(self) -> int:
+        return 19 if self.meeting else 13
+
+    def apply(self, chart: alt.TopLevelMixin, legend_columns: int = 4) -> alt.TopLevelMixin:
+        return (chart.configure_axis(labelFontSize=self.font, titleFontSize=self.title_font, labelLimit=320)
+                .configure_legend(labelFontSize=self.font, titleFontSize=self.title_font, labelLimit=400, titleLimit=400,
+                                  orient="bottom", columns=legend_columns)
+                .configure_view(strokeWidth=0))
+
+
+def dutch_number_expr(decimals: int, suffix: str = "") -> str:
+    """Vega expression: 1234.5 → '1.234,5' (+ suffix)."""
+    swapped = (f"replace(replace(replace(format(datum.value, ',.{decimals}f'), /,/g, '_'), /\\./g, ','), "
+               f"/_/g, '.')")
+    return f"{swapped} + '{suffix}'" if suffix else swapped
+
+
+def time_axis(title: str | None = None) -> alt.Axis:
+    return alt.Axis(title=title, labelExpr=TIME_LABELS, labelAngle=0)
+
+
+def value_axis(title: str, decimals: int, suffix: str = "") -> alt.Axis:
+    return alt.Axis(title=title, labelExpr=dutch_number_expr(decimals, suffix))
+
+
+# --- trends --------------------------------------------------------------------------------
+
+
+def period_shading(periods: pd.DataFrame) -> alt.Chart:
+    """COVID closures and holidays as shaded bands with their own legend."""
+    kinds = [k for k in PERIOD_KIND_LABELS if k in set(periods["kind"])]
+    return alt.Chart(periods).mark_rect(opacity=0.22).encode(
+        x="start:T", x2="end_exclusive:T",
+        color=alt.Color("soort:N", title="Periode",
+                        scale=alt.Scale(domain=[PERIOD_KIND_LABELS[k] for k in kinds],
+                                        range=[PERIOD_KIND_COLORS[k] for k in kinds])),
+        tooltip=[alt.Tooltip("naam:N", title="Periode"), alt.Tooltip("soort:N", title="Soort"),
+                 alt.Tooltip("van:N", title="Van"), alt.Tooltip("tot:N", title="Tot en met"),
+                 alt.Tooltip("sectoren:N", title="Sector")],
+    )
+
+
+TREND_TOOLTIP = [
+    alt.Tooltip("periode:N", title="Periode"),
+    alt.Tooltip("reeks:N", title="Selectie"),
+    alt.Tooltip("categorie:N", title="Categorie"),
+    alt.Tooltip("verzuim:N", title="Verzuim"),
+    alt.Tooltip("teller:N", title="Verzuimuren (teller)"),
+    alt.Tooltip("noemer:N", title="Mogelijke uren (noemer)"),
+    alt.Tooltip("leerlingen:N", title="Leerlingen ingeschreven"),
+]
+
+
+def stacked(points: pd.DataFrame) -> pd.DataFrame:
+    """Bottom and top of each category's bar segment (hidden values take no room)."""
+    out = points.sort_values(["period_start", "volgorde"]).copy()
+    heights = out["rate_pct"].fillna(0)
+    out["top"] = heights.groupby(out["period_start"]).cumsum()
+    out["bottom"] = out["top"] - heights
+    return out[out["rate_pct"].notna()]
+
+
+def trend_by_category(points: pd.DataFrame, periods: pd.DataFrame, style: ChartStyle) -> alt.TopLevelMixin:
+    """Stacked bars spanning their week / month / year: the absence rate split by category,
+    on shaded periods."""
+    present = [c for c in CATEGORY_LABELS if CATEGORY_LABELS[c] in set(points["categorie"])]
+    bars = alt.Chart(stacked(points)).mark_bar(stroke="white", strokeWidth=0.3).encode(
+        x=alt.X("period_start:T", axis=time_axis()),
+        x2="period_end:T",
+        y=alt.Y("top:Q", axis=value_axis("Verzuim (% van de schooluren)", 1, "%")),
+        y2="bottom:Q",
+        color=alt.Color("categorie:N", title="Categorie", sort=[CATEGORY_LABELS[c] for c in present],
+                        scale=alt.Scale(domain=[CATEGORY_LABELS[c] for c in present],
+                                        range=[CATEGORY_COLORS[c] for c in present])),
+        tooltip=TREND_TOOLTIP,
+    )
+    return _with_shading(bars, periods, style)
+
+
+def trend_by_series(points: pd.DataFrame, periods: pd.DataFrame, style: ChartStyle) -> alt.TopLevelMixin:
+    """One line per chosen school (the chosen categories together), on shaded periods."""
+    lines = alt.Chart(points).mark_line(point=alt.OverlayMarkDef(size=30 if not style.meeting else 60),
+                                        strokeWidth=3 if style.meeting else 2).encode(
+        x=alt.X("period_start:T", axis=time_axis()),
+        y=alt.Y("rate_pct:Q", axis=value_axis("Verzuim (% van de schooluren)", 1, "%")),
+        color=alt.Color("reeks:N", title="School"),
+        tooltip=TREND_TOOLTIP,
+    )
+    return _with_shading(lines, periods, style)
+
+
+def _with_shading(chart: alt.Chart, periods: pd.DataFrame, style: ChartStyle) -> alt.TopLevelMixin:
+    layers = [period_shading(periods), chart] if not periods.empty else [chart]
+    layered = alt.layer(*layers).resolve_scale(color="independent").properties(height=style.height, width="container")
+    return style.apply(layered)
+
+
+# --- comparison ----------------------------------------------------------------------------
+
+
+def comparison_dots(rows: pd.DataFrame, tooltip: list[tuple[str, str]], municipal: float | None,
+                    municipal_text: str, axis_title: str, decimals: int, suffix: str,
+                    style: ChartStyle) -> alt.TopLevelMixin:
+    """A dot per school/group, the municipal average as a dashed line, similar schools as ◇."""
+    order = rows.sort_values("value", ascending=False)["group"].tolist()
+    y = alt.Y("group:N", sort=order, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False))
+    x_axis = value_axis(axis_title, decimals, suffix)
+    dots = alt.Chart(rows).mark_circle(size=160 if style.meeting else 90, opacity=0.9).encode(
+        x=alt.X("value:Q", axis=x_axis, scale=alt.Scale(zero=False, nice=True)), y=y,
+        color=alt.Color("positie:N", title="Ten opzichte van de gemeente",
+                        scale=alt.Scale(domain=["hoger dan gemeente", "lager dan gemeente", "gelijk aan gemeente"],
+                                        range=["#d6604d", "#4393c3", "#777777"])),
+        tooltip=[alt.Tooltip(c, title=t) for c, t in tooltip],
+    )
+    layers = [dots]
+    peers = rows[rows["peer_value"].notna()]
+    if not peers.empty:
+        layers.append(alt.Chart(peers).mark_point(shape="diamond", filled=False, color="#222222",
+                                                  size=140 if style.meeting else 80).encode(
+            x="peer_value:Q", y=y,
+            shape=alt.Shape("peer_label:N", title=None, scale=alt.Scale(range=["diamond"])),
+            tooltip=[alt.Tooltip("group:N", title="School"),
+                     alt.Tooltip("peer_text:N", title="Vergelijkbare scholen")],
+        ))
+    if municipal is not None:
+        rule = pd.DataFrame({"value": [municipal], "label": ["gemiddelde gemeente"],
+                             "text": [municipal_text]})
+        layers.append(alt.Chart(rule).mark_rule(color="#b2182b", strokeWidth=2).encode(
+            x="value:Q", strokeDash=alt.StrokeDash("label:N", title=None, scale=alt.Scale(range=[[6, 4]])),
+            tooltip=[alt.Tooltip("text:N", title="Gemeente")]))
+    height = max(160, style.row_height * len(rows)) + (150 if style.meeting else 110)  # + axis and legends
+    chart = alt.layer(*layers).resolve_scale(color="independent", shape="independent", strokeDash="independent")
+    return style.apply(chart.properties(height=height, width="container"))
+
+
+def registration_scatter(rows: pd.DataFrame, tooltip: list[tuple[str, str]],
+                         municipal: tuple[float | None, float | None], style: ChartStyle) -> alt.TopLevelMixin:
+    """Known-code share against reporting compliance: one dot per school/group."""
+    points = alt.Chart(rows).mark_circle(size=220 if style.meeting else 120, opacity=0.85, color="#1f5f8b").encode(
+        x=alt.X("known_pct:Q", scale=alt.Scale(zero=False),
+                axis=value_axis("Verzuim met bekende code (% van de uren)", 1, "%")),
+        y=alt.Y("compliance_pct:Q", scale=alt.Scale(domain=[0, 100]),
+                axis=value_axis("Meldtrouw: signalen op tijd gemeld (%)", 0, "%")),
+        tooltip=[alt.Tooltip(c, title=t) for c, t in tooltip],
+    )
+    layers = [points]
+    known, compliance = municipal
+    if known is not None:
+        layers.append(alt.Chart(pd.DataFrame({"v": [known]})).mark_rule(color="#b2182b", strokeDash=[6, 4]).encode(x="v:Q"))
+    if compliance is not None:
+        layers.append(alt.Chart(pd.DataFrame({"v": [compliance]})).mark_rule(color="#b2182b", strokeDash=[6, 4]).encode(y="v:Q"))
+    return style.apply(alt.layer(*layers).properties(height=style.height, width="container"))
+
+
+# --- pilot ---------------------------------------------------------------------------------
+
+
+def pilot_chart(points: pd.DataFrame, axis_title: str, decimals: int, suffix: str,
+                style: ChartStyle) -> alt.TopLevelMixin:
+    """Pilot and other schools before and after the start; dashed: the pilot schools had they
+    followed the other schools (the gap at the right end is the difference-in-differences)."""
+    series = ["pilotscholen", "overige scholen", "pilotscholen zonder pilot (verwacht)"]
+    base = alt.Chart(points).encode(
+        x=alt.X("fase:N", sort=["vóór de pilot", "na de start"], title=None,
+                axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", axis=value_axis(axis_title, decimals, suffix), scale=alt.Scale(zero=False)),
+        color=alt.Color("reeks:N", title=None, sort=series,
+                        scale=alt.Scale(domain=series, range=["#1f5f8b", "#8c8c8c", "#1f5f8b"])),
+        strokeDash=alt.StrokeDash("reeks:N", title=None, sort=series,
+                                  scale=alt.Scale(domain=series, range=[[1, 0], [1, 0], [6, 4]])),
+        tooltip=[alt.Tooltip("reeks:N", title="Groep"), alt.Tooltip("fase:N", title="Fase"),
+                 alt.Tooltip("tekst:N", title="Waarde"), alt.Tooltip("uitleg:N", title="Teller / noemer")],
+    )
+    lines = base.mark_line(strokeWidth=4 if style.meeting else 3)
+    dots = base.mark_point(filled=True, size=160 if style.meeting else 90)
+    labels = base.mark_text(dy=-14, fontSize=style.font, fontWeight="bold").encode(text="tekst:N")
+    return style.apply(alt.layer(lines, dots, labels).properties(height=style.height, width="container"),
+                       legend_columns=1)

@@ -1,0 +1,259 @@
+"""Comparison and registration tabs: schools (or boards, SWV's, municipalities) side by side,
+against the municipal average and against similar schools."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data_access import metrics
+from data_access.queries import schools as queries
+from ui import format as fmt
+from ui import schools_data as data
+from ui.downloads import chart_downloads, table_downloads
+from ui.schools_charts import comparison_dots, registration_scatter
+from ui.schools_controls import PageContext, explain, remember, scope_schools
+from ui.schools_labels import CHART_FIGURES, FIGURES, ROLL_UP_LABELS, Figure
+from ui.schools_tables import (
+    HEADERS, ShownTable, comparison_table, figure_text, figure_value, registration_table, show_table, suppressed,
+)
+
+MAX_CHART_ROWS = 40
+LEVEL_WORDS = {"school": "school", "board": "bestuur", "swv": "samenwerkingsverband", "municipality": "gemeente"}
+SIMILAR_RULE = ("Vergelijkbare scholen: de andere scholen met dezelfde sector en dezelfde grootteklasse "
+                "(leerlingen op 1 oktober: klein < 150, middel 150–300, groot > 300).")
+
+
+def window_options() -> dict[str, queries.Window]:
+    """School years (newest first), then the COVID closures: what a comparison can cover."""
+    years = data.load(data.school_years)
+    options = {f"Schooljaar {metrics.school_year_label(y)}": queries.Window.for_school_year(y)
+               for y in reversed(years)}
+    if len(years) > 1:
+        everything = queries.Window.for_school_years(years[0], years[-1])
+        options[f"Alle {everything.label}"] = everything
+    if years:
+        first, _ = metrics.school_year_bounds(years[0])
+        _, last = metrics.school_year_bounds(years[-1])
+        periods = data.load(data.periods, first, last)
+        for _, p in periods[periods["kind"].isin(["covid_sluiting", "covid_gedeeltelijk"])].iterrows():
+            label = f"{p['name']} ({fmt.date(p['start'])} – {fmt.date(p['end'])})"
+            options.setdefault(label, queries.Window(p["start"], p["end"], p["name"]))
+    return options
+
+
+def choose_window(key: str, prefer_all_years: bool = False) -> queries.Window | None:
+    options = window_options()
+    if not options:
+        st.info("Er zijn nog geen schooljaren met leerlingaantallen; vergelijken kan pas na de import van de "
+                "teldatum-gegevens.", icon=":material/info:")
+        return None
+    all_years = [label for label in options if label.startswith("Alle ")]
+    default = all_years[0] if prefer_all_years and all_years else next(iter(options))
+    remember(key, default)
+    if st.session_state[key] not in options:
+        st.session_state[key] = default
+    label = st.selectbox("Schooljaar of periode", list(options), key=key)
+    return options[label]
+
+
+def comparison_section(ctx: PageContext) -> None:
+    left, middle, right = st.columns([2, 3, 2])
+    with left:
+        window = choose_window("schools_comparison_window")
+    if window is None:
+        return
+    remember("schools_comparison_level", "school")
+    remember("schools_comparison_figure", "rate_total")
+    remember("schools_comparison_ascending", False)
+    level = middle.segmented_control("Per", list(ROLL_UP_LABELS), key="schools_comparison_level",
+                                     format_func=ROLL_UP_LABELS.get) or "school"
+    figure = FIGURES[right.selectbox("Figuur in de grafiek", CHART_FIGURES, key="schools_comparison_figure",
+                                     format_func=lambda c: FIGURES[c].label)]
+    if not ctx.meeting:
+        st.toggle("Laagste eerst", key="schools_comparison_ascending")
+
+    comparison = data.load(data.comparison, window, ctx.compliance_days)
+    schools, histogram = comparison.schools, comparison.histogram
+    in_scope = scope_schools(ctx.scope, schools)
+    if in_scope.empty or in_scope["pupils"].notna().sum() == 0:
+        st.info(f"Geen leerlingaantallen voor {window.label}: er valt niets te vergelijken.", icon=":material/info:")
+        return
+    total = suppressed(queries.municipal_total(schools, histogram), ctx.threshold, ctx.suppress)
+    rows = _rows_at_level(ctx, schools, histogram, level)
+    peers = None
+    if level == "school":
+        peers_all = suppressed(queries.similar_schools(schools, histogram), ctx.threshold, ctx.suppress)
+        peers = peers_all.loc[rows.index]
+    rows = _sorted(rows, figure, st.session_state["schools_comparison_ascending"])
+    if peers is not None:
+        peers = peers.loc[rows.index]
+
+    st.subheader(f"{figure.label} — {window.label}, per {LEVEL_WORDS[level]}")
+    _comparison_chart(ctx, rows, peers, total, figure)
+    explain(f"Gemiddelde gemeente: alle {len(schools)} scholen samen (som van de tellers ÷ som van de noemers). "
+            + (SIMILAR_RULE if level == "school" else "Bestuur, samenwerkingsverband en gemeente: de scholen "
+               "van de selectie opgeteld.")
+            + ("" if window.is_school_year else
+               " Een periode telt in hele weken; langdurig verzuim bestaat alleen per heel schooljaar.")
+            + f" Meldtrouw: 16-uurssignalen gevolgd door een 16-uursmelding binnen {ctx.compliance_days} "
+              "schooldagen ÷ alle 16-uurssignalen.", ctx.meeting)
+
+    total_row = total.assign(group=queries.MUNICIPAL_LABEL, sector="", size_band="")
+    table = ShownTable.concat([
+        comparison_table(total_row, level, window),
+        comparison_table(rows, level, window, peers, figure),
+    ])
+    show_table(table, ctx.meeting, meeting_columns=[
+        "Scholen", "Leerlingen", "Leerling-schooljaren", HEADERS[figure.column], HEADERS["rate_total"],
+        HEADERS["per_1000"], HEADERS["compliance"], f"Vergelijkbare scholen: {figure.label}"])
+    if not ctx.meeting:
+        table_downloads(table.frame, f"vergelijking-{level}", key="schools-comparison-table")
+
+
+def _rows_at_level(ctx: PageContext, schools: pd.DataFrame, histogram: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The selection's rows per school (suppressed over all schools, then selected) or rolled up."""
+    if level == "school":
+        shown = suppressed(schools, ctx.threshold, ctx.suppress)
+        return scope_schools(ctx.scope, shown.assign(group=shown["name"]))
+    in_scope = scope_schools(ctx.scope, schools)
+    return suppressed(queries.roll_up(in_scope, histogram, level), ctx.threshold, ctx.suppress)
+
+
+def _sorted(rows: pd.DataFrame, figure: Figure, ascending: bool) -> pd.DataFrame:
+    key = pd.to_numeric(rows[figure.column], errors="coerce")
+    return rows.assign(_key=key).sort_values("_key", ascending=ascending, na_position="last").drop(columns="_key")
+
+
+def _comparison_chart(ctx: PageContext, rows: pd.DataFrame, peers: pd.DataFrame | None, total: pd.DataFrame,
+                      figure: Figure) -> None:
+    municipal = figure_value(total.iloc[0][figure.column], figure)
+    points = pd.DataFrame({
+        "group": rows["group"],
+        "value": [figure_value(v, figure) for v in rows[figure.column]],
+        "peer_value": ([figure_value(v, figure) for v in peers[figure.column]] if peers is not None
+                       else [None] * len(rows)),
+    }, index=rows.index)
+    points["tekst"] = [figure_text(v, figure) for v in rows[figure.column]]
+    points["peer_text"] = ([f"{figure_text(v, figure)} ({fmt.number(n, 0)} scholen)" if n else "geen"
+                            for v, n in zip(peers[figure.column], peers["schools"])] if peers is not None
+                           else "")
+    points["peer_label"] = "vergelijkbare scholen"
+    points["positie"] = [_position(v, municipal) for v in points["value"]]
+    points["teller_noemer"] = _parts_text(rows, figure)
+    points["peer_value"] = points["peer_value"].astype(float)
+    hidden = int(points["value"].isna().sum())
+    points = points[points["value"].notna()]
+    if points.empty:
+        st.info(f"Geen waarden voor \"{figure.label}\" om te tonen"
+                + (f" (alle verborgen: teller of noemer kleiner dan {ctx.threshold})." if hidden else "."),
+                icon=":material/info:")
+        return
+    cut = len(points) > MAX_CHART_ROWS
+    if cut:
+        points = points.sort_values("value", ascending=False).head(MAX_CHART_ROWS)
+    tooltip = [("group:N", "Naam"), ("tekst:N", figure.label), ("teller_noemer:N", "Teller / noemer"),
+               ("peer_text:N", "Vergelijkbare scholen")]
+    if peers is None:
+        tooltip = tooltip[:3]
+    chart = comparison_dots(points, tooltip, municipal, f"{figure_text(total.iloc[0][figure.column], figure)}",
+                            figure.label, figure.decimals, "%" if figure.kind == "percent" else "", ctx.style)
+    st.altair_chart(chart, width="stretch")
+    notes = []
+    if cut:
+        notes.append(f"De {MAX_CHART_ROWS} hoogste waarden; de tabel toont alles.")
+    if hidden:
+        notes.append(f"{hidden} niet getoond: geen gegevens of verborgen (teller of noemer kleiner dan {ctx.threshold}).")
+    if notes:
+        explain(" ".join(notes), ctx.meeting)
+    if not ctx.meeting:
+        chart_downloads(chart, f"vergelijking-{figure.column}", key="schools-comparison-chart")
+
+
+def _position(value: float | None, municipal: float | None) -> str:
+    if value is None or municipal is None or pd.isna(value):
+        return "gelijk aan gemeente"
+    if abs(value - municipal) < 1e-9:
+        return "gelijk aan gemeente"
+    return "hoger dan gemeente" if value > municipal else "lager dan gemeente"
+
+
+PARTS = {
+    "per_1000": ("meldingen", "pupils", "meldingen", "leerlingen"),
+    "persistent_share": ("persistent", "pupils", "leerlingen langdurig", "leerlingen"),
+    "compliance": ("on_time", "signals", "op tijd gemeld", "signalen"),
+    "median_days": ("with_melding", "signals", "signalen met melding", "signalen"),
+}
+
+
+def _parts_text(rows: pd.DataFrame, figure: Figure) -> list[str]:
+    """Numerator and denominator behind each value, in words."""
+    if figure.column in PARTS:
+        num, den, num_word, den_word = PARTS[figure.column]
+        return [f"{_count(n)} {num_word} / {_count(d)} {den_word}" for n, d in zip(rows[num], rows[den])]
+    if figure.column == "known_share":
+        return [f"{fmt.number(k, 0)} van {fmt.number(t, 0)} uur" if not isinstance(r, str) and pd.notna(r)
+                else "verborgen" for k, t, r in zip(rows["known_hours"], rows["hours_total"], rows["known_share"])]
+    hours = figure.column.replace("rate_", "hours_")
+    return [f"{fmt.number(h, 0)} uur / {fmt.number(p, 0)} mogelijke uren" if pd.notna(v) else "verborgen"
+            for h, p, v in zip(rows[hours], rows["possible_hours"], rows[figure.column])]
+
+
+def _count(value) -> str:
+    return value if isinstance(value, str) else fmt.number(value, 0)
+
+
+def registration_section(ctx: PageContext) -> None:
+    left, middle, _ = st.columns([2, 3, 2])
+    with left:
+        window = choose_window("schools_registration_window", prefer_all_years=True)
+    if window is None:
+        return
+    remember("schools_registration_level", "school")
+    level = middle.segmented_control("Per", list(ROLL_UP_LABELS), key="schools_registration_level",
+                                     format_func=ROLL_UP_LABELS.get) or "school"
+    comparison = data.load(data.comparison, window, ctx.compliance_days)
+    schools, histogram = comparison.schools, comparison.histogram
+    rows = _rows_at_level(ctx, schools, histogram, level)
+    if rows.empty:
+        st.info("Geen scholen in deze selectie.", icon=":material/info:")
+        return
+    total = suppressed(queries.municipal_total(schools, histogram), ctx.threshold, ctx.suppress).iloc[0]
+    st.subheader(f"Hoe scholen registreren en melden — {window.label}, per {LEVEL_WORDS[level]}")
+    points = pd.DataFrame({
+        "group": rows["group"],
+        "known_pct": [figure_value(v, FIGURES["known_share"]) for v in rows["known_share"]],
+        "compliance_pct": [figure_value(v, FIGURES["compliance"]) for v in rows["compliance"]],
+        "meldtrouw": [f"{figure_text(c, FIGURES['compliance'])} ({_count(n)} van {_count(d)} signalen)"
+                      for c, n, d in zip(rows["compliance"], rows["on_time"], rows["signals"])],
+        "bekend": [figure_text(v, FIGURES["known_share"]) for v in rows["known_share"]],
+        "mediaan": [figure_text(v, FIGURES["median_days"]) for v in rows["median_days"]],
+        "laatste": [fmt.date(d) if d is not None and pd.notna(d) else "–" for d in rows["last_registration"]],
+    })
+    plotted = points.dropna(subset=["known_pct", "compliance_pct"])
+    if plotted.empty:
+        st.info("Geen scholen met zowel 16-uurssignalen als verzuimuren om te tonen"
+                + (f" (of verborgen: kleiner dan {ctx.threshold})." if ctx.suppress else "."), icon=":material/info:")
+    else:
+        tooltip = [("group:N", "School"), ("meldtrouw:N", "Meldtrouw"), ("bekend:N", "Bekende code"),
+                   ("mediaan:N", "Mediaan schooldagen tot melding"), ("laatste:N", "Laatste registratie")]
+        chart = registration_scatter(plotted, tooltip, (figure_value(total["known_share"], FIGURES["known_share"]),
+                                                        figure_value(total["compliance"], FIGURES["compliance"])),
+                                     ctx.style)
+        st.altair_chart(chart, width="stretch")
+        if not ctx.meeting:
+            chart_downloads(chart, "registratie-meldtrouw", key="schools-registration-chart")
+    explain("Rechtsboven: scholen die verzuim met een bekende code registreren én 16-uurssignalen op tijd melden. "
+            "Stippellijnen: gemiddelde gemeente. Bekende code = verzuimuren met een code die aan een categorie is "
+            "gekoppeld ÷ alle verzuimuren. Mediaan: schooldagen van signaal tot melding, over signalen die een "
+            "melding kregen. Laatste registratie: de laatste verzuimdag die de school vastlegde.", ctx.meeting)
+    newest = schools["last_registration"].dropna().max() if schools["last_registration"].notna().any() else None
+    by_compliance = rows.sort_values("compliance", key=lambda s: pd.to_numeric(s, errors="coerce"),
+                                     na_position="last")
+    table = ShownTable.concat([
+        registration_table(pd.DataFrame([total]).assign(group=queries.MUNICIPAL_LABEL), newest),
+        registration_table(by_compliance, newest),
+    ])
+    show_table(table, ctx.meeting)
+    if not ctx.meeting:
+        table_downloads(table.frame, "registratieverschillen", key="schools-registration-table")
+

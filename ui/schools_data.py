@@ -1,0 +1,80 @@
+"""Cached data for /scholen: thin wrappers around data_access.queries.schools and .pilot.
+
+Each wrapper takes only hashable parameters, opens a connection inside and caches the small
+aggregated result for TTL seconds. ``load`` turns a database failure into a Dutch message.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from data_access.queries import pilot as pilot_queries
+from data_access.queries import schools as queries
+from ui.db import engine
+
+TTL = 600
+T = TypeVar("T")
+
+
+def load(function: Callable[..., T], *args) -> T:
+    """Call a cached loader; if the database cannot be reached, say so in Dutch and stop."""
+    try:
+        return function(*args)
+    except (SQLAlchemyError, OSError):
+        st.error("De gegevens konden niet worden geladen: de database is niet bereikbaar. "
+                 "Probeer het over een paar minuten opnieuw of neem contact op met beheer.",
+                 icon=":material/cloud_off:")
+        st.stop()
+        raise  # unreachable: st.stop() ends the run
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def register() -> pd.DataFrame:
+    with engine().connect() as conn:
+        return queries.school_register(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def school_years() -> list[int]:
+    with engine().connect() as conn:
+        return queries.school_years(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def suppression_threshold() -> int:
+    with engine().connect() as conn:
+        return queries.suppression_threshold(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def periods(start: dt.date, end: dt.date) -> pd.DataFrame:
+    with engine().connect() as conn:
+        return queries.named_periods(conn, start, end)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def trend(start: dt.date, end: dt.date, grain: str, school_ids: tuple[int, ...] | None,
+          by_school: bool) -> pd.DataFrame:
+    with engine().connect() as conn:
+        return queries.absence_trend(conn, start, end, grain, school_ids, by_school)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def comparison(window: queries.Window, compliance_days: int) -> queries.Comparison:
+    with engine().connect() as conn:
+        return queries.school_comparison(conn, window, compliance_days)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def pilot(compliance_days: int) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pilot_queries.PilotEffect]]:
+    """School × phase totals, the group × phase table and the DiD per pilot metric."""
+    with engine().connect() as conn:
+        panel = pilot_queries.pilot_panel(conn, compliance_days)
+    totals = pilot_queries.school_phase_totals(panel)
+    effects = {metric: pilot_queries.did_estimate(totals, metric) for metric in pilot_queries.METRICS}
+    return panel, pilot_queries.group_table(totals), effects

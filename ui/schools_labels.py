@@ -1,0 +1,60 @@
+"""Dutch words for the /scholen page: categories, figures, levels, periods."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CATEGORY_LABELS = {
+    "ongeoorloofd": "ongeoorloofd",
+    "te_laat": "te laat",
+    "luxe": "luxeverzuim",
+    "ziek": "ziek",
+    "geoorloofd": "geoorloofd",
+    "schorsing": "schorsing",
+    "onbekend": "onbekende code",
+}
+CATEGORY_COLORS = {
+    "ongeoorloofd": "#b2182b",
+    "te_laat": "#ef8a62",
+    "luxe": "#8c6bb1",
+    "ziek": "#4393c3",
+    "geoorloofd": "#5aae61",
+    "schorsing": "#7f3b08",
+    "onbekend": "#9e9e9e",
+}
+DEFAULT_TREND_CATEGORIES = ("ongeoorloofd", "te_laat", "luxe", "ziek", "geoorloofd", "schorsing")
+
+PERIOD_KIND_LABELS = {
+    "covid_sluiting": "COVID-sluiting",
+    "covid_gedeeltelijk": "COVID: gedeeltelijk open",
+    "vakantie": "vakantie",
+}
+PERIOD_KIND_COLORS = {"covid_sluiting": "#d62728", "covid_gedeeltelijk": "#ff9f40", "vakantie": "#bdbdbd"}
+
+GRAIN_LABELS = {"week": "Week", "month": "Maand", "school_year": "Schooljaar"}
+SCOPE_LABELS = {"municipality": "Gemeente", "swv": "Samenwerkingsverband", "board": "Bestuur",
+                "schools": "Scholen"}
+ROLL_UP_LABELS = {"school": "School", "board": "Bestuur", "swv": "SWV", "municipality": "Gemeente"}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure the comparison can be sorted and charted by."""
+
+    column: str
+    label: str
+    kind: str  # "percent" (a share 0–1), "number" (a value), "count"
+    decimals: int = 1
+    higher_is_worse: bool = True
+
+
+FIGURES: dict[str, Figure] = {f.column: f for f in (
+    Figure("rate_total", "Verzuim totaal (%)", "percent", 2),
+    *(Figure(f"rate_{c}", f"Verzuim {label} (%)", "percent", 2) for c, label in CATEGORY_LABELS.items()),
+    Figure("per_1000", "Meldingen per 1.000 leerlingen", "number", 1),
+    Figure("persistent_share", "Langdurig verzuim (% leerlingen)", "percent", 1),
+    Figure("compliance", "Meldtrouw 16 uur (%)", "percent", 1, higher_is_worse=False),
+    Figure("known_share", "Verzuim met bekende code (%)", "percent", 1, higher_is_worse=False),
+    Figure("median_days", "Mediaan schooldagen signaal → melding", "number", 1),
+)}
+CHART_FIGURES = ("rate_total", "rate_ongeoorloofd", "rate_ziek", "rate_te_laat", "rate_luxe", "per_1000",
+                 "persistent_share", "compliance", "known_share", "median_days")

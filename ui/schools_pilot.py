@@ -1,0 +1,161 @@
+"""Pilot tab: pilot schools against the others, before and after the start, with the
+difference-in-differences, its bootstrap interval and two plain Dutch sentences per figure."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data_access import metrics
+from data_access.queries import pilot as pilot_queries
+from data_access.queries.pilot import AFTER, BEFORE, OTHERS, PILOT, PilotEffect
+from ui import format as fmt
+from ui import schools_data as data
+from ui.downloads import chart_downloads, table_downloads
+from ui.schools_charts import pilot_chart
+from ui.schools_controls import PageContext, explain
+
+PHASE_LABELS = {BEFORE: "vóór de pilot", AFTER: "na de start"}
+EXPECTED = "pilotscholen zonder pilot (verwacht)"
+
+
+class PilotMetric:
+    def __init__(self, key: str, title: str, axis: str, name: str, unit: str, decimals: int, suffix: str):
+        self.key, self.title, self.axis, self.name = key, title, axis, name
+        self.unit, self.decimals, self.suffix = unit, decimals, suffix
+
+    def value(self, v: float | None) -> float | None:
+        return None if v is None else (v * 100 if self.key == "compliance" else v)
+
+    def text(self, v: float | None) -> str:
+        shown = self.value(v)
+        return "–" if shown is None else f"{fmt.number(shown, self.decimals)}{self.suffix}"
+
+    def difference(self, v: float | None) -> str:
+        shown = self.value(v)
+        if shown is None:
+            return "–"
+        sign = "+" if shown > 0 else ("−" if shown < 0 else "")
+        return f"{sign}{fmt.number(abs(shown), self.decimals)}"
+
+
+PILOT_METRICS = (
+    PilotMetric("compliance", "Meldtrouw 16 uur (%)", "Meldtrouw (%)", "de meldtrouw", "procentpunt", 1, "%"),
+    PilotMetric("per_1000", "Meldingen per 1.000 leerlingen per schooljaar", "Meldingen per 1.000",
+                "het aantal meldingen per 1.000 leerlingen", "meldingen per 1.000 leerlingen", 1, ""),
+)
+
+
+def two_sentences(effect: PilotEffect, metric: PilotMetric) -> str:
+    """What the chart shows, in two plain Dutch sentences."""
+    first = (f"Bij de pilotscholen ging {metric.name} van {metric.text(effect.pilot_before)} vóór de pilot naar "
+             f"{metric.text(effect.pilot_after)} erna, bij de overige scholen van {metric.text(effect.others_before)} "
+             f"naar {metric.text(effect.others_after)}.")
+    if effect.low is None:
+        return first + (f" Het verschil tussen die twee veranderingen is {metric.difference(effect.did)} "
+                        f"{metric.unit}; een betrouwbaarheidsinterval kon niet worden berekend.")
+    chance = ("omdat nul buiten dat interval ligt, is dit waarschijnlijk geen toeval"
+              if effect.interval_excludes_zero else "omdat nul binnen dat interval ligt, kan dit ook toeval zijn")
+    second = (f"Het verschil tussen die twee veranderingen is {metric.difference(effect.did)} {metric.unit} "
+              f"(95%-interval {metric.difference(effect.low)} tot {metric.difference(effect.high)}); {chance}.")
+    return f"{first} {second}"
+
+
+def pilot_section(ctx: PageContext) -> None:
+    panel, groups, effects = data.load(data.pilot, ctx.compliance_days)
+    if panel.empty:
+        st.info("Er zijn geen pilotscholen vastgelegd (startdatum pilot bij de school), dus er valt niets te "
+                "evalueren.", icon=":material/info:")
+        return
+    start = pilot_queries.reference_start(panel)
+    if groups.empty or set(zip(groups["group"], groups["phase"])) != {(g, p) for g in (PILOT, OTHERS)
+                                                                       for p in (BEFORE, AFTER)}:
+        st.info(f"De pilot startte op {fmt.date(start)}. Voor een vergelijking zijn zowel pilotscholen als andere "
+                "scholen nodig met leerlingen in schooljaren vóór én na de start; die zijn er (nog) niet.",
+                icon=":material/info:")
+        return
+    shown = _suppressed_groups(groups, ctx)
+    st.subheader("Hielp de registratiepilot?")
+    explain(f"Pilotscholen: scholen met een startdatum pilot (eerste start {fmt.date(start)}); overige scholen: de "
+            "andere scholen in dezelfde sectoren. Vóór = schooljaren die eindigden vóór de start; na = schooljaren "
+            "waarin de pilot op de teldatum 1 oktober liep. Alleen scholen met leerlingen in beide fasen tellen mee. "
+            f"Interval: {effects['compliance'].reps} keer scholen opnieuw trekken per groep (bootstrap, vaste seed).",
+            ctx.meeting)
+    columns = st.columns(len(PILOT_METRICS)) if not ctx.meeting else [st.container() for _ in PILOT_METRICS]
+    for column, metric in zip(columns, PILOT_METRICS):
+        with column:
+            _metric_block(ctx, metric, effects[metric.key], shown)
+    _group_table(ctx, shown)
+
+
+def _suppressed_groups(groups: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
+    if not ctx.suppress:
+        return groups.assign(compliance_reden="", per_1000_reden="")
+    return metrics.suppress_frame(groups, counts=["pupils", "meldingen", "signals", "on_time"],
+                                  rates={"compliance": ("on_time", "signals"), "per_1000": ("meldingen", "pupils")},
+                                  threshold=ctx.threshold)
+
+
+def _metric_block(ctx: PageContext, metric: PilotMetric, effect: PilotEffect, shown: pd.DataFrame) -> None:
+    st.markdown(f"**{metric.title}**")
+    hidden = shown[shown[f"{metric.key}_reden"] != ""]
+    if not hidden.empty:
+        cells = " en ".join(f"{g} {PHASE_LABELS[p]}" for g, p in zip(hidden["group"], hidden["phase"]))
+        st.info(f"Verborgen: bij {cells} is de teller of noemer kleiner dan {ctx.threshold}, dus dit verschil "
+                "kunnen we niet tonen zonder een klein aantal prijs te geven.", icon=":material/visibility_off:")
+        return
+    if effect.did is None:
+        st.info("Niet te berekenen: een van de groepen heeft geen signalen of leerlingen in een fase.",
+                icon=":material/info:")
+        return
+    chart = pilot_chart(_points(effect, metric, shown), metric.axis, metric.decimals, metric.suffix, ctx.style)
+    st.altair_chart(chart, width="stretch")
+    st.markdown(two_sentences(effect, metric))
+    if not ctx.meeting:
+        chart_downloads(chart, f"pilot-{metric.key}", key=f"schools-pilot-{metric.key}")
+
+
+def _points(effect: PilotEffect, metric: PilotMetric, shown: pd.DataFrame) -> pd.DataFrame:
+    parts = {(g, p): _parts(row, metric) for (g, p), row in shown.set_index(["group", "phase"]).iterrows()}
+    rows = [
+        (PILOT, BEFORE, effect.pilot_before), (PILOT, AFTER, effect.pilot_after),
+        (OTHERS, BEFORE, effect.others_before), (OTHERS, AFTER, effect.others_after),
+    ]
+    points = [{"reeks": g, "fase": PHASE_LABELS[p], "value": metric.value(v), "tekst": metric.text(v),
+               "uitleg": parts.get((g, p), "")} for g, p, v in rows]
+    points += [
+        {"reeks": EXPECTED, "fase": PHASE_LABELS[BEFORE], "value": metric.value(effect.pilot_before),
+         "tekst": "", "uitleg": "startpunt pilotscholen"},
+        {"reeks": EXPECTED, "fase": PHASE_LABELS[AFTER], "value": metric.value(effect.expected_without_pilot),
+         "tekst": metric.text(effect.expected_without_pilot),
+         "uitleg": "startpunt pilotscholen + verandering bij de overige scholen"},
+    ]
+    return pd.DataFrame(points)
+
+
+def _parts(row: pd.Series, metric: PilotMetric) -> str:
+    if metric.key == "compliance":
+        return f"{_count(row['on_time'])} van {_count(row['signals'])} signalen op tijd gemeld"
+    return f"{_count(row['meldingen'])} meldingen, {_count(row['pupils'])} leerling-schooljaren"
+
+
+def _count(value) -> str:
+    return value if isinstance(value, str) else fmt.number(value, 0)
+
+
+def _group_table(ctx: PageContext, shown: pd.DataFrame) -> None:
+    if ctx.meeting:
+        return
+    table = pd.DataFrame({
+        "Groep": shown["group"], "Fase": shown["phase"].map(PHASE_LABELS), "Scholen": shown["schools"],
+        "Leerling-schooljaren": shown["pupils"].map(_count), "Meldingen": shown["meldingen"].map(_count),
+        "Meldingen per 1.000": [PILOT_METRICS[1].value(v) if not isinstance(v, str) and pd.notna(v) else None
+                                for v in shown["per_1000"]],
+        "16-uurssignalen": shown["signals"].map(_count), "Op tijd gemeld": shown["on_time"].map(_count),
+        "Meldtrouw (%)": [PILOT_METRICS[0].value(v) if not isinstance(v, str) and pd.notna(v) else None
+                          for v in shown["compliance"]],
+    })
+    with st.expander("Cijfers per groep en fase"):
+        st.dataframe(table, hide_index=True, width="stretch", column_config={
+            "Meldingen per 1.000": st.column_config.NumberColumn(format="localized"),
+            "Meldtrouw (%)": st.column_config.NumberColumn(format="localized")})
+        table_downloads(table, "pilot-evaluatie", key="schools-pilot-table")
