@@ -27,7 +27,7 @@ HOLIDAY_KINDS = ("vakantie", "studiedag")
 BLOCKING_KINDS = ("vakantie", "covid_sluiting", "covid_gedeeltelijk")
 
 SECTOR_GROUPS: dict[str, tuple[str, ...]] = {"PO": ("BAO", "SBAO", "SO"), "VO": ("VO",)}
-SECTOR_GROUP_LABELS = {"PO": "Primair onderwijs (BAO, SBAO, SO)", "VO": "Voortgezet onderwijs (VO)"}
+SECTOR_GROUP_LABELS = {"PO": "Primair onderwijs", "VO": "Voortgezet onderwijs"}
 KIND_LABELS = {
     "covid_sluiting": "COVID-19: scholen dicht",
     "covid_gedeeltelijk": "COVID-19: gedeeltelijk open",

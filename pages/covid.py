@@ -23,10 +23,10 @@ covid_tiles.render_windows(report)
 covid_tiles.render_tiles(report, suppress)
 covid_tiles.render_family_detail(report, suppress)
 
-weekly, comparison, mass, heatmap = st.tabs(
+over_time, comparison, mass, heatmap = st.tabs(
     ["Contacten per week", "Alle perioden", "Nieuwsbrieven en bijeenkomsten", "Scholen per week"])
-with weekly:
-    covid_sections.render_weekly(selection, report, suppress)
+with over_time:
+    covid_sections.render_over_time(selection, report, suppress)
 with comparison:
     covid_sections.render_comparison(selection, suppress)
 with mass:

@@ -81,6 +81,7 @@ CONTACTS = [
     *[_contact(D(2020, 3, 26), "school", "newsletter", school=s, topic="Thuisonderwijs") for s in (S1, S2)],
     _contact(D(2020, 3, 25), "school", "info_session", topic="Noodopvang"),
     _contact(D(2020, 3, 19), "school", "newsletter", school=V1, topic="Examens"),
+    *[_contact(D(2020, 2, 10), "school", "newsletter", school=s, topic="Verzuimcodes") for s in (S1, S2, S3)],
     # --- families and youths
     _contact(D(2020, 3, 18), "family", "phone", case=1),                 # K1 reached, 2 days
     _contact(D(2020, 2, 26), "family", "phone", case=1),                 # K1 baseline, 2 days

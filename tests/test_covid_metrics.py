@@ -129,15 +129,34 @@ def test_newsletters_and_sessions_per_topic(db):
 
 def test_contacts_per_week_by_target_and_channel(db):
     with db.connect() as conn:
-        frame = contacts.weekly_contacts(conn, "PO", D(2020, 2, 1), D(2020, 4, 5))
-    week = frame[frame["week_start"] == D(2020, 3, 16)]
+        frame = contacts.contacts_over_time(conn, "PO", D(2020, 2, 1), D(2020, 4, 5), "week")
+    week = frame[frame["bucket_start"] == D(2020, 3, 16)]
     cells = {(t, c): n for t, c, n in zip(week["target"], week["channel"], week["contacts"])}
     # S1 and S4 by phone (X1 out of scope, V1 secondary); S2 by e-mail; families: K1, K2 (before opening:
     # still a contact), K3 twice, K4 twice, K10 by phone; K4 by e-mail. Newsletters are not in the chart.
     assert cells == {("school", "phone"): 2, ("school", "email"): 1, ("family", "phone"): 7,
                      ("family", "email"): 1}
-    assert set(frame["week_start"]) == {D(2020, 2, 3), D(2020, 2, 24), D(2020, 3, 2), D(2020, 3, 9),
-                                        D(2020, 3, 16), D(2020, 3, 23), D(2020, 3, 30)}
+    assert set(frame["bucket_start"]) == {D(2020, 2, 3), D(2020, 2, 24), D(2020, 3, 2), D(2020, 3, 9),
+                                          D(2020, 3, 16), D(2020, 3, 23), D(2020, 3, 30)}
+
+
+def test_contacts_per_month(db):
+    with db.connect() as conn:
+        frame = contacts.contacts_over_time(conn, "PO", D(2020, 2, 1), D(2020, 4, 30), "month")
+    school_phone = frame[(frame["target"] == "school") & (frame["channel"] == "phone")]
+    # February: S5 (05-02), S1 (25-02); March: S4 (03-03), S2 (10-03), S3 (11-03), S1 (17-03, 24-03), S4 (20-03)
+    assert dict(zip(school_phone["bucket_start"], school_phone["contacts"])) == {D(2020, 2, 1): 2, D(2020, 3, 1): 6}
+
+
+def test_newsletters_per_covid_period_and_per_school_year_outside_them(db):
+    with db.connect() as conn:
+        covid = periods.covid_periods(conn, "PO")
+        frame = contacts.mass_contacts_by_period(conn, "PO", covid, D(2019, 8, 1), D(2020, 7, 31))
+    assert frame[["period", "channel", "topic", "occasions", "schools"]].values.tolist() == [
+        ["Buiten de COVID-perioden, schooljaar 2019/20", "newsletter", "Verzuimcodes", 1, 3],
+        ["Eerste sluiting", "info_session", "Noodopvang", 1, 0],
+        ["Eerste sluiting", "newsletter", "Thuisonderwijs", 2, 6],
+    ]
 
 
 def test_last_contacted_heat_map_from_the_weekly_summary(db):

@@ -70,13 +70,16 @@ def test_leerplicht_sees_families_by_outcome_and_the_attempts_for_those_never_re
 def test_comparison_table_and_newsletters(covid_url, app_env):  # noqa: F811
     app_env(covid_url)
     at = open_page("leerplicht")
+    assert "**Eerste sluiting** · 16-03-2020 – 29-03-2020" in [m.value for m in at.markdown]
     comparison = table(at, "Maatstaf").set_index("Maatstaf")
     assert comparison.loc["Scholen gecontacteerd", ["In de periode", "Basis", "Verschil"]].tolist() == \
         ["83,3%", "50,0%", "+33,3 %-punt"]
     assert comparison.loc["Mediaan dagen tot eerste contact", "Verschil"] == "-1,5 dagen"
     mass = table(at, "Onderwerp")
-    assert mass[["Soort", "Onderwerp", "Aantal keer", "Scholen bereikt"]].values.tolist() == [
-        ["Informatiebijeenkomst", "Noodopvang", "1", "–"], ["Nieuwsbrief", "Thuisonderwijs", "2", "6"]]
+    assert mass[["Periode", "Soort", "Onderwerp", "Aantal keer", "Scholen bereikt"]].values.tolist() == [
+        ["Buiten de COVID-perioden, schooljaar 2019/20", "Nieuwsbrief", "Verzuimcodes", "1", "3"],
+        ["Eerste sluiting", "Informatiebijeenkomst", "Noodopvang", "1", "–"],
+        ["Eerste sluiting", "Nieuwsbrief", "Thuisonderwijs", "2", "6"]]
 
 
 def test_lea_sees_school_figures_but_small_family_counts_are_hidden(covid_url, app_env):  # noqa: F811
@@ -95,6 +98,7 @@ def test_lea_sees_school_figures_but_small_family_counts_are_hidden(covid_url, a
     comparison = table(at, "Maatstaf").set_index("Maatstaf")
     assert comparison.loc["Scholen gecontacteerd", "Basis"] == "verborgen"
     assert "kleiner dan 5" in comparison.loc["Scholen gecontacteerd", "Toelichting"]
+    assert comparison.loc["Gezinnen nooit bereikt", ["In de periode", "Basis", "Verschil"]].tolist() == ["<5", "<5", "–"]
     assert "lpa1" not in all_text(at)  # no officer names anywhere
 
 
@@ -116,7 +120,7 @@ def test_without_login_the_page_shows_nothing(covid_url, app_env):  # noqa: F811
 def test_baseline_after_the_period_without_data_says_so(covid_url, app_env):  # noqa: F811
     app_env(covid_url)
     at = open_page("leerplicht")
-    at.radio(key="covid_direction").set_value("after").run()
+    at.selectbox(key="covid_direction").set_value("after").run()
     assert any("geen normale schoolweken met contactgegevens" in i.value for i in at.info)
     assert metrics(at)["Scholen gecontacteerd"] == ("83,3%", "")
 

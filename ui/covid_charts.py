@@ -31,8 +31,14 @@ RECENCY_CLASSES = (  # (label, colour); order = legend order
 )
 
 
-def _time_axis(start: dt.date, end: dt.date) -> alt.X:
-    return alt.X("week_start:T", title=None, scale=alt.Scale(domain=[_ts(start), _ts(end)]),
+CHANNEL_ORDER = list(CHANNEL_COLOURS)
+# Fit the width to the page but keep the plot height: Streamlit's default "fit" squeezes the plot
+# to make room for title and legend.
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+
+
+def _time_axis(start: dt.date, end: dt.date, field: str = "bucket_start") -> alt.X:
+    return alt.X(f"{field}:T", title=None, scale=alt.Scale(domain=[_ts(start), _ts(end)]),
                  axis=alt.Axis(labelExpr=DUTCH_MONTH_LABELS, tickCount="month", labelAngle=0, grid=False))
 
 
@@ -40,22 +46,40 @@ def _ts(day: dt.date) -> str:
     return pd.Timestamp(day).isoformat()
 
 
-# --- contacts per week ----------------------------------------------------------------------
+# --- contacts per week (or month) -----------------------------------------------------------
 
 
-def weekly_chart_data(shown: pd.DataFrame) -> pd.DataFrame:
-    """Chart rows from the (possibly suppressed) weekly series: '<5' cells are not drawn."""
+def bucket_end(start: dt.date, unit: str) -> dt.date:
+    """Where a bar ends: a little before the next week or month, so bars stand apart."""
+    if unit == "week":
+        return start + dt.timedelta(days=6)
+    following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return following - dt.timedelta(days=3)
+
+
+def bucket_label(start: dt.date, unit: str) -> str:
+    return cf.week_label(start) if unit == "week" else f"{fmt.MONTHS[start.month - 1]} {start.year}"
+
+
+def over_time_chart_data(shown: pd.DataFrame, unit: str = "week") -> pd.DataFrame:
+    """Chart rows from the (possibly suppressed) series, stacked per target and bucket in a fixed
+    channel order. Cells shown as '<5' are not drawn."""
     frame = shown.copy()
     frame["value"] = [None if isinstance(v, str) else float(v) for v in frame["contacts"]]
+    frame = frame[frame["value"].notna()].copy()
+    frame["channel_label"] = frame["channel"].map(lambda c: CHANNEL_LABELS.get(c, c))
+    frame["order"] = frame["channel_label"].map(lambda c: CHANNEL_ORDER.index(c) if c in CHANNEL_ORDER else 99)
+    frame = frame.sort_values(["target", "bucket_start", "order"], ignore_index=True)
+    frame["y_end"] = frame.groupby(["target", "bucket_start"])["value"].cumsum()
+    frame["y_start"] = frame["y_end"] - frame["value"]
     frame["contacts_text"] = [cf.count_text(v) for v in frame["contacts"]]
     frame["reached_text"] = [cf.count_text(v) for v in frame["reached"]]
     frame["target_label"] = frame["target"].map(TARGET_LABELS)
-    frame["channel_label"] = frame["channel"].map(lambda c: CHANNEL_LABELS.get(c, c))
-    frame["week_label"] = frame["week_start"].map(cf.week_label)
-    frame["week_end"] = frame["week_start"].map(lambda d: pd.Timestamp(d + dt.timedelta(days=6)))
-    frame["week_start"] = frame["week_start"].map(pd.Timestamp)
-    return frame[["week_start", "week_end", "week_label", "target", "target_label", "channel_label", "value",
-                  "contacts_text", "reached_text"]]
+    frame["bucket_label"] = frame["bucket_start"].map(lambda d: bucket_label(d, unit))
+    frame["bucket_end"] = frame["bucket_start"].map(lambda d: pd.Timestamp(bucket_end(d, unit)))
+    frame["bucket_start"] = frame["bucket_start"].map(pd.Timestamp)
+    return frame[["bucket_start", "bucket_end", "bucket_label", "target", "target_label", "channel_label",
+                  "y_start", "y_end", "contacts_text", "reached_text"]]
 
 
 def shading_data(closures: list[PeriodRow], baseline: Window | None) -> pd.DataFrame:
@@ -78,32 +102,36 @@ def _shading_layer(shading: pd.DataFrame) -> alt.Chart:
     )
 
 
-def weekly_panel(data: pd.DataFrame, shading: pd.DataFrame, target: str, start: dt.date, end: dt.date,
-                 height: int = 170) -> alt.LayerChart:
+def over_time_panel(data: pd.DataFrame, shading: pd.DataFrame, target: str, start: dt.date, end: dt.date,
+                    unit: str = "week", height: int = 190) -> alt.LayerChart:
     """One target: stacked bars per channel, closures (grey) and baseline weeks (blue) behind."""
     rows = data[data["target"] == target]
-    channels = sorted(set(data["channel_label"]), key=lambda c: list(CHANNEL_COLOURS).index(c)
-                      if c in CHANNEL_COLOURS else 99)
-    bars = alt.Chart(rows).mark_bar().encode(
-        x=_time_axis(start, end), x2="week_end:T",
-        y=alt.Y("value:Q", stack="zero", title="Contacten"),
+    channels = sorted(set(data["channel_label"]), key=lambda c: CHANNEL_ORDER.index(c) if c in CHANNEL_ORDER else 99)
+    bars = alt.Chart(rows).mark_rect().encode(
+        x=_time_axis(start, end), x2="bucket_end:T",
+        y=alt.Y("y_end:Q", title="Contacten"), y2="y_start:Q",
         color=alt.Color("channel_label:N", title="Kanaal",
-                        scale=alt.Scale(domain=channels, range=[CHANNEL_COLOURS.get(c, "#999999") for c in channels])),
-        order=alt.Order("channel_label:N"),
-        tooltip=[alt.Tooltip("week_label:N", title="Week"), alt.Tooltip("target_label:N", title="Met"),
-                 alt.Tooltip("channel_label:N", title="Kanaal"), alt.Tooltip("contacts_text:N", title="Contacten"),
-                 alt.Tooltip("reached_text:N", title="Bereikt")],
+                        scale=alt.Scale(domain=channels, range=[CHANNEL_COLOURS.get(c, "#999999") for c in channels]),
+                        legend=alt.Legend(orient="top", direction="horizontal")),
+        tooltip=[alt.Tooltip("bucket_label:N", title="Week" if unit == "week" else "Maand"),
+                 alt.Tooltip("target_label:N", title="Met"), alt.Tooltip("channel_label:N", title="Kanaal"),
+                 alt.Tooltip("contacts_text:N", title="Contacten"), alt.Tooltip("reached_text:N", title="Bereikt")],
     )
+    per = "week" if unit == "week" else "maand"
     return alt.layer(_shading_layer(shading), bars).properties(
-        title=f"Contacten met {TARGET_LABELS[target].lower()} per week", height=height)
+        title=f"Contacten met {TARGET_LABELS[target].lower()} per {per}", height=height, autosize=FIT_WIDTH)
 
 
-def weekly_charts(data: pd.DataFrame, shading: pd.DataFrame, start: dt.date, end: dt.date) -> list[tuple[str, alt.LayerChart]]:
-    return [(target, weekly_panel(data, shading, target, start, end)) for target in CHART_TARGETS]
+def over_time_charts(data: pd.DataFrame, shading: pd.DataFrame, start: dt.date, end: dt.date,
+                     unit: str = "week") -> list[tuple[str, alt.LayerChart]]:
+    return [(target, over_time_panel(data, shading, target, start, end, unit)) for target in CHART_TARGETS]
 
 
-def weekly_download_chart(panels: list[tuple[str, alt.LayerChart]]) -> alt.VConcatChart:
-    return alt.vconcat(*(panel.properties(width=900) for _, panel in panels))
+def download_chart(panels: list[tuple[str, alt.LayerChart]]) -> alt.VConcatChart:
+    """All panels in one picture for the PNG/SVG download (a fixed width: there is no page to fit)."""
+    plain = [alt.layer(*panel.layer, data=panel.data).properties(title=panel.title, height=panel.height, width=900)
+             for _, panel in panels]
+    return alt.vconcat(*plain).properties(autosize=alt.AutoSizeParams(type="pad"))
 
 
 # --- school × week: last contacted ----------------------------------------------------------
@@ -140,11 +168,11 @@ def heatmap_chart(grid: pd.DataFrame, period: PeriodRow, start: dt.date, end: dt
     schools = sorted(set(data["school"]))
     labels = [label for label, _ in RECENCY_CLASSES]
     cells = alt.Chart(data).mark_rect(stroke="white", strokeWidth=0.5).encode(
-        x=_time_axis(start, end + dt.timedelta(days=7)), x2="week_end:T",
+        x=_time_axis(start, end + dt.timedelta(days=7), "week_start"), x2="week_end:T",
         y=alt.Y("school:N", sort=schools, title=None, axis=alt.Axis(labelLimit=260)),
         color=alt.Color("recency:N", title="Laatste schoolcontact",
                         scale=alt.Scale(domain=labels, range=[colour for _, colour in RECENCY_CLASSES]),
-                        legend=alt.Legend(orient="bottom", columns=3)),
+                        legend=alt.Legend(orient="bottom", columns=3, labelLimit=320)),
         tooltip=[alt.Tooltip("school:N", title="School"), alt.Tooltip("week_label:N", title="Week"),
                  alt.Tooltip("last_text:N", title="Laatste schoolcontact"),
                  alt.Tooltip("recency:N", title="Dat is")],
@@ -153,4 +181,4 @@ def heatmap_chart(grid: pd.DataFrame, period: PeriodRow, start: dt.date, end: dt
                           "what": [f"Begin {period.name}", f"Einde {period.name}"]})
     rules = alt.Chart(edges).mark_rule(color="#1c2430", strokeWidth=2, strokeDash=[4, 3]).encode(
         x="at:T", tooltip=alt.Tooltip("what:N", title="Grens"))
-    return alt.layer(cells, rules).properties(height=max(120, 20 * len(schools)))
+    return alt.layer(cells, rules).properties(height=alt.Step(22), autosize=FIT_WIDTH)

@@ -57,9 +57,9 @@ def all_period_reports(group: str, direction: str) -> list[contacts.PeriodReport
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def weekly_contacts(group: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+def contacts_over_time(group: str, start: dt.date, end: dt.date, unit: str) -> pd.DataFrame:
     with engine().connect() as conn:
-        return contacts.weekly_contacts(conn, group, start, end)
+        return contacts.contacts_over_time(conn, group, start, end, unit)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -69,14 +69,7 @@ def heatmap_grid(group: str, start: dt.date, end: dt.date) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def mass_contacts(group: str) -> pd.DataFrame:
-    """Newsletters and information sessions of every COVID period of the group (period columns added)."""
-    frames = []
+def mass_contacts(group: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Newsletters and information sessions per COVID period and, outside them, per school year."""
     with engine().connect() as conn:
-        calendar = periods.school_calendar(conn, group)
-        for period in periods.covid_periods(conn, group):
-            frame = contacts.mass_contacts(conn, periods.period_window(period, calendar), group)
-            frames.append(frame.assign(period=period.name, start=period.start, end=period.end))
-    if not frames:
-        return pd.DataFrame(columns=["channel", "topic", "occasions", "schools", "period", "start", "end"])
-    return pd.concat(frames, ignore_index=True)
+        return contacts.mass_contacts_by_period(conn, group, periods.covid_periods(conn, group), start, end)

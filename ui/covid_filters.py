@@ -19,7 +19,7 @@ class Selection:
 
 
 def period_label(period: periods.PeriodRow) -> str:
-    return f"{period.name} ({fmt.date(period.start)} t/m {fmt.date(period.end)})"
+    return f"{period.name} · {fmt.date(period.start)} t/m {fmt.date(period.end)}"
 
 
 def render_selection() -> Selection:
@@ -30,16 +30,17 @@ def render_selection() -> Selection:
         st.info("Er zijn nog geen COVID-19-perioden vastgelegd. Functioneel beheer kan de perioden van "
                 "de schoolsluitingen toevoegen op de pagina Beheer.", icon=":material/event_busy:")
         st.stop()
-    sector_col, period_col, baseline_col = st.columns([2, 3, 2])
-    group = sector_col.selectbox("Sector", groups, format_func=periods.SECTOR_GROUP_LABELS.get, key="covid_group")
+    sector_col, period_col, baseline_col = st.columns([2, 5, 2])
+    group = sector_col.selectbox("Sector", groups, format_func=periods.SECTOR_GROUP_LABELS.get, key="covid_group",
+                                 help="Primair onderwijs: BAO, SBAO en SO. Voortgezet onderwijs: VO.")
     options = periods_by_group[group]
     period = period_col.selectbox(
         "Periode", options, format_func=period_label, key=f"covid_period_{group}",
         help="Een COVID-periode uit de periodetabel, of opeenvolgende perioden samen (van de sluiting tot "
              "de scholen weer helemaal open waren).")
-    direction = baseline_col.radio(
+    direction = baseline_col.selectbox(
         "Vergelijken met normale schoolweken", list(DIRECTION_LABELS), format_func=DIRECTION_LABELS.get,
-        horizontal=True, key="covid_direction",
+        key="covid_direction",
         help="Evenveel normale schoolweken als de periode telt, zo dicht mogelijk bij de periode. "
              "Weken met vakantie of een andere COVID-periode tellen niet mee.")
     return Selection(group, period, direction)

@@ -44,7 +44,7 @@ def figure_text(key: str, figure: Figure) -> str:
 
 def difference_text(key: str, difference: float | None) -> str | None:
     """'+12,3 %-punt', '-1,5 dagen', … ; None when there is nothing to compare."""
-    if difference is None:
+    if is_missing(difference):
         return None
     sign = "+" if difference > 0 else "-" if difference < 0 else "±"
     size = abs(difference)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import altair as alt
 import streamlit as st
 
 from data_access.metrics import school_year_bounds, school_year_of
@@ -23,43 +24,58 @@ def chart_range(periods: list) -> tuple[dt.date, dt.date]:
     return first, last
 
 
-def render_weekly(selection: Selection, report: PeriodReport, suppress: bool) -> None:
+UNITS = {"week": "Per week", "month": "Per maand"}
+
+
+def render_over_time(selection: Selection, report: PeriodReport, suppress: bool) -> None:
     closures = covid_data.load(covid_data.covid_periods, selection.group)
     start, end = chart_range(closures)
-    frame = covid_data.load(covid_data.weekly_contacts, selection.group, start, end)
+    unit = st.segmented_control("Tijdschaal", list(UNITS), format_func=UNITS.get, default="week",
+                                required=True, key="covid_unit", label_visibility="collapsed")
+    frame = covid_data.load(covid_data.contacts_over_time, selection.group, start, end, unit)
     if frame.empty:
         st.info("Er zijn geen contacten vastgelegd in deze schooljaren.", icon=":material/info:")
         return
     st.caption("Grijs: scholen dicht; lichtgrijs: gedeeltelijk open; blauw: de normale schoolweken waarmee de "
                "gekozen periode wordt vergeleken. Nieuwsbrieven en bijeenkomsten staan in een eigen tabblad.")
-    data = covid_charts.weekly_chart_data(contacts.suppressed_weekly(frame, suppress))
+    data = covid_charts.over_time_chart_data(contacts.suppressed_over_time(frame, suppress), unit)
     shading = covid_charts.shading_data(closures, report.baseline)
-    panels = covid_charts.weekly_charts(data, shading, start, end)
-    for _, panel in panels:
-        st.altair_chart(panel, width="stretch")
+    panels = covid_charts.over_time_charts(data, shading, start, end, unit)
+    for target, panel in panels:
+        if data[data["target"] == target].empty:
+            st.markdown(f"**{panel.title}**")
+            st.info("Geen contacten om te tekenen" + (": alle aantallen zijn kleiner dan 5." if suppress else "."),
+                    icon=":material/visibility_off:" if suppress else ":material/info:")
+        else:
+            st.altair_chart(panel, width="stretch")
     if suppress:
-        st.caption(SUPPRESSION_NOTE)
-    chart_downloads(covid_charts.weekly_download_chart(panels), "contacten-per-week", key="covid-weekly")
+        st.caption(SUPPRESSION_NOTE + " Per maand zijn minder aantallen te klein.")
+    chart_downloads(covid_charts.download_chart(panels), f"contacten-per-{'week' if unit == 'week' else 'maand'}",
+                    key="covid-over-time")
 
 
 def render_comparison(selection: Selection, suppress: bool) -> None:
     reports = covid_data.load(covid_data.all_period_reports, selection.group, selection.direction)
     table = covid_tables.comparison_table(reports, suppress)
-    st.caption("Elke COVID-periode naast evenveel normale schoolweken (de gekozen vergelijking). "
-               "Verschil = periode min basis; bij percentages in procentpunten.")
-    st.dataframe(table, hide_index=True, width="stretch", height=min(38 * (len(table) + 1), 640))
+    st.caption("Elke COVID-periode (en opeenvolgende perioden samen) naast evenveel normale schoolweken, volgens "
+               "de gekozen vergelijking. Verschil = periode min basis; bij percentages in procentpunten.")
+    for (period, dates), rows in table.groupby(["Periode", "Van – tot"], sort=False):
+        st.markdown(f"**{period}** · {dates}")
+        st.dataframe(rows.drop(columns=["Periode", "Van – tot"]), hide_index=True, width="stretch",
+                     column_config={"Toelichting": st.column_config.TextColumn(width="medium")})
     table_downloads(table, "covid-perioden-tegen-basis", key="covid-comparison")
 
 
 def render_mass_contacts(selection: Selection, suppress: bool) -> None:
-    frame = covid_data.load(covid_data.mass_contacts, selection.group)
+    start, end = chart_range(covid_data.load(covid_data.covid_periods, selection.group))
+    frame = covid_data.load(covid_data.mass_contacts, selection.group, start, end)
     if frame.empty:
-        st.info("In de COVID-perioden zijn geen nieuwsbrieven of informatiebijeenkomsten vastgelegd.",
+        st.info("Er zijn in deze schooljaren geen nieuwsbrieven of informatiebijeenkomsten vastgelegd.",
                 icon=":material/info:")
         return
     table = covid_tables.mass_contacts_table(frame, suppress)
-    st.caption("Nieuwsbrieven en informatiebijeenkomsten voor scholen, per periode en onderwerp. "
-               "‘Aantal keer’ telt verschillende data; ze tellen niet mee als schoolcontact.")
+    st.caption("Nieuwsbrieven en informatiebijeenkomsten voor scholen, per COVID-periode en daarbuiten per "
+               "schooljaar. ‘Aantal keer’ telt verschillende data. Ze tellen niet mee als schoolcontact.")
     st.dataframe(table, hide_index=True, width="stretch")
     table_downloads(table, "covid-nieuwsbrieven-bijeenkomsten", key="covid-mass")
 
@@ -75,4 +91,5 @@ def render_heatmap(selection: Selection, report: PeriodReport) -> None:
                "(zonder namen van medewerkers). De stippellijnen markeren de gekozen periode.")
     chart = covid_charts.heatmap_chart(grid, selection.period, start, end)
     st.altair_chart(chart, width="stretch")
-    chart_downloads(chart.properties(width=900), "scholen-laatste-contact", key="covid-heatmap")
+    chart_downloads(chart.properties(width=900, autosize=alt.AutoSizeParams(type="pad")), "scholen-laatste-contact",
+                    key="covid-heatmap")

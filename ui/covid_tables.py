@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data_access.periods import KIND_LABELS
 from data_access.queries import contacts
 from data_access.queries.contacts import METRIC_LABELS, PeriodReport
 from ui import covid_format as cf
@@ -14,9 +13,8 @@ def comparison_table(reports: list[PeriodReport], suppress: bool) -> pd.DataFram
     """One row per period × figure: the period, its baseline and the difference, in Dutch text."""
     frame = contacts.comparison_frame(reports, suppress)
     return pd.DataFrame({
-        "Periode": [f"{name} ({fmt.date(s)} t/m {fmt.date(e)})"
-                    for name, s, e in zip(frame["period"], frame["start"], frame["end"])],
-        "Soort": frame["kind"].map(lambda k: KIND_LABELS.get(k, k)),
+        "Periode": frame["period"],
+        "Van – tot": [f"{fmt.date(s)} – {fmt.date(e)}" for s, e in zip(frame["start"], frame["end"])],
         "Maatstaf": frame["metric"].map(METRIC_LABELS),
         "In de periode": [cf.shown_text(k, v, h) for k, v, h in zip(frame["metric"], frame["value"],
                                                                     frame["value_hidden"])],
@@ -30,10 +28,10 @@ def comparison_table(reports: list[PeriodReport], suppress: bool) -> pd.DataFram
 def mass_contacts_table(frame: pd.DataFrame, suppress: bool) -> pd.DataFrame:
     shown = contacts.suppressed_mass_contacts(frame, suppress)
     return pd.DataFrame({
-        "Periode": [f"{name} ({fmt.date(s)} t/m {fmt.date(e)})"
-                    for name, s, e in zip(shown["period"], shown["start"], shown["end"])],
+        "Periode": shown["period"],
+        "Van – tot": [f"{fmt.date(s)} – {fmt.date(e)}" for s, e in zip(shown["period_start"], shown["period_end"])],
         "Soort": shown["channel"].map(lambda c: contacts.CHANNEL_LABELS.get(c, c)),
-        "Onderwerp": shown["topic"],
         "Aantal keer": [cf.count_text(v) for v in shown["occasions"]],
         "Scholen bereikt": [cf.schools_text(v) for v in shown["schools"]],
+        "Onderwerp": shown["topic"],
     })

@@ -39,7 +39,8 @@ from sqlalchemy import (
 from data_access import periods as periods_mod
 from data_access.aggregates import school_year_sql, week_sql
 from data_access.metrics import (
-    SUPPRESSED, SUPPRESSION_THRESHOLD, is_small, median_or_none, school_year_of, share, suppress_count,
+    SUPPRESSED, SUPPRESSION_THRESHOLD, is_small, median_or_none, school_year_bounds, school_year_label,
+    school_year_of, share, suppress_count,
     suppress_frame, week_start,
 )
 from data_access.models import Concern, Contact, ContactWeek, Pupil, PupilEnrolment, School
@@ -335,35 +336,82 @@ def all_period_reports(conn: Connection, group: str, direction: str = "before") 
 # --- charts and tables ----------------------------------------------------------------------
 
 
-def weekly_contacts(conn: Connection, group: str, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Contacts per week (Monday) × target × channel for the group; mass contacts left out."""
-    week = literal_column(week_sql(conn, "contact.date"))
+def _month_sql(conn: Connection, column: str) -> str:
+    """SQL for the first day of the month of a date column."""
+    if conn.dialect.name == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    return f"date({column}, 'start of month')"
+
+
+def contacts_over_time(conn: Connection, group: str, start: dt.date, end: dt.date, unit: str = "week") -> pd.DataFrame:
+    """Contacts per week (its Monday) or month (its first day) × target × channel for the group;
+    newsletters and information sessions left out."""
+    bucket_sql = week_sql(conn, "contact.date") if unit == "week" else _month_sql(conn, "contact.date")
+    bucket = literal_column(bucket_sql)
     rows = conn.execute(
-        select(week, Contact.target, Contact.channel, func.count(Contact.id), _reached_count())
+        select(bucket, Contact.target, Contact.channel, func.count(Contact.id), _reached_count())
         .where(Contact.target.in_(CHART_TARGETS), Contact.channel.not_in(MASS_CHANNELS),
                Contact.date.between(start, end), _contact_in_group(conn, group))
-        .group_by(week, Contact.target, Contact.channel)
+        .group_by(bucket, Contact.target, Contact.channel)
     ).all()
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=["week_start", "target", "channel", "contacts", "reached"])
-    frame["week_start"] = frame["week_start"].map(_as_date)
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=["bucket_start", "target", "channel", "contacts", "reached"])
+    frame["bucket_start"] = frame["bucket_start"].map(_as_date)
     frame[["contacts", "reached"]] = frame[["contacts", "reached"]].astype(int)
-    return frame.sort_values(["week_start", "target", "channel"], ignore_index=True)
+    return frame.sort_values(["bucket_start", "target", "channel"], ignore_index=True)
+
+
+def mass_contact_rows(conn: Connection, group: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Newsletters and information sessions: one row per channel × topic × date × school."""
+    rows = conn.execute(
+        select(Contact.channel, Contact.topic, Contact.date, Contact.school_id)
+        .where(Contact.channel.in_(MASS_CHANNELS), Contact.date.between(start, end),
+               or_(Contact.school_id.is_(None), Contact.school_id.in_(_group_school_ids(group))))
+        .group_by(Contact.channel, Contact.topic, Contact.date, Contact.school_id)
+    ).all()
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=["channel", "topic", "date", "school_id"])
+    frame["date"] = frame["date"].map(_as_date)
+    frame["topic"] = frame["topic"].fillna("(geen onderwerp)")
+    return frame
+
+
+def summarise_mass_contacts(rows: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
+    """Per channel × topic (and ``by``): occasions (different dates) and different schools."""
+    keys = [*(by or []), "channel", "topic"]
+    if rows.empty:
+        return pd.DataFrame(columns=[*keys, "occasions", "schools"])
+    summary = rows.groupby(keys, sort=False).agg(occasions=("date", "nunique"),
+                                                 schools=("school_id", "nunique")).reset_index()
+    return summary.astype({"occasions": int, "schools": int})
 
 
 def mass_contacts(conn: Connection, window: Window, group: str) -> pd.DataFrame:
-    """Newsletters and information sessions per channel × topic: occasions (dates) and schools."""
-    columns = ["channel", "topic", "occasions", "schools"]
+    """Newsletters and information sessions in a window, per channel × topic."""
     if window.is_empty:
-        return pd.DataFrame(columns=columns)
-    rows = conn.execute(
-        select(Contact.channel, Contact.topic, func.count(distinct(Contact.date)), func.count(distinct(Contact.school_id)))
-        .where(Contact.channel.in_(MASS_CHANNELS), _in_window(Contact.date, window),
-               or_(Contact.school_id.is_(None), Contact.school_id.in_(_group_school_ids(group))))
-        .group_by(Contact.channel, Contact.topic)
-    ).all()
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=columns)
-    frame["topic"] = frame["topic"].fillna("(geen onderwerp)")
-    return frame.sort_values(["channel", "occasions", "topic"], ascending=[True, False, True], ignore_index=True)
+        return summarise_mass_contacts(pd.DataFrame())
+    rows = mass_contact_rows(conn, group, window.start, window.end)
+    summary = summarise_mass_contacts(rows[[window.contains(d) for d in rows["date"]]])
+    return summary.sort_values(["channel", "occasions", "topic"], ascending=[True, False, True], ignore_index=True)
+
+
+def mass_contacts_by_period(conn: Connection, group: str, covid: list[PeriodRow], start: dt.date,
+                            end: dt.date) -> pd.DataFrame:
+    """Newsletters and information sessions from start to end per COVID period, and per school year
+    for those outside the COVID periods: period, from, to, channel, topic, occasions, schools."""
+    rows = mass_contact_rows(conn, group, start, end)
+    labels = [_mass_period_of(day, covid, start, end) for day in rows["date"]]
+    rows = rows.assign(period=[l[0] for l in labels], period_start=[l[1] for l in labels],
+                       period_end=[l[2] for l in labels])
+    summary = summarise_mass_contacts(rows, by=["period_start", "period_end", "period"])
+    return summary.sort_values(["period_start", "channel", "topic"], ignore_index=True)
+
+
+def _mass_period_of(day: dt.date, covid: list[PeriodRow], start: dt.date, end: dt.date) -> tuple[str, dt.date, dt.date]:
+    for period in covid:
+        if period.start <= day <= period.end:
+            return period.name, period.start, period.end
+    year = school_year_of(day)
+    first, last = school_year_bounds(year)
+    return f"Buiten de COVID-perioden, schooljaar {school_year_label(year)}", max(first, start), min(last, end)
 
 
 def schools_in_scope(conn: Connection, group: str) -> pd.DataFrame:
@@ -517,8 +565,8 @@ def comparison_frame(reports: list[PeriodReport], suppress: bool) -> pd.DataFram
     return pd.DataFrame(rows, columns=columns).astype({"value": object, "baseline": object, "difference": object})
 
 
-def suppressed_weekly(frame: pd.DataFrame, suppress: bool) -> pd.DataFrame:
-    """The weekly series as shown: for every role but leerplicht, small counts become "<5"."""
+def suppressed_over_time(frame: pd.DataFrame, suppress: bool) -> pd.DataFrame:
+    """The series as shown: for every role but leerplicht, small counts become "<5"."""
     return suppress_frame(frame, counts=["contacts", "reached"]) if suppress else frame.copy()
 
 
