@@ -1,0 +1,173 @@
+"""Import throughput: a year of absence registrations into SQLite, through the real importer.
+
+    python -m bench.import_bench [--rows N] [--pupils P] [--keep DIR]
+
+Prepares a migrated SQLite database with the 24 Coevorden locations from the DUO file, P pupils
+and a LAS code table (all through the importer), writes an absence CSV the way a Dutch LAS
+exports it (`;`, dd-mm-jjjj, decimal comma) and imports it in a fresh child process, so the
+reported peak RSS is the import's own (interpreter, pandas and pyarrow included). Then imports
+the same file again (must change nothing) and reports both.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+DUO_FILE = Path(os.environ.get("LEA_DUO_FILE", Path(__file__).resolve().parents[2] / "shared/data/duo_po_vestigingen.csv"))
+if not DUO_FILE.exists():
+    DUO_FILE = Path("/work/shared/data/duo_po_vestigingen.csv")
+CODES = [("A", "ongeoorloofd"), ("ZI", "ziek"), ("TA", "te_laat"), ("LX", "luxe"), ("GV", "geoorloofd"),
+         ("SC", "schorsing"), ("DR", "geoorloofd"), ("O", "ongeoorloofd")]
+SCHOOL_YEAR = 2023
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process (VmHWM: unlike ru_maxrss not inherited from the parent)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def prepare(workdir: Path, rows: int, pupils: int, seed: int = 7) -> tuple[str, Path]:
+    from data_access.db import make_engine
+    from data_access.importers import Options, run_import
+    from data_access.schema import migrate
+
+    url = f"sqlite:///{workdir / 'bench.sqlite'}"
+    engine = make_engine(url)
+    migrate(engine)
+    res = run_import(engine, "scholen", DUO_FILE, options=Options(municipality="Coevorden"), username="bench")
+    assert res.ok, res.problems[:3]
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        vnrs = [r[0] for r in conn.execute(text("SELECT vestigingsnummer FROM school WHERE in_scope ORDER BY 1"))]
+    rng = np.random.default_rng(seed)
+    lines = ["pseudoniem;voornaam;achternaam;geboortedatum;vestigingsnummer;groep;schooljaar"]
+    for i in range(pupils):
+        lines.append(f"B{i:07d};Kind;Bench{i};{1 + i % 28:02d}-{1 + i % 12:02d}-{2010 + i % 8};"
+                     f"{vnrs[i % len(vnrs)]};{1 + i % 8};2023/24")
+    (workdir / "leerlingen.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = run_import(engine, "leerlingen", workdir / "leerlingen.csv", username="bench")
+    assert res.ok, res.problems[:3]
+    (workdir / "codes.csv").write_text("bron;code;categorie\n" + "\n".join(f"*;{c};{k}" for c, k in CODES) + "\n")
+    res = run_import(engine, "verzuimcodes", workdir / "codes.csv", username="bench")
+    assert res.ok, res.problems[:3]
+    engine.dispose()
+
+    # one row per pupil per school day at most: distinct (pupil, day) pairs
+    start, end = dt.date(SCHOOL_YEAR, 8, 21), dt.date(SCHOOL_YEAR + 1, 7, 12)
+    days = np.arange(start, end + dt.timedelta(days=1), dtype="datetime64[D]")
+    days = days[np.is_busday(days)]
+    if rows > pupils * len(days):
+        raise SystemExit(f"--rows {rows} is meer dan leerlingen × schooldagen ({pupils * len(days)})")
+    pairs = rng.choice(pupils * len(days), size=rows, replace=False)
+    pupil_no, day_no = pairs // len(days), pairs % len(days)
+    hours = rng.choice(np.array(["0,5", "1", "1,5", "2", "3", "4", "5,5"], dtype=object), size=rows)
+    codes = rng.choice(np.array([c for c, _ in CODES], dtype=object), size=rows)
+    day_text = np.array([d.astype(object).strftime("%d-%m-%Y") for d in days], dtype=object)[day_no]
+    pupil_text = np.char.add("B", np.char.zfill(pupil_no.astype(str), 7)).astype(object)
+    path = workdir / "verzuim.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write("datum;pseudoniem;uren;code\r\n")
+        block = 200_000
+        for s in range(0, rows, block):
+            e = min(s + block, rows)
+            fh.write("".join(f"{d};{p};{h};{c}\r\n" for d, p, h, c in
+                             zip(day_text[s:e], pupil_text[s:e], hours[s:e], codes[s:e], strict=True)))
+    return url, path
+
+
+def child(url: str, path: str) -> None:
+    """Runs in a fresh process: import the file twice, print JSON."""
+    from data_access.db import make_engine
+    from data_access.importers import run_import
+
+    base = peak_rss_mb()
+    import pandas  # noqa: F401 - count library memory in the baseline
+    import pyarrow.csv  # noqa: F401
+
+    base_libs = peak_rss_mb()
+    engine = make_engine(url)
+    out = {"rss_base_mb": round(base, 1), "rss_libraries_mb": round(base_libs, 1)}
+    for label in ("first", "again"):
+        cpu = time.process_time()
+        t = time.perf_counter()
+        res = run_import(engine, "verzuim", path, username="bench", origin="bench")
+        seconds = time.perf_counter() - t
+        import_s = res.timings.get("lezen, controleren en schrijven", seconds)
+        out[label] = {"seconds": round(seconds, 2), "import_seconds": round(import_s, 2),
+                      "write_seconds": round(res.timings.get("waarvan schrijven", 0.0), 2),
+                      "refresh_seconds": round(res.timings.get("samenvattingen", 0.0), 2),
+                      "cpu_seconds": round(time.process_time() - cpu, 2),
+                      "rows": res.rows, "status": res.status,
+                      "inserted": res.counts.inserted, "unchanged": res.counts.unchanged,
+                      "problems": res.problem_count, "rows_per_s": round(res.rows / seconds),
+                      "import_rows_per_s": round(res.rows / import_s),
+                      "peak_rss_mb": round(peak_rss_mb(), 1)}
+    print(json.dumps(out))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.import_bench",
+                                     description="Doorvoer van de verzuimimport naar SQLite")
+    parser.add_argument("--rows", type=int, default=1_000_000, help="aantal verzuimregels (standaard 1.000.000)")
+    parser.add_argument("--pupils", type=int, default=20_000, help="aantal leerlingen (standaard 20.000)")
+    parser.add_argument("--keep", help="map om database en bestanden te bewaren")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(*args.child)
+        return 0
+    workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="lea-import-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    url, path = prepare(workdir, args.rows, args.pupils)
+    size_mb = path.stat().st_size / 1e6
+    print(f"Voorbereid in {time.perf_counter() - t:.1f} s: {_n(args.rows)} regels ({size_mb:.1f} MB), "
+          f"{_n(args.pupils)} leerlingen, 24 vestigingen (Coevorden)")
+    proc = subprocess.run([sys.executable, "-m", "bench.import_bench", "--child", url, str(path)],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+    if proc.returncode:
+        print(proc.stdout, proc.stderr, file=sys.stderr)
+        return proc.returncode
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    first, again = out["first"], out["again"]
+    for title, r in (("Import", first), ("Nogmaals (moet niets veranderen)", again)):
+        print(f"{title}: {_n(r['rows'])} rijen, {r['status']}, {_n(r['inserted'])} nieuw, "
+              f"{_n(r['unchanged'])} ongewijzigd")
+        print(f"  lezen + controleren + schrijven: {r['import_seconds']:.2f} s = {_n(r['import_rows_per_s'])} rijen/s "
+              f"(waarvan schrijven {r['write_seconds']:.2f} s)")
+        print(f"  samenvattingen bijwerken (aggregates.refresh_absence): {r['refresh_seconds']:.2f} s")
+        print(f"  totaal: {r['seconds']:.2f} s = {_n(r['rows_per_s'])} rijen/s; CPU-tijd {r['cpu_seconds']:.2f} s")
+    print(f"Piek-RSS: {first['peak_rss_mb']:.0f} MB na de eerste import, {again['peak_rss_mb']:.0f} MB na de tweede "
+          f"(Python + pandas + pyarrow alleen: {out['rss_libraries_mb']:.0f} MB)")
+    verdict = "gehaald" if first["import_rows_per_s"] >= 100_000 else "NIET gehaald"
+    print(f"Doel ≥ 100.000 rijen/s (lezen, controleren, schrijven): {verdict}")
+    if not args.keep:
+        import shutil
+
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

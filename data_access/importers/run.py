@@ -1,0 +1,254 @@
+"""One import, start to end: read → validate → write in one transaction → refresh → audit.
+
+Nothing is written when anything is wrong, unless the user chose "alleen geldige rijen". A dry
+run ("proefimport") does the same work and rolls back, so the preview shows exactly what an
+import would do. Every run — dry, rejected or written — is recorded in the audit log with the
+file's name and SHA-256, the row counts and the result (never any row content).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from data_access import audit
+from data_access.importers.kinds import get_kind
+from data_access.importers.reading import ReadError, Source, TableReader
+from data_access.importers.validate import PROBLEM_COLUMNS, ChunkCheck, Problem, Problems
+from data_access.importers.write import HANDLERS, AbsenceHandler, Counts, Options, Refresh
+
+ProgressCallback = Callable[[float, str], None]
+
+GESLAAGD, AFGEWEZEN, PROEF_OK, PROEF_AFGEWEZEN = "geslaagd", "afgewezen", "proef: in orde", "proef: afgewezen"
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    kind_label: str
+    file_name: str
+    options: Options
+    sha256: str = ""
+    file_description: str = ""
+    rows: int = 0
+    invalid_rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    counts: Counts = field(default_factory=Counts)
+    status: str = AFGEWEZEN
+    written: bool = False
+    unknown_codes: list[dict] = field(default_factory=list)
+    onbekend_rows: int = 0
+    replaced: list[dict] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    preview: pd.DataFrame = field(default_factory=pd.DataFrame)
+    refreshes: list[Refresh] = field(default_factory=list)
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)   # seconds per phase
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (GESLAAGD, PROEF_OK)
+
+    @property
+    def valid_rows(self) -> int:
+        return self.rows - self.invalid_rows
+
+    def problems_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([p.as_dict() for p in self.problems], columns=PROBLEM_COLUMNS)
+
+    def replaced_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([{k: v for k, v in r.items() if k != "school_id"} for r in self.replaced],
+                            columns=["vestigingsnummer", "van", "tot en met", "verwijderd"])
+
+    def summary(self) -> list[str]:
+        """The result in a few Dutch lines (CLI and page)."""
+        c = self.counts
+        lines = [f"{self.kind_label}: {self.file_name} ({self.file_description or 'onleesbaar'})",
+                 f"SHA-256: {self.sha256}" if self.sha256 else "",
+                 f"Gelezen: {_n(self.rows)} rijen; geldig: {_n(self.valid_rows)}; "
+                 f"met problemen: {_n(self.invalid_rows)}."]
+        verb = "zou" if self.options.dry_run else ""
+        if self.status in (GESLAAGD, PROEF_OK):
+            parts = [f"{_n(c.inserted)} nieuw", f"{_n(c.updated)} bijgewerkt", f"{_n(c.unchanged)} ongewijzigd"]
+            if c.deleted or self.options.replace_period:
+                parts.append(f"{_n(c.deleted)} verwijderd (periode vervangen)")
+            lines.append(("Proefimport — er is niets geschreven. Een import " + verb + " geven: "
+                          if self.options.dry_run else "Geschreven: ") + ", ".join(parts) + ".")
+        if self.status == AFGEWEZEN:
+            lines.append(f"AFGEWEZEN: {_n(self.problem_count)} problemen — er is niets geschreven.")
+        elif self.status == PROEF_AFGEWEZEN:
+            lines.append(f"Proefimport: {_n(self.problem_count)} problemen — zo zou de import worden afgewezen.")
+        elif self.options.only_valid and self.invalid_rows:
+            lines.append(f"Alleen de geldige rijen zijn {'meegenomen' if self.options.dry_run else 'geschreven'}; "
+                         f"{_n(self.invalid_rows)} rijen met problemen zijn overgeslagen.")
+        lines.extend(self.messages)
+        return [line for line in lines if line]
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def run_import(
+    engine: Engine,
+    kind: str,
+    source: str | Path | bytes | BinaryIO,
+    *,
+    file_name: str | None = None,
+    options: Options | None = None,
+    username: str | None = None,
+    role: str | None = None,
+    origin: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> ImportResult:
+    options = options or Options()
+    spec = get_kind(kind)
+    src = Source.of(source, file_name)
+    today = options.today or dt.date.today()
+    result = ImportResult(spec.key, spec.label, src.name, options)
+    started = time.perf_counter()
+    problems = Problems(src.name)
+    structural_rows: set[int] = set()
+
+    def on_structural(problem: Problem) -> None:
+        """Rows the reader could not split into the header's columns."""
+        if problem.row:
+            structural_rows.add(problem.row)
+        problems.add(problem)
+
+    report = progress or (lambda _f, _t: None)
+    report(0.0, "Bestand lezen…")
+
+    committed = False
+    try:
+        reader = TableReader(src, spec)
+    except ReadError as exc:
+        for p in exc.problems:
+            problems.add(p)
+        reader = None
+    if reader is not None:
+        result.sha256, result.file_description = reader.info.sha256, reader.info.describe()
+        handler = HANDLERS[spec.key](spec, options, reader.info, problems, today, username)
+        with engine.connect() as conn:
+            sqlite_write = conn.dialect.name == "sqlite" and not options.dry_run
+            # References are checked against the snapshot this transaction reads (see write.Refs), so
+            # SQLite's per-row foreign-key look-ups add nothing but time for the big absence files.
+            fk_off = sqlite_write and spec.key == "verzuim"
+            if fk_off:
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                conn.commit()
+            tx = conn.begin()
+            try:
+                if sqlite_write:
+                    # take the write lock now: the references read below stay valid until commit
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                try:
+                    handler.prepare(conn)
+                    for chunk in reader.chunks(on_structural):
+                        check = ChunkCheck(spec, chunk, problems, reader.info.header_of, today).run()
+                        handler.check_chunk(conn, chunk, check)
+                        report(0.95 * reader.fraction, f"{_n(handler.rows_read)} rijen gecontroleerd…")
+                    handler.finish(conn)
+                    result.timings["lezen, controleren en schrijven"] = time.perf_counter() - started
+                    if isinstance(handler, AbsenceHandler):
+                        result.timings["waarvan schrijven"] = handler.write_seconds
+                except ReadError as exc:
+                    for p in exc.problems:
+                        problems.add(p)
+                structural = problems.count and not handler.rows_read
+                rejected = problems.count > 0 and (not options.only_valid or structural or _file_level(problems))
+                _collect(result, handler, len(structural_rows))
+                if rejected or options.dry_run:
+                    tx.rollback()
+                    result.status = (PROEF_AFGEWEZEN if rejected else PROEF_OK) if options.dry_run else AFGEWEZEN
+                else:
+                    report(0.96, "Samenvattingen bijwerken…")
+                    refreshes = (handler.result_refreshes() if isinstance(handler, AbsenceHandler)
+                                 else handler.refreshes)
+                    refresh_started = time.perf_counter()
+                    _refresh(conn, refreshes)
+                    result.timings["samenvattingen"] = time.perf_counter() - refresh_started
+                    result.refreshes = refreshes
+                    result.status, result.written = GESLAAGD, True
+                    result.seconds = time.perf_counter() - started
+                    _audit(conn, result, username, role, origin)
+                    tx.commit()
+                    committed = True
+            except BaseException:
+                if tx.is_active:
+                    tx.rollback()
+                raise
+            finally:
+                _restore_foreign_keys(conn, fk_off)
+    result.problems = sorted(problems.items, key=lambda p: p.row or 0)
+    result.problem_count = problems.count
+    if reader is None:
+        result.status = PROEF_AFGEWEZEN if options.dry_run else AFGEWEZEN
+    result.seconds = time.perf_counter() - started
+    if not committed:
+        with engine.begin() as conn:
+            _audit(conn, result, username, role, origin)
+    report(1.0, "Klaar.")
+    return result
+
+
+def _restore_foreign_keys(conn, fk_off: bool) -> None:
+    if fk_off:
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        conn.commit()
+
+
+def _file_level(problems: Problems) -> bool:
+    """Problems about the file as a whole (not one row) reject even with 'alleen geldige rijen'."""
+    return any(p.row is None or p.row == 1 for p in problems.items)
+
+
+def _collect(result: ImportResult, handler, structural_rows: int) -> None:
+    # rows with the wrong number of values never reach the handler, but they were read
+    result.rows = handler.rows_read + structural_rows
+    result.invalid_rows = handler.invalid_rows + structural_rows
+    result.counts = handler.counts
+    result.messages = list(handler.messages)
+    result.replaced = list(handler.replaced)
+    result.preview = handler.preview_frame()
+    if isinstance(handler, AbsenceHandler):
+        result.unknown_codes = [{k: v for k, v in e.items() if not k.startswith("_")}
+                                for e in handler.unknown.values()]
+        result.onbekend_rows = handler.onbekend_rows
+
+
+def _refresh(conn, refreshes: list[Refresh]) -> None:
+    from data_access import aggregates
+
+    for r in refreshes:
+        if not r.school_ids:
+            continue
+        if r.what == "absence":
+            aggregates.refresh_absence(conn, r.school_ids, r.start, r.end)
+        else:
+            aggregates.refresh_contacts(conn, r.school_ids, r.start, r.end)
+
+
+def _audit(conn, result: ImportResult, username, role, origin) -> None:
+    c = result.counts
+    details = {
+        "file": result.file_name, "sha256": result.sha256, "rows": result.rows,
+        "valid_rows": result.valid_rows, "written": result.written,
+        "inserted": c.inserted if result.written else 0, "updated": c.updated if result.written else 0,
+        "unchanged": c.unchanged, "deleted": c.deleted if result.written else 0,
+        "problems": result.problem_count, "result": result.status,
+        "options": {k: v for k, v in {
+            "dry_run": result.options.dry_run, "only_valid": result.options.only_valid,
+            "unknown_codes_as_onbekend": result.options.unknown_as_onbekend,
+            "replace_period": result.options.replace_period}.items() if v},
+    }
+    audit.record(conn, "import", username=username, role=role, object_type="import", object_id=result.kind,
+                 result={GESLAAGD: "ok", AFGEWEZEN: "afgewezen"}.get(result.status, "proef"),
+                 origin=origin, details=details)

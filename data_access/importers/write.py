@@ -1,0 +1,1263 @@
+"""Writing validated rows: one handler per kind, all inside the caller's single transaction.
+
+Semantics (the same file twice changes nothing):
+
+* reference data — scholen, inschrijvingen, leerlingen, verzuimcodes, verzuimmeldingen, casussen,
+  perioden — is *upserted* on its natural key: new rows are inserted, changed rows updated, equal
+  rows left alone;
+* events — verzuim, contacten — are *added*: a row that already exists exactly is skipped; an
+  absence row whose key (leerling, datum, code) exists with other hours or another school is a
+  conflict and rejected, unless "periode vervangen" is chosen: then, per school, every existing
+  row from the first to the last date the file holds for that school is replaced by the file;
+* statusrapportages are append-only: equal reports are skipped, others added.
+
+Absence is streamed: each chunk is checked against the references (dicts loaded once), against
+earlier chunks (duplicates, hours per pupil per day) and against the database (an indexed
+look-up per chunk), then written with :func:`data_access.bulk.insert_rows`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
+
+from data_access import bulk
+from data_access.importers.kinds import MAX_HOURS_PER_DAY, Kind
+from data_access.importers.reading import Chunk, FileInfo
+from data_access.importers.validate import (
+    NAT, ChunkCheck, Problem, Problems, current_school_year, nl_date, nl_number,
+)
+from data_access.metrics import school_year_label
+from data_access.models import (
+    Absence, AbsenceCode, Concern, Contact, Period, PolicyAction, Pupil, PupilEnrolment,
+    ReportingPeriod, School, SchoolEnrolment, StatusReport, Verzuimmelding,
+)
+
+PREVIEW_ROWS = 20
+HOLIDAY_KINDS = ("vakantie", "studiedag")
+
+
+@dataclass
+class Options:
+    """What the user chose (CLI flags / checkboxes on the beheer page)."""
+
+    dry_run: bool = False
+    only_valid: bool = False
+    unknown_as_onbekend: bool = False
+    replace_period: bool = False
+    lesson_minutes: int = 60
+    school_year: int | None = None
+    source: str | None = None
+    period_from: dt.date | None = None
+    period_to: dt.date | None = None
+    municipality: str | None = None
+    today: dt.date | None = None
+
+
+@dataclass
+class Refresh:
+    what: str                    # "absence" or "contacts"
+    school_ids: set[int]
+    start: dt.date | None
+    end: dt.date | None
+
+
+@dataclass
+class Counts:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+
+def to_date(value) -> dt.date | None:
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else value.astype("datetime64[D]").astype(object)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def days_of(values) -> np.ndarray:
+    """Dates from the database (ISO strings on SQLite, date objects on PostgreSQL) → datetime64[D]."""
+    return np.array([to_date(v) for v in values], dtype="datetime64[D]")
+
+
+def _none(value):
+    """NaN/NaT/None → None; timestamps → dates; numpy scalars → Python values (for the database)."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, (np.datetime64, pd.Timestamp)):
+        return to_date(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+class Refs:
+    """Schools and pupils, loaded once per import."""
+
+    def __init__(self, conn: Connection, pupils: bool):
+        rows = conn.execute(select(School.id, School.vestigingsnummer, School.sector)).all()
+        self.school_index = pd.Index([r.vestigingsnummer for r in rows], dtype=object)
+        self.school_ids = np.array([r.id for r in rows], dtype=np.int64)
+        self.school_sector = {r.id: r.sector for r in rows}
+        self.school_vnr = {r.id: r.vestigingsnummer for r in rows}
+        self.pupil_index = pd.Index([], dtype=object)
+        self.pupil_ids = np.array([], dtype=np.int64)
+        self.pupil_school = np.array([], dtype=np.float64)
+        if pupils:
+            rows = conn.execute(select(Pupil.id, Pupil.pseudonym, Pupil.school_id)).all()
+            self.pupil_index = pd.Index([r.pseudonym for r in rows], dtype=object)
+            self.pupil_ids = np.array([r.id for r in rows], dtype=np.int64)
+            self.pupil_school = np.array([np.nan if r.school_id is None else r.school_id for r in rows],
+                                         dtype=np.float64)
+
+    @staticmethod
+    def _lookup(index: pd.Index, values: np.ndarray) -> np.ndarray:
+        """Position in ``index`` per value (-1: empty or unknown); hashes each distinct value once."""
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        pos = index.get_indexer(pd.Index(uniques, dtype=object)) if len(uniques) else np.array([], np.intp)
+        return np.append(pos, -1)[codes]
+
+    def schools(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(school id as float, NaN when empty or unknown; unknown mask for non-empty values)."""
+        given = ~pd.isnull(values)
+        pos = self._lookup(self.school_index, values)
+        found = pos >= 0
+        ids = self.school_ids[np.maximum(pos, 0)] if len(self.school_ids) else np.zeros(len(values))
+        return np.where(found, ids, np.nan).astype(np.float64), given & ~found
+
+    def pupils(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(pupil id as float, pupil's school as float, unknown mask)."""
+        given = ~pd.isnull(values)
+        pos = self._lookup(self.pupil_index, values)
+        found = pos >= 0
+        safe = np.maximum(pos, 0)
+        ids = self.pupil_ids[safe] if len(self.pupil_ids) else np.zeros(len(values))
+        school = self.pupil_school[safe] if len(self.pupil_school) else np.zeros(len(values))
+        return (np.where(found, ids, np.nan).astype(np.float64), np.where(found, school, np.nan),
+                given & ~found)
+
+
+UNKNOWN_SCHOOL = "Vestiging '{v}' staat niet in het scholenregister: importeer eerst het scholenregister."
+UNKNOWN_PUPIL = "Leerling met pseudoniem '{v}' bestaat niet: importeer eerst de leerlingen."
+
+
+class Handler:
+    """Base: the chunk loop calls ``check_chunk`` per chunk and ``finish`` once at the end."""
+
+    needs_pupils = False
+
+    def __init__(self, kind: Kind, options: Options, info: FileInfo, problems: Problems, today: dt.date,
+                 username: str | None):
+        self.kind, self.options, self.info, self.problems = kind, options, info, problems
+        self.today, self.username = today, username
+        self.counts = Counts()
+        self.rows_read = 0
+        self.invalid_rows = 0
+        self.refreshes: list[Refresh] = []
+        self.messages: list[str] = []
+        self.preview: list[pd.DataFrame] = []
+        self.preview_count = 0
+        self.write_enabled = not options.dry_run
+        self.replaced: list[dict] = []
+        self.write_seconds = 0.0
+
+    # the chunk loop
+    def prepare(self, conn: Connection) -> None:
+        self.refs = Refs(conn, self.needs_pupils)
+
+    def check_chunk(self, conn: Connection, chunk: Chunk, check: ChunkCheck) -> None:
+        raise NotImplementedError
+
+    def finish(self, conn: Connection) -> None:
+        pass
+
+    def may_write(self) -> bool:
+        """Writing stops as soon as the import will be rejected anyway (strict mode)."""
+        return self.write_enabled and (self.options.only_valid or self.problems.count == 0)
+
+    # helpers
+    def header(self, name: str) -> str:
+        return self.info.header_of(name)
+
+    def school_refs(self, check: ChunkCheck, column: str = "vestigingsnummer") -> np.ndarray:
+        values = check.values.get(column)
+        if values is None:
+            return np.full(check.n, np.nan)
+        ids, unknown = self.refs.schools(values)
+        check.flag(unknown, column, lambda v: UNKNOWN_SCHOOL.format(v=v))
+        return ids
+
+    def pupil_refs(self, check: ChunkCheck, column: str = "pseudoniem") -> tuple[np.ndarray, np.ndarray]:
+        values = check.values.get(column)
+        if values is None:
+            return np.full(check.n, np.nan), np.full(check.n, np.nan)
+        ids, school, unknown = self.refs.pupils(values)
+        check.flag(unknown, column, lambda v: UNKNOWN_PUPIL.format(v=v))
+        return ids, school
+
+    def add_preview(self, chunk: Chunk, valid: np.ndarray) -> None:
+        if self.preview_count >= PREVIEW_ROWS:
+            return
+        positions = np.flatnonzero(valid)[:PREVIEW_ROWS - self.preview_count]
+        frame = chunk.frame(positions)
+        for col in self.kind.columns:
+            if col.personal and col.name in frame.columns:
+                frame[col.name] = np.where(frame[col.name] == "", "", "•••")
+        frame.insert(0, "rij", chunk.rows[positions])
+        self.preview.append(frame)
+        self.preview_count += len(frame)
+
+    def preview_frame(self) -> pd.DataFrame:
+        if not self.preview:
+            return pd.DataFrame()
+        return pd.concat(self.preview, ignore_index=True)
+
+
+# --- collect-then-apply kinds (small files: registers, codes, cases, …) -----------------------------
+
+
+class CollectHandler(Handler):
+    """Validates per chunk, keeps the valid rows, checks keys across the file, then applies."""
+
+    key: tuple[str, ...] = ()
+    key_label = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.frames: list[pd.DataFrame] = []
+
+    def check_chunk(self, conn, chunk, check) -> None:
+        columns = self.resolve(check)
+        valid = ~check.bad
+        self.rows_read += check.n
+        self.invalid_rows += int(check.bad.sum())
+        frame = pd.DataFrame({name: (values[valid] if values is not None else [None] * int(valid.sum()))
+                              for name, values in columns.items()})
+        frame["_row"] = chunk.rows[valid]
+        self.frames.append(frame)
+        self.add_preview(chunk, valid)
+
+    def resolve(self, check: ChunkCheck) -> dict[str, np.ndarray | None]:
+        """Converted values per column (plus resolved ids); flags row-level problems on ``check``."""
+        return dict(check.values)
+
+    def finish(self, conn) -> None:
+        frame = pd.concat(self.frames, ignore_index=True) if self.frames else pd.DataFrame()
+        if len(frame) and self.key:
+            frame = self._drop_duplicates(frame)
+        if not self.may_write():
+            return
+        if len(frame):
+            self.apply(conn, frame)
+
+    def _drop_duplicates(self, frame: pd.DataFrame) -> pd.DataFrame:
+        keys = frame[list(self.key)].astype(str)
+        dup = keys.duplicated(keep="first").to_numpy()
+        if dup.any():
+            first_row = {}
+            for tup, row in zip(map(tuple, keys.to_numpy()), frame["_row"], strict=True):
+                first_row.setdefault(tup, row)
+            rows = frame["_row"].to_numpy()
+            for pos in np.flatnonzero(dup):
+                tup = tuple(keys.iloc[pos])
+                self.problems.report(int(rows[pos]), self.header(self.key_column()), None,
+                                     f"Dubbele regel: {self.key_label} staat ook in rij {first_row[tup]}.")
+            self.invalid_rows += int(dup.sum())
+            frame = frame[~dup].reset_index(drop=True)
+        return frame
+
+    def key_column(self) -> str:
+        return self.kind.columns[0].name
+
+    def apply(self, conn: Connection, frame: pd.DataFrame) -> None:
+        raise NotImplementedError
+
+    def present(self, name: str) -> bool:
+        return name in self.info.columns
+
+
+def _records(frame: pd.DataFrame, mapping: dict[str, str]) -> list[dict]:
+    """Frame columns → model attribute dicts with Python values (None for missing)."""
+    out = []
+    cols = [(src, dst) for src, dst in mapping.items() if src in frame.columns]
+    arrays = [frame[src].to_numpy(dtype=object) for src, _ in cols]
+    for i in range(len(frame)):
+        out.append({dst: _none(arr[i]) for (_, dst), arr in zip(cols, arrays, strict=True)})
+    return out
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return a is not None and b is not None and abs(float(a) - float(b)) < 1e-9
+    return to_date(a) == to_date(b) if isinstance(a, dt.date) or isinstance(b, dt.date) else a == b
+
+
+def _upsert(conn: Connection, model, key_attrs: tuple[str, ...], records: list[dict],
+            update_attrs: list[str], defaults: dict, counts: Counts) -> tuple[list[dict], list[dict]]:
+    """Insert new records, update changed ones (only ``update_attrs``), count equal ones.
+
+    Returns (inserted records, changed records) so callers can derive refreshes.
+    """
+    if not records:
+        return [], []
+    cols = [getattr(model, a) for a in key_attrs] + [getattr(model, a) for a in update_attrs] + [model.id]
+    existing = {}
+    for row in conn.execute(select(*cols)):
+        m = row._mapping
+        existing[tuple(_norm_key(m[a]) for a in key_attrs)] = m
+    inserts, updates = [], []
+    for rec in records:
+        key = tuple(_norm_key(rec[a]) for a in key_attrs)
+        old = existing.get(key)
+        if old is None:
+            inserts.append({**defaults, **{k: v for k, v in rec.items() if v is not None or k not in defaults}})
+            continue
+        changed = {a: rec[a] for a in update_attrs if a in rec and not _same(rec[a], old[a])
+                   and not (rec[a] is None and old[a] is None)}
+        if changed:
+            updates.append({"_id": old["id"], **{a: rec.get(a, old[a]) for a in update_attrs}, **changed})
+        else:
+            counts.unchanged += 1
+    if inserts:
+        conn.execute(insert(model), inserts)
+        counts.inserted += len(inserts)
+    if updates:
+        stmt = update(model).where(model.id == bindparam("_id")).values(
+            {a: bindparam(f"v_{a}") for a in update_attrs})
+        conn.execute(stmt, [{"_id": u["_id"], **{f"v_{a}": u[a] for a in update_attrs}} for u in updates])
+        counts.updated += len(updates)
+    return inserts, updates
+
+
+def _norm_key(value):
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+class SchoolsHandler(CollectHandler):
+    key = ("vestigingsnummer",)
+    key_label = "hetzelfde vestigingsnummer"
+
+    def resolve(self, check):
+        vnr, brin = check.values["vestigingsnummer"], check.values.get("brin")
+        if brin is not None:
+            wrong = np.array([b is not None and v is not None and v[:4] != b for v, b in zip(vnr, brin, strict=True)])
+            check.flag(wrong, "brin", "BRIN hoort gelijk te zijn aan de eerste 4 tekens van het vestigingsnummer.")
+        return dict(check.values)
+
+    def apply(self, conn, frame):
+        mapping = {"vestigingsnummer": "vestigingsnummer", "brin": "brin", "vestigingsnaam": "name",
+                   "gemeente": "municipality", "postcode": "postcode", "soort": "sector", "bestuur": "board",
+                   "swv": "swv_code", "pilot_start": "pilot_start", "adviezen_groep8_2019_2025": "size_proxy",
+                   "eigen_gemeente": "in_scope"}
+        records = _records(frame, mapping)
+        municipality = (self.options.municipality or "").strip().lower()
+        if municipality and "gemeente" not in frame.columns:
+            self.problems.report(None, None, self.options.municipality,
+                                 "Optie gemeente gekozen, maar het bestand heeft geen kolom gemeente.")
+            return
+        if municipality:
+            matches = sum(1 for r in records if (r.get("municipality") or "").lower() == municipality)
+            if not matches:
+                self.problems.report(None, self.header("gemeente"), self.options.municipality,
+                                     f"Geen enkele vestiging ligt in gemeente '{self.options.municipality}': "
+                                     "controleer de spelling.")
+                return
+            self.messages.append(f"{matches} vestigingen in gemeente {self.options.municipality} "
+                                 "(eigen gemeente); de andere zijn als 'buiten de gemeente' vastgelegd.")
+        for rec in records:
+            if not rec.get("brin"):
+                rec["brin"] = rec["vestigingsnummer"][:4]
+            if rec.get("size_proxy") is not None:
+                rec["size_proxy"] = int(rec["size_proxy"])
+            if municipality and rec.get("in_scope") is None:
+                rec["in_scope"] = (rec.get("municipality") or "").lower() == municipality
+            if rec.get("in_scope") is None:
+                rec.pop("in_scope", None)
+        update_attrs = ["brin", "name", "sector"] + [mapping[c] for c in
+                                                     ("gemeente", "postcode", "bestuur", "swv", "pilot_start",
+                                                      "adviezen_groep8_2019_2025", "eigen_gemeente")
+                                                     if self.present(c)]
+        if municipality and "in_scope" not in update_attrs:
+            update_attrs.append("in_scope")
+        for rec in records:
+            for attr in update_attrs:
+                rec.setdefault(attr, None)
+        existing_scope = "in_scope" in update_attrs
+        if existing_scope:
+            # "in_scope" left empty in the file keeps the stored value
+            stored = dict(conn.execute(select(School.vestigingsnummer, School.in_scope)).all())
+            for rec in records:
+                if rec["in_scope"] is None:
+                    rec["in_scope"] = stored.get(rec["vestigingsnummer"], True)
+        _upsert(conn, School, ("vestigingsnummer",), records, update_attrs, {"in_scope": True}, self.counts)
+
+
+class EnrolmentsHandler(CollectHandler):
+    key = ("_school_id", "schooljaar")
+    key_label = "dezelfde vestiging en hetzelfde schooljaar"
+
+    def resolve(self, check):
+        out = dict(check.values)
+        out["_school_id"] = self.school_refs(check)
+        return out
+
+    def apply(self, conn, frame):
+        records = [{"school_id": int(s), "school_year": int(y), "pupils": int(p)}
+                   for s, y, p in zip(frame["_school_id"], frame["schooljaar"], frame["leerlingen"], strict=True)]
+        _upsert(conn, SchoolEnrolment, ("school_id", "school_year"), records, ["pupils"], {}, self.counts)
+
+
+class PupilsHandler(CollectHandler):
+    key = ("pseudoniem",)
+    key_label = "hetzelfde pseudoniem"
+
+    def resolve(self, check):
+        out = dict(check.values)
+        out["_school_id"] = self.school_refs(check)
+        if check.has("schooljaar") and not (check.has("vestigingsnummer") and check.has("groep")):
+            pass
+        return out
+
+    def apply(self, conn, frame):
+        recs = []
+        for row in frame.to_dict("records"):
+            last = row["achternaam"]
+            if row.get("tussenvoegsel"):
+                last = f"{row['tussenvoegsel']} {last}"
+            rec = {"pseudonym": row["pseudoniem"], "first_name": row["voornaam"], "last_name": last,
+                   "birth_date": to_date(row["geboortedatum"])}
+            if self.present("vestigingsnummer"):
+                rec["school_id"] = None if pd.isna(row["_school_id"]) else int(row["_school_id"])
+            if self.present("groep"):
+                rec["grade"] = None if pd.isna(row["groep"]) else int(row["groep"])
+            recs.append(rec)
+        update_attrs = ["first_name", "last_name", "birth_date"] + [a for a in ("school_id", "grade")
+                                                                    if recs and a in recs[0]]
+        _upsert(conn, Pupil, ("pseudonym",), recs, update_attrs, {}, self.counts)
+        if not (self.present("vestigingsnummer") and self.present("groep")):
+            return
+        ids = dict(conn.execute(select(Pupil.pseudonym, Pupil.id)).all())
+        default_year = self.options.school_year or current_school_year(self.today)
+        enrol = []
+        for row in frame.to_dict("records"):
+            if pd.isna(row["_school_id"]) or pd.isna(row["groep"]):
+                continue
+            year = default_year if "schooljaar" not in row or pd.isna(row["schooljaar"]) else int(row["schooljaar"])
+            enrol.append({"pupil_id": ids[row["pseudoniem"]], "school_id": int(row["_school_id"]),
+                          "school_year": year, "grade": int(row["groep"])})
+        sub = Counts()
+        _upsert(conn, PupilEnrolment, ("pupil_id", "school_year"), enrol, ["school_id", "grade"], {}, sub)
+        if sub.inserted or sub.updated:
+            self.messages.append(f"Inschrijvingen per schooljaar: {sub.inserted} nieuw, {sub.updated} bijgewerkt.")
+
+
+class CodesHandler(CollectHandler):
+    key = ("_source", "code")
+    key_label = "dezelfde bron en code"
+
+    def resolve(self, check):
+        out = dict(check.values)
+        default = (self.options.source or "*").strip() or "*"
+        src = check.values.get("bron")
+        out["_source"] = np.array([default if (src is None or src[i] is None) else src[i]
+                                   for i in range(check.n)], dtype=object)
+        return out
+
+    def key_column(self) -> str:
+        return "code"
+
+    def apply(self, conn, frame):
+        from data_access.importers.codes import recategorise
+
+        records = [{"source": s, "code": c, "category": k, "description": d}
+                   for s, c, k, d in zip(frame["_source"], frame["code"], frame["categorie"],
+                                         frame["omschrijving"] if "omschrijving" in frame else [None] * len(frame),
+                                         strict=True)]
+        attrs = ["category"] + (["description"] if self.present("omschrijving") else [])
+        _upsert(conn, AbsenceCode, ("source", "code"), records, attrs, {}, self.counts)
+        by_code: dict[str, set] = defaultdict(set)
+        star: dict[str, str] = {}
+        for rec in records:
+            by_code[rec["code"]].add(rec["category"])
+            if rec["source"] == "*":
+                star[rec["code"]] = rec["category"]
+        total = 0
+        for code, cats in by_code.items():
+            category = star.get(code) or (next(iter(cats)) if len(cats) == 1 else None)
+            if category is None:
+                continue
+            n, refresh = recategorise(conn, code, category)
+            total += n
+            if refresh:
+                self.refreshes.append(refresh)
+        if total:
+            self.messages.append(f"{total} verzuimregistraties met een eerder onbekende code hebben nu een "
+                                 "categorie.")
+
+
+class MeldingenHandler(CollectHandler):
+    needs_pupils = True
+    key = ("_pupil_id", "soort", "meldingsdatum")
+    key_label = "dezelfde leerling, soort en meldingsdatum"
+
+    def resolve(self, check):
+        out = dict(check.values)
+        pupil, pupil_school = self.pupil_refs(check)
+        school = self.school_refs(check)
+        school = np.where(np.isnan(school), pupil_school, school)
+        no_school = np.isnan(school) & ~np.isnan(pupil)
+        check.flag(no_school, "pseudoniem", "De leerling heeft geen school en er is geen vestigingsnummer "
+                   "opgegeven.")
+        start = check.values.get("startdatum_verzuim")
+        if start is not None:
+            late = (start > check.values["meldingsdatum"]) & ~np.isnat(start)
+            check.flag(late, "startdatum_verzuim", "Startdatum van het verzuim ligt na de meldingsdatum.")
+        if self.options.period_from or self.options.period_to:
+            _flag_outside_period(check, "meldingsdatum", self.options)
+        out["_pupil_id"], out["_school_id"] = pupil, school
+        return out
+
+    def key_column(self) -> str:
+        return "meldingsdatum"
+
+    def apply(self, conn, frame):
+        recs = []
+        for row in frame.to_dict("records"):
+            rec = {"pupil_id": int(row["_pupil_id"]), "school_id": int(row["_school_id"]), "kind": row["soort"],
+                   "reported_on": to_date(row["meldingsdatum"])}
+            for src, dst in (("startdatum_verzuim", "absence_start"), ("uren", "hours"), ("status", "status"),
+                             ("uitkomst", "outcome"), ("leerplichtambtenaar", "officer")):
+                if self.present(src):
+                    value = _none(row[src])
+                    rec[dst] = to_date(value) if dst == "absence_start" else value
+            if rec.get("status") is None:
+                rec["status"] = "open"
+            recs.append(rec)
+        attrs = ["school_id", "status"] + [dst for src, dst in (
+            ("startdatum_verzuim", "absence_start"), ("uren", "hours"), ("uitkomst", "outcome"),
+            ("leerplichtambtenaar", "officer")) if self.present(src)]
+        if self.options.replace_period:
+            self._replace(conn, recs)
+        inserts, updates = _upsert(conn, Verzuimmelding, ("pupil_id", "kind", "reported_on"), recs, attrs, {},
+                                   self.counts)
+        changed = inserts + updates
+        if changed or self.counts.deleted:
+            dates = [r["reported_on"] for r in recs]
+            schools = {r["school_id"] for r in changed} | {p["school_id"] for p in self.replaced}
+            self.refreshes.append(Refresh("absence", schools, min(dates) - dt.timedelta(weeks=8), max(dates)))
+
+    def _replace(self, conn, recs):
+        hulls = _hulls(((r["school_id"], r["reported_on"]) for r in recs), self.options)
+        keys = {(r["pupil_id"], r["kind"], r["reported_on"]) for r in recs}
+        for school_id, (lo, hi) in hulls.items():
+            rows = conn.execute(select(Verzuimmelding.id, Verzuimmelding.pupil_id, Verzuimmelding.kind,
+                                       Verzuimmelding.reported_on).where(
+                Verzuimmelding.school_id == school_id, Verzuimmelding.reported_on.between(lo, hi))).all()
+            gone = [r.id for r in rows if (r.pupil_id, r.kind, to_date(r.reported_on)) not in keys]
+            if gone:
+                conn.execute(delete(Verzuimmelding).where(Verzuimmelding.id.in_(gone)))
+            self.counts.deleted += len(gone)
+            self.replaced.append({"school_id": school_id, "vestigingsnummer": self.refs.school_vnr[school_id],
+                                  "van": lo, "tot en met": hi, "verwijderd": len(gone)})
+
+
+class ContactsHandler(CollectHandler):
+    needs_pupils = True
+    FIELDS = ("datum", "leerplichtambtenaar", "doelgroep", "kanaal", "doel", "onderwerp", "bereikt",
+              "leidde_tot_zorg", "_school_id", "_pupil_id", "notities")
+    key = FIELDS
+    key_label = "een gelijk contact"
+
+    def resolve(self, check):
+        out = dict(check.values)
+        pupil, pupil_school = self.pupil_refs(check)
+        school = self.school_refs(check)
+        target = check.values["doelgroep"]
+        vnr = check.values.get("vestigingsnummer")
+        has_vnr = np.array([v is not None for v in vnr]) if vnr is not None else np.zeros(check.n, bool)
+        pseud = check.values.get("pseudoniem")
+        has_pupil = np.array([v is not None for v in pseud]) if pseud is not None else np.zeros(check.n, bool)
+        needs_school = np.array([t == "school" for t in target]) & ~has_vnr
+        check.flag(needs_school, "vestigingsnummer" if vnr is not None else "doelgroep",
+                   "Bij doelgroep school is een vestigingsnummer verplicht.")
+        needs_pupil = np.array([t in ("family", "youth") for t in target]) & ~has_pupil
+        check.flag(needs_pupil, "pseudoniem" if pseud is not None else "doelgroep",
+                   "Bij doelgroep gezin of jongere is een pseudoniem verplicht.")
+        school = np.where(np.isnan(school), pupil_school, school)
+        if self.options.period_from or self.options.period_to:
+            _flag_outside_period(check, "datum", self.options)
+        if self.options.replace_period:
+            no_school = np.isnan(school) & ~check.bad
+            check.flag(no_school, "vestigingsnummer" if vnr is not None else "doelgroep",
+                       "Bij 'periode vervangen' hoort elk contact bij een school (vestigingsnummer of leerling "
+                       "met school).")
+        out["_school_id"], out["_pupil_id"] = school, pupil
+        for name in ("bereikt", "leidde_tot_zorg"):
+            default = name == "bereikt"
+            values = out.get(name)
+            out[name] = np.array([default if values is None or values[i] is None else values[i]
+                                  for i in range(check.n)], dtype=object)
+        return out
+
+    def key_column(self) -> str:
+        return "datum"
+
+    def apply(self, conn, frame):
+        recs = []
+        for row in frame.to_dict("records"):
+            recs.append({
+                "date": to_date(row["datum"]), "officer": row["leerplichtambtenaar"], "target": row["doelgroep"],
+                "channel": row["kanaal"], "purpose": _none(row.get("doel")), "topic": _none(row.get("onderwerp")),
+                "reached": bool(row["bereikt"]), "led_to_concern": bool(row["leidde_tot_zorg"]),
+                "school_id": None if pd.isna(row["_school_id"]) else int(row["_school_id"]),
+                "pupil_id": None if pd.isna(row["_pupil_id"]) else int(row["_pupil_id"]),
+                "notes": _none(row.get("notities")),
+            })
+        lo, hi = min(r["date"] for r in recs), max(r["date"] for r in recs)
+        attrs = ["date", "officer", "target", "channel", "purpose", "topic", "reached", "led_to_concern",
+                 "school_id", "pupil_id", "notes"]
+        hulls = _hulls(((r["school_id"], r["date"]) for r in recs), self.options) \
+            if self.options.replace_period else {}
+        if hulls:
+            lo = min(lo, *(h[0] for h in hulls.values()))
+            hi = max(hi, *(h[1] for h in hulls.values()))
+        existing: dict[tuple, list[int]] = defaultdict(list)
+        for row in conn.execute(select(Contact.id, *[getattr(Contact, a) for a in attrs])
+                                .where(Contact.date.between(lo, hi))):
+            m = row._mapping
+            existing[tuple(_norm_key(m[a]) if a != "reached" and a != "led_to_concern" else bool(m[a])
+                           for a in attrs)].append(m["id"])
+        kept: set[int] = set()
+        inserts = []
+        for rec in recs:
+            key = tuple(_norm_key(rec[a]) if a not in ("reached", "led_to_concern") else rec[a] for a in attrs)
+            ids = existing.get(key)
+            if ids:
+                kept.add(ids.pop())
+                self.counts.unchanged += 1
+            else:
+                inserts.append(rec)
+        for school_id, (a, b) in hulls.items():
+            ids = [r.id for r in conn.execute(select(Contact.id).where(Contact.school_id == school_id,
+                                                                        Contact.date.between(a, b)))
+                   if r.id not in kept]
+            if ids:
+                conn.execute(delete(Contact).where(Contact.id.in_(ids)))
+            self.counts.deleted += len(ids)
+            self.replaced.append({"school_id": school_id, "vestigingsnummer": self.refs.school_vnr[school_id],
+                                  "van": a, "tot en met": b, "verwijderd": len(ids)})
+        if inserts:
+            conn.execute(insert(Contact), inserts)
+            self.counts.inserted += len(inserts)
+        schools = {r["school_id"] for r in inserts if r["school_id"] is not None} | set(hulls)
+        if schools and (inserts or self.counts.deleted):
+            dates = [r["date"] for r in inserts] + [d for h in hulls.values() for d in h]
+            self.refreshes.append(Refresh("contacts", schools, min(dates), max(dates)))
+
+
+class CasesHandler(CollectHandler):
+    needs_pupils = True
+    key = ("_pupil_id", "geopend_op", "bron")
+    key_label = "dezelfde leerling, openingsdatum en bron"
+
+    def resolve(self, check):
+        out = dict(check.values)
+        out["_pupil_id"], _ = self.pupil_refs(check)
+        closed = check.values.get("gesloten_op")
+        if closed is not None:
+            early = (closed < check.values["geopend_op"]) & ~np.isnat(closed)
+            check.flag(early, "gesloten_op", "Gesloten op ligt vóór geopend op.")
+        return out
+
+    def key_column(self) -> str:
+        return "geopend_op"
+
+    def apply(self, conn, frame):
+        optional = (("status", "status"), ("mas_route", "mas_route"), ("fase", "phase"),
+                    ("leerplichtambtenaar", "officer"), ("volgende_actie", "next_action"),
+                    ("volgende_actie_op", "next_action_on"), ("gesloten_op", "closed_on"))
+        recs = []
+        for row in frame.to_dict("records"):
+            rec = {"pupil_id": int(row["_pupil_id"]), "opened_on": to_date(row["geopend_op"]),
+                   "source": row["bron"], "reason": row["reden"]}
+            for src, dst in optional:
+                if self.present(src):
+                    value = _none(row[src])
+                    rec[dst] = to_date(value) if dst.endswith("_on") else value
+            if rec.get("status") is None:
+                rec["status"] = "gesloten" if rec.get("closed_on") else "open"
+            recs.append(rec)
+        attrs = ["reason", "status"] + [dst for src, dst in optional if self.present(src) and dst != "status"]
+        _upsert(conn, Concern, ("pupil_id", "opened_on", "source"), recs, attrs, {}, self.counts)
+
+
+class StatusReportsHandler(CollectHandler):
+    key = ("actiecode", "rapportageperiode", "kwaliteit", "tijd", "geld", "oorzaak", "gevolg", "maatregel",
+           "auteur", "datum")
+    key_label = "een gelijke rapportage"
+
+    def prepare(self, conn):
+        super().prepare(conn)
+        self.actions = dict(conn.execute(select(PolicyAction.code, PolicyAction.id)).all())
+        self.periods = dict(conn.execute(select(ReportingPeriod.name, ReportingPeriod.id)).all())
+
+    def resolve(self, check):
+        out = dict(check.values)
+        for col, table, label in (("actiecode", self.actions, "LEA-actie"),
+                                  ("rapportageperiode", self.periods, "Rapportageperiode")):
+            values = check.values[col]
+            unknown = np.array([v is not None and v not in table for v in values], dtype=bool)
+            check.flag(unknown, col, lambda v, label=label: f"{label} '{v}' bestaat niet.")
+        lights = [check.values[c] for c in ("kwaliteit", "tijd", "geld")]
+        not_green = np.array([any(l[i] not in (None, "groen") for l in lights) for i in range(check.n)])
+        for col in ("oorzaak", "gevolg", "maatregel"):
+            values = check.values.get(col)
+            missing = not_green & (np.array([v is None for v in values]) if values is not None
+                                   else np.ones(check.n, bool))
+            check.flag(missing, col if values is not None else "kwaliteit",
+                       f"{col.capitalize()} is verplicht als niet alles groen is.")
+        return out
+
+    def key_column(self) -> str:
+        return "actiecode"
+
+    def apply(self, conn, frame):
+        existing = set()
+        attrs = ("action_id", "reporting_period_id", "quality", "time", "money", "cause", "consequence",
+                 "measure", "author")
+        dated = self.present("datum")
+        for row in conn.execute(select(*[getattr(StatusReport, a) for a in attrs], StatusReport.created_at)):
+            m = row._mapping
+            key = tuple(m[a] for a in attrs)
+            existing.add(key + ((to_date(m["created_at"]),) if dated else ()))
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+        inserts = []
+        for row in frame.to_dict("records"):
+            day = to_date(_none(row.get("datum")))
+            rec = {"action_id": self.actions[row["actiecode"]],
+                   "reporting_period_id": self.periods[row["rapportageperiode"]],
+                   "quality": row["kwaliteit"], "time": row["tijd"], "money": row["geld"],
+                   "cause": _none(row.get("oorzaak")), "consequence": _none(row.get("gevolg")),
+                   "measure": _none(row.get("maatregel")),
+                   "author": _none(row.get("auteur")) or self.username or "import",
+                   "created_at": dt.datetime.combine(day, dt.time(12)) if day else now}
+            key = tuple(rec[a] for a in attrs) + ((day,) if dated else ())
+            if key in existing:
+                self.counts.unchanged += 1
+                continue
+            existing.add(key)
+            inserts.append(rec)
+        if inserts:
+            conn.execute(insert(StatusReport), inserts)
+            self.counts.inserted += len(inserts)
+
+
+class PeriodsHandler(CollectHandler):
+    key = ("soort", "_sector", "begin")
+    key_label = "dezelfde soort, sector en begindatum"
+
+    def resolve(self, check):
+        out = dict(check.values)
+        out["_sector"] = check.sector("sector")
+        end, begin = check.values["einde"], check.values["begin"]
+        early = (end < begin) & ~np.isnat(end) & ~np.isnat(begin)
+        check.flag(early, "einde", "Einde ligt vóór het begin.")
+        return out
+
+    def key_column(self) -> str:
+        return "begin"
+
+    def apply(self, conn, frame):
+        recs = [{"name": n, "kind": k, "sector": _none(s), "start": to_date(b), "end": to_date(e)}
+                for n, k, s, b, e in zip(frame["naam"], frame["soort"], frame["_sector"], frame["begin"],
+                                         frame["einde"], strict=True)]
+        before = {(p.kind, p.sector, to_date(p.start)): to_date(p.end)
+                  for p in conn.execute(select(Period.kind, Period.sector, Period.start, Period.end))}
+        inserts, updates = _upsert(conn, Period, ("kind", "sector", "start"), recs, ["name", "end"], {},
+                                   self.counts)
+        calendar_changes = [r for r in inserts + updates if r.get("kind") in HOLIDAY_KINDS]
+        if not calendar_changes:
+            return
+        sectors = {r.get("sector") for r in calendar_changes}
+        rows = conn.execute(select(School.id, School.sector)).all()
+        schools = {r.id for r in rows if None in sectors or r.sector in sectors}
+        starts = [r["start"] for r in calendar_changes]
+        ends = [max(r["end"], before.get((r.get("kind"), r.get("sector"), r["start"])) or r["end"])
+                for r in calendar_changes]
+        self.refreshes.append(Refresh("absence", schools, min(starts) - dt.timedelta(weeks=5),
+                                      max(ends) + dt.timedelta(weeks=5)))
+
+
+def _flag_outside_period(check: ChunkCheck, column: str, options: Options) -> None:
+    values = check.values[column]
+    outside = np.zeros(check.n, dtype=bool)
+    if options.period_from:
+        outside |= values < np.datetime64(options.period_from, "D")
+    if options.period_to:
+        outside |= values > np.datetime64(options.period_to, "D")
+    outside &= ~np.isnat(values)
+    lo = nl_date(options.period_from) if options.period_from else "…"
+    hi = nl_date(options.period_to) if options.period_to else "…"
+    check.flag(outside, column, f"Datum valt buiten de opgegeven periode {lo} t/m {hi}.")
+
+
+def _hulls(pairs, options: Options) -> dict[int, tuple[dt.date, dt.date]]:
+    """Per school: first and last date in the file (or the period the user gave)."""
+    hulls: dict[int, list] = {}
+    for school_id, day in pairs:
+        if school_id is None:
+            continue
+        h = hulls.setdefault(school_id, [day, day])
+        h[0], h[1] = min(h[0], day), max(h[1], day)
+    return {s: (options.period_from or h[0], options.period_to or h[1]) for s, h in hulls.items()}
+
+
+# --- absence: streamed ----------------------------------------------------------------------------
+
+
+ABSENCE_COLUMNS = ("pupil_id", "school_id", "date", "hours", "code", "category", "registered_on")
+
+
+class AbsenceHandler(Handler):
+    needs_pupils = True
+
+    def prepare(self, conn):
+        super().prepare(conn)
+        self.dialect = conn.dialect.name
+        self.codes: dict[tuple[str, str], str] = {
+            (r.source, r.code.upper()): r.category
+            for r in conn.execute(select(AbsenceCode.source, AbsenceCode.code, AbsenceCode.category))}
+        self.default_source = (self.options.source or "*").strip() or "*"
+        self.factor = (self.options.lesson_minutes or 60) / 60.0
+        self.max_id = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM absence")).scalar()
+        self.keys_table = False
+        self.code_ids: dict[str, int] = {}
+        self.seen_keys = np.array([], dtype=np.int64)     # sorted keys of earlier valid rows
+        self.seen_rows = np.array([], dtype=np.int64)
+        self.day_keys = np.array([], dtype=np.int64)      # sorted pupil×day keys
+        self.day_hours = np.array([], dtype=np.float64)
+        self.unknown: dict[tuple[str, str], dict] = {}
+        self.onbekend_rows = 0
+        self.hulls: dict[int, list[np.datetime64]] = {}
+        self.kept_ids: list[np.ndarray] = []
+        self.affected: set[int] = set()
+        self.first_day: np.datetime64 | None = None
+        self.last_day: np.datetime64 | None = None
+
+    # per chunk
+    def check_chunk(self, conn, chunk, check):
+        n = check.n
+        self.rows_read += n
+        v = check.values
+        day = v["datum"]
+        pupil, pupil_school = self.pupil_refs(check)
+        school = self.school_refs(check)
+        no_school = np.isnan(school) & ~np.isnan(pupil)
+        school = np.where(np.isnan(school), pupil_school, school)
+        check.flag(np.isnan(school) & no_school, "pseudoniem",
+                   "De leerling heeft geen school en er is geen vestigingsnummer opgegeven.")
+
+        hours = v["uren"] if v.get("uren") is not None else np.full(n, np.nan)
+        if v.get("lesuren") is not None:
+            from_lessons = v["lesuren"] * self.factor
+            use = np.isnan(hours) & ~np.isnan(from_lessons)
+            too_many = use & (from_lessons > MAX_HOURS_PER_DAY)
+            check.flag(too_many, "lesuren",
+                       lambda x: f"{x} lesuren is omgerekend {nl_number(float(x.replace(',', '.')) * self.factor)}"
+                                 f" uur: meer dan {int(MAX_HOURS_PER_DAY)} uur op een dag.")
+            hours = np.where(use & ~too_many, from_lessons, hours)
+        raw_given = np.zeros(n, dtype=bool)
+        for name in ("uren", "lesuren"):
+            if name in check.raw:
+                raw_given |= check.raw[name].filled()
+        missing = np.isnan(hours) & ~raw_given
+        check.flag(missing, "uren" if "uren" in check.raw else "lesuren", "Uren of lesuren is verplicht.")
+
+        self._school_year(check, day)
+        if self.options.period_from or self.options.period_to:
+            _flag_outside_period(check, "datum", self.options)
+
+        category = self._categories(check)
+
+        # rows that are fine so far take part in the cross-row checks
+        ok = ~check.bad
+        pupil_i = np.where(ok, pupil, 0).astype(np.int64)
+        day_i = np.where(ok, day, np.datetime64("1970-01-01")).astype("datetime64[D]").astype(np.int64)
+        code_i = self._code_ids(v["code"])
+        keys = (pupil_i << 28) | (day_i << 12) | code_i
+        self._duplicates(check, keys, ok)
+        ok = ~check.bad
+        self._hours_per_day(check, (pupil_i << 16) | day_i, hours, ok)
+        ok = ~check.bad
+
+        existing = self._existing(conn, pupil, day, v["code"], ok)
+        insert_mask, replace_ids = self._against_database(check, existing, pupil, school, day, v["code"], hours, ok)
+        ok = ~check.bad
+        insert_mask &= ok
+
+        self.invalid_rows += int(check.bad.sum())
+        if self.options.replace_period:
+            self._extend_hulls(school[ok], day[ok])
+        if insert_mask.any() or len(replace_ids):
+            touched = insert_mask
+            self.affected.update(int(s) for s in np.unique(school[touched]))
+            self._extend_range(day[touched])
+        if self.may_write():
+            started = time.perf_counter()
+            if len(replace_ids):
+                self._delete_ids(conn, replace_ids)
+            if insert_mask.any():
+                self._insert(conn, pupil, school, day, hours, v["code"], category, v.get("registratiedatum"),
+                             insert_mask)
+            self.write_seconds += time.perf_counter() - started
+        self.counts.inserted += int(insert_mask.sum()) - len(replace_ids)
+        self.counts.updated += len(replace_ids)
+        self.add_preview(chunk, ok)
+        self.seen_update(keys[ok], chunk.rows[ok])
+
+    def _school_year(self, check, day):
+        declared_option = self.options.school_year
+        column = check.values.get("schooljaar")
+        if declared_option is not None and column is not None:
+            differs = ~np.isnan(column) & (column != declared_option)
+            check.flag(differs, "schooljaar",
+                       f"Wijkt af van het gekozen schooljaar {school_year_label(declared_option)}.")
+        declared = np.full(check.n, np.nan)
+        if column is not None:
+            declared = column.copy()
+        if declared_option is not None:
+            declared[:] = declared_option
+        if np.isnan(declared).all():
+            return
+        months = day.astype("datetime64[M]").astype(np.int64)   # months since 1970-01
+        year_of = 1970 + months // 12 - (months % 12 < 7)          # August (index 7) starts the year
+        outside = ~np.isnan(declared) & ~np.isnat(day) & (year_of != declared)
+        for y in sorted({int(d) for d in declared[outside]}):
+            check.flag(outside & (declared == y), "datum",
+                       f"Datum valt buiten schooljaar {school_year_label(y)} (01-08-{y} t/m 31-07-{y + 1}).")
+
+    def _categories(self, check) -> np.ndarray:
+        codes = check.values["code"]
+        src = check.values.get("bron")
+        n = check.n
+        given = ~pd.isnull(codes)
+        sources = np.full(n, self.default_source, dtype=object)
+        if src is not None:
+            has_src = ~pd.isnull(src)
+            sources[has_src] = src[has_src]
+        pairs = pd.Series(sources, dtype=object) + "\x1f" + pd.Series(np.where(given, codes, ""), dtype=object)
+        ids, uniques = pd.factorize(pairs)
+        table = []
+        for pair in uniques:
+            source, code = pair.split("\x1f", 1)
+            table.append(self.codes.get((source, code)) or self.codes.get(("*", code)))
+        table.append(None)
+        out = np.array(table, dtype=object)[ids]
+        out[~given] = None
+        unknown_mask = given & pd.isnull(out)
+        if not unknown_mask.any():
+            return out
+        for pos in np.flatnonzero(unknown_mask):
+            key = (sources[pos], codes[pos])
+            entry = self.unknown.setdefault(key, {"bron": key[0], "code": key[1], "aantal": 0, "rijen": []})
+            entry["aantal"] += 1
+            if len(entry["rijen"]) < 10:
+                entry["rijen"].append(int(check.rows[pos]))
+        if self.options.unknown_as_onbekend:
+            out[unknown_mask] = "onbekend"
+            self.onbekend_rows += int((unknown_mask & ~check.bad).sum())
+        else:
+            check.bad |= unknown_mask
+            for entry in self.unknown.values():
+                if "_problem" not in entry:
+                    entry["_problem"] = len(self.problems.items)
+                    self.problems.report(entry["rijen"][0], self.header("code"), entry["code"], "…")
+        return out
+
+    def _code_ids(self, codes: np.ndarray) -> np.ndarray:
+        ids, uniques = pd.factorize(pd.Series(codes, dtype=object), use_na_sentinel=True)
+        table = np.array([self._code_id(u) for u in uniques] + [0], dtype=np.int64)
+        return table[ids]
+
+    def _code_id(self, code: str) -> int:
+        ident = self.code_ids.get(code)
+        if ident is None:
+            ident = self.code_ids[code] = len(self.code_ids) + 1
+        return ident
+
+    def _duplicates(self, check, keys, ok):
+        idx = np.flatnonzero(ok)
+        if not len(idx):
+            return
+        k = keys[idx]
+        order = np.argsort(k, kind="stable")
+        sorted_k = k[order]
+        dup_sorted = np.zeros(len(k), dtype=bool)
+        dup_sorted[1:] = sorted_k[1:] == sorted_k[:-1]
+        dup = np.zeros(check.n, dtype=bool)
+        first_row = np.zeros(check.n, dtype=np.int64)
+        if dup_sorted.any():
+            run_start = np.maximum.accumulate(np.where(~dup_sorted, np.arange(len(k)), 0))
+            positions = idx[order]
+            dup[positions[dup_sorted]] = True
+            first_row[positions[dup_sorted]] = check.rows[positions[run_start[dup_sorted]]]
+        if len(self.seen_keys):
+            where = np.searchsorted(self.seen_keys, k)
+            where = np.minimum(where, len(self.seen_keys) - 1)
+            hit = self.seen_keys[where] == k
+            dup[idx[hit]] = True
+            first_row[idx[hit]] = self.seen_rows[where[hit]]
+        if dup.any():
+            positions = np.flatnonzero(dup)
+            check.bad |= dup
+            room = self.problems.limit - len(self.problems.items)
+            for pos in positions[:max(room, 0)]:
+                self.problems.items.append(Problem(
+                    self.info.name, int(check.rows[pos]), self.header("code"), check.raw["code"][pos],
+                    f"Dubbele regel: dezelfde leerling, datum en code staan ook in rij {int(first_row[pos])}."))
+            self.problems.count += len(positions)
+
+    def seen_update(self, keys, rows):
+        if not len(keys):
+            return
+        all_keys = np.concatenate([self.seen_keys, keys])
+        all_rows = np.concatenate([self.seen_rows, rows])
+        order = np.argsort(all_keys, kind="stable")
+        self.seen_keys, self.seen_rows = all_keys[order], all_rows[order]
+
+    def _hours_per_day(self, check, day_keys, hours, ok):
+        idx = np.flatnonzero(ok)
+        if not len(idx):
+            return
+        k = day_keys[idx]
+        uniq, inverse = np.unique(k, return_inverse=True)
+        sums = np.bincount(inverse, weights=hours[idx])
+        prior = np.zeros(len(uniq))
+        if len(self.day_keys):
+            where = np.minimum(np.searchsorted(self.day_keys, uniq), len(self.day_keys) - 1)
+            hit = self.day_keys[where] == uniq
+            prior[hit] = self.day_hours[where[hit]]
+        total = prior + sums
+        over = total > MAX_HOURS_PER_DAY + 1e-9
+        if over.any():
+            rows_over = over[inverse]
+            mask = np.zeros(check.n, dtype=bool)
+            mask[idx[rows_over]] = True
+            totals = np.zeros(check.n)
+            totals[idx] = total[inverse]
+            positions = np.flatnonzero(mask)
+            room = self.problems.limit - len(self.problems.items)
+            for pos in positions[:max(room, 0)]:
+                self.problems.items.append(Problem(
+                    self.info.name, int(check.rows[pos]), self.header("uren" if "uren" in check.raw else "lesuren"),
+                    None, f"Deze leerling heeft op deze dag samen {nl_number(round(float(totals[pos]), 2))} uur "
+                          f"verzuim in het bestand: meer dan {int(MAX_HOURS_PER_DAY)} uur op een dag."))
+            self.problems.count += len(positions)
+            check.bad |= mask
+            keep = ~over
+            uniq, sums = uniq[keep], sums[keep]
+        if not len(uniq):
+            return
+        all_keys = np.concatenate([self.day_keys, uniq])
+        all_hours = np.concatenate([self.day_hours, sums])
+        merged, inv = np.unique(all_keys, return_inverse=True)
+        self.day_keys, self.day_hours = merged, np.bincount(inv, weights=all_hours)
+
+    def _existing(self, conn, pupil, day, codes, ok) -> pd.DataFrame:
+        """Rows already in the database with the same (pupil, date, code) as this chunk's rows.
+
+        The chunk's keys go into a temporary table that is joined on the unique index of absence,
+        so the cost is one index probe per row, however large the table is. Rows this import wrote
+        itself cannot match (duplicates within the file are refused before), so an empty table
+        before the import needs no look-up at all.
+        """
+        columns = ["pos", "id", "hours", "school_id"]
+        idx = np.flatnonzero(ok)
+        if not len(idx) or not self.max_id:
+            return pd.DataFrame(columns=columns)
+        if not self.keys_table:
+            conn.execute(text("DROP TABLE IF EXISTS lea_import_keys"))
+            date_type = "DATE" if self.dialect == "postgresql" else "TEXT"
+            conn.execute(text(f"CREATE TEMPORARY TABLE lea_import_keys (pos INTEGER, pupil_id BIGINT, "
+                              f"date {date_type}, code VARCHAR(10))"))
+            self.keys_table = True
+        else:
+            conn.execute(text("DELETE FROM lea_import_keys"))
+        rows = zip(idx.tolist(), pupil[idx].astype(np.int64).tolist(),
+                   np.datetime_as_string(day[idx], unit="D").tolist(), codes[idx].tolist(), strict=True)
+        bulk.insert_rows(conn, "lea_import_keys", ("pos", "pupil_id", "date", "code"), rows)
+        join = "JOIN" if self.dialect == "postgresql" else "CROSS JOIN"   # SQLite: drive from the keys
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(f"SELECT t.pos, a.id, a.hours, a.school_id FROM lea_import_keys t {join} absence a "
+                           "ON a.pupil_id = t.pupil_id AND a.date = t.date AND a.code = t.code")
+            data = cursor.fetchall()
+        finally:
+            cursor.close()
+        if not data:
+            return pd.DataFrame(columns=columns)
+        cols = list(zip(*data, strict=True))
+        return pd.DataFrame({"pos": np.array(cols[0], dtype=np.int64), "id": np.array(cols[1], dtype=np.int64),
+                             "hours": np.array(cols[2], dtype=np.float64),
+                             "school_id": np.array(cols[3], dtype=np.int64)})
+
+    def _against_database(self, check, existing, pupil, school, day, codes, hours, ok):
+        insert_mask = ok.copy()
+        replace_ids = np.array([], dtype=np.int64)
+        if existing.empty:
+            return insert_mask, replace_ids
+        pos = existing["pos"].to_numpy()
+        old_hours = existing["hours"].to_numpy(float)
+        old_school = existing["school_id"].to_numpy()
+        same_school = old_school == school[pos].astype(np.int64)
+        same = (np.abs(old_hours - hours[pos]) < 1e-9) & same_school
+        insert_mask[pos] = False
+        self.counts.unchanged += int(same.sum())
+        if self.options.replace_period:
+            self.kept_ids.append(existing["id"].to_numpy(np.int64)[same])
+            replaceable = ~same & same_school
+            insert_mask[pos[replaceable]] = True
+            replace_ids = existing["id"].to_numpy(np.int64)[replaceable]
+            conflict = ~same & ~replaceable
+        else:
+            conflict = ~same
+        if conflict.any():
+            mask = np.zeros(check.n, dtype=bool)
+            mask[pos[conflict]] = True
+            info = {int(p): (h, s) for p, h, s in zip(pos[conflict], old_hours[conflict], old_school[conflict],
+                                                      strict=True)}
+            positions = np.flatnonzero(mask)
+            room = self.problems.limit - len(self.problems.items)
+            column = self.header("uren" if "uren" in check.raw else "lesuren")
+            for p in positions[:max(room, 0)]:
+                h, s = info[int(p)]
+                where = self.refs.school_vnr.get(int(s), s)
+                self.problems.items.append(Problem(
+                    self.info.name, int(check.rows[p]), column, nl_number(float(hours[p])),
+                    f"Deze registratie (leerling, datum, code) staat al in de database met {nl_number(float(h))} "
+                    f"uur bij vestiging {where}. Kies 'periode vervangen' om een levering te vervangen."))
+            self.problems.count += len(positions)
+            check.bad |= mask
+        return insert_mask, replace_ids
+
+    def _extend_hulls(self, school, day):
+        if not len(school):
+            return
+        frame = pd.DataFrame({"s": school.astype(np.int64), "d": day})
+        for s, group in frame.groupby("s")["d"]:
+            lo, hi = group.min(), group.max()
+            h = self.hulls.get(int(s))
+            if h is None:
+                self.hulls[int(s)] = [lo, hi]
+            else:
+                h[0], h[1] = min(h[0], lo), max(h[1], hi)
+
+    def _extend_range(self, days):
+        if not len(days):
+            return
+        lo, hi = days.min(), days.max()
+        self.first_day = lo if self.first_day is None else min(self.first_day, lo)
+        self.last_day = hi if self.last_day is None else max(self.last_day, hi)
+
+    def _delete_ids(self, conn, ids):
+        for start in range(0, len(ids), 10_000):
+            part = ids[start:start + 10_000].tolist()
+            conn.execute(delete(Absence).where(Absence.id.in_(part)))
+
+    def _insert(self, conn, pupil, school, day, hours, codes, category, registered, mask):
+        idx = np.flatnonzero(mask)
+        # in index order (school, date): far fewer random page writes than file order
+        idx = idx[np.lexsort((pupil[idx], day[idx], school[idx]))]
+        day_iso = np.datetime_as_string(day[idx], unit="D").tolist()
+        if registered is not None:
+            reg = registered[idx]
+            reg_iso = [None if s == "NaT" else s for s in np.datetime_as_string(reg, unit="D").tolist()]
+        else:
+            reg_iso = [None] * len(idx)
+        rows = zip(pupil[idx].astype(np.int64).tolist(), school[idx].astype(np.int64).tolist(), day_iso,
+                   hours[idx].tolist(), codes[idx].tolist(), category[idx].tolist(), reg_iso, strict=True)
+        bulk.insert_rows(conn, "absence", ABSENCE_COLUMNS, rows)
+
+    # end of file
+    def finish(self, conn):
+        if self.keys_table:
+            conn.execute(text("DROP TABLE lea_import_keys"))
+            self.keys_table = False
+        for key, entry in self.unknown.items():
+            if "_problem" in entry:
+                rows = ", ".join(str(r) for r in entry["rijen"])
+                more = " …" if entry["aantal"] > len(entry["rijen"]) else ""
+                source = "" if entry["bron"] == "*" else f" (bron {entry['bron']})"
+                self.problems.items[entry["_problem"]] = Problem(
+                    self.info.name, entry["rijen"][0], self.header("code"), entry["code"],
+                    f"Onbekende verzuimcode '{entry['code']}'{source}: {entry['aantal']} keer, in rij {rows}{more}. "
+                    "Voeg de code toe aan de codetabel (beheer → Codetabel) of kies 'onbekende codes als "
+                    "onbekend importeren'.")
+        if self.options.unknown_as_onbekend and self.onbekend_rows:
+            codes = ", ".join(sorted({e["code"] for e in self.unknown.values()}))
+            self.messages.append(f"{self.onbekend_rows} registraties met een onbekende code ({codes}) zijn als "
+                                 "'onbekend' geïmporteerd en worden op de pagina's gemarkeerd.")
+        if self.options.replace_period and self.hulls:
+            self._replace(conn)
+
+    def _replace(self, conn):
+        write = self.may_write()
+        kept = np.concatenate(self.kept_ids) if self.kept_ids else np.array([], dtype=np.int64)
+        conn.execute(text("DROP TABLE IF EXISTS lea_import_keep"))
+        conn.execute(text("CREATE TEMPORARY TABLE lea_import_keep (id BIGINT PRIMARY KEY)"))
+        if len(kept):
+            bulk.insert_rows(conn, "lea_import_keep", ("id",), ((int(i),) for i in np.unique(kept)))
+        for school_id, (lo, hi) in sorted(self.hulls.items()):
+            lo_d = self.options.period_from or to_date(lo)
+            hi_d = self.options.period_to or to_date(hi)
+            params = {"s": school_id, "lo": lo_d, "hi": hi_d, "max_id": self.max_id}
+            if self.dialect != "postgresql":
+                params.update(lo=lo_d.isoformat(), hi=hi_d.isoformat())
+            where = ("school_id = :s AND date BETWEEN :lo AND :hi AND id <= :max_id "
+                     "AND id NOT IN (SELECT id FROM lea_import_keep)")
+            if write:
+                gone = conn.execute(text(f"DELETE FROM absence WHERE {where}"), params).rowcount
+            else:
+                gone = conn.execute(text(f"SELECT COUNT(*) FROM absence WHERE {where}"), params).scalar()
+            self.counts.deleted += gone
+            self.replaced.append({"school_id": school_id, "vestigingsnummer": self.refs.school_vnr[school_id],
+                                  "van": lo_d, "tot en met": hi_d, "verwijderd": gone})
+            if gone:
+                self.affected.add(school_id)
+                self._extend_range(np.array([lo_d, hi_d], dtype="datetime64[D]"))
+        conn.execute(text("DROP TABLE lea_import_keep"))
+
+    def result_refreshes(self) -> list[Refresh]:
+        if not self.affected or self.first_day is None:
+            return []
+        return [Refresh("absence", set(self.affected), to_date(self.first_day), to_date(self.last_day))]
+
+
+HANDLERS: dict[str, type[Handler]] = {
+    "scholen": SchoolsHandler, "inschrijvingen": EnrolmentsHandler, "leerlingen": PupilsHandler,
+    "verzuimcodes": CodesHandler, "verzuim": AbsenceHandler, "verzuimmeldingen": MeldingenHandler,
+    "contacten": ContactsHandler, "casussen": CasesHandler, "statusrapportages": StatusReportsHandler,
+    "perioden": PeriodsHandler,
+}
+
