@@ -19,6 +19,12 @@ if report is None:
     st.info("Deze periode bestaat niet meer. Kies een andere periode.", icon=":material/event_busy:")
     st.stop()
 
+if covid_tiles.has_no_contacts(report):
+    st.info("Er zijn nog geen contacten van leerplicht vastgelegd voor deze periode of de weken ervoor en "
+            "erna. De cijfers verschijnen zodra contacten zijn geregistreerd of geïmporteerd.",
+            icon=":material/info:")
+    st.stop()
+
 covid_tiles.render_windows(report)
 covid_tiles.render_tiles(report, suppress)
 covid_tiles.render_family_detail(report, suppress)

@@ -6,9 +6,11 @@ closure 5 of 6 schools (83,3 %) against 3 of 6 (50,0 %); families 4 of 7 (57,1 %
 (11,1 %) against 1 of 8 (12,5 %).
 """
 import pytest
+from sqlalchemy import insert
 from streamlit.testing.v1 import AppTest
 
-from test_covid_fixture import covid_url  # noqa: F401 - fixture
+from data_access.models import Period
+from test_covid_fixture import PERIODS, add_users, covid_url  # noqa: F401 - covid_url is a fixture
 
 PAGE = "../pages/covid.py"
 
@@ -126,8 +128,6 @@ def test_baseline_after_the_period_without_data_says_so(covid_url, app_env):  # 
 
 
 def test_no_covid_periods_gives_a_clear_message(engine, sqlite_url, app_env):
-    from test_covid_fixture import add_users
-
     add_users(engine)
     app_env(sqlite_url)
     at = open_page("lea")
@@ -151,3 +151,13 @@ def test_an_unreachable_database_gives_a_dutch_error():
     assert [e.value for e in at.error] == [
         "De database is op dit moment niet bereikbaar. Probeer het later opnieuw of neem contact op met "
         "functioneel beheer."]
+
+
+def test_periods_without_any_contacts_give_a_clear_message_instead_of_zeros(engine, sqlite_url, app_env):
+    with engine.begin() as conn:
+        conn.execute(insert(Period), PERIODS)
+    add_users(engine)
+    app_env(sqlite_url)
+    at = open_page("leerplicht")
+    assert not at.exception and not at.metric
+    assert any("nog geen contacten van leerplicht vastgelegd" in i.value for i in at.info)

@@ -29,6 +29,12 @@ METRIC_HELP = {
 STATUS_LABELS = {"reached": "Bereikt", "never_reached": "Benaderd, nooit bereikt", "not_contacted": "Niet benaderd"}
 
 
+def has_no_contacts(report: PeriodReport) -> bool:
+    """Nothing recorded in the period nor a baseline with data: figures would be a misleading 0 %."""
+    m = report.metrics
+    return report.baseline_metrics is None and m.contacts == 0 and m.school_contacts == 0 and m.cases_open == 0
+
+
 def render_windows(report: PeriodReport) -> None:
     """Which days the figures cover, and a warning when the baseline is short or missing."""
     st.markdown(f"**Periode:** {cf.ranges_text(report.window)} ({cf.weeks_text(report.window.school_weeks)})  \n"
