@@ -30,7 +30,7 @@ covid_tiles.render_tiles(report, suppress)
 covid_tiles.render_family_detail(report, suppress)
 
 over_time, comparison, mass, heatmap = st.tabs(
-    ["Contacten per week", "Alle perioden", "Nieuwsbrieven en bijeenkomsten", "Scholen per week"])
+    ["Contacten per week of maand", "Alle perioden", "Nieuwsbrieven en bijeenkomsten", "Scholen per week"])
 with over_time:
     covid_sections.render_over_time(selection, report, suppress)
 with comparison:
