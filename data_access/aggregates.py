@@ -151,18 +151,23 @@ def _refresh_signals(conn, school_ids, start, end) -> None:
     for pupil_id, days in absences.items():
         pupil_meldingen = meldingen.get(pupil_id, [])
         resets = [d for d, _ in pupil_meldingen]
-        used: set[int] = set()
-        for signal in sixteen_hour_signals(days, weeks, resets):
-            melding = next(((d, m) for d, m in pupil_meldingen
-                            if d >= signal.window_start and m not in used), None)
-            delay = None
-            if melding:
-                used.add(melding[1])
-                delay = counter.between(signal.signal_on, melding[0])
+        signals = sixteen_hour_signals(days, weeks, resets)
+        for i, signal in enumerate(signals):
+            next_window = signals[i + 1].window_start if i + 1 < len(signals) else dt.date.max
+            melding = answering_melding(pupil_meldingen, signal.window_start, next_window)
+            delay = counter.between(signal.signal_on, melding[0]) if melding else None
             rows.append((pupil_id, school_of[pupil_id][signal.signal_on], signal.signal_on,
                          signal.window_start, signal.hours, melding[1] if melding else None, delay))
     bulk.insert_rows(conn, "signal16", ("pupil_id", "school_id", "signal_on", "window_start", "hours",
                                         "melding_id", "school_days_to_melding"), rows)
+
+
+def answering_melding(meldingen: list[tuple[dt.date, int]], window_start: dt.date,
+                      next_window_start: dt.date) -> tuple[dt.date, int] | None:
+    """The 16_uur melding that answered a signal: the first one reported from the signal's window
+    start until the next signal's window start. A signal nobody reported gets none, so it cannot
+    borrow the melding that answered a later signal."""
+    return next(((d, m) for d, m in meldingen if window_start <= d < next_window_start), None)
 
 
 def refresh_contacts(conn: Connection, school_ids: Iterable[int] | None = None,

@@ -102,3 +102,22 @@ def test_incremental_refresh_touches_only_the_given_school(db):
                                     "AND category = 'ongeoorloofd'")).scalar()
     assert school1 == 99 * 3  # untouched
     assert school2 == 2.0
+
+
+def test_an_unreported_signal_does_not_borrow_the_melding_of_a_later_one(engine):
+    with engine.begin() as conn:
+        conn.execute(insert(models.School).values(id=1, vestigingsnummer="01AA00", brin="01AA",
+                                                  name="School A", sector="BAO"))
+        conn.execute(insert(models.Pupil).values(id=1, pseudonym="P1", first_name="Een", last_name="Fixture",
+                                                 birth_date=D(2012, 1, 1), school_id=1, grade=8))
+        # signal 1: 3 × 6 h on 2–4 Nov 2020 (Wed 4 Nov), never reported;
+        # signal 2: 3 × 6 h on 30 Nov – 2 Dec 2020 (Wed 2 Dec), reported Fri 4 Dec
+        days = [D(2020, 11, 2), D(2020, 11, 3), D(2020, 11, 4), D(2020, 11, 30), D(2020, 12, 1), D(2020, 12, 2)]
+        conn.execute(insert(models.Absence), [dict(pupil_id=1, school_id=1, date=d, hours=6.0, code="A",
+                                                   category="ongeoorloofd") for d in days])
+        conn.execute(insert(models.Verzuimmelding).values(id=7, pupil_id=1, school_id=1, kind="16_uur",
+                                                          reported_on=D(2020, 12, 4), status="open"))
+        aggregates.refresh_all(conn)
+        rows = conn.execute(text("SELECT signal_on, melding_id, school_days_to_melding FROM signal16 "
+                                 "ORDER BY signal_on")).all()
+    assert [(str(r[0])[:10], r[1], r[2]) for r in rows] == [("2020-11-04", None, None), ("2020-12-02", 7, 2)]
