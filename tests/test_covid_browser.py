@@ -37,42 +37,58 @@ def first_closure_report(url: str) -> contacts.PeriodReport:
     return report
 
 
-def test_lea_sees_every_school_contacted_and_the_family_rate_against_its_baseline(
-        demo_copy_url, streamlit_factory, page):
-    expected = first_closure_report(demo_copy_url)
-    schools = expected.metrics.schools
-    assert expected.metrics.schools_contacted == schools > 0  # the demo's promise: every school called
-
-    server = streamlit_factory(demo_copy_url)
-    log_in(page, server.url, "lea")
+def open_covid_page(page, url: str, username: str) -> None:
+    log_in(page, url, username)
     page.get_by_role("link", name="Contact tijdens COVID-19").click()
     page.get_by_role("heading", name="Contact tijdens COVID-19").wait_for(timeout=60_000)
     wait_ready(page)
 
+
+def assert_first_closure_with_every_school_contacted(page, expected: contacts.PeriodReport) -> None:
+    schools = expected.metrics.schools
     # the first closure, from closing to fully open, is the default choice
     chosen = page.locator("[data-testid='stSelectbox']").filter(has_text="Periode")
     assert FIRST_CLOSURE in (chosen.inner_text() + chosen.locator("input").first.input_value())
     assert "Periode: 16-03-2020 t/m 07-06-2020" in page.locator("[data-testid='stMarkdown']").filter(
         has_text="Periode:").first.inner_text()
-    school_tile = tile(page, "Scholen gecontacteerd")
-    assert "100,0%" in school_tile.inner_text()
+    assert "100,0%" in tile(page, "Scholen gecontacteerd").inner_text()
     assert page.get_by_text(f"{schools} van {schools} scholen").is_visible()
 
+
+def test_the_first_closure_shows_every_school_contacted_and_the_family_rate_with_its_baseline(
+        demo_copy_url, streamlit_factory, page, browser):
+    expected = first_closure_report(demo_copy_url)
+    assert expected.metrics.schools_contacted == expected.metrics.schools > 0  # the demo: every school called
+    server = streamlit_factory(demo_copy_url)
+
+    # the compulsory-education officer sees every figure unsuppressed
+    open_covid_page(page, server.url, "leerplicht")
+    assert_first_closure_with_every_school_contacted(page, expected)
+    m, b = expected.metrics, expected.baseline_metrics
     family = tile(page, "Gezinnen bereikt").inner_text()
-    rate = fmt.percent(expected.metrics.family_contact_rate)
-    baseline = fmt.percent(expected.baseline_metrics.family_contact_rate)
-    assert rate in family and "t.o.v. basis" in family
-    caption = (f"{expected.metrics.cases_reached} van {expected.metrics.cases_open} jongeren in beeld · "
-               f"basis: {baseline}")
-    assert page.get_by_text(caption).is_visible()
-    page.screenshot(path=SHOTS.format("tiles"), full_page=True)
+    assert fmt.percent(m.family_contact_rate) in family and "t.o.v. basis" in family
+    assert page.get_by_text(f"{m.cases_reached} van {m.cases_open} jongeren in beeld · basis: "
+                            f"{fmt.percent(b.family_contact_rate)} ({b.cases_reached} van {b.cases_open} "
+                            "jongeren in beeld)").is_visible()
+    page.screenshot(path=SHOTS.format("leerplicht"), full_page=True)
+
+    # the LEA member sees the same page with small cells suppressed
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nl-NL")
+    lea = context.new_page()
+    open_covid_page(lea, server.url, "lea")
+    assert_first_closure_with_every_school_contacted(lea, expected)
+    shown = contacts.figures(m, suppress=True)["family_rate"]
+    family = tile(lea, "Gezinnen bereikt").inner_text()
+    assert (fmt.percent(shown.value) if shown.value is not None else "verborgen") in family
+    lea.screenshot(path=SHOTS.format("lea"), full_page=True)
 
     # the charts render in the browser (the weekly panels, then the school × week heat map)
-    charts = page.locator("[data-testid='stVegaLiteChart']:visible")
+    charts = lea.locator("[data-testid='stVegaLiteChart']:visible")
     charts.first.wait_for(timeout=30_000)
     assert charts.count() >= 2
-    page.get_by_role("tab", name="Scholen per week").click()
-    page.locator("[data-testid='stVegaLiteChart']:visible").first.wait_for(timeout=30_000)
-    page.screenshot(path=SHOTS.format("heatmap"), full_page=True)
-    assert page.locator("[data-testid='stException']").count() == 0
-    assert "lpa" not in page.locator("[data-testid='stMain']").inner_text()  # no officer names
+    lea.get_by_role("tab", name="Scholen per week").click()
+    lea.locator("[data-testid='stVegaLiteChart']:visible").first.wait_for(timeout=30_000)
+    lea.screenshot(path=SHOTS.format("heatmap"), full_page=True)
+    assert lea.locator("[data-testid='stException']").count() == 0
+    assert "lpa" not in lea.locator("[data-testid='stMain']").inner_text()  # no officer names
+    context.close()

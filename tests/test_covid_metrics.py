@@ -196,17 +196,31 @@ def test_for_every_role_but_leerplicht_small_figures_are_hidden(sqlite_db):
     assert full["family_rate"].value == pytest.approx(4 / 7) and full["never_reached"].value == 2
 
 
-def test_complementary_suppression_in_the_family_breakdown():
-    metrics = contacts.ContactMetrics(
-        schools=10, schools_contacted=10, school_contacts=40, school_weeks=4, cases_open=40, cases_reached=30,
-        cases_never_reached=3, cases_not_contacted=7, median_days_to_contact=2, contacts=100,
-        contacts_led_to_concern=10)
-    breakdown = contacts.family_breakdown(metrics, suppress=True)
-    # 3 is small; 7 goes too, or 40 − 30 − 7 would give the 3 away
-    assert list(breakdown["cases"]) == [30, "<5", "<5"]
+def family_metrics(reached: int, never: int, not_contacted: int) -> contacts.ContactMetrics:
+    return contacts.ContactMetrics(
+        schools=10, schools_contacted=10, school_contacts=40, school_weeks=4,
+        cases_open=reached + never + not_contacted, cases_reached=reached, cases_never_reached=never,
+        cases_not_contacted=not_contacted, median_days_to_contact=2, contacts=100, contacts_led_to_concern=10)
+
+
+@pytest.mark.parametrize("counts, shown, rate_shown", [
+    # 3 never reached is small; 7 not contacted goes too, or 40 − 30 − 7 would give the 3 away
+    ((30, 3, 7), [30, "<5", "<5"], True),
+    # 2 not contacted, nobody never reached: the zero is hidden with it (11 is in the rate anyway)
+    ((11, 0, 2), [11, "<5", "<5"], True),
+    # reached itself small: the rate goes, and the smaller of the others with it
+    ((3, 6, 10), ["<5", "<5", 10], False),
+    # nothing small: nothing hidden
+    ((20, 5, 6), [20, 5, 6], True),
+])
+def test_complementary_suppression_in_the_family_breakdown(counts, shown, rate_shown):
+    metrics = family_metrics(*counts)
+    assert list(contacts.family_breakdown(metrics, suppress=True)["cases"]) == shown
     figures = contacts.figures(metrics, suppress=True)
-    assert figures["family_rate"].value == pytest.approx(0.75)
-    assert figures["never_reached"].value == "<5"
+    assert (figures["family_rate"].value is not None) == rate_shown
+    if rate_shown:
+        assert figures["family_rate"].value == pytest.approx(counts[0] / sum(counts))
+    assert list(contacts.family_breakdown(metrics, suppress=False)["cases"]) == list(counts)
 
 
 def test_the_comparison_table_has_each_figure_with_its_difference(db):

@@ -496,12 +496,26 @@ HIGHER_IS_BETTER = {"school_rate": True, "contacts_per_school_week": True, "fami
 
 
 def family_breakdown(metrics: ContactMetrics, suppress: bool) -> pd.DataFrame:
-    """Open cases by outcome; small cells (and one more, so the total cannot give them away) "<5"."""
-    frame = pd.DataFrame({
-        "status": ["reached", "never_reached", "not_contacted"],
-        "cases": [metrics.cases_reached, metrics.cases_never_reached, metrics.cases_not_contacted],
-    })
-    return suppress_frame(frame, counts=["cases"]) if suppress else frame
+    """Open cases by outcome (reached, never reached, not contacted); their total is shown too.
+
+    Suppressed: counts of 1–4 become "<5", and when only one cell is hidden a second one is, so
+    the total cannot give it away (complementary suppression, as metrics.suppress_frame does). The
+    second cell is chosen among the two "not reached" outcomes first — even a zero — because the
+    reached count is published anyway as the numerator of the family contact rate: hiding it in
+    the table would protect nothing and only hide the rate.
+    """
+    counts = {"reached": metrics.cases_reached, "never_reached": metrics.cases_never_reached,
+              "not_contacted": metrics.cases_not_contacted}
+    hidden = {status for status, count in counts.items() if suppress and is_small(count)}
+    if len(hidden) == 1:
+        [only] = hidden
+        not_reached = ["never_reached", "not_contacted"]
+        if only in not_reached:
+            hidden.add(next(status for status in not_reached if status != only))
+        else:
+            hidden.add(min(not_reached, key=lambda status: counts[status]))
+    return pd.DataFrame({"status": list(counts),
+                         "cases": [SUPPRESSED if status in hidden else count for status, count in counts.items()]})
 
 
 def _rate_figure(numerator: int, denominator: int, value: float | None, suppress: bool,
