@@ -24,7 +24,9 @@ from ui.youths_filters import (  # noqa: E402
     SELECTED, current_params, filter_bar, settings_from_params,
 )
 from ui.youths_forms import show_flash  # noqa: E402
-from ui.youths_tables import list_frame, open_by_pseudonym, queue_table, youth_table  # noqa: E402
+from ui.youths_tables import (  # noqa: E402
+    list_frame, open_by_pseudonym, queue_table, youth_table, youths_count,
+)
 
 TABLE_GENERATION = "youths_table_generation"
 
@@ -52,12 +54,13 @@ def show_list() -> None:
     generation = st.session_state.get(TABLE_GENERATION, 0)
 
     picked = None
-    queue_tab, list_tab = st.tabs([f"Werkvoorraad ({len(queue)})", f"Alle jongeren in beeld ({len(rows)})"])
+    # fixed tab labels: a label that changes (a count) makes the browser jump back to the first tab
+    queue_tab, list_tab = st.tabs(["Werkvoorraad", "Alle jongeren in beeld"])
     with queue_tab:
         kinds = ", ".join(youths.SIGNAL_LABELS[k] for k in (filters.signals or youths.QUEUE_SIGNALS))
-        st.caption(f"Eerst verlopen volgende acties, dan signalen zonder open zaak ({kinds}; kies bij "
-                   f"'Signaal' andere signalen), dan zaken zonder contact sinds {settings.contact_days} dagen. "
-                   "Klik op een rij om het dossier te openen.")
+        st.caption(f"**{youths_count(len(queue))}.** Eerst verlopen volgende acties, dan signalen zonder open zaak "
+                   f"({kinds}; kies bij 'Signaal' andere signalen), dan zaken zonder contact sinds "
+                   f"{settings.contact_days} dagen. Klik op een rij om het dossier te openen.")
         if queue.empty:
             st.info("De werkvoorraad is leeg voor deze filters: geen verlopen acties, signalen zonder zaak of "
                     "zaken zonder recent contact.")
@@ -68,7 +71,8 @@ def show_list() -> None:
             st.info("Geen jongeren met een signaal of zaak voor deze filters. Zet filters uit of kies "
                     "'iedereen' als behandelaar.")
         else:
-            st.caption("Klik op een rij om het dossier te openen.")
+            st.caption(f"**{youths_count(len(rows))}** met een signaal of een zaak dit schooljaar. "
+                       "Klik op een rij om het dossier te openen.")
             picked = youth_table(rows, settings.today, options.officers, key=f"yt_list_{generation}") or picked
             export_panel(user, filters, settings.today, list_frame(rows, settings.today, options.officers),
                          rows["pupil_id"].tolist())

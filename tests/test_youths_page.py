@@ -59,7 +59,8 @@ def table(at: AppTest, first_column: str):
 def test_the_officer_sees_the_queue_and_the_list_and_the_view_is_audited(app, fixture_db):
     at = app("leerplicht")
     assert not at.exception
-    assert [t.label for t in at.tabs] == ["Werkvoorraad (3)", "Alle jongeren in beeld (7)"]
+    assert [t.label for t in at.tabs] == ["Werkvoorraad", "Alle jongeren in beeld"]
+    assert at.caption[2].value.startswith("**3 jongeren.**") and at.caption[3].value.startswith("**7 jongeren**")
     queue = table(at, "Reden")
     assert queue.iloc[0]["Pseudoniem"] == "P-ZAAK"
     assert queue.iloc[0]["Reden"] == "volgende actie verlopen, geen contact sinds 30 dagen"

@@ -17,6 +17,7 @@ from data_access.queries import youths
 from data_access.users import User
 from ui.db import engine
 from ui.guard import origin
+from ui.youths_tables import youths_count
 from ui.downloads import table_bytes_csv, table_bytes_xlsx
 
 PURPOSES = (
@@ -48,7 +49,7 @@ def export_file(db: Engine, user: User, filters: youths.YouthFilters, today: dt.
 
 def export_panel(user: User, filters: youths.YouthFilters, today: dt.date, table: pd.DataFrame,
                  pupil_ids: list[int]) -> None:
-    with st.expander(f"Exporteren ({len(table)} jongeren, CSV of Excel)", icon=":material/download:"):
+    with st.expander(f"Exporteren ({youths_count(len(table))}, CSV of Excel)", icon=":material/download:"):
         st.caption("Een export bevat persoonsgegevens. Kies waarvoor u hem nodig heeft; het doel, de filters "
                    "en de pseudoniemen worden in het auditlog vastgelegd. Noem geen namen in het doel.")
         choice = st.selectbox("Doel van de export (verplicht)", PURPOSES, index=None, key="yx_purpose",

@@ -18,34 +18,33 @@ def list_frame(rows: pd.DataFrame, today: dt.date, officers: dict[str, str]) -> 
     return pd.DataFrame({
         "Pseudoniem": rows["pseudonym"],
         "Naam": rows["name"],
+        "Signalen": rows["signal_labels"].replace("", "–"),
+        "Zaak": rows["case_status"].map(lambda s: label(STATUS_LABELS, s)),
+        "Volgende actie": _dates(rows["next_action_on"]),
+        "Laatste contact": _dates(rows["last_contact_on"]),
+        "Dagen sinds contact": days_since_contact(rows, today).astype("Int64"),
+        "Behandelaar": rows["officer"].map(lambda u: "–" if pd.isna(u) else officers.get(u, u)),
         "School": rows["school"],
         "Groep": rows["grade"].astype("Int64"),
         "Leeftijd": rows["age"].astype("Int64"),
-        "Signalen": rows["signal_labels"].replace("", "–"),
         "Ongeoorloofd 4 wk (u)": rows["window_hours"].map(lambda v: fmt.number(v, 1)),
         "Ongeoorloofd jaar (u)": rows["unauthorised_hours"].map(lambda v: fmt.number(v, 1)),
         "Verzuim jaar": rows["absence_share"].map(fmt.percent),
         "Keren te laat": rows["late_count"].astype("Int64"),
-        "Zaak": rows["case_status"].map(lambda s: label(STATUS_LABELS, s)),
         "MAS-route": rows["mas_route"].fillna("–"),
         "Fase": rows["phase"].fillna("–"),
-        "Behandelaar": rows["officer"].map(lambda u: "–" if pd.isna(u) else officers.get(u, u)),
-        "Laatste contact": _dates(rows["last_contact_on"]),
-        "Dagen sinds contact": days_since_contact(rows, today).astype("Int64"),
-        "Volgende actie": _dates(rows["next_action_on"]),
     }).reset_index(drop=True)
 
 
 COLUMN_CONFIG = {
-    "Laatste contact": st.column_config.DateColumn(format=DATE, width="small"),
-    "Volgende actie": st.column_config.DateColumn(format=DATE, width="small"),
+    "Laatste contact": st.column_config.DateColumn(format=DATE),
+    "Volgende actie": st.column_config.DateColumn(format=DATE),
     "Groep": st.column_config.NumberColumn(format="%d", width="small"),
     "Leeftijd": st.column_config.NumberColumn(format="%d", width="small"),
     "Keren te laat": st.column_config.NumberColumn(format="%d", width="small"),
-    "Dagen sinds contact": st.column_config.NumberColumn(format="%d", width="small"),
+    "Dagen sinds contact": st.column_config.NumberColumn(format="%d"),
     "Signalen": st.column_config.TextColumn(width="medium"),
-    "Reden": st.column_config.TextColumn(width="large"),
-    "Zaak": st.column_config.TextColumn(width="small"),
+    "Reden": st.column_config.TextColumn(width="medium"),
 }
 
 
@@ -76,6 +75,11 @@ def open_by_pseudonym(rows: pd.DataFrame, key: str) -> str | None:
     picked = st.selectbox("Open dossier van jongere (pseudoniem)", choices, index=None, key=key,
                           placeholder="kies een pseudoniem")
     return picked
+
+
+def youths_count(n: int) -> str:
+    """'1 jongere', '16 jongeren'."""
+    return f"{fmt.number(n)} {'jongere' if n == 1 else 'jongeren'}"
 
 
 def _picked(event, shown: pd.DataFrame) -> str | None:

@@ -259,7 +259,9 @@ def _window_hours(conn: Connection, year: int, today: dt.date) -> pd.DataFrame:
         select(Absence.pupil_id, func.sum(Absence.hours))
         .outerjoin(last_signal, last_signal.c.pupil_id == Absence.pupil_id)
         .outerjoin(last_melding, last_melding.c.pupil_id == Absence.pupil_id)
-        .where(Absence.pupil_id.in_(with_unauthorised), Absence.category == UNAUTHORISED, in_window,
+        .where(Absence.pupil_id.in_(with_unauthorised), Absence.category == UNAUTHORISED,
+               Absence.date.between(window.start, today),  # one index range per pupil, then the weeks
+               in_window,
                or_(last_signal.c.on.is_(None), Absence.date > last_signal.c.on),
                or_(last_melding.c.on.is_(None), Absence.date > last_melding.c.on))
         .group_by(Absence.pupil_id)
@@ -324,26 +326,21 @@ def _derive_signals(frame: pd.DataFrame, today: dt.date, possible: dict, late_th
     out["absence_share"] = (out["absence_hours"] / out["possible_hours"]).where(out["possible_hours"] > 0)
     levels = [persistence_level(a, p) for a, p in zip(out["absence_hours"], out["possible_hours"])]
     out["persistence"] = pd.Series(levels, index=out.index, dtype=object)
-    out["age"] = out["birth_date"].map(lambda b: age_on(b, today))
+    out["age"] = [age_on(b, today) for b in out["birth_date"]]
     out["case_open"] = out["case_open"].fillna(False).astype(bool)
     out["case_status"] = out["case_status"].fillna(NO_CASE)
-
-    def signals_of(row) -> tuple[str, ...]:
-        found = []
-        if row.signals16 > 0:
-            found.append("16_uur")
-        if APPROACHING_HOURS - 1e-9 <= row.window_hours <= SIGNAL_HOURS + 1e-9:
-            found.append("bijna_16")
-        if row.late_count >= late_threshold:
-            found.append("te_laat")
-        if isinstance(row.persistence, str):
-            found.append(row.persistence)
-        return tuple(found)
-
-    out["signals"] = pd.Series([signals_of(r) for r in out.itertuples()], index=out.index, dtype=object)
+    flags = {
+        "16_uur": (out["signals16"] > 0).to_numpy(),
+        "bijna_16": out["window_hours"].between(APPROACHING_HOURS - 1e-9, SIGNAL_HOURS + 1e-9).to_numpy(),
+        "te_laat": (out["late_count"] >= late_threshold).to_numpy(),
+        "langdurig": (out["persistence"] == "langdurig").to_numpy(),
+        "ernstig": (out["persistence"] == "ernstig").to_numpy(),
+    }
+    found = [tuple(k for k, on in zip(flags, row) if on) for row in zip(*flags.values())]
+    out["signals"] = pd.Series(found, index=out.index, dtype=object)
     out["signal_labels"] = [
-        ", ".join(SIGNAL_LABELS[k] + (" (niet gemeld)" if k == "16_uur" and unreported else "") for k in found)
-        for found, unreported in zip(out["signals"], out["unreported_signals"])]
+        ", ".join(SIGNAL_LABELS[k] + (" (niet gemeld)" if k == "16_uur" and unreported else "") for k in kinds)
+        for kinds, unreported in zip(found, out["unreported_signals"])]
     out["concern_id"] = out["concern_id"].astype("Int64")
     return out
 
