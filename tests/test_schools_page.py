@@ -42,9 +42,15 @@ def pilot_url(tmp_path, app_env):
     return app_env(make_db(tmp_path / "pilot.sqlite", build_pilot_fixture))
 
 
-def open_page(role: str, **state) -> AppTest:
+COMPARISON, REGISTRATION, PILOT = "Scholen vergelijken", "Registratieverschillen", "Registratiepilot"
+
+
+def open_page(role: str, tab: str | None = None, **state) -> AppTest:
+    """Render the page as ``role`` with ``tab`` open (only the open tab runs)."""
     at = AppTest.from_file(PAGE, default_timeout=90)
     at.session_state["lea_username"] = role
+    if tab:
+        at.session_state["weergave"] = tab
     for key, value in state.items():
         at.session_state[key] = value
     return at.run()
@@ -68,7 +74,7 @@ def no_errors(at: AppTest) -> None:
 
 
 def test_a_school_with_3_meldingen_shows_less_than_5_to_lea(fixture_url):
-    at = open_page("lea")
+    at = open_page("lea", COMPARISON)
     no_errors(at)
     table = table_with(at, "Meldingen")
     assert table.loc["De Linde", "Meldingen"] == "<5"
@@ -80,7 +86,7 @@ def test_a_school_with_3_meldingen_shows_less_than_5_to_lea(fixture_url):
 
 
 def test_leerplicht_sees_the_3_meldingen(fixture_url):
-    at = open_page("leerplicht")
+    at = open_page("leerplicht", COMPARISON)
     no_errors(at)
     table = table_with(at, "Meldingen")
     assert table.loc["De Linde", "Meldingen"] == "3"
@@ -90,7 +96,7 @@ def test_leerplicht_sees_the_3_meldingen(fixture_url):
 
 
 def test_portefeuillehouder_sees_the_suppressed_page_and_beheer_is_refused(fixture_url):
-    at = open_page("portefeuillehouder")
+    at = open_page("portefeuillehouder", COMPARISON)
     no_errors(at)
     assert table_with(at, "Meldingen").loc["De Linde", "Meldingen"] == "<5"
     refused = open_page("beheer")
@@ -102,7 +108,7 @@ def test_portefeuillehouder_sees_the_suppressed_page_and_beheer_is_refused(fixtu
 
 
 def test_comparison_for_a_named_period_matches_the_hand_calculation(fixture_url):
-    at = open_page("leerplicht", schools_comparison_window=PERIOD)
+    at = open_page("leerplicht", COMPARISON, schools_comparison_window=PERIOD)
     no_errors(at)
     assert any("Gedeeltelijke sluiting (fictief)" in s.value for s in at.subheader)
     table = table_with(at, "Grootte")
@@ -122,7 +128,7 @@ def test_comparison_for_a_named_period_matches_the_hand_calculation(fixture_url)
 
 
 def test_compliance_window_is_set_on_the_page(fixture_url):
-    at = open_page("leerplicht", schools_comparison_window=PERIOD)
+    at = open_page("leerplicht", COMPARISON, schools_comparison_window=PERIOD)
     at.number_input(key="schools_compliance_days").set_value(7).run()
     no_errors(at)
     table = table_with(at, "Grootte")
@@ -131,7 +137,7 @@ def test_compliance_window_is_set_on_the_page(fixture_url):
 
 
 def test_roll_up_to_boards(fixture_url):
-    at = open_page("leerplicht", schools_comparison_window=PERIOD, schools_comparison_level="board")
+    at = open_page("leerplicht", COMPARISON, schools_comparison_window=PERIOD, schools_comparison_level="board")
     no_errors(at)
     table = table_with(at, "Scholen")
     # Stichting Noord = De Linde + De Eik: (145 + 176) / (8.250 + 16.500) = 1,297 %; 15 / 300 → 50
@@ -142,7 +148,7 @@ def test_roll_up_to_boards(fixture_url):
 
 
 def test_persistent_absence_for_the_school_year(fixture_url):
-    at = open_page("leerplicht")
+    at = open_page("leerplicht", COMPARISON)
     table = table_with(at, "Langdurig verzuim (%)")
     # ≥ 27,5 h of 275 possible hours to date: De Linde 2 of 100, De Eik 6 of 200
     assert table.loc["De Linde", "Langdurig verzuim (%)"] == pytest.approx(2.0)
@@ -151,13 +157,23 @@ def test_persistent_absence_for_the_school_year(fixture_url):
 
 
 def test_registration_view_per_school(fixture_url):
-    at = open_page("leerplicht", schools_registration_window=PERIOD)
+    at = open_page("leerplicht", REGISTRATION, schools_registration_window=PERIOD)
     no_errors(at)
     table = table_with(at, "Dagen achter op nieuwste registratie")
     assert table.loc["De Eik", "Meldtrouw (%)"] == pytest.approx(60.0)
     assert table.loc["De Eik", "Mediaan schooldagen tot melding"] == 2.5
     assert table.loc["Gemeente (alle scholen)", "Mediaan schooldagen tot melding"] == 3.5
     assert table.loc["De Linde", "Laatste registratie"] == "30-10-2020"
+
+
+def test_only_the_open_tab_runs(fixture_url):
+    at = open_page("lea")  # Trends open by default: no comparison table yet
+    no_errors(at)
+    assert any(s.value == "Verzuim per maand — Testgemeente" for s in at.subheader)
+    assert not at.dataframe
+    at = open_page("lea", COMPARISON)
+    assert table_with(at, "Meldingen") is not None
+    assert not any(s.value.startswith("Verzuim per maand") for s in at.subheader)
 
 
 def test_trends_for_chosen_schools_and_for_the_municipality(fixture_url):
@@ -174,7 +190,7 @@ def test_trends_for_chosen_schools_and_for_the_municipality(fixture_url):
 
 
 def test_pilot_effect_in_two_sentences(pilot_url):
-    at = open_page("lea")
+    at = open_page("lea", PILOT)
     no_errors(at)
     texts = [m.value for m in at.markdown]
     compliance = next(t for t in texts if t.startswith("Bij de pilotscholen ging de meldtrouw"))
@@ -187,7 +203,7 @@ def test_pilot_effect_in_two_sentences(pilot_url):
 
 
 def test_no_pilot_schools_says_so(fixture_url):
-    at = open_page("lea")
+    at = open_page("lea", PILOT)
     assert any("geen pilotscholen" in i.value for i in at.info)
 
 
@@ -195,7 +211,7 @@ def test_no_pilot_schools_says_so(fixture_url):
 
 
 def test_meeting_mode_hides_downloads_and_explanations(fixture_url):
-    at = open_page("lea")
+    at = open_page("lea", COMPARISON)
     assert at.get("download_button") and at.caption
     at.toggle(key="schools_meeting").set_value(True).run()
     no_errors(at)
@@ -221,6 +237,6 @@ def test_database_failure_shows_a_dutch_error(fixture_url, monkeypatch):
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
     monkeypatch.setattr(schools, "school_comparison", unreachable)
-    at = open_page("lea")
+    at = open_page("lea", COMPARISON)
     assert not at.exception
     assert any("database is niet bereikbaar" in e.value for e in at.error)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from data_access import access, metrics
+from data_access import access
 from data_access.users import User
 from ui import schools_data as data
 from ui.schools_charts import ChartStyle
@@ -21,6 +21,7 @@ from ui.schools_labels import SCOPE_LABELS
 MEETING_KEY = "schools_meeting"
 DAYS_KEY = "schools_compliance_days"
 SCOPE_KEY = "schools_scope"
+TAB_KEY = "weergave"  # also the URL parameter: /scholen?weergave=Registratiepilot
 KEPT_KEYS = (DAYS_KEY, "schools_trend_categories", "schools_comparison_ascending")
 
 MEETING_CSS = """
@@ -88,7 +89,7 @@ def explain(text: str, meeting: bool) -> None:
 def page_header(user: User) -> PageContext:
     keep_hidden_widget_values()
     remember(MEETING_KEY, False)
-    remember(DAYS_KEY, metrics.COMPLIANCE_SCHOOL_DAYS)
+    remember(DAYS_KEY, data.load(data.default_compliance_days))
     title, toggle = st.columns([3, 1], vertical_alignment="center")
     title.title("Verzuim per school")
     meeting = toggle.toggle("Vergadermodus", key=MEETING_KEY,
@@ -110,7 +111,7 @@ def page_header(user: User) -> PageContext:
             st.number_input("Meldtermijn voor de meldtrouw (schooldagen)", min_value=1, max_value=40, step=1,
                             key=DAYS_KEY,
                             help="Een 16-uurssignaal telt als op tijd gemeld als er binnen zoveel schooldagen "
-                                 "een 16-uursmelding volgde. Standaard 5.")
+                                 "een 16-uursmelding volgde. Standaard: de instelling van beheer (anders 5).")
     return PageContext(user, suppress, threshold, meeting, int(st.session_state[DAYS_KEY]), scope)
 
 

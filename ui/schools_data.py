@@ -52,6 +52,12 @@ def suppression_threshold() -> int:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def default_compliance_days() -> int:
+    with engine().connect() as conn:
+        return queries.compliance_days(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def periods(start: dt.date, end: dt.date) -> pd.DataFrame:
     with engine().connect() as conn:
         return queries.named_periods(conn, start, end)

@@ -26,8 +26,8 @@ from sqlalchemy import Connection, case, func, literal_column, select
 
 from data_access import metrics
 from data_access.aggregates import school_year_sql
-from data_access.models import SchoolEnrolment, Signal16, Verzuimmelding
-from data_access.queries.schools import school_register
+from data_access.models import School, SchoolEnrolment, Signal16, Verzuimmelding
+from data_access.queries.schools import query_frame, school_register
 
 BEFORE, AFTER = "voor", "na"
 PILOT, OTHERS = "pilotscholen", "overige scholen"
@@ -66,26 +66,27 @@ def pilot_panel(conn: Connection, compliance_days: int = metrics.COMPLIANCE_SCHO
     first_start = min(pilots["pilot_start"])
     register["group"] = np.where(register["pilot_start"].notna(), PILOT, OTHERS)
     register["reference_start"] = register["pilot_start"].where(register["pilot_start"].notna(), first_start)
-    ids = register["school_id"].tolist()
 
-    enrolment = pd.DataFrame(conn.execute(
+    in_scope = select(School.id).where(School.in_scope.is_(True))
+    enrolment = query_frame(conn, (
         select(SchoolEnrolment.school_id, SchoolEnrolment.school_year, SchoolEnrolment.pupils)
-        .where(SchoolEnrolment.school_id.in_(ids))).all(), columns=["school_id", "school_year", "pupils"])
+        .where(SchoolEnrolment.school_id.in_(in_scope))), ["school_id", "school_year", "pupils"])
     melding_year = literal_column(school_year_sql(conn, "verzuimmelding.reported_on"))
-    meldingen = pd.DataFrame(conn.execute(
+    meldingen = query_frame(conn, (
         select(Verzuimmelding.school_id, melding_year, func.count())
-        .where(Verzuimmelding.school_id.in_(ids))
-        .group_by(Verzuimmelding.school_id, melding_year)).all(), columns=["school_id", "school_year", "meldingen"])
+        .where(Verzuimmelding.school_id.in_(in_scope))
+        .group_by(Verzuimmelding.school_id, melding_year)), ["school_id", "school_year", "meldingen"])
     signal_year = literal_column(school_year_sql(conn, "signal16.signal_on"))
     on_time = case((Signal16.school_days_to_melding <= compliance_days, 1), else_=0)
-    signals = pd.DataFrame(conn.execute(
+    signals = query_frame(conn, (
         select(Signal16.school_id, signal_year, func.count(), func.sum(on_time))
-        .where(Signal16.school_id.in_(ids))
-        .group_by(Signal16.school_id, signal_year)).all(), columns=["school_id", "school_year", "signals", "on_time"])
+        .where(Signal16.school_id.in_(in_scope))
+        .group_by(Signal16.school_id, signal_year)), ["school_id", "school_year", "signals", "on_time"])
 
     panel = (enrolment.merge(meldingen, on=["school_id", "school_year"], how="left")
              .merge(signals, on=["school_id", "school_year"], how="left"))
     panel[["meldingen", "signals", "on_time"]] = panel[["meldingen", "signals", "on_time"]].fillna(0)
+    # inner join: only schools of the sectors with pilot schools
     panel = register[["school_id", "name", "sector", "group", "reference_start"]].merge(panel, on="school_id")
     panel["phase"] = [phase_of(int(y), s) for y, s in zip(panel["school_year"], panel["reference_start"])]
     return panel.sort_values(["group", "school_id", "school_year"], ignore_index=True)

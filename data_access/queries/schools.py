@@ -40,18 +40,31 @@ ADDITIVE = (
 )
 
 
+# --- helpers -------------------------------------------------------------------------------
+
+
+def query_frame(conn: Connection, statement, columns: list[str]) -> pd.DataFrame:
+    """Run a query into a DataFrame (rows as plain tuples: much faster than Row objects)."""
+    return pd.DataFrame([tuple(row) for row in conn.execute(statement)], columns=columns)
+
+
+def _of_schools(column, ids: Sequence[int] | None):
+    """``column`` belongs to the given schools, or (None) to any school of the municipality."""
+    if ids is None:
+        return column.in_(select(School.id).where(School.in_scope.is_(True)))
+    return column.in_(list(ids))
+
+
 # --- register and settings -----------------------------------------------------------------
 
 
 def school_register(conn: Connection) -> pd.DataFrame:
     """The municipality's schools (in scope), with the fields the page groups by."""
-    rows = conn.execute(
+    frame = query_frame(conn, (
         select(School.id.label("school_id"), School.vestigingsnummer, School.name, School.sector,
                School.board, School.swv_code, School.municipality, School.pilot_start)
         .where(School.in_scope.is_(True)).order_by(School.name)
-    ).all()
-    frame = pd.DataFrame(rows, columns=["school_id", "vestigingsnummer", "name", "sector", "board",
-                                        "swv_code", "municipality", "pilot_start"])
+    ), ["school_id", "vestigingsnummer", "name", "sector", "board", "swv_code", "municipality", "pilot_start"])
     for col in ("board", "swv_code", "municipality"):
         frame[col] = frame[col].fillna("onbekend")
     return frame
@@ -74,6 +87,11 @@ def setting_number(conn: Connection, key: str, default: float) -> float:
 def hours_per_day(conn: Connection) -> float:
     """School hours per school day: Setting ``hours_per_day`` or the shared default (5.5)."""
     return setting_number(conn, "hours_per_day", metrics.HOURS_PER_SCHOOL_DAY)
+
+
+def compliance_days(conn: Connection) -> int:
+    """Default N for reporting compliance: Setting ``compliance_school_days`` or the shared 5."""
+    return int(setting_number(conn, "compliance_school_days", metrics.COMPLIANCE_SCHOOL_DAYS))
 
 
 def suppression_threshold(conn: Connection) -> int:
@@ -99,7 +117,7 @@ def named_periods(conn: Connection, start: dt.date | None = None, end: dt.date |
         query = query.where(Period.end >= start)
     if end is not None:
         query = query.where(Period.start <= end)
-    return pd.DataFrame(conn.execute(query).all(), columns=["name", "kind", "sector", "start", "end"])
+    return query_frame(conn, query, ["name", "kind", "sector", "start", "end"])
 
 
 # --- school calendar arithmetic ------------------------------------------------------------
@@ -157,7 +175,7 @@ def absence_trend(conn: Connection, start: dt.date, end: dt.date, grain: str = "
         register = register[register["school_id"].isin(list(school_ids))]
     if register.empty:
         return _empty_trend()
-    ids = register["school_id"].tolist()
+    ids = None if school_ids is None else register["school_id"].tolist()
     key = ["school_id"] if by_school else ["sector"]
     weeks = mondays(start, end)
     last_monday = weeks[-1]
@@ -198,20 +216,19 @@ def absence_trend(conn: Connection, start: dt.date, end: dt.date, grain: str = "
                                                            ignore_index=True)
 
 
-def _weekly_absence(conn: Connection, ids: Sequence[int], first_monday: dt.date, last_monday: dt.date,
+def _weekly_absence(conn: Connection, ids: Sequence[int] | None, first_monday: dt.date, last_monday: dt.date,
                     by_school: bool) -> pd.DataFrame:
     """Absence hours and pupils per week × category, per school or per sector."""
     group = [School.id, School.sector] if by_school else [School.sector]
-    rows = conn.execute(
+    columns = (["school_id", "sector"] if by_school else ["sector"]) + ["week_start", "category", "hours", "involved"]
+    frame = query_frame(conn, (
         select(*group, AbsenceWeek.week_start, AbsenceWeek.category,
                func.sum(AbsenceWeek.hours), func.sum(AbsenceWeek.pupils))
         .join(School, School.id == AbsenceWeek.school_id)
-        .where(AbsenceWeek.school_id.in_(list(ids)), AbsenceWeek.week_start >= first_monday,
+        .where(_of_schools(AbsenceWeek.school_id, ids), AbsenceWeek.week_start >= first_monday,
                AbsenceWeek.week_start <= last_monday)
         .group_by(*group, AbsenceWeek.week_start, AbsenceWeek.category)
-    ).all()
-    columns = (["school_id", "sector"] if by_school else ["sector"]) + ["week_start", "category", "hours", "involved"]
-    frame = pd.DataFrame(rows, columns=columns)
+    ), columns)
     frame["category"] = frame["category"].where(frame["category"].isin(CATEGORIES), UNKNOWN_CATEGORY)
     return frame
 
@@ -234,14 +251,13 @@ def _series_names(register: pd.DataFrame) -> dict[int, str]:
     return dict(zip(register["school_id"], names))
 
 
-def _enrolment(conn: Connection, ids: Sequence[int], first_year: int, last_year: int) -> pd.DataFrame:
-    rows = conn.execute(
+def _enrolment(conn: Connection, ids: Sequence[int] | None, first_year: int, last_year: int) -> pd.DataFrame:
+    return query_frame(conn, (
         select(SchoolEnrolment.school_id, School.sector, SchoolEnrolment.school_year, SchoolEnrolment.pupils)
         .join(School, School.id == SchoolEnrolment.school_id)
-        .where(SchoolEnrolment.school_id.in_(list(ids)),
+        .where(_of_schools(SchoolEnrolment.school_id, ids),
                SchoolEnrolment.school_year.between(first_year, last_year))
-    ).all()
-    return pd.DataFrame(rows, columns=["school_id", "sector", "school_year", "pupils"])
+    ), ["school_id", "sector", "school_year", "pupils"])
 
 
 def _possible_hours_per_week(conn: Connection, register: pd.DataFrame, enrolment: pd.DataFrame,
@@ -323,10 +339,11 @@ def school_comparison(conn: Connection, window: Window,
       within ``compliance_days`` school days / signals;
     - known-code share = hours with a category other than 'onbekend' / all hours;
     - median school days from signal to melding (signals that got a melding);
-    - last registration = the latest absence day the school registered (any year).
+    - last registration = the latest absence day the school registered in the window's last
+      school year or the one before ("–": nothing registered in those two years).
     """
     register = school_register(conn)
-    ids = register["school_id"].tolist()
+    ids = None  # every school of the municipality
     year = window.school_year
     weeks = mondays(window.start, window.end)
     per_day = hours_per_day(conn)
@@ -360,8 +377,7 @@ def _window_denominators(conn: Connection, register: pd.DataFrame, window: Windo
     """Per school: pupils (summed over the school years of the window: pupil-years),
     possible hours (Σ pupils of the week's school year × school hours of the week) and the
     pupils of the window's last school year (for the size band)."""
-    ids = register["school_id"].tolist()
-    enrolment = _enrolment(conn, ids, window.years[0], window.years[-1])
+    enrolment = _enrolment(conn, None, window.years[0], window.years[-1])
     if enrolment.empty:
         return pd.DataFrame(columns=["school_id", "pupils", "possible_hours", "latest_pupils"])
     week_years = [metrics.school_year_of(max(w, window.start)) for w in weeks]
@@ -377,15 +393,16 @@ def _window_denominators(conn: Connection, register: pd.DataFrame, window: Windo
     return sums.join(latest).reset_index()
 
 
-def _absence_by_category(conn: Connection, ids, first_monday: dt.date, last_monday: dt.date) -> pd.DataFrame:
-    rows = conn.execute(
+def _absence_by_category(conn: Connection, ids: Sequence[int] | None, first_monday: dt.date,
+                         last_monday: dt.date) -> pd.DataFrame:
+    """Per school, one column per category: hours and the pupils behind them (a lower bound)."""
+    long = query_frame(conn, (
         select(AbsenceWeek.school_id, AbsenceWeek.category, func.sum(AbsenceWeek.hours),
                func.max(AbsenceWeek.pupils))
-        .where(AbsenceWeek.school_id.in_(ids), AbsenceWeek.week_start >= first_monday,
+        .where(_of_schools(AbsenceWeek.school_id, ids), AbsenceWeek.week_start >= first_monday,
                AbsenceWeek.week_start <= last_monday)
         .group_by(AbsenceWeek.school_id, AbsenceWeek.category)
-    ).all()
-    long = pd.DataFrame(rows, columns=["school_id", "category", "hours", "involved"])
+    ), ["school_id", "category", "hours", "involved"])
     long["category"] = long["category"].where(long["category"].isin(CATEGORIES), UNKNOWN_CATEGORY)
     long = long.groupby(["school_id", "category"], as_index=False).agg(hours=("hours", "sum"),
                                                                      involved=("involved", "max"))
@@ -398,44 +415,43 @@ def _absence_by_category(conn: Connection, ids, first_monday: dt.date, last_mond
     return wide.reset_index()
 
 
-def _meldingen(conn: Connection, ids: Sequence[int], window: Window) -> pd.DataFrame:
-    rows = conn.execute(
+def _meldingen(conn: Connection, ids: Sequence[int] | None, window: Window) -> pd.DataFrame:
+    return query_frame(conn, (
         select(Verzuimmelding.school_id, func.count())
-        .where(Verzuimmelding.school_id.in_(ids), Verzuimmelding.reported_on.between(window.start, window.end))
+        .where(_of_schools(Verzuimmelding.school_id, ids),
+               Verzuimmelding.reported_on.between(window.start, window.end))
         .group_by(Verzuimmelding.school_id)
-    ).all()
-    return pd.DataFrame(rows, columns=["school_id", "meldingen"])
+    ), ["school_id", "meldingen"])
 
 
-def _signals(conn: Connection, ids: Sequence[int], window: Window, compliance_days: int) -> pd.DataFrame:
+def _signals(conn: Connection, ids: Sequence[int] | None, window: Window, compliance_days: int) -> pd.DataFrame:
     on_time = case((Signal16.school_days_to_melding <= compliance_days, 1), else_=0)
     with_melding = case((Signal16.school_days_to_melding.is_not(None), 1), else_=0)
-    rows = conn.execute(
+    return query_frame(conn, (
         select(Signal16.school_id, func.count(), func.sum(on_time), func.sum(with_melding))
-        .where(Signal16.school_id.in_(ids), Signal16.signal_on.between(window.start, window.end))
+        .where(_of_schools(Signal16.school_id, ids), Signal16.signal_on.between(window.start, window.end))
         .group_by(Signal16.school_id)
-    ).all()
-    return pd.DataFrame(rows, columns=["school_id", "signals", "on_time", "with_melding"])
+    ), ["school_id", "signals", "on_time", "with_melding"])
 
 
-def signal_delay_histogram(conn: Connection, ids: Sequence[int], window: Window) -> pd.DataFrame:
+def signal_delay_histogram(conn: Connection, ids: Sequence[int] | None, window: Window) -> pd.DataFrame:
     """School days from signal to melding, counted per school (for medians after a roll-up)."""
-    rows = conn.execute(
+    return query_frame(conn, (
         select(Signal16.school_id, Signal16.school_days_to_melding, func.count())
-        .where(Signal16.school_id.in_(ids), Signal16.signal_on.between(window.start, window.end),
+        .where(_of_schools(Signal16.school_id, ids), Signal16.signal_on.between(window.start, window.end),
                Signal16.school_days_to_melding.is_not(None))
         .group_by(Signal16.school_id, Signal16.school_days_to_melding)
-    ).all()
-    return pd.DataFrame(rows, columns=["school_id", "days", "signals"])
+    ), ["school_id", "days", "signals"])
 
 
-def _last_registration(conn: Connection, ids: Sequence[int], until: dt.date) -> pd.DataFrame:
-    rows = conn.execute(
+def _last_registration(conn: Connection, ids: Sequence[int] | None, until: dt.date) -> pd.DataFrame:
+    """The latest absence day each school registered in the school year of ``until`` or the one before."""
+    year = metrics.school_year_of(until)
+    return query_frame(conn, (
         select(PupilYear.school_id, func.max(PupilYear.last_absence_on))
-        .where(PupilYear.school_id.in_(ids), PupilYear.school_year <= metrics.school_year_of(until))
+        .where(_of_schools(PupilYear.school_id, ids), PupilYear.school_year.between(year - 1, year))
         .group_by(PupilYear.school_id)
-    ).all()
-    return pd.DataFrame(rows, columns=["school_id", "last_registration"])
+    ), ["school_id", "last_registration"])
 
 
 def year_to_date_end(conn: Connection, year: int) -> dt.date:
@@ -460,39 +476,40 @@ def _persistent(conn: Connection, calendars: dict[str, metrics.SchoolCalendar], 
     thresholds = {sector: metrics.PERSISTENT_SHARE * metrics.school_hours(calendar, start, as_of, per_day)
                   for sector, calendar in calendars.items()}
     threshold = case(*((School.sector == s, t) for s, t in thresholds.items()), else_=None)
-    rows = conn.execute(
+    return query_frame(conn, (
         select(PupilYear.school_id, func.count())
         .join(School, School.id == PupilYear.school_id)
         .where(PupilYear.school_year == year, School.in_scope.is_(True), PupilYear.absence_hours >= threshold,
                threshold > 0)
         .group_by(PupilYear.school_id)
-    ).all()
-    return pd.DataFrame(rows, columns=["school_id", "persistent"])
+    ), ["school_id", "persistent"])
+
+
+def _pairwise(function, *columns: pd.Series) -> np.ndarray:
+    """Apply a metrics definition row by row on plain arrays (NaN where a part is missing)."""
+    arrays = [pd.to_numeric(c, errors="coerce").to_numpy(dtype=float) for c in columns]
+    values = [None if np.isnan(parts).any() else function(*parts) for parts in zip(*arrays)]
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
 
 
 def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
     """Rates from the numerator and denominator columns (rows may be schools or roll-ups)."""
-    out = frame.copy()
-    for category in (*CATEGORIES, "total"):
-        out[f"rate_{category}"] = [_rate(h, p, ph) for h, p, ph in
-                                   zip(out[f"hours_{category}"], out["pupils"], out["possible_hours"])]
-    out["per_1000"] = [metrics.per_thousand(m, p) if pd.notna(p) else None
-                       for m, p in zip(out["meldingen"], out["pupils"])]
-    out["persistent_share"] = [metrics.share(n, p) if pd.notna(n) and pd.notna(p) else None
-                               for n, p in zip(out["persistent"], out["pupils"])]
-    out["compliance"] = [metrics.share(n, d) for n, d in zip(out["on_time"], out["signals"])]
-    out["known_share"] = [metrics.share(n, d) for n, d in zip(out["known_hours"], out["hours_total"])]
-    rate_columns = [c for c in out.columns if c.startswith("rate_")] + [
-        "per_1000", "persistent_share", "compliance", "known_share"]
-    out[rate_columns] = out[rate_columns].astype(float)
-    return out
+    rates = {f"rate_{c}": _pairwise(_rate, frame[f"hours_{c}"], frame["pupils"], frame["possible_hours"])
+             for c in (*CATEGORIES, "total")}
+    rates["per_1000"] = _pairwise(metrics.per_thousand, frame["meldingen"], frame["pupils"])
+    rates["persistent_share"] = _pairwise(metrics.share, frame["persistent"], frame["pupils"])
+    rates["compliance"] = _pairwise(metrics.share, frame["on_time"], frame["signals"])
+    rates["known_share"] = _pairwise(metrics.share, frame["known_hours"], frame["hours_total"])
+    kept = frame.drop(columns=[c for c in rates if c in frame.columns])
+    return pd.concat([kept, pd.DataFrame(rates, index=frame.index)], axis=1)
 
 
 def _median_of_counts(histogram: pd.DataFrame) -> float | None:
     """metrics.median_or_none over days stored as (days, number of signals) pairs."""
     if histogram.empty:
         return None
-    return metrics.median_or_none(np.repeat(histogram["days"].to_numpy(), histogram["signals"].to_numpy()).tolist())
+    return metrics.median_or_none(
+        np.repeat(histogram["days"].to_numpy(), histogram["signals"].to_numpy().astype(int)).tolist())
 
 
 def _medians(histogram: pd.DataFrame, key: str) -> dict:
@@ -540,20 +557,36 @@ def similar_schools(schools: pd.DataFrame, histogram: pd.DataFrame) -> pd.DataFr
     """
     numeric = schools[list(ADDITIVE)].astype(float)
     band = schools["size_band"].fillna("onbekend")
-    group_sums = numeric.groupby([schools["sector"], band]).transform(lambda s: s.sum(min_count=1))
+    group_sums = numeric.groupby([schools["sector"], band]).transform("sum")
     others = group_sums - numeric.fillna(0)
     others["schools"] = group_sums["schools"] - 1
     others["persistent"] = others["persistent"].where(schools["persistent"].notna())
     peers = add_rates(others)
-    medians = []
-    for school_id, sector, size in zip(schools["school_id"], schools["sector"], band):
-        peer_ids = schools.loc[(schools["sector"] == sector) & (band == size)
-                               & (schools["school_id"] != school_id), "school_id"]
-        medians.append(_median_of_counts(histogram[histogram["school_id"].isin(peer_ids)]))
-    peers["median_days"] = pd.Series(medians, index=schools.index, dtype=float)
+    peers["median_days"] = _peer_medians(schools, band, histogram)
     figures = [c for c in peers.columns if c != "schools"]
     peers.loc[peers["schools"] < 1, figures] = np.nan
     return peers
+
+
+def _peer_medians(schools: pd.DataFrame, band: pd.Series, histogram: pd.DataFrame) -> pd.Series:
+    """Median signal-to-melding days over the other schools of each school's group."""
+    group_of = dict(zip(schools["school_id"], schools["sector"] + "|" + band))
+    own: dict[int, dict[int, int]] = {}
+    for school_id, days, n in zip(histogram["school_id"], histogram["days"], histogram["signals"]):
+        own.setdefault(school_id, {})[int(days)] = int(n)
+    per_group: dict[str, dict[int, int]] = {}
+    for school_id, counts in own.items():
+        combined = per_group.setdefault(group_of.get(school_id, ""), {})
+        for days, n in counts.items():
+            combined[days] = combined.get(days, 0) + n
+    medians = []
+    for school_id in schools["school_id"]:
+        mine = own.get(school_id, {})
+        others = {d: n - mine.get(d, 0) for d, n in per_group.get(group_of[school_id], {}).items()}
+        others = {d: n for d, n in others.items() if n > 0}
+        medians.append(metrics.median_or_none(np.repeat(list(others), list(others.values())).tolist())
+                       if others else None)
+    return pd.Series(medians, index=schools.index, dtype=float)
 
 
 # --- suppression ---------------------------------------------------------------------------
@@ -594,31 +627,42 @@ def suppress_comparison(frame: pd.DataFrame, threshold: int = metrics.SUPPRESSIO
     return out
 
 
-def _hide(out: pd.DataFrame, index, rate: str, reason: str = PROTECTED) -> None:
-    out.loc[index, rate] = None
-    out.loc[index, f"{rate}_reden"] = reason
+def _hide(out: pd.DataFrame, rows: np.ndarray, rate: str, reason: str = PROTECTED) -> None:
+    """Hide ``rate`` in the rows of boolean mask ``rows``."""
+    if rows.any():
+        out[rate] = out[rate].astype(object).where(~rows, None)
+        out[f"{rate}_reden"] = np.where(rows, reason, out[f"{rate}_reden"])
 
 
 def _protect_categories(out: pd.DataFrame) -> None:
     columns = [c for c in CATEGORY_RATES if c in out.columns]
-    shown = {c: (out[f"{c}_reden"] == "") & out[c].notna() & (out[c].fillna(0) > 0) for c in columns}
-    for index in out.index:
-        hidden = [c for c in columns if out.at[index, f"{c}_reden"]]
-        if len(hidden) != 1:
-            continue
-        visible = [c for c in columns if shown[c].at[index]]
-        shared = [c for c in visible if shown[c].drop(index).any()]
-        if shared or visible:
-            _hide(out, index, min(shared or visible, key=lambda c: out.at[index, c]))
+    if not columns:
+        return
+    values = out[columns].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    hidden = np.column_stack([out[f"{c}_reden"].to_numpy() != "" for c in columns])
+    shown = ~hidden & (np.nan_to_num(values) > 0)
+    shown_elsewhere = (shown.sum(axis=0) - shown) > 0
+    extra = np.zeros_like(hidden)
+    for i in np.flatnonzero(hidden.sum(axis=1) == 1):
+        candidates = shown[i] & shown_elsewhere[i]
+        if not candidates.any():
+            candidates = shown[i]
+        if candidates.any():
+            extra[i, np.argmin(np.where(candidates, values[i], np.inf))] = True
+    for j, column in enumerate(columns):
+        _hide(out, extra[:, j], column)
 
 
 def _protect_single_hidden_row(out: pd.DataFrame, rate: str, numerators: pd.Series) -> None:
-    hidden = out[f"{rate}_reden"] != ""
+    hidden = (out[f"{rate}_reden"] != "").to_numpy()
     if hidden.sum() != 1 or len(out) < 2:
         return
-    candidates = numerators[~hidden & out[rate].notna() & (numerators > 0)]
-    if not candidates.empty:
-        _hide(out, candidates.idxmin(), rate)
+    numbers = pd.to_numeric(numerators, errors="coerce").to_numpy(dtype=float)
+    candidates = ~hidden & out[rate].notna().to_numpy() & (np.nan_to_num(numbers) > 0)
+    if candidates.any():
+        smallest = np.zeros_like(hidden)
+        smallest[np.argmin(np.where(candidates, numbers, np.inf))] = True
+        _hide(out, smallest, rate)
 
 
 def suppress_trend(trend: pd.DataFrame, threshold: int = metrics.SUPPRESSION_THRESHOLD) -> pd.DataFrame:
