@@ -8,8 +8,9 @@
 
 SQLite tiers are cached as ``.bench-cache/<tier>-<seed>[-n<schools>].sqlite`` under the
 repository root (git-ignored). A database counts as complete only when its ``bench_tier``
-setting names the same tier, seed and school limit: that setting is written after the
-generator's transaction has committed, so a crashed build is never reused. PostgreSQL tiers go
+setting names the same tier, seed, school limit and generator version (a hash of demo.py and
+demo_names.py): that setting is written after the generator's transaction has committed, so a
+crashed build, or one made by older generator code, is never reused. PostgreSQL tiers go
 into the database given by ``--database-url`` (which must be empty or hold the same tier).
 """
 from __future__ import annotations
@@ -63,8 +64,20 @@ def spec_for(tier: str, limit_schools: int | None = None) -> demo.MunicipalitySp
     return spec.subset(limit_schools) if limit_schools else spec
 
 
+def generator_version() -> str:
+    """Hash of the generator's source: a cache built by other code is rebuilt."""
+    import hashlib
+
+    from data_access import demo_names
+
+    digest = hashlib.sha256()
+    for module in (demo, demo_names):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def marker_value(tier: str, seed: int, limit_schools: int | None) -> str:
-    return f"{tier}:{seed}:{limit_schools or 'all'}"
+    return f"{tier}:{seed}:{limit_schools or 'all'}:{generator_version()}"
 
 
 def cache_path(tier: str, seed: int, limit_schools: int | None = None) -> Path:
@@ -111,7 +124,7 @@ def ensure(tier: str, seed: int = 2024, engine: str = "sqlite", database_url: st
             complete = _setting(eng, MARKER) == wanted
             eng.dispose()
             if rebuild or not complete:
-                log(f"Cache {path.name} {'wordt opnieuw gebouwd' if complete else 'is onvolledig; opnieuw bouwen'}")
+                log(f"Cache {path.name} {'wordt opnieuw gebouwd' if complete else 'is onvolledig of van een andere generatorversie; opnieuw bouwen'}")
                 _remove_sqlite(path)
     eng = make_engine(url)
     migrate(eng)

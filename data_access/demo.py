@@ -35,10 +35,9 @@ import os
 import secrets
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from dataclasses import replace as dc_replace
-from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -118,7 +117,6 @@ class MunicipalitySpec:
     absence_scale: float = 1.0  # multiplies sickness, lateness and authorised absence
     pilot_share: float = 1 / 3
     today: dt.date = DEMO_TODAY
-    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def years(self) -> list[int]:
@@ -384,7 +382,7 @@ def _prepare(conn: Connection, replace: bool) -> None:
 class _Lazy:
     """Rows produced chunk by chunk from column arrays (the absence table is large)."""
 
-    def __init__(self, count: int, make: callable):
+    def __init__(self, count: int, make: Callable[[], Iterator[tuple]]):
         self.count = count
         self._make = make
 
