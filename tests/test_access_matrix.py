@@ -48,10 +48,27 @@ def shown_content(at: AppTest) -> dict:
             "downloads": len(at.get("download_button")), "titles": [t.value for t in at.title]}
 
 
+@pytest.fixture(scope="module")
+def matrix_url(demo_url, tmp_path_factory) -> str:
+    """A copy of the demo for this module: refusals are audited, so these tests write."""
+    target = tmp_path_factory.mktemp("matrix") / "demo.sqlite"
+    source = make_engine(demo_url)
+    with source.connect() as conn:
+        conn.exec_driver_sql(f"VACUUM INTO '{target}'")
+    source.dispose()
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture(autouse=True)
+def no_local_secrets(monkeypatch, tmp_path):
+    """Ignore a developer's .streamlit/secrets.toml: the demo database makes its own cookie key."""
+    monkeypatch.setenv("LEA_SECRETS_FILE", str(tmp_path / "geen-secrets.toml"))
+
+
 @pytest.fixture
-def demo_app(demo_url, app_env):
-    app_env(demo_url)
-    return demo_url
+def demo_app(matrix_url, app_env):
+    app_env(matrix_url)
+    return matrix_url
 
 
 def test_the_matrix_is_the_designed_one():

@@ -19,13 +19,13 @@ from collections.abc import Mapping
 
 import streamlit as st
 import streamlit_authenticator as stauth
-from streamlit_authenticator.controllers import AuthenticationController
+from streamlit_authenticator.models import AuthenticationModel
 
 from data_access import audit as audit_log
 from data_access import access, auth_rules, users
 from data_access.settings import read_secrets
 from ui.db import engine, is_demo
-from ui.guard import LAST_PAGE, SESSION_ISSUED, SESSION_USER, audit
+from ui.guard import LAST_PAGE, SESSION_ISSUED, SESSION_USER, audit, origin
 
 PENDING_COOKIE = "lea_pending_cookie"      # (component key, token, expires) to set in the browser
 PENDING_DELETE = "lea_pending_cookie_del"  # component key of a cookie deletion still to run
@@ -234,36 +234,46 @@ def _submit_login() -> None:
 
 
 def _try_login(username: str | None, password: str | None) -> str | None:
-    """Check one attempt; None on success (session started), else the Dutch message to show."""
+    """Check one attempt; None on success (session started), else the Dutch message to show.
+
+    Nothing inside the transaction touches Streamlit: a session-state write is a point where
+    Streamlit may abort the run for a newer request, which would roll back the recorded attempt.
+    """
     config, policy = _settings()
+    where = origin()
     with engine().connect() as conn:
         credentials = auth_rules.credentials(conn)
-    # streamlit-authenticator's controller: bcrypt check against the database credentials and
-    # its session keys (the Authenticate widget would also render a cookie component here).
-    controller = AuthenticationController(credentials, auto_hash=False, secret_key=config.key)
+    # streamlit-authenticator's password check (bcrypt) against the credentials from the database
+    model = AuthenticationModel(credentials, auto_hash=False, secret_key=config.key)
 
     def verify(name: str, secret: str) -> bool:
-        return bool(controller.login(name, secret))
+        return model.check_credentials(name, secret) is True
+
+    def record(conn, action: str, result: str, account: users.User | None, actor: users.User | None,
+               details: dict) -> None:
+        audit_log.record(conn, action, username=actor.username if actor else None,
+                         role=actor.role_label if actor else None, object_type=audit_log.OBJECT_USER,
+                         object_id=account.username if account else None, result=result, origin=where,
+                         details=details)
 
     with engine().begin() as conn:
         outcome = auth_rules.attempt_login(conn, username or "", password or "", credentials, verify, policy)
         account = users.get_user(conn, outcome.username) if outcome.username else None
-        audit(account if outcome.ok else None, audit_log.LOGIN, object_type=audit_log.OBJECT_USER,
-              object_id=account.username if account else None, result=outcome.status,
-              details={"methode": "wachtwoord"} if account else {"methode": "wachtwoord", "bekende_naam": False},
-              conn=conn)
+        record(conn, audit_log.LOGIN, outcome.status, account, account if outcome.ok else None,
+               {"methode": "wachtwoord"} if account else {"methode": "wachtwoord", "bekende_naam": False})
         if outcome.just_locked:
-            audit(None, audit_log.LOCKOUT, object_type=audit_log.OBJECT_USER,
-                  object_id=account.username if account else None, result="geblokkeerd",
-                  details={"tot": outcome.locked_until.isoformat(timespec="seconds")}, conn=conn)
+            record(conn, audit_log.LOCKOUT, "geblokkeerd", account, None,
+                   {"tot": outcome.locked_until.isoformat(timespec="seconds")})
     if outcome.ok:
         token, issued, expires = auth_rules.issue_token(outcome.username, config)
         _start_session(outcome.username, issued)
         st.session_state[PENDING_COOKIE] = (f"lea_cookie_set_{issued:.6f}", token, expires)
         st.session_state.pop(PENDING_DELETE, None)
+        # streamlit-authenticator's session keys, as its own login sets them
+        st.session_state.update(name=account.name, username=account.username, email=account.email,
+                                roles=list(account.roles), authentication_status=True, logout=None)
         return None
-    for key in AUTHENTICATOR_KEYS:
-        st.session_state[key] = None
+    st.session_state["authentication_status"] = False
     if outcome.status == "geblokkeerd":
         return LOCKED.format(until=outcome.locked_until.strftime("%d-%m-%Y %H:%M"))
     return FAILED
