@@ -1,10 +1,24 @@
-import streamlit as st
-
 from ui.guard import require
-from ui.user_admin import render_user_admin
 
 user = require("beheer")
 
-st.title("beheer")
+import streamlit as st  # noqa: E402
 
-render_user_admin(user)
+from ui.import_admin import render_code_table, render_import_admin, render_templates  # noqa: E402
+from ui.periods_admin import render_periods_admin  # noqa: E402
+from ui.user_admin import render_user_admin  # noqa: E402
+
+st.title("Beheer")
+
+import_tab, templates_tab, codes_tab, periods_tab, users_tab = st.tabs(
+    ["Import", "Sjablonen", "Codetabel", "Perioden", "Gebruikers"])
+with import_tab:
+    render_import_admin(user)
+with templates_tab:
+    render_templates()
+with codes_tab:
+    render_code_table(user)
+with periods_tab:
+    render_periods_admin(user)
+with users_tab:
+    render_user_admin(user)

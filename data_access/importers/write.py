@@ -246,8 +246,9 @@ class CollectHandler(Handler):
         valid = ~check.bad
         self.rows_read += check.n
         self.invalid_rows += int(check.bad.sum())
-        frame = pd.DataFrame({name: (values[valid] if values is not None else [None] * int(valid.sum()))
-                              for name, values in columns.items()})
+        count = int(valid.sum())
+        frame = pd.DataFrame({name: (values[valid] if values is not None else np.full(count, None, dtype=object))
+                              for name, values in columns.items()}, dtype=object)
         frame["_row"] = chunk.rows[valid]
         self.frames.append(frame)
         self.add_preview(chunk, valid)
@@ -260,7 +261,8 @@ class CollectHandler(Handler):
         frame = pd.concat(self.frames, ignore_index=True) if self.frames else pd.DataFrame()
         if len(frame) and self.key:
             frame = self._drop_duplicates(frame)
-        if not self.may_write():
+        # A dry run applies too — its transaction is rolled back — so the preview counts are exact.
+        if not (self.options.only_valid or self.problems.count == 0):
             return
         if len(frame):
             self.apply(conn, frame)
@@ -735,8 +737,7 @@ class StatusReportsHandler(CollectHandler):
             values = check.values.get(col)
             missing = not_green & (np.array([v is None for v in values]) if values is not None
                                    else np.ones(check.n, bool))
-            check.flag(missing, col if values is not None else "kwaliteit",
-                       f"{col.capitalize()} is verplicht als niet alles groen is.")
+            check.flag(missing, col, f"{col.capitalize()} is verplicht als niet alles groen is.")
         return out
 
     def key_column(self) -> str:
@@ -1139,6 +1140,7 @@ class AbsenceHandler(Handler):
             replaceable = ~same & same_school
             insert_mask[pos[replaceable]] = True
             replace_ids = existing["id"].to_numpy(np.int64)[replaceable]
+            self.kept_ids.append(replace_ids)  # counted as updated, not as deleted (matters in a dry run)
             conflict = ~same & ~replaceable
         else:
             conflict = ~same
