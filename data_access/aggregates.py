@@ -142,32 +142,47 @@ def _refresh_signals(conn, school_ids, start, end) -> None:
         school_of[pupil_id][day] = school_id
 
     meldingen: dict[int, list] = defaultdict(list)
-    for melding_id, pupil_id, reported_on in conn.execute(text(
-            "SELECT id, pupil_id, reported_on FROM verzuimmelding WHERE kind = '16_uur' ORDER BY reported_on, id")):
+    for melding_id, pupil_id, reported_on, absence_start in conn.execute(text(
+            "SELECT id, pupil_id, reported_on, absence_start FROM verzuimmelding "
+            "WHERE kind = '16_uur' ORDER BY reported_on, id")):
         if pupil_id in absences:
-            meldingen[pupil_id].append((_as_date(reported_on), melding_id))
+            meldingen[pupil_id].append(
+                (_as_date(reported_on), melding_id, _as_date(absence_start) if absence_start else None))
 
     rows = []
     for pupil_id, days in absences.items():
         pupil_meldingen = meldingen.get(pupil_id, [])
-        resets = [d for d, _ in pupil_meldingen]
+        resets = [m[0] for m in pupil_meldingen]
         signals = sixteen_hour_signals(days, weeks, resets)
+        used: set[int] = set()
         for i, signal in enumerate(signals):
             next_window = signals[i + 1].window_start if i + 1 < len(signals) else dt.date.max
-            melding = answering_melding(pupil_meldingen, signal.window_start, next_window)
-            delay = counter.between(signal.signal_on, melding[0]) if melding else None
+            melding = answering_melding([m for m in pupil_meldingen if m[1] not in used],
+                                        signal.window_start, signal.signal_on, next_window)
+            delay = None
+            if melding:
+                used.add(melding[1])
+                delay = counter.between(signal.signal_on, melding[0])
             rows.append((pupil_id, school_of[pupil_id][signal.signal_on], signal.signal_on,
                          signal.window_start, signal.hours, melding[1] if melding else None, delay))
     bulk.insert_rows(conn, "signal16", ("pupil_id", "school_id", "signal_on", "window_start", "hours",
                                         "melding_id", "school_days_to_melding"), rows)
 
 
-def answering_melding(meldingen: list[tuple[dt.date, int]], window_start: dt.date,
-                      next_window_start: dt.date) -> tuple[dt.date, int] | None:
-    """The 16_uur melding that answered a signal: the first one reported from the signal's window
-    start until the next signal's window start. A signal nobody reported gets none, so it cannot
-    borrow the melding that answered a later signal."""
-    return next(((d, m) for d, m in meldingen if window_start <= d < next_window_start), None)
+def answering_melding(meldingen: list[tuple[dt.date, int, dt.date | None]], window_start: dt.date,
+                      signal_on: dt.date, next_window_start: dt.date) -> tuple[dt.date, int, dt.date | None] | None:
+    """The 16_uur melding (reported_on, id, absence_start) that answered a signal.
+
+    First choice: the melding whose stated absence start lies in the signal's window. Otherwise
+    the first one reported from the window start until the next signal's window start, so a
+    signal nobody reported cannot borrow the melding that answered a later signal.
+    """
+    stated = next((m for m in meldingen if m[2] is not None and window_start <= m[2] <= signal_on
+                   and m[0] >= window_start), None)
+    if stated:
+        return stated
+    return next((m for m in meldingen if window_start <= m[0] < next_window_start
+                 and (m[2] is None or m[2] >= window_start)), None)
 
 
 def refresh_contacts(conn: Connection, school_ids: Iterable[int] | None = None,

@@ -16,6 +16,7 @@ CHUNK = 50_000
 def insert_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     """Insert tuples (in ``columns`` order) into ``table``; returns the number of rows."""
     raw = conn.connection.dbapi_connection
+    columns = [_quote(c) for c in columns]
     total = 0
     if conn.dialect.name == "postgresql":
         with raw.cursor() as cur:
@@ -32,6 +33,11 @@ def insert_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iter
         total += len(chunk)
     cur.close()
     return total
+
+
+def _quote(column: str) -> str:
+    """Quote a column name (``end`` is reserved in PostgreSQL); already quoted names pass."""
+    return column if column.startswith('"') else f'"{column}"'
 
 
 def reset_sequence(conn: Connection, table: str, column: str = "id") -> None:

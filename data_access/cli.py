@@ -30,7 +30,11 @@ def cmd_demo(args) -> int:
     engine = _engine(args)
     migrate(engine)
     started = time.perf_counter()
-    summary = demo.build(engine, seed=args.seed, password=args.password, replace=True)
+    try:
+        summary = demo.build(engine, seed=args.seed, password=args.password, replace=True)
+    except demo.DemoError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     print(f"Demogemeente gemaakt in {time.perf_counter() - started:.1f} s (seed {args.seed}).")
     for key, value in summary.items():
         print(f"  {key}: {value}")

@@ -16,7 +16,9 @@ def ready_engine(url: str) -> Engine:
     if is_default_database(url) and not has_schools(engine):
         from data_access import demo
 
-        demo.build(engine)
+        summary = demo.build(engine)
+        if "wachtwoord demo-accounts" in summary:
+            print(f"Demo-database gemaakt. Wachtwoord van de demo-accounts: {summary['wachtwoord demo-accounts']}")
     return engine
 
 
