@@ -35,7 +35,7 @@ def _apply(actor: users.User, action: str, target: str, change, details: dict | 
 
 def render_user_admin(user: users.User) -> None:
     """The "Gebruikers" section of the beheer page (caller already checked the beheer role)."""
-    st.header("Gebruikers")
+    st.subheader("Gebruikers")
     outcome = st.session_state.pop(RESULT, None)
     if outcome:
         (st.success if outcome[0] == "success" else st.error)(outcome[1])
@@ -53,13 +53,13 @@ def render_user_admin(user: users.User) -> None:
 
     add, roles, password, status = st.tabs(["Toevoegen", "Rollen", "Wachtwoord", "In-/uitschakelen"])
     with add, st.form("user_add", clear_on_submit=True):
-        username = st.text_input("Gebruikersnaam", help="kleine letters, cijfers, . _ -")
-        name = st.text_input("Naam")
-        email = st.text_input("E-mailadres (voor single sign-on, optioneel)")
-        chosen = st.multiselect("Rollen", ROLES, format_func=lambda r: users.ROLE_LABELS[r])
-        first = st.text_input("Wachtwoord", type="password", autocomplete="new-password",
+        username = st.text_input("Gebruikersnaam", help="kleine letters, cijfers, . _ -", key="user_add_username")
+        name = st.text_input("Naam", key="user_add_name")
+        email = st.text_input("E-mailadres (voor single sign-on, optioneel)", key="user_add_email")
+        chosen = st.multiselect("Rollen", ROLES, format_func=lambda r: users.ROLE_LABELS[r], key="user_add_roles")
+        first = st.text_input("Wachtwoord", type="password", autocomplete="new-password", key="user_add_password",
                               help=f"minstens {users.MIN_PASSWORD_LENGTH} tekens")
-        if st.form_submit_button("Gebruiker toevoegen", type="primary"):
+        if st.form_submit_button("Gebruiker toevoegen", type="primary", key="user_add_submit"):
             _apply(user, audit.USER_ADDED, username.strip(),
                    lambda conn: users.add_user(conn, username.strip(), name, chosen, first, email=email),
                    {"rollen": chosen}, f"Gebruiker {username.strip()} toegevoegd.")
@@ -72,7 +72,7 @@ def render_user_admin(user: users.User) -> None:
         chosen = st.multiselect("Nieuwe rollen", ROLES, format_func=lambda r: users.ROLE_LABELS[r],
                                 key="user_roles_new")
         st.caption("De rollen worden vervangen door de gekozen rollen; dit geldt vanaf de volgende klik.")
-        if st.form_submit_button("Rollen opslaan", type="primary"):
+        if st.form_submit_button("Rollen opslaan", type="primary", key="user_roles_submit"):
             _apply(user, audit.ROLES_CHANGED, target,
                    lambda conn: {"oud": list(users.set_roles(conn, target, chosen))},
                    {"nieuw": users.check_roles(chosen)}, f"Rollen van {target}: {_role_text(chosen)}.")
@@ -80,9 +80,10 @@ def render_user_admin(user: users.User) -> None:
 
     with password, st.form("user_password", clear_on_submit=True):
         target = st.selectbox("Gebruiker", names, key="user_password_target")
-        first = st.text_input("Nieuw wachtwoord", type="password", autocomplete="new-password")
-        second = st.text_input("Nogmaals", type="password", autocomplete="new-password")
-        if st.form_submit_button("Wachtwoord instellen", type="primary"):
+        first = st.text_input("Nieuw wachtwoord", type="password", autocomplete="new-password",
+                              key="user_password_new")
+        second = st.text_input("Nogmaals", type="password", autocomplete="new-password", key="user_password_again")
+        if st.form_submit_button("Wachtwoord instellen", type="primary", key="user_password_submit"):
             if first != second:
                 st.session_state[RESULT] = ("error", "De wachtwoorden zijn niet gelijk.")
             else:
@@ -94,11 +95,11 @@ def render_user_admin(user: users.User) -> None:
         target = st.selectbox("Gebruiker", names, key="user_status_target",
                               format_func=lambda n: f"{n} ({'actief' if by_name[n].active else 'uitgeschakeld'})")
         disable, enable = st.columns(2)
-        if disable.form_submit_button("Uitschakelen", type="primary"):
+        if disable.form_submit_button("Uitschakelen", type="primary", key="user_disable_submit"):
             _apply(user, audit.USER_DISABLED, target, lambda conn: users.set_active(conn, target, False),
                    done=f"{target} is uitgeschakeld; een open sessie eindigt bij de volgende klik.")
             st.rerun()
-        if enable.form_submit_button("Inschakelen"):
+        if enable.form_submit_button("Inschakelen", key="user_enable_submit"):
             _apply(user, audit.USER_ENABLED, target, lambda conn: users.set_active(conn, target, True),
                    done=f"{target} is ingeschakeld.")
             st.rerun()
