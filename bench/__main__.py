@@ -22,11 +22,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--rebuild", action="store_true", help="cache negeren en opnieuw bouwen")
     parser.add_argument("--repeat", type=int, default=3, help="herhalingen per query (beste en mediaan)")
     parser.add_argument("--json", action="store_true", help="één JSON-object per meting per regel")
+    parser.add_argument("--no-pages", action="store_true", help="alleen bouw, rijen en losse queries")
+    parser.add_argument("--no-references", action="store_true",
+                        help="pagina's zonder naïef/DuckDB (die lezen de hele feitentabel in pandas)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _machine()  # date and machine load at the start
     log = (lambda msg: print(msg, file=sys.stderr)) if args.json else print
     try:
         db = tiers.ensure(args.tier, seed=args.seed, engine=args.engine, database_url=args.database_url,
@@ -44,7 +48,15 @@ def main(argv: list[str] | None = None) -> int:
     counts = tiers.row_counts(db.engine)
     measurements += [{**base, "measurement": "rows", "table": table, "rows": n} for table, n in counts.items()]
     measurements += [{**base, "measurement": "query", **q} for q in tiers.time_queries(db.engine, args.repeat)]
+    if not args.no_pages:
+        from bench import pages
+
+        log("Pagina's (onze queries koud/warm; daarna naïef en DuckDB):")
+        for row in pages.measure(db.engine, db.url, args.repeat, not args.no_references, log):
+            measurements.append({**base, "measurement": "page", "engine": db.dialect, **row})
     db.engine.dispose()
+    machine = _machine()
+    measurements = [{**m, **machine} for m in measurements]
 
     if args.json:
         for m in measurements:
@@ -66,7 +78,36 @@ def main(argv: list[str] | None = None) -> int:
     for m in measurements:
         if m["measurement"] == "query":
             print(f"    {m['name']:<32} {m['best_ms']:>10.1f} {m['median_ms']:>10.1f}   ({m['rows']} rijen)")
+    pages_rows = [m for m in measurements if m["measurement"] == "page"]
+    if pages_rows:
+        print(f"  pagina's ({machine['date']}, load {machine['load_before']} → {_load()}):")
+        for m in pages_rows:
+            refs = ""
+            if "naive_s" in m:
+                refs = (f"  naïef {m['naive_s']:7.2f} s  duckdb {m['duckdb_s'] * 1000:7.1f} ms  "
+                        f"ons/duckdb {m['ratio_ours_to_duckdb']:6.2f}  naïef/ons {m['speedup_vs_naive']:8.0f}×")
+            print(f"    {m['page']:<9} {m['view']:<45} koud {m['ours_cold_s'] * 1000:7.1f} ms  "
+                  f"warm {m['ours_s'] * 1000:7.1f} ms{refs}")
+        print(f"  piek-RSS: onze queries {pages_rows[0]['ours_peak_rss_mb']:.0f} MB"
+              + (f"; met naïeve frames {pages_rows[0]['process_peak_rss_mb_with_naive']:.0f} MB"
+                 if "process_peak_rss_mb_with_naive" in pages_rows[0] else ""))
     return 0
+
+
+def _load() -> str:
+    import os
+
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _machine() -> dict:
+    import datetime as dt
+    import os
+
+    if not hasattr(_machine, "cached"):
+        _machine.cached = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                           "cpus": os.cpu_count(), "load_before": _load()}
+    return {**_machine.cached, "load_now": _load()}
 
 
 if __name__ == "__main__":
