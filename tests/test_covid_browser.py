@@ -4,6 +4,8 @@ again on 08-06-2020) every school contacted and the family contact rate with its
 Screenshots go to /tmp/lea-covid-*.png."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from conftest import DEMO_PASSWORD, wait_ready
 from data_access import periods
 from data_access.db import make_engine
@@ -49,10 +51,10 @@ def assert_first_closure_with_every_school_contacted(page, expected: contacts.Pe
     # the first closure, from closing to fully open, is the default choice
     chosen = page.locator("[data-testid='stSelectbox']").filter(has_text="Periode")
     assert FIRST_CLOSURE in (chosen.inner_text() + chosen.locator("input").first.input_value())
-    assert "Periode: 16-03-2020 t/m 07-06-2020" in page.locator("[data-testid='stMarkdown']").filter(
-        has_text="Periode:").first.inner_text()
-    assert "100,0%" in tile(page, "Scholen gecontacteerd").inner_text()
-    assert page.get_by_text(f"{schools} van {schools} scholen").is_visible()
+    expect(page.locator("[data-testid='stMarkdown']").filter(has_text="Periode:").first).to_contain_text(
+        "Periode: 16-03-2020 t/m 07-06-2020")
+    expect(tile(page, "Scholen gecontacteerd")).to_contain_text("100,0%")
+    expect(page.get_by_text(f"{schools} van {schools} scholen")).to_be_visible()
 
 
 def test_the_first_closure_shows_every_school_contacted_and_the_family_rate_with_its_baseline(
@@ -65,11 +67,11 @@ def test_the_first_closure_shows_every_school_contacted_and_the_family_rate_with
     open_covid_page(page, server.url, "leerplicht")
     assert_first_closure_with_every_school_contacted(page, expected)
     m, b = expected.metrics, expected.baseline_metrics
-    family = tile(page, "Gezinnen bereikt").inner_text()
-    assert fmt.percent(m.family_contact_rate) in family and "t.o.v. basis" in family
-    assert page.get_by_text(f"{m.cases_reached} van {m.cases_open} jongeren in beeld · basis: "
+    expect(tile(page, "Gezinnen bereikt")).to_contain_text(fmt.percent(m.family_contact_rate))
+    expect(tile(page, "Gezinnen bereikt")).to_contain_text("t.o.v. basis")
+    expect(page.get_by_text(f"{m.cases_reached} van {m.cases_open} jongeren in beeld · basis: "
                             f"{fmt.percent(b.family_contact_rate)} ({b.cases_reached} van {b.cases_open} "
-                            "jongeren in beeld)").is_visible()
+                            "jongeren in beeld)")).to_be_visible()
     page.screenshot(path=SHOTS.format("leerplicht"), full_page=True)
 
     # the LEA member sees the same page with small cells suppressed
@@ -78,8 +80,8 @@ def test_the_first_closure_shows_every_school_contacted_and_the_family_rate_with
     open_covid_page(lea, server.url, "lea")
     assert_first_closure_with_every_school_contacted(lea, expected)
     shown = contacts.figures(m, suppress=True)["family_rate"]
-    family = tile(lea, "Gezinnen bereikt").inner_text()
-    assert (fmt.percent(shown.value) if shown.value is not None else "verborgen") in family
+    expect(tile(lea, "Gezinnen bereikt")).to_contain_text(
+        fmt.percent(shown.value) if shown.value is not None else "verborgen")
     lea.screenshot(path=SHOTS.format("lea"), full_page=True)
 
     # the charts render in the browser (the weekly panels, then the school × week heat map)
