@@ -120,6 +120,7 @@ class Absence(Base):
     __table_args__ = (
         UniqueConstraint("pupil_id", "date", "code"),
         Index("ix_absence_school_date", "school_id", "date"),
+        Index("ix_absence_category_date", "category", "date", "pupil_id"),  # migration 0003
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
