@@ -113,15 +113,19 @@ def child(url: str, path: str) -> None:
         t = time.perf_counter()
         res = run_import(engine, "verzuim", path, username="bench", origin="bench")
         seconds = time.perf_counter() - t
-        import_s = res.timings.get("lezen, controleren en schrijven", seconds)
+        tm = res.timings
+        import_s = tm.get("lezen, controleren en schrijven", seconds)
+        import_cpu = tm.get("cpu: lezen, controleren en schrijven", 0.0)
         out[label] = {"seconds": round(seconds, 2), "import_seconds": round(import_s, 2),
-                      "write_seconds": round(res.timings.get("waarvan schrijven", 0.0), 2),
-                      "refresh_seconds": round(res.timings.get("samenvattingen", 0.0), 2),
+                      "write_seconds": round(tm.get("waarvan schrijven", 0.0), 2),
+                      "refresh_seconds": round(tm.get("samenvattingen", 0.0), 2),
+                      "import_cpu": round(import_cpu, 2), "refresh_cpu": round(tm.get("cpu: samenvattingen", 0.0), 2),
                       "cpu_seconds": round(time.process_time() - cpu, 2),
                       "rows": res.rows, "status": res.status,
                       "inserted": res.counts.inserted, "unchanged": res.counts.unchanged,
                       "problems": res.problem_count, "rows_per_s": round(res.rows / seconds),
                       "import_rows_per_s": round(res.rows / import_s),
+                      "import_rows_per_cpu_s": round(res.rows / import_cpu) if import_cpu else 0,
                       "peak_rss_mb": round(peak_rss_mb(), 1)}
     print(json.dumps(out))
 
@@ -155,12 +159,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{title}: {_n(r['rows'])} rijen, {r['status']}, {_n(r['inserted'])} nieuw, "
               f"{_n(r['unchanged'])} ongewijzigd")
         print(f"  lezen + controleren + schrijven: {r['import_seconds']:.2f} s = {_n(r['import_rows_per_s'])} rijen/s "
-              f"(waarvan schrijven {r['write_seconds']:.2f} s)")
-        print(f"  samenvattingen bijwerken (aggregates.refresh_absence): {r['refresh_seconds']:.2f} s")
-        print(f"  totaal: {r['seconds']:.2f} s = {_n(r['rows_per_s'])} rijen/s; CPU-tijd {r['cpu_seconds']:.2f} s")
-    print(f"Piek-RSS: {first['peak_rss_mb']:.0f} MB na de eerste import, {again['peak_rss_mb']:.0f} MB na de tweede "
-          f"(Python + pandas + pyarrow alleen: {out['rss_libraries_mb']:.0f} MB)")
-    verdict = "gehaald" if first["import_rows_per_s"] >= 100_000 else "NIET gehaald"
+              f"(waarvan schrijven {r['write_seconds']:.2f} s); CPU {r['import_cpu']:.2f} s = "
+              f"{_n(r['import_rows_per_cpu_s'])} rijen per CPU-seconde")
+        print(f"  samenvattingen bijwerken (aggregates.refresh_absence): {r['refresh_seconds']:.2f} s, "
+              f"CPU {r['refresh_cpu']:.2f} s")
+        print(f"  totaal: {r['seconds']:.2f} s = {_n(r['rows_per_s'])} rijen/s")
+    print(f"Piek-RSS van het importproces: {first['peak_rss_mb']:.0f} MB na de eerste import, "
+          f"{again['peak_rss_mb']:.0f} MB na de tweede (Python + pandas + pyarrow geladen: "
+          f"{out['rss_libraries_mb']:.0f} MB)")
+    load = os.getloadavg()
+    print(f"Belasting van de machine (load average 1/5/15 min): {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
+          f"op {os.cpu_count()} kernen — bij belasting boven het aantal kernen is de kloktijd vooral wachten.")
+    verdict = "gehaald" if first["import_rows_per_s"] >= 100_000 else "NIET gehaald (kloktijd)"
     print(f"Doel ≥ 100.000 rijen/s (lezen, controleren, schrijven): {verdict}")
     if not args.keep:
         import shutil

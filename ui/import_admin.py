@@ -4,6 +4,7 @@ the LAS code table. Everything the user reads is Dutch; the work is done by data
 from __future__ import annotations
 
 import streamlit as st
+from sqlalchemy.exc import OperationalError
 
 from data_access import users
 from data_access.importers import codes as code_table
@@ -158,8 +159,14 @@ def _run(user: users.User, kind: str, data: bytes, name: str, options: Options, 
     def progress(fraction: float, message: str) -> None:
         bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
-    return run_import(engine(), kind, data, file_name=name, options=options, username=user.username,
-                      role=user.role_label, origin=origin(), progress=progress)
+    try:
+        return run_import(engine(), kind, data, file_name=name, options=options, username=user.username,
+                          role=user.role_label, origin=origin(), progress=progress)
+    except OperationalError:
+        bar.empty()
+        st.error("De database is bezet of niet bereikbaar; er is niets geschreven. Probeer het over een minuut "
+                 "opnieuw.")
+        st.stop()
 
 
 def _render_result(result: ImportResult, title: str) -> None:

@@ -103,9 +103,16 @@ def cmd_import(args) -> int:
         if tty:
             print(f"\r{fraction:4.0%} {text:<50}", end="", file=sys.stderr, flush=True)
 
+    from sqlalchemy.exc import OperationalError
+
     user = args.user or getpass.getuser()
-    result = run_import(engine, kind.key, args.file, options=options, username=user, origin="cli",
-                        progress=progress)
+    try:
+        result = run_import(engine, kind.key, args.file, options=options, username=user, origin="cli",
+                            progress=progress)
+    except OperationalError as exc:
+        print(f"\nDe database is bezet of niet bereikbaar ({type(exc.orig).__name__}); er is niets geschreven.",
+              file=sys.stderr)
+        return 1
     if tty:
         print(file=sys.stderr)
     print_result(result)

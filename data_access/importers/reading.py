@@ -174,13 +174,15 @@ class _Counting(io.RawIOBase):
 
 
 def sniff_encoding(source: Source) -> tuple[str, str]:
-    """(encoding, sha256) — one pass over the file; raises ReadError on a file that is no text."""
+    """(encoding, sha256); raises ReadError on a file that is no text or mixes encodings.
+
+    One pass computes the checksum and checks UTF-8; only a file that is not valid UTF-8 gets a
+    second pass for Windows-1252 and for UTF-8 sequences mixed into it.
+    """
     sha = hashlib.sha256()
     head = b""
     utf8 = codecs.getincrementaldecoder("utf-8")()
-    utf8_ok, cp_ok, nul = True, True, False
-    cp1252 = codecs.getincrementaldecoder("cp1252")()
-    mixed = False
+    utf8_ok, nul = True, False
     with source.open() as fh:
         while block := fh.read(HASH_BLOCK):
             sha.update(block)
@@ -193,18 +195,11 @@ def sniff_encoding(source: Source) -> tuple[str, str]:
                     utf8.decode(block)
                 except UnicodeDecodeError:
                     utf8_ok = False
-            if cp_ok:
-                try:
-                    cp1252.decode(block)
-                except UnicodeDecodeError:
-                    cp_ok = False
-            if not mixed and MIXED_UTF8.search(block):
-                mixed = True
-        if utf8_ok:
-            try:
-                utf8.decode(b"", final=True)
-            except UnicodeDecodeError:
-                utf8_ok = False
+    if utf8_ok:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8_ok = False
     digest = sha.hexdigest()
     if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
         return "utf-16", digest
@@ -214,6 +209,16 @@ def sniff_encoding(source: Source) -> tuple[str, str]:
                                  "BOM of een binair bestand. Sla het op als CSV (UTF-8) of als Excel (.xlsx).")])
     if utf8_ok:
         return ("utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"), digest
+    cp1252 = codecs.getincrementaldecoder("cp1252")()
+    cp_ok, mixed = True, False
+    with source.open() as fh:
+        while block := fh.read(HASH_BLOCK):
+            mixed = mixed or bool(MIXED_UTF8.search(block))
+            if cp_ok:
+                try:
+                    cp1252.decode(block)
+                except UnicodeDecodeError:
+                    cp_ok = False
     if mixed:
         raise ReadError([Problem(source.name, None, None, None,
                                  "Het bestand mengt twee tekensets (deels UTF-8, deels Windows-1252): "

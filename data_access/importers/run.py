@@ -113,7 +113,7 @@ def run_import(
     src = Source.of(source, file_name)
     today = options.today or dt.date.today()
     result = ImportResult(spec.key, spec.label, src.name, options)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     problems = Problems(src.name)
     structural_rows: set[int] = set()
 
@@ -156,7 +156,11 @@ def run_import(
                         handler.check_chunk(conn, chunk, check)
                         report(0.95 * reader.fraction, f"{_n(handler.rows_read)} rijen gecontroleerd…")
                     handler.finish(conn)
+                    if not handler.rows_read and not structural_rows and not problems.count:
+                        problems.add(Problem(src.name, None, None, None,
+                                             "Het bestand bevat geen gegevens: alleen een kopregel."))
                     result.timings["lezen, controleren en schrijven"] = time.perf_counter() - started
+                    result.timings["cpu: lezen, controleren en schrijven"] = time.process_time() - cpu_started
                     if isinstance(handler, AbsenceHandler):
                         result.timings["waarvan schrijven"] = handler.write_seconds
                 except ReadError as exc:
@@ -172,9 +176,10 @@ def run_import(
                     report(0.96, "Samenvattingen bijwerken…")
                     refreshes = (handler.result_refreshes() if isinstance(handler, AbsenceHandler)
                                  else handler.refreshes)
-                    refresh_started = time.perf_counter()
+                    refresh_started, refresh_cpu = time.perf_counter(), time.process_time()
                     _refresh(conn, refreshes)
                     result.timings["samenvattingen"] = time.perf_counter() - refresh_started
+                    result.timings["cpu: samenvattingen"] = time.process_time() - refresh_cpu
                     result.refreshes = refreshes
                     result.status, result.written = GESLAAGD, True
                     result.seconds = time.perf_counter() - started
