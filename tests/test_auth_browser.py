@@ -204,6 +204,8 @@ def test_the_login_cookie_keeps_a_new_tab_logged_in_until_logout_then_a_replay_i
     expect_login_form(tab)
     assert data_elements(tab) == 0
     context.close()
+    submit_login(page, "leerplicht", DEMO_PASSWORD)  # logging in again right away works
+    expect_logged_in(page)
     refused = audit_rows(demo_copy_url, "cookie_geweigerd")
     assert json.loads(refused[-1].details) == {"reden": "na_uitloggen"}
     assert audit_rows(demo_copy_url, "uitloggen")[-1].username == "leerplicht"

@@ -100,16 +100,22 @@ def _https() -> bool:
 # --- the session ---------------------------------------------------------------------------
 
 
-def _start_session(username: str, issued_at: float) -> None:
-    st.session_state[SESSION_USER] = username
+def _start_session(username: str, issued_at: float, pending_cookie: tuple | None = None) -> None:
+    # Every session-state write is a point where Streamlit may abort for a newer request:
+    # the user key goes last, so a session is either complete or not there at all.
     st.session_state[SESSION_ISSUED] = issued_at
     st.session_state[COOKIE_CHECKED] = True
+    if pending_cookie:
+        st.session_state[PENDING_COOKIE] = pending_cookie
+        st.session_state.pop(PENDING_DELETE, None)
     st.session_state.pop(LAST_PAGE, None)
     st.session_state.pop(NOTICE, None)
+    st.session_state[SESSION_USER] = username
 
 
 def _clear_session() -> None:
-    for key in (SESSION_USER, SESSION_ISSUED, PENDING_COOKIE, LAST_PAGE):
+    st.session_state.pop(SESSION_USER, None)  # first: from here on the session is logged out
+    for key in (SESSION_ISSUED, PENDING_COOKIE, LAST_PAGE):
         st.session_state.pop(key, None)
     for key in AUTHENTICATOR_KEYS:  # as streamlit-authenticator's logout leaves them
         st.session_state[key] = None
@@ -266,9 +272,7 @@ def _try_login(username: str | None, password: str | None) -> str | None:
                    {"tot": outcome.locked_until.isoformat(timespec="seconds")})
     if outcome.ok:
         token, issued, expires = auth_rules.issue_token(outcome.username, config)
-        _start_session(outcome.username, issued)
-        st.session_state[PENDING_COOKIE] = (f"lea_cookie_set_{issued:.6f}", token, expires)
-        st.session_state.pop(PENDING_DELETE, None)
+        _start_session(outcome.username, issued, (f"lea_cookie_set_{issued:.6f}", token, expires))
         # streamlit-authenticator's session keys, as its own login sets them
         st.session_state.update(name=account.name, username=account.username, email=account.email,
                                 roles=list(account.roles), authentication_status=True, logout=None)
