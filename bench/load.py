@@ -34,7 +34,7 @@ FAST_SETTINGS = {
     "runner.fastReruns": "true",
     "server.enableXsrfProtection": "true",
 }
-DEFAULT_SETTINGS: dict[str, str] = {"server.fileWatcherType": "auto"}
+DEFAULT_SETTINGS: dict[str, str] = {"server.fileWatcherType": "auto", "runner.postScriptGC": "true"}
 
 
 @dataclass
@@ -103,9 +103,13 @@ def _selectboxes(fmsg, found: dict) -> None:
     if delta.WhichOneof("type") != "new_element":
         return
     element = delta.new_element
-    if element.WhichOneof("type") == "selectbox":
+    kind = element.WhichOneof("type")
+    if kind == "selectbox":
         box = element.selectbox
-        found[box.label] = (box.id, list(box.options))
+        found[box.label] = (box.id, list(box.options), "string")
+    elif kind == "button_group" and element.button_group.label:
+        group = element.button_group
+        found[group.label] = (group.id, [o.content for o in group.options], "string_array")
 
 
 async def _run_until_finished(ws, payload: bytes, found: dict | None = None) -> float:
@@ -120,7 +124,8 @@ async def _run_until_finished(ws, payload: bytes, found: dict | None = None) -> 
         kind = fmsg.WhichOneof("type")
         if found is not None:
             _selectboxes(fmsg, found)
-        if kind == "script_finished":
+        if kind == "script_finished" and fmsg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            # a run that stopped early for a rerun (e.g. the login settling) is not the end
             return time.perf_counter() - started
 
 
@@ -134,10 +139,12 @@ async def one_session(base: str, cookie: str, page: str, widget_label: str | Non
         async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None,
                                       additional_headers={"Cookie": cookie}) as ws:
             widgets: dict = {}
-            await _run_until_finished(ws, _rerun_msg(page), widgets)
-            await _run_until_finished(ws, _rerun_msg(page), widgets)  # after login settles
+            await _run_until_finished(ws, _rerun_msg(page))  # logs in from the cookie; may land elsewhere
+            await _run_until_finished(ws, _rerun_msg(page), widgets)  # now the page itself
             if not widgets:
-                raise RuntimeError("page rendered no selectbox: not logged in or page failed")
+                raise RuntimeError("page rendered no selectbox or button group: not logged in or page failed")
+            if widget_label and widget_label not in widgets:
+                raise RuntimeError(f"no widget labelled {widget_label!r}; found {sorted(widgets)}")
             result.widgets_seen = max(result.widgets_seen, len(widgets))
             target = widgets.get(widget_label) if widget_label else None
             start = time.perf_counter()
@@ -145,14 +152,21 @@ async def one_session(base: str, cookie: str, page: str, widget_label: str | Non
             for i in range(reruns):
                 states = []
                 if target:
-                    widget_id, options = target
-                    state = WidgetState(id=widget_id, string_value=options[i % len(options)])
+                    widget_id, options, kind = target
+                    value = options[(i + 1) % len(options)]
+                    state = WidgetState(id=widget_id)
+                    if kind == "string_array":
+                        state.string_array_value.data.append(value)
+                    else:
+                        state.string_value = value
                     states.append(state)
                 result.latencies.append(await _run_until_finished(ws, _rerun_msg(page, states)))
             end = time.perf_counter()
             result.last_end = max(end, result.last_end or end)
-    except Exception:  # noqa: BLE001 - a failed session is counted, the run goes on
+    except Exception as exc:  # noqa: BLE001 - a failed session is counted, the run goes on
         result.errors += 1
+        if result.errors == 1:
+            print(f"session failed: {type(exc).__name__}: {exc}", file=sys.stderr)
 
 
 async def drive(base: str, cookie: str, page: str, widget_label: str | None, sessions: int,
@@ -183,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--page", default="scholen")
     parser.add_argument("--user", default="leerplicht")
-    parser.add_argument("--widget", default=None, help="label of a selectbox to change per rerun")
+    parser.add_argument("--widget", default=None, help="label of a selectbox or button group (segmented control) to change per rerun, e.g. 'Per'")
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--reruns", type=int, default=20)
     parser.add_argument("--settings", choices=["fast", "default", "both"], default="both")
@@ -200,15 +214,40 @@ def main(argv: list[str] | None = None) -> int:
             base = f"http://127.0.0.1:{port}"
             asyncio.run(drive(base, cookie, args.page, args.widget, 1, 3))  # warm caches
             for n in args.sessions:
+                load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
                 result = asyncio.run(drive(base, cookie, args.page, args.widget, n, args.reruns))
-                row = {"bench": "load", "page": args.page, "settings": profile, **result.summary()}
+                row = {"bench": "load", "page": args.page, "settings": profile, "widget": args.widget,
+                       **result.summary(), "server_rss_mb": _rss_mb(server.pid),
+                       "server_peak_rss_mb": _peak_rss_mb(server.pid), "load_before": load_before,
+                       "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
                 print(json.dumps(row) if args.json else
                       f"{profile:<8} {args.page:<10} N={n:<3} p50={row['p50_ms']} ms  p95={row['p95_ms']} ms  "
-                      f"{row['reruns_per_s']} reruns/s  errors={row['errors']}")
+                      f"{row['reruns_per_s']} reruns/s  errors={row['errors']}  RSS {row['server_rss_mb']} MB "
+                      f"(piek {row['server_peak_rss_mb']} MB)  load {load_before}")
         finally:
             server.terminate()
             server.wait(10)
     return 0
+
+
+def _rss_mb(pid: int) -> float | None:
+    try:
+        import psutil
+
+        return round(psutil.Process(pid).memory_info().rss / 2**20, 1)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _peak_rss_mb(pid: int) -> float | None:
+    """VmHWM: the server process's peak resident set size (Linux)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
 
 
 def _free_port() -> int:
