@@ -112,6 +112,11 @@ def _refresh_pupil_year(conn, school_ids, start, end) -> None:
         GROUP BY pupil_id, {sy}""", params)
 
 
+def refresh_signals(conn: Connection) -> None:
+    """Recompute every 16-hour signal: needed when the school calendar (holidays) changes."""
+    _refresh_signals(conn, None, None, None)
+
+
 def _refresh_signals(conn, school_ids, start, end) -> None:
     """16-hour signals per pupil, each linked to the first 16_uur melding that followed it."""
     params: dict = {}

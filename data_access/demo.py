@@ -1159,10 +1159,11 @@ class _Generator:
         months = {1: (3,), 2: (3, 10), 3: (2, 6, 10), 4: (2, 4, 9, 11)}
         for year, count in newsletters.items():
             for k, month in enumerate(months[min(count, 4)][:count], 1):
-                day = self.school_day_after(dt.date(year, month, 10), 0)
+                closure_issue = (year, k) == (2020, 1)
+                day = self.school_day_after(dt.date(year, month, 20 if closure_issue else 10), 0)
                 if not (spec.start <= day <= self.today):
                     continue
-                subject = "leerplicht tijdens de schoolsluiting" if (year, k) == (2020, 1) else \
+                subject = "leerplicht tijdens de schoolsluiting" if closure_issue else \
                     subjects[(year * 3 + k) % len(subjects)]
                 topic = f"Nieuwsbrief leerplicht {year}-{k}: {subject}"
                 for s in range(n):

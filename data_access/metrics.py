@@ -141,17 +141,26 @@ class Signal:
     hours: float
 
 
-def school_week_index(calendar: SchoolCalendar, start: dt.date, end: dt.date) -> dict[dt.date, int]:
+class SchoolWeeks(dict):
+    """Monday of each week with at least one school day → its running number; knows its school days."""
+
+    def __init__(self, numbers: dict[dt.date, int], school_days: frozenset[dt.date]):
+        super().__init__(numbers)
+        self.school_days = school_days
+
+
+def school_week_index(calendar: SchoolCalendar, start: dt.date, end: dt.date) -> SchoolWeeks:
     """Monday of each week that holds at least one school day → its running number.
 
     Weeks that are entirely holiday get no number, so "4 consecutive school weeks" skips them.
     """
+    days = calendar.school_days(start, end)
     index: dict[dt.date, int] = {}
-    for day in calendar.school_days(start, end):
+    for day in days:
         monday = week_start(day)
         if monday not in index:
             index[monday] = len(index)
-    return index
+    return SchoolWeeks(index, frozenset(days))
 
 
 def sixteen_hour_signals(
@@ -165,7 +174,7 @@ def sixteen_hour_signals(
 
     A signal is raised on the first absence day on which the unauthorised hours within the
     current and the previous ``weeks - 1`` school weeks exceed ``threshold`` (more than 16, so
-    exactly 16 is no signal). Hours on holidays are ignored. After a signal, and after each
+    exactly 16 is no signal). Hours on holidays and study days are ignored. After a signal, and after each
     reset date (a ``16_uur`` melding), counting starts again: earlier hours no longer count.
     """
     reset_days = sorted(resets)
@@ -173,9 +182,10 @@ def sixteen_hour_signals(
     total = 0.0
     signals: list[Signal] = []
     counted_after: dt.date | None = None
+    school_days = getattr(week_index, "school_days", None)
     for day, hours in sorted(absences):
         week = week_index.get(week_start(day))
-        if week is None:
+        if week is None or (school_days is not None and day not in school_days):
             continue
         while reset_days and reset_days[0] < day:
             counted_after = max(counted_after or reset_days[0], reset_days.pop(0))

@@ -229,6 +229,7 @@ def add_period(conn: Connection, *, name: str, kind: str, sector: str | None, st
     period_id = conn.execute(insert(Period).values(**values).returning(Period.id)).scalar_one()
     audit.record(conn, "periode_toegevoegd", username=username, role=role, object_type="periode",
                  object_id=period_id, details=_audit_values(values))
+    _refresh_if_calendar_changed(conn, kind)
     return period_id
 
 
@@ -244,6 +245,16 @@ def update_period(conn: Connection, period_id: int, *, name: str, kind: str, sec
     before = {"name": old.name, "kind": old.kind, "sector": old.sector, "start": old.start, "end": old.end}
     audit.record(conn, "periode_gewijzigd", username=username, role=role, object_type="periode",
                  object_id=period_id, details={"oud": _audit_values(before), "nieuw": _audit_values(values)})
+    _refresh_if_calendar_changed(conn, kind, old.kind)
+
+
+def _refresh_if_calendar_changed(conn: Connection, *kinds: str) -> None:
+    """Holidays and study days shape the 16-hour windows: recompute the signals when they change."""
+    from data_access.aggregates import refresh_signals
+    from data_access.calendar import HOLIDAY_KINDS
+
+    if set(kinds) & set(HOLIDAY_KINDS):
+        refresh_signals(conn)
 
 
 def _audit_values(values: dict) -> dict:

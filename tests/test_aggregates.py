@@ -121,3 +121,22 @@ def test_an_unreported_signal_does_not_borrow_the_melding_of_a_later_one(engine)
         rows = conn.execute(text("SELECT signal_on, melding_id, school_days_to_melding FROM signal16 "
                                  "ORDER BY signal_on")).all()
     assert [(str(r[0])[:10], r[1], r[2]) for r in rows] == [("2020-11-04", None, None), ("2020-12-02", 7, 2)]
+
+
+def test_a_new_holiday_recomputes_the_signals(engine):
+    from data_access import periods
+
+    with engine.begin() as conn:
+        conn.execute(insert(models.School).values(id=1, vestigingsnummer="01AA00", brin="01AA",
+                                                  name="School A", sector="BAO"))
+        conn.execute(insert(models.Pupil).values(id=1, pseudonym="P1", first_name="Een", last_name="Fixture",
+                                                 birth_date=D(2012, 1, 1), school_id=1, grade=8))
+        # 6 h on Mon 2, Tue 3 and Wed 4 Nov 2020 → 18 h → signal on Wed 4 Nov
+        conn.execute(insert(models.Absence), [dict(pupil_id=1, school_id=1, date=D(2020, 11, d), hours=6.0,
+                                                   code="A", category="ongeoorloofd") for d in (2, 3, 4)])
+        aggregates.refresh_all(conn)
+        assert conn.execute(text("SELECT COUNT(*) FROM signal16")).scalar() == 1
+        # Wed 4 Nov becomes a study day: its hours no longer count → 12 h, no signal
+        periods.add_period(conn, name="Studiedag", kind="studiedag", sector=None, start=D(2020, 11, 4),
+                           end=D(2020, 11, 4), username="beheer")
+        assert conn.execute(text("SELECT COUNT(*) FROM signal16")).scalar() == 0

@@ -88,3 +88,11 @@ def test_suppression_hides_small_counts_and_rates_with_small_parts():
     shown = suppress_frame(frame, counts=["meldingen"], rates={"per_1000": ("meldingen", "leerlingen")})
     assert list(shown["meldingen"]) == [6, 5, 40] and shown.loc[1, "per_1000"] == 40.0
     assert "kleiner dan 5" in out.loc[0, "per_1000_reden"]
+
+
+def test_hours_on_a_single_study_day_inside_a_school_week_are_ignored():
+    cal = SchoolCalendar.from_periods([(D(2020, 11, 4), D(2020, 11, 4))])
+    weeks = school_week_index(cal, D(2020, 10, 5), D(2020, 12, 31))
+    rows = [(D(2020, 11, 2), 6.0), (D(2020, 11, 3), 6.0), (D(2020, 11, 4), 6.0)]
+    assert sixteen_hour_signals(rows, weeks) == []  # 12 h on school days
+    assert len(sixteen_hour_signals(rows, WEEKS)) == 1  # without the study day: 18 h

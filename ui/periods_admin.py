@@ -42,8 +42,8 @@ def render_periods_admin(user: users.User) -> None:
         _render_add_form(user)
     with correct_tab:
         _render_correct_form(user, frame)
-    st.caption("Na het wijzigen van vakanties of studiedagen: laat de samenvattingen opnieuw berekenen "
-               "(`lea refresh`), zodat de 16-uurssignalen de nieuwe schooldagen volgen.")
+    st.caption("Na het toevoegen of wijzigen van een vakantie of studiedag worden de 16-uurssignalen "
+               "meteen opnieuw berekend, zodat ze de nieuwe schooldagen volgen.")
 
 
 def _render_list(frame) -> None:
