@@ -49,7 +49,7 @@ def show_list() -> None:
     everyone = data.youth_list(settings.today, settings.late_threshold)
     in_category = data.pupils_with_categories(filters.categories, settings.today) if filters.categories else None
     rows = youths.apply_filters(everyone, filters, settings.today, in_category)
-    data.audit_list_view(user, filters, settings.today, len(rows))
+    data.audit_list_view(user, filters, settings.today, rows["pupil_id"].tolist())
     queue = youths.work_queue(rows, settings.today, settings.contact_days, filters.signals)
     generation = st.session_state.get(TABLE_GENERATION, 0)
 
@@ -73,9 +73,9 @@ def show_list() -> None:
         else:
             st.caption(f"**{youths_count(len(rows))}** met een signaal of een zaak dit schooljaar. "
                        "Klik op een rij om het dossier te openen.")
-            picked = youth_table(rows, settings.today, options.officers, key=f"yt_list_{generation}") or picked
-            export_panel(user, filters, settings.today, list_frame(rows, settings.today, options.officers),
-                         rows["pupil_id"].tolist())
+            shown = list_frame(rows, settings.today, options.officers)
+            picked = youth_table(shown, key=f"yt_list_{generation}") or picked
+            export_panel(user, filters, settings.today, shown, rows["pupil_id"].tolist())
     if not rows.empty:
         picked = open_by_pseudonym(rows, key=f"yt_pick_{generation}") or picked
     if picked:

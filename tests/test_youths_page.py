@@ -123,6 +123,21 @@ def test_a_logged_contact_is_audited_and_shows_in_the_list(app, fixture_db):
     assert row["Laatste contact"].date() == dt.date.today()
 
 
+def test_a_status_change_and_a_note_from_the_file_are_audited_and_shown_in_the_history(app, fixture_db):
+    at = app("leerplicht", jongere="P-ZAAK")
+    next(s for s in at.selectbox if s.label == "Fase").select("uitvoering")
+    next(t for t in at.text_input if t.label == "Volgende actie").input("Gesprek op school")
+    next(b for b in at.button if b.label == "Wijziging opslaan").click().run()
+    assert not at.exception and any("Zaak bijgewerkt" in s.value for s in at.success)
+    next(t for t in at.text_area if t.label == "Notitie").input("Moeder belt morgen terug")
+    next(b for b in at.button if b.label == "Notitie opslaan").click().run()
+    history = table(at, "Tijd")  # the case history (newest first) comes before the access log
+    assert history["Notitie"].tolist()[:1] == ["Moeder belt morgen terug"]
+    assert history["Fase"].tolist()[1] == "uitvoering"
+    assert [e.object_id for e in audit(fixture_db, "status_gewijzigd")] == ["10"]
+    assert [e.object_id for e in audit(fixture_db, "notitie_toegevoegd")] == ["10"]
+
+
 def test_export_waits_for_a_purpose_and_each_file_is_audited(app, fixture_db):
     from ui.youths_export import export_file
 

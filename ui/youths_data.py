@@ -63,13 +63,14 @@ def stop_when_database_down(error: SQLAlchemyError) -> None:
 # --- audit: once per distinct view in a session ----------------------------------------------
 
 
-def audit_list_view(user: User, filters: youths.YouthFilters, today: dt.date, rows: int) -> None:
-    """One 'bekijk_lijst' row per distinct list (filters + reference date) the officer opens."""
-    view = ("lijst", youths.filters_json(filters), today.isoformat())
+def audit_list_view(user: User, filters: youths.YouthFilters, today: dt.date, pupil_ids: list[int]) -> None:
+    """One 'bekijk_lijst' row per distinct list the officer opens: other filters, another
+    reference date or other youths on it (a new search), not on every rerun."""
+    view = ("lijst", youths.filters_json(filters), today.isoformat(), hash(tuple(pupil_ids)))
     if st.session_state.get(LAST_VIEW) == view:
         return
     with engine().begin() as conn:
-        youths.record_list_view(conn, user.username, user.role_label, filters, today, rows, origin())
+        youths.record_list_view(conn, user.username, user.role_label, filters, today, len(pupil_ids), origin())
     st.session_state[LAST_VIEW] = view
 
 

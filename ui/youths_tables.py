@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
-from data_access.queries.youths import days_since_contact
 from ui import format as fmt
 from ui.youths_labels import STATUS_LABELS, label
 
@@ -14,26 +14,51 @@ DATE = "DD-MM-YYYY"
 
 
 def list_frame(rows: pd.DataFrame, today: dt.date, officers: dict[str, str]) -> pd.DataFrame:
-    """The list as the officer reads it (also the export): one row per youth, Dutch headings."""
+    """The list as the officer reads it (also the export): one row per youth, Dutch headings.
+    Vectorised: at the region tier the list holds tens of thousands of youths."""
     return pd.DataFrame({
         "Pseudoniem": rows["pseudonym"],
         "Naam": rows["name"],
         "Signalen": rows["signal_labels"].replace("", "–"),
-        "Zaak": rows["case_status"].map(lambda s: label(STATUS_LABELS, s)),
+        "Zaak": _labels(rows["case_status"], STATUS_LABELS),
         "Volgende actie": _dates(rows["next_action_on"]),
         "Laatste contact": _dates(rows["last_contact_on"]),
-        "Dagen sinds contact": days_since_contact(rows, today).astype("Int64"),
-        "Behandelaar": rows["officer"].map(lambda u: "–" if pd.isna(u) else officers.get(u, u)),
+        "Dagen sinds contact": _days_since(rows["last_contact_on"], today),
+        "Behandelaar": _labels(rows["officer"], officers),
         "School": rows["school"],
         "Groep": rows["grade"].astype("Int64"),
         "Leeftijd": rows["age"].astype("Int64"),
-        "Ongeoorloofd 4 wk (u)": rows["window_hours"].map(lambda v: fmt.number(v, 1)),
-        "Ongeoorloofd jaar (u)": rows["unauthorised_hours"].map(lambda v: fmt.number(v, 1)),
-        "Verzuim jaar": rows["absence_share"].map(fmt.percent),
+        "Ongeoorloofd 4 wk (u)": dutch_decimals(rows["window_hours"], 1),
+        "Ongeoorloofd jaar (u)": dutch_decimals(rows["unauthorised_hours"], 1),
+        "Verzuim jaar": dutch_decimals(rows["absence_share"] * 100, 1, suffix="%"),
         "Keren te laat": rows["late_count"].astype("Int64"),
         "MAS-route": rows["mas_route"].fillna("–"),
         "Fase": rows["phase"].fillna("–"),
     }).reset_index(drop=True)
+
+
+def dutch_decimals(values: pd.Series, decimals: int, suffix: str = "") -> pd.Series:
+    """Numbers as Dutch text (1.234,5), like ui.format.number, for a whole column at once."""
+    numbers = pd.to_numeric(values, errors="coerce").astype(float).round(decimals).to_numpy()
+    known = ~np.isnan(numbers)
+    text = np.full(len(numbers), "–", dtype=object)
+    text[known] = np.char.add(np.char.replace(np.char.mod(f"%.{decimals}f", numbers[known]), ".", ","), suffix)
+    large = known & (np.abs(np.nan_to_num(numbers)) >= 1000)  # thousands separator: the few, one by one
+    text[large] = [fmt.number(v, decimals) + suffix for v in numbers[large]]
+    return pd.Series(text, index=values.index, dtype=object)
+
+
+def _labels(codes: pd.Series, mapping: dict) -> pd.Series:
+    """Dutch labels of codes; an unknown code readable, a missing one '–' (see youths_labels.label)."""
+    codes = codes.astype(object)
+    readable = codes.map(mapping).astype(object)
+    missing = readable.isna()
+    readable[missing] = [label(mapping, c) for c in codes[missing]]
+    return readable
+
+
+def _days_since(dates: pd.Series, today: dt.date) -> pd.Series:
+    return (pd.Timestamp(today) - _dates(dates)).dt.days.astype("Int64")
 
 
 COLUMN_CONFIG = {
@@ -48,9 +73,8 @@ COLUMN_CONFIG = {
 }
 
 
-def youth_table(rows: pd.DataFrame, today: dt.date, officers: dict[str, str], key: str) -> str | None:
-    """The list; returns the pseudonym of the row the officer clicked, if any."""
-    shown = list_frame(rows, today, officers)
+def youth_table(shown: pd.DataFrame, key: str) -> str | None:
+    """The list (from :func:`list_frame`); returns the pseudonym of the row clicked, if any."""
     event = st.dataframe(shown, hide_index=True, width="stretch", column_config=COLUMN_CONFIG,
                          on_select="rerun", selection_mode="single-row", key=key,
                          height=min(38 + 35 * len(shown), 560))

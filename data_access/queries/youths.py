@@ -48,7 +48,6 @@ from data_access.models import (
 
 LATE_THRESHOLD = 10
 CONTACT_DAYS = 30
-CHUNK = 5_000
 
 SIGNAL_LABELS = {
     "16_uur": "16 uur",
@@ -183,16 +182,14 @@ def youth_list(conn: Connection, today: dt.date | None = None,
     least_possible = min((h for h in possible.values() if h > 0), default=0.0)
 
     signals = _signal16_per_pupil(conn, start, today)
-    totals = _year_totals(conn, year, start, today, late_threshold, least_possible)
     window = _window_hours(conn, year, today)
     window = window[window["window_hours"] >= APPROACHING_HOURS - 1e-9]
     cases = _cases_this_year(conn, start, today)
-
-    ids = sorted(set(signals.index) | set(totals.index) | set(window.index) | set(cases.index))
-    if not ids:
+    frame = _pupils_with_totals(conn, year, start, today, late_threshold, least_possible)
+    if frame.empty:
         return pd.DataFrame(columns=LIST_COLUMNS)
-    frame = _pupils(conn, ids)
-    frame = frame.join(signals).join(totals).join(window).join(cases).join(_last_contacts(conn, ids))
+    contacts = _last_contacts(conn)
+    frame = frame.join(signals).join(window).join(cases).join(contacts.reindex(frame.index))
     frame = _derive_signals(frame, today, possible, late_threshold)
     # youths without a signal are on the list only for a case, or for nothing at all
     keep = frame["signals"].map(bool) | frame["concern_id"].notna()
@@ -210,34 +207,64 @@ def _signal16_per_pupil(conn: Connection, start: dt.date, today: dt.date) -> pd.
     return _frame(rows, ["pupil_id", "signals16", "last_signal_on", "unreported_signals"])
 
 
-def _year_totals(conn: Connection, year: int, start: dt.date, today: dt.date, late_threshold: int,
-                 least_possible: float) -> pd.DataFrame:
-    """Hours this school year up to today, for pupils with any unauthorised hours, frequent
-    lateness or enough absence to be persistent in some sector.
+PUPIL_COLUMNS = ["pupil_id", "pseudonym", "first_name", "last_name", "birth_date", "grade", "school_id",
+                 "school", "swv_code", "sector"]
+TOTAL_COLUMNS = ["absence_hours", "unauthorised_hours", "late_count"]
+
+
+def _pupil_columns():
+    return (Pupil.id, Pupil.pseudonym, Pupil.first_name, Pupil.last_name, Pupil.birth_date, Pupil.grade,
+            Pupil.school_id, School.name, School.swv_code, School.sector)
+
+
+def _pupils_with_totals(conn: Connection, year: int, start: dt.date, today: dt.date, late_threshold: int,
+                        least_possible: float) -> pd.DataFrame:
+    """The candidates with their hours this school year up to today, in one joined query: pupils
+    with unauthorised hours (every 16-hour signal and "approaching" is among them), frequent
+    lateness or enough absence to be persistent in some sector, and pupils with a case this year.
 
     pupil_year holds whole-year totals; for the (rare) pupils with absence after ``today`` the
     totals are summed from the absence rows up to today instead, in the database.
     """
     py = PupilYear
+    with_case = (select(Concern.pupil_id)
+                 .where(Concern.opened_on <= today, or_(Concern.closed_on.is_(None), Concern.closed_on >= start)))
     interesting = or_(py.unauthorised_hours > 0, py.late_count >= late_threshold,
-                      py.absence_hours >= 0.10 * least_possible)
-    complete = conn.execute(
-        select(py.pupil_id, py.absence_hours, py.unauthorised_hours, py.late_count)
-        .where(py.school_year == year, py.last_absence_on <= today, interesting)
+                      py.absence_hours >= 0.10 * least_possible, py.pupil_id.in_(with_case))
+    rows = conn.execute(
+        select(*_pupil_columns(), py.absence_hours, py.unauthorised_hours, py.late_count, py.last_absence_on)
+        .select_from(py).join(Pupil, Pupil.id == py.pupil_id).outerjoin(School, School.id == Pupil.school_id)
+        .where(py.school_year == year, interesting)
     ).all()
-    later = select(py.pupil_id).where(py.school_year == year, py.last_absence_on > today)
-    partial = conn.execute(
+    frame = pd.DataFrame(_tuples(rows), columns=[*PUPIL_COLUMNS, *TOTAL_COLUMNS, "last_absence_on"])
+    without_absence = conn.execute(
+        select(*_pupil_columns()).outerjoin(School, School.id == Pupil.school_id)
+        .where(Pupil.id.in_(with_case), Pupil.id.not_in(select(py.pupil_id).where(py.school_year == year)))
+    ).all()
+    if without_absence:
+        extra = pd.DataFrame(_tuples(without_absence), columns=PUPIL_COLUMNS).assign(
+            absence_hours=0.0, unauthorised_hours=0.0, late_count=0, last_absence_on=None)
+        frame = pd.concat([frame, extra], ignore_index=True) if not frame.empty else extra
+    frame = frame.set_index("pupil_id")
+    later = frame.index[frame["last_absence_on"].map(lambda d: d is not None and not pd.isna(d) and d > today)]
+    if len(later):
+        partial = _totals_up_to(conn, year, start, today)
+        frame.loc[later, TOTAL_COLUMNS] = partial.reindex(later).fillna(0).to_numpy()
+    frame["name"] = (frame["first_name"].fillna("") + " " + frame["last_name"].fillna("")).str.strip()
+    return frame.drop(columns=["first_name", "last_name", "last_absence_on"])
+
+
+def _totals_up_to(conn: Connection, year: int, start: dt.date, today: dt.date) -> pd.DataFrame:
+    """Hours from 1 August to today of the pupils who also have absence after today."""
+    later = select(PupilYear.pupil_id).where(PupilYear.school_year == year, PupilYear.last_absence_on > today)
+    rows = conn.execute(
         select(Absence.pupil_id, func.sum(Absence.hours),
                func.sum(case((Absence.category == UNAUTHORISED, Absence.hours), else_=0.0)),
                func.sum(case((Absence.category == "te_laat", 1), else_=0)))
         .where(Absence.pupil_id.in_(later), Absence.date.between(start, today))
         .group_by(Absence.pupil_id)
     ).all()
-    columns = ["pupil_id", "absence_hours", "unauthorised_hours", "late_count"]
-    frame = _frame(list(complete) + list(partial), columns)
-    wanted = ((frame["unauthorised_hours"] > 0) | (frame["late_count"] >= late_threshold)
-              | (frame["absence_hours"] >= 0.10 * least_possible))
-    return frame.loc[wanted]
+    return _frame(rows, ["pupil_id", *TOTAL_COLUMNS])
 
 
 def _window_hours(conn: Connection, year: int, today: dt.date) -> pd.DataFrame:
@@ -277,7 +304,7 @@ def _cases_this_year(conn: Connection, start: dt.date, today: dt.date) -> pd.Dat
                Concern.officer, Concern.opened_on, Concern.next_action_on, Concern.closed_on)
         .where(Concern.opened_on <= today, or_(Concern.closed_on.is_(None), Concern.closed_on >= start))
     ).all()
-    frame = pd.DataFrame(rows, columns=["pupil_id", "concern_id", "case_status", "mas_route", "phase",
+    frame = pd.DataFrame(_tuples(rows), columns=["pupil_id", "concern_id", "case_status", "mas_route", "phase",
                                         "officer", "opened_on", "next_action_on", "closed_on"])
     frame["case_open"] = frame["closed_on"].isna() | (frame["closed_on"] > today)
     frame = frame.sort_values(["pupil_id", "case_open", "opened_on", "concern_id"])
@@ -285,35 +312,17 @@ def _cases_this_year(conn: Connection, start: dt.date, today: dt.date) -> pd.Dat
     return frame.drop(columns="closed_on")
 
 
-def _pupils(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
-    rows = []
-    for chunk in _chunks(ids):
-        rows += conn.execute(
-            select(Pupil.id, Pupil.pseudonym, Pupil.first_name, Pupil.last_name, Pupil.birth_date,
-                   Pupil.grade, Pupil.school_id, School.name, School.swv_code, School.sector)
-            .outerjoin(School, School.id == Pupil.school_id)
-            .where(Pupil.id.in_(chunk))
-        ).all()
-    frame = pd.DataFrame(rows, columns=["pupil_id", "pseudonym", "first_name", "last_name", "birth_date",
-                                        "grade", "school_id", "school", "swv_code", "sector"])
-    frame["name"] = (frame["first_name"].fillna("") + " " + frame["last_name"].fillna("")).str.strip()
-    return frame.drop(columns=["first_name", "last_name"]).set_index("pupil_id")
-
-
-def _last_contacts(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
-    """Date of the last contact about the youth (linked to the pupil or to one of its cases)."""
-    rows = []
-    for chunk in _chunks(ids):
-        of_case = select(Concern.id).where(Concern.pupil_id.in_(chunk))
-        pupil = func.coalesce(Contact.pupil_id, Concern.pupil_id)
-        rows += conn.execute(
-            select(pupil, func.max(Contact.date))
-            .outerjoin(Concern, Concern.id == Contact.concern_id)
-            .where(or_(Contact.pupil_id.in_(chunk), Contact.concern_id.in_(of_case)))
-            .group_by(pupil)
-        ).all()
-    frame = _frame(rows, ["pupil_id", "last_contact_on"])
-    return frame.groupby(level=0).max() if not frame.empty else frame
+def _last_contacts(conn: Connection) -> pd.DataFrame:
+    """Date of the last contact about each youth (linked to the pupil, or only to one of its
+    cases), grouped in the database."""
+    direct = conn.execute(select(Contact.pupil_id, func.max(Contact.date))
+                          .where(Contact.pupil_id.is_not(None)).group_by(Contact.pupil_id)).all()
+    via_case = conn.execute(select(Concern.pupil_id, func.max(Contact.date))
+                            .join(Concern, Concern.id == Contact.concern_id)
+                            .where(Contact.pupil_id.is_(None)).group_by(Concern.pupil_id)).all()
+    frame = pd.DataFrame(_tuples(direct) + _tuples(via_case), columns=["pupil_id", "last_contact_on"])
+    frame = frame.sort_values("last_contact_on", kind="stable").drop_duplicates("pupil_id", keep="last")
+    return frame.set_index("pupil_id")
 
 
 def _derive_signals(frame: pd.DataFrame, today: dt.date, possible: dict, late_threshold: int) -> pd.DataFrame:
@@ -586,7 +595,7 @@ def absence_days(conn: Connection, pupil_id: int, today: dt.date) -> pd.DataFram
         .where(Absence.pupil_id == pupil_id, Absence.date.between(start, today))
         .group_by(Absence.date, Absence.category).order_by(Absence.date)
     ).all()
-    return pd.DataFrame(rows, columns=["date", "category", "hours"])
+    return pd.DataFrame(_tuples(rows), columns=["date", "category", "hours"])
 
 
 def school_days(conn: Connection, sector: str | None, today: dt.date) -> list[dt.date]:
@@ -603,7 +612,7 @@ def meldingen(conn: Connection, pupil_id: int) -> pd.DataFrame:
         .where(Verzuimmelding.pupil_id == pupil_id)
         .order_by(Verzuimmelding.reported_on.desc(), Verzuimmelding.id.desc())
     ).all()
-    return pd.DataFrame(rows, columns=["melding_id", "reported_on", "kind", "absence_start", "hours",
+    return pd.DataFrame(_tuples(rows), columns=["melding_id", "reported_on", "kind", "absence_start", "hours",
                                        "status", "outcome", "officer"])
 
 
@@ -613,7 +622,7 @@ def signals_of(conn: Connection, pupil_id: int) -> pd.DataFrame:
                Signal16.school_days_to_melding)
         .where(Signal16.pupil_id == pupil_id).order_by(Signal16.signal_on.desc())
     ).all()
-    return pd.DataFrame(rows, columns=["signal_on", "window_start", "hours", "melding_id",
+    return pd.DataFrame(_tuples(rows), columns=["signal_on", "window_start", "hours", "melding_id",
                                        "school_days_to_melding"])
 
 
@@ -626,7 +635,7 @@ def contacts(conn: Connection, pupil_id: int) -> pd.DataFrame:
         .where(or_(Contact.pupil_id == pupil_id, Contact.concern_id.in_(of_case)))
         .order_by(Contact.date.desc(), Contact.id.desc())
     ).all()
-    return pd.DataFrame(rows, columns=["contact_id", "date", "officer", "target", "channel", "purpose",
+    return pd.DataFrame(_tuples(rows), columns=["contact_id", "date", "officer", "target", "channel", "purpose",
                                        "reached", "concern_id", "notes"])
 
 
@@ -637,7 +646,7 @@ def cases(conn: Connection, pupil_id: int) -> pd.DataFrame:
                Concern.next_action_on, Concern.closed_on)
         .where(Concern.pupil_id == pupil_id).order_by(Concern.opened_on.desc(), Concern.id.desc())
     ).all()
-    return pd.DataFrame(rows, columns=["concern_id", "opened_on", "source", "reason", "status", "mas_route",
+    return pd.DataFrame(_tuples(rows), columns=["concern_id", "opened_on", "source", "reason", "status", "mas_route",
                                        "phase", "officer", "next_action", "next_action_on", "closed_on"])
 
 
@@ -650,7 +659,7 @@ def case_history(conn: Connection, pupil_id: int) -> pd.DataFrame:
         .where(Concern.pupil_id == pupil_id)
         .order_by(ConcernNote.at.desc(), ConcernNote.id.desc())
     ).all()
-    return pd.DataFrame(rows, columns=["note_id", "at", "concern_id", "author", "status", "phase",
+    return pd.DataFrame(_tuples(rows), columns=["note_id", "at", "concern_id", "author", "status", "phase",
                                        "mas_route", "note"])
 
 
@@ -661,7 +670,7 @@ def access_log(conn: Connection, pupil_id: int, limit: int = 500) -> pd.DataFram
         .where(AuditEvent.object_type == audit.OBJECT_PUPIL, AuditEvent.object_id == str(pupil_id))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
     ).all()
-    return pd.DataFrame(rows, columns=["at", "username", "role", "action", "details"])
+    return pd.DataFrame(_tuples(rows), columns=["at", "username", "role", "action", "details"])
 
 
 # --- audit of every view and export --------------------------------------------------------
@@ -704,13 +713,13 @@ def _setting(conn: Connection, key: str) -> str | None:
     return conn.execute(select(Setting.value).where(Setting.key == key)).scalar()
 
 
+def _tuples(rows) -> list[tuple]:
+    """Plain tuples: pandas probes SQLAlchemy rows attribute by attribute, which is slow."""
+    return [tuple(r) for r in rows]
+
+
 def _frame(rows, columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame([tuple(r) for r in rows], columns=columns).set_index(columns[0])
-
-
-def _chunks(ids: Sequence[int], size: int = CHUNK):
-    for i in range(0, len(ids), size):
-        yield list(ids[i:i + size])
+    return pd.DataFrame(_tuples(rows), columns=columns).set_index(columns[0])
 
 
 def filters_json(filters: YouthFilters) -> str:
