@@ -26,8 +26,9 @@ def minutes(n: float) -> dt.timedelta:
     return dt.timedelta(minutes=n)
 
 
-@pytest.fixture
-def db(engine):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request):
+    engine = request.getfixturevalue("engine" if request.param == "sqlite" else "pg_engine")
     with engine.begin() as conn:
         users.create_user(conn, "lotte", "Lotte Leerplicht", ["leerplicht"], "geheim-wachtwoord-1")
         users.create_user(conn, "bea", "Bea Beheer", ["beheer"], "geheim-wachtwoord-2", email="Bea@Gemeente.example")
