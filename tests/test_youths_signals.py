@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import insert
 
-from data_access.models import Setting
+from data_access import aggregates
+from data_access.models import Absence, Period, Setting
 from data_access.queries import youths
 from test_youths_fixture import D, TODAY, any_fixture_db, fixture_db  # noqa: F401  (fixtures)
 
@@ -41,6 +42,18 @@ def test_counting_restarts_after_a_16_uur_melding(any_fixture_db):
     assert rows["P-MELDING"]["signals"] == ("bijna_16",)
     assert rows["P-MELDING"]["window_hours"] == 12.0
     assert rows["P-MELDING"]["unauthorised_hours"] == 24.0
+
+
+def test_hours_on_a_study_day_inside_the_window_do_not_count(fixture_db):
+    # a study day on Tue 10 Nov with 4 h registered for P-EXACT: 16 + 4 = 20 h if it counted
+    with fixture_db.begin() as conn:
+        conn.execute(insert(Period).values(name="Studiedag", kind="studiedag", start=D(2020, 11, 10),
+                                           end=D(2020, 11, 10)))
+        conn.execute(insert(Absence).values(pupil_id=1, school_id=1, date=D(2020, 11, 10), hours=4.0, code="A",
+                                            category="ongeoorloofd"))
+        aggregates.refresh_all(conn)
+    rows = listed(fixture_db)
+    assert rows["P-EXACT"]["signals"] == ("bijna_16",) and rows["P-EXACT"]["window_hours"] == 16.0
 
 
 def test_counting_restarts_after_a_signal(any_fixture_db):
@@ -111,3 +124,5 @@ def test_the_current_window_skips_the_holiday_week(fixture_db):
     with fixture_db.connect() as conn:
         window = youths.current_window(conn, TODAY)
     assert window.mondays == (D(2020, 10, 12), D(2020, 10, 26), D(2020, 11, 2), D(2020, 11, 9))
+    assert window.day_ranges() == [(D(2020, 10, 12), D(2020, 10, 16)), (D(2020, 10, 26), D(2020, 10, 30)),
+                                   (D(2020, 11, 2), D(2020, 11, 6)), (D(2020, 11, 9), D(2020, 11, 13))]

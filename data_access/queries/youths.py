@@ -132,13 +132,26 @@ def hours_per_day(conn: Connection) -> float:
 
 @dataclass(frozen=True)
 class SignalWindow:
-    """The current 4-school-week window: the Mondays of the school weeks it covers."""
+    """The current 4-school-week window: the Mondays of the school weeks it covers and its
+    school days up to today (hours on holidays and study days inside those weeks do not count,
+    as in metrics.sixteen_hour_signals)."""
 
     mondays: tuple[dt.date, ...]
+    school_days: tuple[dt.date, ...] = ()
 
     @property
     def start(self) -> dt.date | None:
         return self.mondays[0] if self.mondays else None
+
+    def day_ranges(self) -> list[tuple[dt.date, dt.date]]:
+        """The school days as (first, last) runs of consecutive weekdays, for a short SQL filter."""
+        ranges: list[list[dt.date]] = []
+        for day in self.school_days:
+            if ranges and (day - ranges[-1][1]).days == 1:
+                ranges[-1][1] = day
+            else:
+                ranges.append([day, day])
+        return [(first, last) for first, last in ranges]
 
 
 def current_window(conn: Connection, today: dt.date, weeks: int = SIGNAL_WEEKS) -> SignalWindow:
@@ -147,9 +160,12 @@ def current_window(conn: Connection, today: dt.date, weeks: int = SIGNAL_WEEKS) 
     Uses the same all-sector calendar as the signal16 table, so "approaching" and the signal agree;
     weeks that are entirely holiday are skipped, also across the summer holiday.
     """
-    index = school_week_index(load_calendar(conn), today - dt.timedelta(days=400), today)
+    calendar = load_calendar(conn)
+    index = school_week_index(calendar, today - dt.timedelta(days=400), today)
     mondays = sorted(m for m in index if m <= today)[-weeks:]
-    return SignalWindow(tuple(mondays))
+    if not mondays:
+        return SignalWindow(())
+    return SignalWindow(tuple(mondays), tuple(calendar.school_days(mondays[0], today)))
 
 
 def possible_hours_by_sector(conn: Connection, today: dt.date) -> dict[str | None, float]:
@@ -280,8 +296,7 @@ def _window_hours(conn: Connection, year: int, today: dt.date) -> pd.DataFrame:
                     .group_by(Verzuimmelding.pupil_id).subquery())
     with_unauthorised = select(PupilYear.pupil_id).where(PupilYear.school_year == year,
                                                          PupilYear.unauthorised_hours > 0)
-    in_window = or_(*[Absence.date.between(m, min(m + dt.timedelta(days=6), today))
-                      for m in window.mondays])
+    in_window = or_(*[Absence.date.between(first, last) for first, last in window.day_ranges()])
     rows = conn.execute(
         select(Absence.pupil_id, func.sum(Absence.hours))
         .outerjoin(last_signal, last_signal.c.pupil_id == Absence.pupil_id)
