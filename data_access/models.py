@@ -342,7 +342,10 @@ class PupilYear(Base):
     """Per pupil × school year: hours by kind, for persistent absence and the officers' list."""
 
     __tablename__ = "pupil_year"
-    __table_args__ = (Index("ix_pupil_year_school", "school_year", "school_id"),)
+    __table_args__ = (  # covering for the comparison tab's per-year queries (migration 0004)
+        Index("ix_pupil_year_school", "school_year", "school_id", "absence_hours", "unauthorised_hours",
+              "late_count", "last_absence_on"),
+    )
 
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), primary_key=True)
     school_year: Mapped[int] = mapped_column(Integer, primary_key=True)
