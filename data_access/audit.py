@@ -29,6 +29,7 @@ OBJECT_PUPIL = "pupil"
 OBJECT_USER = "gebruiker"
 OBJECT_PAGE = "pagina"
 OBJECT_AUDIT = "auditlog"
+EVENTS_LIMIT = 5000
 
 
 def utcnow() -> dt.datetime:
@@ -66,7 +67,7 @@ def record(
 def events(conn: Connection, *, username: str | None = None, action: str | None = None,
            object_type: str | None = None, object_id: str | None = None,
            since: dt.datetime | None = None, until: dt.datetime | None = None,
-           limit: int = 5000) -> pd.DataFrame:
+           limit: int = EVENTS_LIMIT) -> pd.DataFrame:
     q = select(AuditEvent.__table__).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
     if username:
         q = q.where(AuditEvent.username == username)

@@ -52,6 +52,8 @@ with engine().connect() as conn:
     events = audit.events(conn, **filters)
 
 st.write(f"**{len(events):,}** gebeurtenissen".replace(",", "."))
+if len(events) >= audit.EVENTS_LIMIT:
+    st.info(f"Alleen de nieuwste {audit.EVENTS_LIMIT:,} gebeurtenissen; verfijn de filters.".replace(",", "."))
 st.dataframe(events, hide_index=True, width="stretch",
              column_config={"tijd (UTC)": st.column_config.DatetimeColumn(format="DD-MM-YYYY HH:mm:ss")})
 

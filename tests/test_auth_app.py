@@ -125,7 +125,9 @@ def test_lockout_after_five_failures_in_a_new_session_too(site):
     at = app().run()
     for i in range(5):
         login(at, "lea", f"fout-{i}")
-    assert at.error[0].value.startswith("Te veel mislukte pogingen")
+    assert at.error[0].value == ("Te veel mislukte pogingen: inloggen met deze gebruikersnaam is tijdelijk "
+                                 "geblokkeerd. Probeer het over 15 minuten opnieuw of neem contact op met "
+                                 "functioneel beheer.")
     fresh = app().run()  # another session (AppTest instances share nothing but the database)
     login(fresh, "lea", PASSWORD)
     assert fresh.error[0].value.startswith("Te veel mislukte pogingen")

@@ -1,10 +1,17 @@
 """Login, logout and the session.
 
 Local accounts: a Dutch login form; the password is checked by streamlit-authenticator
-against credentials built from ``app_user`` on every attempt, after the database lockout
-check (data_access.auth_rules). The session cookie is our own signed token with an issue
-time, set and deleted through the authenticator's cookie manager and checked on the server
-against the key, the expiry, the account and its last logout.
+(its AuthenticationModel, bcrypt) against credentials built from ``app_user`` on every
+attempt, after the database lockout check (data_access.auth_rules). The form is handled in
+the submit button's callback, before the script runs, and the attempt is recorded without
+touching Streamlit in between, so no rerun (the cookie component's, a double click) can lose
+or un-count it. The library's own login widget is not used: its failures do not say which
+name was tried, its lockout counter lives in memory and its cookie has no issue time.
+
+The session cookie is our own JWT (HS256, key from secrets) with ``iat``; it is set and
+deleted through the authenticator's cookie manager (JavaScript, SameSite=Strict, Secure over
+HTTPS, not HttpOnly) and checked on the server against the key, the expiry, the account and
+its last logout. A logout ends every session and cookie of that user issued before it.
 
 Single sign-on: when ``[auth]`` is in secrets, Streamlit's st.login (OpenID Connect)
 replaces the form; the account is the ``app_user`` with the same e-mail address.
@@ -14,6 +21,7 @@ Roles are never taken from the session or a cookie: the user is re-read on every
 from __future__ import annotations
 
 import datetime as dt
+import math
 import sys
 from collections.abc import Mapping
 
@@ -36,8 +44,8 @@ LOGIN_ERROR = "lea_login_error"
 AUTHENTICATOR_KEYS = ("name", "username", "authentication_status", "email", "roles")
 
 FAILED = "Inloggen mislukt: gebruikersnaam of wachtwoord onjuist."
-LOCKED = ("Te veel mislukte pogingen: inloggen met deze gebruikersnaam is geblokkeerd tot {until} "
-          "(UTC). Probeer het daarna opnieuw of neem contact op met functioneel beheer.")
+LOCKED = ("Te veel mislukte pogingen: inloggen met deze gebruikersnaam is tijdelijk geblokkeerd. "
+          "Probeer het over {minutes} minuten opnieuw of neem contact op met functioneel beheer.")
 SESSION_ENDED = "Uw sessie is beëindigd. Log opnieuw in."
 LOGGED_OUT = "U bent uitgelogd."
 
@@ -279,7 +287,8 @@ def _try_login(username: str | None, password: str | None) -> str | None:
         return None
     st.session_state["authentication_status"] = False
     if outcome.status == "geblokkeerd":
-        return LOCKED.format(until=outcome.locked_until.strftime("%d-%m-%Y %H:%M"))
+        remaining = (outcome.locked_until - auth_rules.utcnow()).total_seconds()
+        return LOCKED.format(minutes=max(1, math.ceil(remaining / 60)))
     return FAILED
 
 
