@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import jwt
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from data_access.models import AppUser, LoginAttempt, Setting
 
@@ -89,16 +90,22 @@ def key_problem(key: object) -> str | None:
 
 def demo_cookie_key(engine: Engine) -> str:
     """The demo's cookie key: random, made on first use, kept in the demo database (not in git)."""
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         key = conn.execute(select(Setting.value).where(Setting.key == DEMO_KEY_SETTING)).scalar()
-        if key and key_problem(key) is None:
-            return key
-        key = secrets.token_urlsafe(48)
-        if conn.execute(select(Setting.key).where(Setting.key == DEMO_KEY_SETTING)).first():
-            conn.execute(Setting.__table__.update().where(Setting.key == DEMO_KEY_SETTING).values(value=key))
-        else:
-            conn.execute(insert(Setting).values(key=DEMO_KEY_SETTING, value=key))
-    return key
+    if key and key_problem(key) is None:
+        return key
+    new = secrets.token_urlsafe(48)
+    try:
+        with engine.begin() as conn:
+            if key is None:
+                conn.execute(insert(Setting).values(key=DEMO_KEY_SETTING, value=new))
+            else:  # a weak key (put there by hand): replace it, unless someone already did
+                conn.execute(update(Setting).where(Setting.key == DEMO_KEY_SETTING, Setting.value == key)
+                             .values(value=new))
+    except IntegrityError:  # another process made it at the same moment: use theirs
+        pass
+    with engine.connect() as conn:
+        return conn.execute(select(Setting.value).where(Setting.key == DEMO_KEY_SETTING)).scalar_one()
 
 
 @dataclass(frozen=True)
