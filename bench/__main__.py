@@ -22,6 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--rebuild", action="store_true", help="cache negeren en opnieuw bouwen")
     parser.add_argument("--repeat", type=int, default=3, help="herhalingen per query (beste en mediaan)")
     parser.add_argument("--json", action="store_true", help="één JSON-object per meting per regel")
+    parser.add_argument("--any-generator", action="store_true",
+                        help="een volledige cache van een andere generatorversie gebruiken (niet opnieuw bouwen)")
     parser.add_argument("--no-pages", action="store_true", help="alleen bouw, rijen en losse queries")
     parser.add_argument("--no-references", action="store_true",
                         help="pagina's zonder naïef/DuckDB (die lezen de hele feitentabel in pandas)")
@@ -34,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     log = (lambda msg: print(msg, file=sys.stderr)) if args.json else print
     try:
         db = tiers.ensure(args.tier, seed=args.seed, engine=args.engine, database_url=args.database_url,
-                          limit_schools=args.limit_schools, rebuild=args.rebuild, log=log)
+                          limit_schools=args.limit_schools, rebuild=args.rebuild, log=log,
+                          any_generator=args.any_generator)
     except tiers.TierError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2

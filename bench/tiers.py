@@ -105,13 +105,22 @@ def _remove_sqlite(path: Path) -> None:
 
 def ensure(tier: str, seed: int = 2024, engine: str = "sqlite", database_url: str | None = None,
            limit_schools: int | None = None, rebuild: bool = False, log=print,
-           copy_sqlite: bool = True) -> TierDatabase:
-    """The tier's database, built now unless a complete one is cached."""
+           copy_sqlite: bool = True, any_generator: bool = False) -> TierDatabase:
+    """The tier's database, built now unless a complete one is cached.
+
+    ``any_generator``: accept a complete cache built by another version of the generator (the
+    marker's last part), instead of rebuilding it — for benchmarking while demo.py is edited.
+    """
     if tier == "national" and not limit_schools and engine != "postgresql" and not (
             database_url or "").startswith("postgresql"):
         raise TierError("De tier national vraagt PostgreSQL (--engine postgresql --database-url …) "
                         "of een kleinere selectie met --limit-schools")
     wanted = marker_value(tier, seed, limit_schools)
+
+    def matches(marker: str | None) -> bool:
+        if marker is None:
+            return False
+        return marker == wanted or (any_generator and marker.rsplit(":", 1)[0] == wanted.rsplit(":", 1)[0])
     if database_url:
         url = database_url
     elif engine == "postgresql":
@@ -122,7 +131,7 @@ def ensure(tier: str, seed: int = 2024, engine: str = "sqlite", database_url: st
         url = f"sqlite:///{path}"
         if path.exists():
             eng = make_engine(url)
-            complete = _setting(eng, MARKER) == wanted
+            complete = matches(_setting(eng, MARKER))
             eng.dispose()
             if rebuild or not complete:
                 log(f"Cache {path.name} {'wordt opnieuw gebouwd' if complete else 'is onvolledig of van een andere generatorversie; opnieuw bouwen'}")
@@ -130,7 +139,7 @@ def ensure(tier: str, seed: int = 2024, engine: str = "sqlite", database_url: st
     eng = make_engine(url)
     migrate(eng)
     marker = _setting(eng, MARKER)
-    if marker == wanted and not rebuild:
+    if matches(marker) and not rebuild:
         seconds = _setting(eng, GENERATE_SECONDS)
         return TierDatabase(tier, seed, limit_schools, url, eng, False, float(seconds) if seconds else None, {})
     if _has_data(eng):
@@ -140,7 +149,7 @@ def ensure(tier: str, seed: int = 2024, engine: str = "sqlite", database_url: st
         raise TierError(f"Database bevat al andere gegevens ({marker or 'geen bench-tier'}); gebruik een lege database")
     if eng.dialect.name == "postgresql" and copy_sqlite:
         cached = cache_path(tier, seed, limit_schools)
-        if cached.exists() and _setting(make_engine(f"sqlite:///{cached}"), MARKER) == wanted:
+        if cached.exists() and matches(_setting(make_engine(f"sqlite:///{cached}"), MARKER)):
             log(f"Kopiëren uit de SQLite-cache {cached.name} naar PostgreSQL (COPY) …")
             started = time.perf_counter()
             timings = copy_from_sqlite(cached, eng, log)
