@@ -43,14 +43,11 @@ def _default_steps(conn: Connection) -> dict[str, Callable[[], object]]:
 
     def comparison():
         result = queries.school_comparison(conn, queries.Window.for_school_year(last), days)
-        shown = queries.suppress_comparison(result.schools)
-        queries.suppress_comparison(queries.similar_schools(result.schools, result.histogram))
-        queries.suppress_comparison(queries.municipal_total(result.schools, result.histogram))
-        return shown
+        return queries.comparison_view(result, "school", None, suppress=True).rows
 
     def registration():
         result = queries.school_comparison(conn, queries.Window.for_school_years(first, last), days)
-        return queries.suppress_comparison(result.schools)
+        return queries.comparison_view(result, "school", None, suppress=True).rows
 
     def trend():
         return queries.suppress_trend(queries.absence_trend(conn, start, end, "month"))

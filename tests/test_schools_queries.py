@@ -76,8 +76,9 @@ def build_fixture(conn) -> None:
     # (17 Aug – 30 Oct minus the autumn holiday) × 5,5 = 275 h; 10 % = 27,5 h.
     year_hours = {LINDE: [30, 27.5, 27, 10], EIK: [40, 50, 60, 28, 30, 100, 20, 5], BUITEN: [200]}
     conn.execute(insert(models.PupilYear), [
-        dict(pupil_id=pupil(s), school_year=2020, school_id=s, absence_hours=h, unauthorised_hours=0,
-             late_count=0, last_absence_on=D(2020, 10, 30) if i == 0 else D(2020, 10, 9))
+        dict(pupil_id=pupil(s), school_year=2020, school_id=s, absence_hours=h,
+             unauthorised_hours=h / 2 if s == EIK else 0, late_count=0,
+             last_absence_on=D(2020, 10, 30) if i == 0 else D(2020, 10, 9))
         for s, hours in year_hours.items() for i, h in enumerate(hours)
     ])
     # meldingen in the window (and one for De Eik on 2 Nov: in the school year, not the window)
@@ -284,6 +285,18 @@ def test_a_window_of_several_school_years_counts_pupil_years(db):
     assert rows.loc["De Eik", "meldingen"] == 14 and rows.loc["De Eik", "per_1000"] == pytest.approx(40.0)
     assert rows.loc["De Eik", "size_band"] == "middel (150–300)"  # from the last school year: 200
     assert rows["persistent_share"].isna().all()  # not a single school year
+
+
+def test_pupils_behind_the_hours_come_from_pupil_year_for_whole_school_years(db):
+    with db.connect() as conn:
+        period = by_name(q.school_comparison(conn, WINDOW).schools)
+        year = by_name(q.school_comparison(conn, q.Window.for_school_year(2020)).schools)
+    # in the period only the weekly maximum is known: 5 pupils with unauthorised absence at De Eik
+    assert period.loc["De Eik", "involved_ongeoorloofd"] == 5
+    # over the school year pupil_year counts them: 8 pupils of De Eik had unauthorised hours
+    assert year.loc["De Eik", "involved_ongeoorloofd"] == 8
+    assert year.loc["De Eik", "involved_total"] == 20  # weekly maximum (ziek, 20) beats 8 pupil-years
+    assert year.loc["De Linde", "involved_ongeoorloofd"] == 6  # none in pupil_year: the weekly 6 stays
 
 
 def test_size_bands():

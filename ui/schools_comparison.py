@@ -2,6 +2,7 @@
 against the municipal average and against similar schools."""
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -9,12 +10,13 @@ from data_access import metrics
 from data_access.queries import schools as queries
 from ui import format as fmt
 from ui import schools_data as data
-from ui.downloads import chart_downloads, table_downloads
+from ui.downloads import chart_downloads
 from ui.schools_charts import comparison_dots, registration_scatter
-from ui.schools_controls import PageContext, explain, remember, scope_schools
+from ui.schools_controls import PageContext, explain, remember
 from ui.schools_labels import CHART_FIGURES, FIGURES, ROLL_UP_LABELS, Figure
 from ui.schools_tables import (
-    HEADERS, ShownTable, comparison_table, figure_text, figure_value, registration_table, show_table, suppressed,
+    HEADERS, ShownTable, comparison_table, figure_text, figure_value, registration_table, show_table,
+    table_downloads,
 )
 
 MAX_CHART_ROWS = 40
@@ -72,25 +74,18 @@ def comparison_section(ctx: PageContext) -> None:
     if not ctx.meeting:
         st.toggle("Laagste eerst", key="schools_comparison_ascending")
 
-    comparison = data.load(data.comparison, window, ctx.compliance_days)
-    schools, histogram = comparison.schools, comparison.histogram
-    in_scope = scope_schools(ctx.scope, schools)
-    if in_scope.empty or in_scope["pupils"].notna().sum() == 0:
+    view = data.load(data.comparison_view, window, ctx.compliance_days, level, ctx.scope.school_ids,
+                     ctx.suppress, ctx.threshold)
+    if view.rows.empty or view.rows["pupils"].notna().sum() == 0:
         st.info(f"Geen leerlingaantallen voor {window.label}: er valt niets te vergelijken.", icon=":material/info:")
         return
-    total = suppressed(queries.municipal_total(schools, histogram), ctx.threshold, ctx.suppress)
-    rows = _rows_at_level(ctx, schools, histogram, level)
-    peers = None
-    if level == "school":
-        peers_all = suppressed(queries.similar_schools(schools, histogram), ctx.threshold, ctx.suppress)
-        peers = peers_all.loc[rows.index]
-    rows = _sorted(rows, figure, st.session_state["schools_comparison_ascending"])
-    if peers is not None:
-        peers = peers.loc[rows.index]
+    total = view.total
+    rows = _sorted(view.rows, figure, st.session_state["schools_comparison_ascending"])
+    peers = view.peers.loc[rows.index] if view.peers is not None else None
 
     st.subheader(f"{figure.label} — {window.label}, per {LEVEL_WORDS[level]}")
     _comparison_chart(ctx, rows, peers, total, figure)
-    explain(f"Gemiddelde gemeente: alle {len(schools)} scholen samen (som van de tellers ÷ som van de noemers). "
+    explain(f"Gemiddelde gemeente: alle {view.schools_in_municipality} scholen samen (som van de tellers ÷ som van de noemers). "
             + (SIMILAR_RULE if level == "school" else "Bestuur, samenwerkingsverband en gemeente: de scholen "
                "van de selectie opgeteld.")
             + ("" if window.is_school_year else
@@ -110,22 +105,15 @@ def comparison_section(ctx: PageContext) -> None:
         table_downloads(table.frame, f"vergelijking-{level}", key="schools-comparison-table")
 
 
-def _rows_at_level(ctx: PageContext, schools: pd.DataFrame, histogram: pd.DataFrame, level: str) -> pd.DataFrame:
-    """The selection's rows per school (suppressed over all schools, then selected) or rolled up."""
-    if level == "school":
-        shown = suppressed(schools, ctx.threshold, ctx.suppress)
-        return scope_schools(ctx.scope, shown.assign(group=shown["name"]))
-    in_scope = scope_schools(ctx.scope, schools)
-    return suppressed(queries.roll_up(in_scope, histogram, level), ctx.threshold, ctx.suppress)
-
-
 def _sorted(rows: pd.DataFrame, figure: Figure, ascending: bool) -> pd.DataFrame:
     key = pd.to_numeric(rows[figure.column], errors="coerce")
     return rows.assign(_key=key).sort_values("_key", ascending=ascending, na_position="last").drop(columns="_key")
 
 
-def _comparison_chart(ctx: PageContext, rows: pd.DataFrame, peers: pd.DataFrame | None, total: pd.DataFrame,
-                      figure: Figure) -> None:
+def comparison_points(rows: pd.DataFrame, peers: pd.DataFrame | None, total: pd.DataFrame,
+                      figure: Figure) -> tuple[pd.DataFrame, float | None, int]:
+    """Chart rows for ``figure`` (with Dutch tooltip texts), the municipal value, and how many
+    rows have no value to show (no data or suppressed)."""
     municipal = figure_value(total.iloc[0][figure.column], figure)
     points = pd.DataFrame({
         "group": rows["group"],
@@ -140,9 +128,24 @@ def _comparison_chart(ctx: PageContext, rows: pd.DataFrame, peers: pd.DataFrame 
     points["peer_label"] = "vergelijkbare scholen"
     points["positie"] = [_position(v, municipal) for v in points["value"]]
     points["teller_noemer"] = _parts_text(rows, figure)
+    points["value"] = points["value"].astype(float)
     points["peer_value"] = points["peer_value"].astype(float)
     hidden = int(points["value"].isna().sum())
-    points = points[points["value"].notna()]
+    return points[points["value"].notna()], municipal, hidden
+
+
+def comparison_chart(points: pd.DataFrame, municipal: float | None, total: pd.DataFrame, figure: Figure,
+                     with_peers: bool, style) -> alt.TopLevelMixin:
+    tooltip = [("group:N", "Naam"), ("tekst:N", figure.label), ("teller_noemer:N", "Teller / noemer"),
+               ("peer_text:N", "Vergelijkbare scholen")]
+    return comparison_dots(points, tooltip if with_peers else tooltip[:3], municipal,
+                           figure_text(total.iloc[0][figure.column], figure), figure.label, figure.decimals,
+                           "%" if figure.kind == "percent" else "", style)
+
+
+def _comparison_chart(ctx: PageContext, rows: pd.DataFrame, peers: pd.DataFrame | None, total: pd.DataFrame,
+                      figure: Figure) -> None:
+    points, municipal, hidden = comparison_points(rows, peers, total, figure)
     if points.empty:
         st.info(f"Geen waarden voor \"{figure.label}\" om te tonen"
                 + (f" (alle verborgen: teller of noemer kleiner dan {ctx.threshold})." if hidden else "."),
@@ -151,12 +154,7 @@ def _comparison_chart(ctx: PageContext, rows: pd.DataFrame, peers: pd.DataFrame 
     cut = len(points) > MAX_CHART_ROWS
     if cut:
         points = points.sort_values("value", ascending=False).head(MAX_CHART_ROWS)
-    tooltip = [("group:N", "Naam"), ("tekst:N", figure.label), ("teller_noemer:N", "Teller / noemer"),
-               ("peer_text:N", "Vergelijkbare scholen")]
-    if peers is None:
-        tooltip = tooltip[:3]
-    chart = comparison_dots(points, tooltip, municipal, f"{figure_text(total.iloc[0][figure.column], figure)}",
-                            figure.label, figure.decimals, "%" if figure.kind == "percent" else "", ctx.style)
+    chart = comparison_chart(points, municipal, total, figure, peers is not None, ctx.style)
     st.altair_chart(chart, width="stretch")
     notes = []
     if cut:
@@ -202,6 +200,30 @@ def _count(value) -> str:
     return value if isinstance(value, str) else fmt.number(value, 0)
 
 
+def registration_points(rows: pd.DataFrame) -> pd.DataFrame:
+    """Scatter rows: known-code share and compliance as percentages, Dutch tooltip texts."""
+    return pd.DataFrame({
+        "group": rows["group"],
+        "known_pct": pd.Series([figure_value(v, FIGURES["known_share"]) for v in rows["known_share"]],
+                               index=rows.index, dtype=float),
+        "compliance_pct": pd.Series([figure_value(v, FIGURES["compliance"]) for v in rows["compliance"]],
+                                    index=rows.index, dtype=float),
+        "meldtrouw": [f"{figure_text(c, FIGURES['compliance'])} ({_count(n)} van {_count(d)} signalen)"
+                      for c, n, d in zip(rows["compliance"], rows["on_time"], rows["signals"])],
+        "bekend": [figure_text(v, FIGURES["known_share"]) for v in rows["known_share"]],
+        "mediaan": [figure_text(v, FIGURES["median_days"]) for v in rows["median_days"]],
+        "laatste": [fmt.date(d) if d is not None and pd.notna(d) else "–" for d in rows["last_registration"]],
+    }, index=rows.index)
+
+
+def registration_chart(points: pd.DataFrame, total: pd.Series, style) -> alt.TopLevelMixin:
+    tooltip = [("group:N", "Naam"), ("meldtrouw:N", "Meldtrouw"), ("bekend:N", "Bekende code"),
+               ("mediaan:N", "Mediaan schooldagen tot melding"), ("laatste:N", "Laatste registratie")]
+    municipal = (figure_value(total["known_share"], FIGURES["known_share"]),
+                 figure_value(total["compliance"], FIGURES["compliance"]))
+    return registration_scatter(points, tooltip, municipal, style)
+
+
 def registration_section(ctx: PageContext) -> None:
     left, middle, _ = st.columns([2, 3, 2])
     with left:
@@ -211,34 +233,21 @@ def registration_section(ctx: PageContext) -> None:
     remember("schools_registration_level", "school")
     level = middle.segmented_control("Per", list(ROLL_UP_LABELS), key="schools_registration_level",
                                      format_func=ROLL_UP_LABELS.get) or "school"
-    comparison = data.load(data.comparison, window, ctx.compliance_days)
-    schools, histogram = comparison.schools, comparison.histogram
-    rows = _rows_at_level(ctx, schools, histogram, level)
+    view = data.load(data.comparison_view, window, ctx.compliance_days, level, ctx.scope.school_ids,
+                     ctx.suppress, ctx.threshold)
+    rows = view.rows
     if rows.empty:
         st.info("Geen scholen in deze selectie.", icon=":material/info:")
         return
-    total = suppressed(queries.municipal_total(schools, histogram), ctx.threshold, ctx.suppress).iloc[0]
+    total = view.total.iloc[0]
     st.subheader(f"Hoe scholen registreren en melden — {window.label}, per {LEVEL_WORDS[level]}")
-    points = pd.DataFrame({
-        "group": rows["group"],
-        "known_pct": [figure_value(v, FIGURES["known_share"]) for v in rows["known_share"]],
-        "compliance_pct": [figure_value(v, FIGURES["compliance"]) for v in rows["compliance"]],
-        "meldtrouw": [f"{figure_text(c, FIGURES['compliance'])} ({_count(n)} van {_count(d)} signalen)"
-                      for c, n, d in zip(rows["compliance"], rows["on_time"], rows["signals"])],
-        "bekend": [figure_text(v, FIGURES["known_share"]) for v in rows["known_share"]],
-        "mediaan": [figure_text(v, FIGURES["median_days"]) for v in rows["median_days"]],
-        "laatste": [fmt.date(d) if d is not None and pd.notna(d) else "–" for d in rows["last_registration"]],
-    })
+    points = registration_points(rows)
     plotted = points.dropna(subset=["known_pct", "compliance_pct"])
     if plotted.empty:
         st.info("Geen scholen met zowel 16-uurssignalen als verzuimuren om te tonen"
                 + (f" (of verborgen: kleiner dan {ctx.threshold})." if ctx.suppress else "."), icon=":material/info:")
     else:
-        tooltip = [("group:N", "School"), ("meldtrouw:N", "Meldtrouw"), ("bekend:N", "Bekende code"),
-                   ("mediaan:N", "Mediaan schooldagen tot melding"), ("laatste:N", "Laatste registratie")]
-        chart = registration_scatter(plotted, tooltip, (figure_value(total["known_share"], FIGURES["known_share"]),
-                                                        figure_value(total["compliance"], FIGURES["compliance"])),
-                                     ctx.style)
+        chart = registration_chart(plotted, total, ctx.style)
         st.altair_chart(chart, width="stretch")
         if not ctx.meeting:
             chart_downloads(chart, "registratie-meldtrouw", key="schools-registration-chart")
@@ -246,7 +255,7 @@ def registration_section(ctx: PageContext) -> None:
             "Stippellijnen: gemiddelde gemeente. Bekende code = verzuimuren met een code die aan een categorie is "
             "gekoppeld ÷ alle verzuimuren. Mediaan: schooldagen van signaal tot melding, over signalen die een "
             "melding kregen. Laatste registratie: de laatste verzuimdag die de school vastlegde.", ctx.meeting)
-    newest = schools["last_registration"].dropna().max() if schools["last_registration"].notna().any() else None
+    newest = total["last_registration"] if pd.notna(total["last_registration"]) else None
     by_compliance = rows.sort_values("compliance", key=lambda s: pd.to_numeric(s, errors="coerce"),
                                      na_position="last")
     table = ShownTable.concat([

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
 from data_access import access
@@ -30,7 +29,8 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 header[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
 [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 1rem 2.5rem !important; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
-[data-testid="stWidgetLabel"] p, [data-baseweb="select"] *, [role="radiogroup"] p { font-size: 1.35rem !important; }
+[data-testid="stWidgetLabel"] p, [data-testid="stSelectbox"] *, [data-testid="stMultiSelect"] *,
+[role="radiogroup"] p, [data-testid="stButtonGroup"] p { font-size: 1.35rem !important; }
 h1 { font-size: 2.8rem !important; }
 h2, h3 { font-size: 2.0rem !important; }
 button[data-baseweb="tab"] p { font-size: 1.4rem !important; }
@@ -146,13 +146,6 @@ def scope_selector(meeting: bool) -> Scope | None:
         return None
     part = register[register["name"].isin(chosen)]
     return Scope(level, ", ".join(chosen), tuple(part["school_id"]), tuple(sorted(set(part["sector"]))))
-
-
-def scope_schools(scope: Scope, frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``frame`` (one per school) that belong to the selection."""
-    if scope.school_ids is None:
-        return frame
-    return frame[frame["school_id"].isin(scope.school_ids)]
 
 
 def _join(names: list[str]) -> str:

@@ -77,6 +77,13 @@ def comparison(window: queries.Window, compliance_days: int) -> queries.Comparis
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def comparison_view(window: queries.Window, compliance_days: int, level: str, school_ids: tuple[int, ...] | None,
+                    suppress: bool, threshold: int) -> queries.ComparisonView:
+    """The comparison rolled up and suppressed for this selection and role (cached as well)."""
+    return queries.comparison_view(comparison(window, compliance_days), level, school_ids, suppress, threshold)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def pilot(compliance_days: int) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pilot_queries.PilotEffect]]:
     """School × phase totals, the group × phase table and the DiD per pilot metric."""
     with engine().connect() as conn:

@@ -10,9 +10,10 @@ from data_access.queries import pilot as pilot_queries
 from data_access.queries.pilot import AFTER, BEFORE, OTHERS, PILOT, PilotEffect
 from ui import format as fmt
 from ui import schools_data as data
-from ui.downloads import chart_downloads, table_downloads
+from ui.downloads import chart_downloads
 from ui.schools_charts import pilot_chart
 from ui.schools_controls import PageContext, explain
+from ui.schools_tables import table_downloads
 
 PHASE_LABELS = {BEFORE: "vóór de pilot", AFTER: "na de start"}
 EXPECTED = "pilotscholen zonder pilot (verwacht)"

@@ -11,12 +11,13 @@ from data_access import metrics
 from data_access.queries import schools as queries
 from ui import format as fmt
 from ui import schools_data as data
-from ui.downloads import chart_downloads, table_downloads
+from ui.downloads import chart_downloads
 from ui.schools_charts import trend_by_category, trend_by_series
 from ui.schools_controls import PageContext, explain, remember
 from ui.schools_labels import (
     CATEGORY_LABELS, DEFAULT_TREND_CATEGORIES, GRAIN_LABELS, PERIOD_KIND_LABELS,
 )
+from ui.schools_tables import table_downloads
 
 CATEGORIES_KEY = "schools_trend_categories"
 YEARS_KEY = "schools_trend_years"
@@ -125,7 +126,7 @@ def _with_tooltips(points: pd.DataFrame, grain: str, selection: str) -> pd.DataF
 def _shading(periods: pd.DataFrame, sectors: tuple[str, ...], start: dt.date, end: dt.date) -> pd.DataFrame:
     """Periods for the selection's sectors, clipped to the chart, one band per kind and dates."""
     if periods.empty:
-        return periods.assign(start=pd.Series(dtype="datetime64[ns]"))
+        return pd.DataFrame(columns=["start", "end_exclusive", "kind", "soort", "naam", "van", "tot", "sectoren"])
     relevant = periods[periods["sector"].isna() | periods["sector"].isin(sectors)].copy()
     relevant["sectoren"] = relevant["sector"].fillna("alle")
     merged = (relevant.groupby(["kind", "start", "end"], as_index=False)
@@ -135,7 +136,7 @@ def _shading(periods: pd.DataFrame, sectors: tuple[str, ...], start: dt.date, en
     merged["soort"] = merged["kind"].map(PERIOD_KIND_LABELS)
     merged["start"] = pd.to_datetime(merged["start"].map(lambda d: max(d, start)))
     merged["end_exclusive"] = pd.to_datetime(merged["end"].map(lambda d: min(d, end))) + pd.Timedelta(days=1)
-    return merged
+    return merged[["start", "end_exclusive", "kind", "soort", "naam", "van", "tot", "sectoren"]]
 
 
 def _download_table(points: pd.DataFrame) -> pd.DataFrame:

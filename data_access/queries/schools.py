@@ -25,6 +25,7 @@ from data_access.models import (
 
 CATEGORIES = ("ongeoorloofd", "te_laat", "luxe", "ziek", "geoorloofd", "schorsing", "onbekend")
 UNKNOWN_CATEGORY = "onbekend"
+UNAUTHORISED_CATEGORY = metrics.UNAUTHORISED
 GRAINS = ("week", "month", "school_year")
 LEVELS = {"school": "school_id", "board": "board", "swv": "swv_code", "municipality": "municipality"}
 SHADED_PERIOD_KINDS = ("covid_sluiting", "covid_gedeeltelijk", "vakantie")
@@ -298,6 +299,11 @@ class Window:
         return list(range(metrics.school_year_of(self.start), metrics.school_year_of(self.end) + 1))
 
     @property
+    def is_whole_school_years(self) -> bool:
+        return (self.start == metrics.school_year_bounds(self.years[0])[0]
+                and self.end == metrics.school_year_bounds(self.years[-1])[1])
+
+    @property
     def is_school_year(self) -> bool:
         return (self.start, self.end) == metrics.school_year_bounds(self.school_year)
 
@@ -364,6 +370,8 @@ def school_comparison(conn: Connection, window: Window,
         frame["persistent"] = np.nan
     counts = [c for c in ADDITIVE if c not in ("pupils", "possible_hours", "persistent")]
     frame[counts] = frame[counts].fillna(0)
+    if window.is_whole_school_years:
+        frame = _with_pupil_year_counts(conn, ids, window, frame)
     frame["last_registration"] = pd.to_datetime(frame["last_registration"]).dt.date
     frame = frame.drop(columns=["latest_pupils"])
     histogram = signal_delay_histogram(conn, ids, window)
@@ -413,6 +421,30 @@ def _absence_by_category(conn: Connection, ids: Sequence[int] | None, first_mond
     wide["involved_total"] = involved.fillna(0).max(axis=1)
     wide["known_hours"] = wide["hours_total"] - wide[f"hours_{UNKNOWN_CATEGORY}"]
     return wide.reset_index()
+
+
+def _with_pupil_year_counts(conn: Connection, ids: Sequence[int] | None, window: Window,
+                            frame: pd.DataFrame) -> pd.DataFrame:
+    """Sharper 'pupils behind the hours' for whole school years, from pupil_year.
+
+    The weekly maximum is only a lower bound; pupil_year counts the pupils with any absence,
+    unauthorised absence or lateness in a school year exactly. Over several years the largest
+    yearly count is still a lower bound of the distinct pupils. Used for suppression only.
+    """
+    any_absence = func.sum(case((PupilYear.absence_hours > 0, 1), else_=0))
+    unauthorised = func.sum(case((PupilYear.unauthorised_hours > 0, 1), else_=0))
+    late = func.sum(case((PupilYear.late_count > 0, 1), else_=0))
+    yearly = query_frame(conn, (
+        select(PupilYear.school_id, PupilYear.school_year, any_absence, unauthorised, late)
+        .where(_of_schools(PupilYear.school_id, ids), PupilYear.school_year.between(window.years[0], window.years[-1]))
+        .group_by(PupilYear.school_id, PupilYear.school_year)
+    ), ["school_id", "school_year", "total", UNAUTHORISED_CATEGORY, "te_laat"])
+    best = yearly.groupby("school_id")[["total", UNAUTHORISED_CATEGORY, "te_laat"]].max()
+    out = frame.copy()
+    for category in ("total", UNAUTHORISED_CATEGORY, "te_laat"):
+        counted = out["school_id"].map(best[category]).fillna(0).to_numpy(dtype=float)
+        out[f"involved_{category}"] = np.maximum(out[f"involved_{category}"].to_numpy(dtype=float), counted)
+    return out
 
 
 def _meldingen(conn: Connection, ids: Sequence[int] | None, window: Window) -> pd.DataFrame:
@@ -620,11 +652,13 @@ def suppress_comparison(frame: pd.DataFrame, threshold: int = metrics.SUPPRESSIO
     """
     rates = {rate: parts for rate, parts in RATE_PARTS.items() if rate in frame.columns}
     counts = [c for c in COUNT_COLUMNS if c in frame.columns]
-    out = metrics.suppress_frame(frame, counts=counts, rates=rates, threshold=threshold)
-    _protect_categories(out)
+    # work on the columns that matter only: suppress_frame copies and extends its input
+    needed = list(dict.fromkeys([*counts, *rates, *(part for parts in rates.values() for part in parts)]))
+    narrow = metrics.suppress_frame(frame[needed], counts=counts, rates=rates, threshold=threshold)
+    _protect_categories(narrow)
     for rate, (numerator, _) in rates.items():
-        _protect_single_hidden_row(out, rate, frame[numerator])
-    return out
+        _protect_single_hidden_row(narrow, rate, frame[numerator])
+    return pd.concat([frame.drop(columns=[c for c in narrow.columns if c in frame.columns]), narrow], axis=1)
 
 
 def _hide(out: pd.DataFrame, rows: np.ndarray, rate: str, reason: str = PROTECTED) -> None:
@@ -638,7 +672,7 @@ def _protect_categories(out: pd.DataFrame) -> None:
     columns = [c for c in CATEGORY_RATES if c in out.columns]
     if not columns:
         return
-    values = out[columns].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    values = np.column_stack([pd.to_numeric(out[c], errors="coerce").to_numpy(dtype=float) for c in columns])
     hidden = np.column_stack([out[f"{c}_reden"].to_numpy() != "" for c in columns])
     shown = ~hidden & (np.nan_to_num(values) > 0)
     shown_elsewhere = (shown.sum(axis=0) - shown) > 0
@@ -663,6 +697,42 @@ def _protect_single_hidden_row(out: pd.DataFrame, rate: str, numerators: pd.Seri
         smallest = np.zeros_like(hidden)
         smallest[np.argmin(np.where(candidates, numbers, np.inf))] = True
         _hide(out, smallest, rate)
+
+
+@dataclass(frozen=True)
+class ComparisonView:
+    """What the comparison shows for one selection: the rows (schools of the selection, or
+    their roll-up), per school its similar schools, and the municipal row; suppressed or not."""
+
+    rows: pd.DataFrame
+    peers: pd.DataFrame | None
+    total: pd.DataFrame
+    schools_in_municipality: int
+
+
+def comparison_view(comparison: Comparison, level: str, school_ids: Sequence[int] | None, suppress: bool,
+                    threshold: int = metrics.SUPPRESSION_THRESHOLD) -> ComparisonView:
+    """Roll up and suppress a comparison the way the page shows it.
+
+    Per school, suppression runs over all schools of the municipality before the selection is
+    taken (so a complementary cell hidden elsewhere stays hidden); a roll-up is suppressed
+    over the rolled-up rows of the selection.
+    """
+    schools, histogram = comparison.schools, comparison.histogram
+
+    def shown(frame: pd.DataFrame) -> pd.DataFrame:
+        return suppress_comparison(frame, threshold) if suppress else frame
+
+    def selected(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame if school_ids is None else frame[schools["school_id"].isin(list(school_ids)).to_numpy()]
+
+    total = shown(municipal_total(schools, histogram))
+    if level == "school":
+        rows = selected(shown(schools).assign(group=schools["name"]))
+        peers = selected(shown(similar_schools(schools, histogram)))
+        return ComparisonView(rows, peers, total, len(schools))
+    rows = shown(roll_up(selected(schools), histogram, level))
+    return ComparisonView(rows, None, total, len(schools))
 
 
 def suppress_trend(trend: pd.DataFrame, threshold: int = metrics.SUPPRESSION_THRESHOLD) -> pd.DataFrame:
