@@ -23,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-DUO_FILE = Path(os.environ.get("LEA_DUO_FILE", Path(__file__).resolve().parents[2] / "shared/data/duo_po_vestigingen.csv"))
+DUO_FILE = Path(os.environ.get("LEA_DUO_FILE",
+                               Path(__file__).resolve().parents[2] / "shared/data/duo_po_vestigingen.csv"))
 if not DUO_FILE.exists():
     DUO_FILE = Path("/work/shared/data/duo_po_vestigingen.csv")
 CODES = [("A", "ongeoorloofd"), ("ZI", "ziek"), ("TA", "te_laat"), ("LX", "luxe"), ("GV", "geoorloofd"),

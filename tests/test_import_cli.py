@@ -38,7 +38,7 @@ def test_a_broken_file_is_rejected_with_exit_code_1_and_the_row_column_value(bas
                 "--report", str(report)])
     err = capsys.readouterr().err
     assert code == 1
-    assert "AFGEWEZEN: 1 problemen — er is niets geschreven." in err
+    assert "AFGEWEZEN: 1 probleem — er is niets geschreven." in err
     assert "       3  uren                   twee                 Geen getal." in err
     assert dump(base) == before
     assert report.read_text(encoding="utf-8-sig").splitlines() == [

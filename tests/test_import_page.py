@@ -150,6 +150,17 @@ def test_a_broken_file_gets_a_precise_report_and_nothing_is_written(engine, sqli
     assert cache_clears == [1]
 
 
+def test_a_new_file_gets_its_own_kind_suggested(engine, sqlite_url, app_env):
+    at = open_beheer(engine, sqlite_url, app_env)
+    at = upload(at, DUO_FILE.name, DUO_FILE.read_bytes())
+    assert at.selectbox(key="import_kind").value == "scholen"
+    at = upload(at, "codes.csv", b"bron;code;categorie\n*;ZI;ziek\n")
+    assert at.selectbox(key="import_kind").value == "verzuimcodes"
+    at = upload(at, "iets.csv", b"kolom;nog een kolom\n1;2\n")
+    assert at.selectbox(key="import_kind").value is None
+    assert at.info[0].value == "Kies welke soort gegevens het bestand bevat."
+
+
 def test_replacing_a_period_is_shown_in_the_preview(engine, sqlite_url, app_env):
     at = open_beheer(engine, sqlite_url, app_env, base=True)
     first = "datum;pseudoniem;uren;code\n02-10-2023;LL01;2;A\n05-10-2023;LL01;1;A\n"

@@ -57,8 +57,8 @@ dialects = st.builds(Dialect, st.sampled_from([";", ",", "\t"]), st.sampled_from
 def valid_rows(draw, min_size=1):
     pairs = draw(st.lists(st.tuples(st.sampled_from(sorted(PUPILS)), st.sampled_from(DAYS)),
                           min_size=min_size, max_size=25, unique=True))
-    return [Row(p, d, draw(st.sampled_from([0.5, 1.0, 1.5, 2.0, 3.25, 5.5, 8.0])), draw(st.sampled_from(sorted(CATEGORY))))
-            for p, d in pairs]
+    hours = st.sampled_from([0.5, 1.0, 1.5, 2.0, 3.25, 5.5, 8.0])
+    return [Row(p, d, draw(hours), draw(st.sampled_from(sorted(CATEGORY)))) for p, d in pairs]
 
 
 def cells(row: Row, d: Dialect) -> list[str]:

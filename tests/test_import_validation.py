@@ -204,8 +204,8 @@ def test_a_row_that_exists_with_other_hours_is_a_conflict_unless_the_period_is_r
     before = dump(base)
     result = imp(base, "verzuim", REDELIVERY)
     assert problems(result) == [
-        (3, "uren", "4", "Deze registratie (leerling, datum, code) staat al in de database met 5 uur bij vestiging "
-                         "99ZZ00. Kies 'periode vervangen' om een levering te vervangen.")]
+        (3, "uren", "4", "Deze registratie (leerling, datum, code) staat al in de database met andere uren. "
+                         "Kies 'periode vervangen' om een levering te vervangen.")]
     assert dump(base) == before
 
 

@@ -11,7 +11,7 @@ from data_access.importers import codes as code_table
 from data_access.importers import templates
 from data_access.importers.kinds import KINDS, get_kind, guess_kind
 from data_access.importers.reading import Source, read_headers
-from data_access.importers.run import GESLAAGD, PROEF_OK, ImportResult, run_import
+from data_access.importers.run import GESLAAGD, PROEF_OK, ImportResult, counted, run_import
 from data_access.importers.validate import parse_school_year_option
 from data_access.importers.write import Options
 from ui import format as fmt
@@ -22,6 +22,7 @@ from ui.guard import origin
 CHECK = "import_check"      # (signature, dry-run result)
 DONE = "import_done"        # result of the last real import
 CODE_NOTICE = "code_table_notice"
+SEEN = "import_file_seen"   # file id of the upload the kind was suggested for
 STATUS_TEXT = {
     GESLAAGD: "Import geslaagd.",
     PROEF_OK: "Proefimport in orde: er is niets geschreven. Klik op Importeren om het bestand in te lezen.",
@@ -51,7 +52,11 @@ def render_import_admin(user: users.User) -> None:
     data = uploaded.getvalue()
     keys = list(KINDS)
     guessed = guess_kind(read_headers(Source(uploaded.name, data)))
-    kind = st.selectbox("Soort gegevens", keys, index=keys.index(guessed) if guessed else None,
+    if st.session_state.get(SEEN) != uploaded.file_id:
+        # a new file: suggest the kind its header matches (the user can still choose another)
+        st.session_state[SEEN] = uploaded.file_id
+        st.session_state["import_kind"] = guessed
+    kind = st.selectbox("Soort gegevens", keys, index=None,  # (the suggestion is set in the session state)
                         format_func=_kind_label, key="import_kind", placeholder="Kies de soort gegevens")
     if kind is None:
         st.info("Kies welke soort gegevens het bestand bevat.")
@@ -174,10 +179,11 @@ def _render_result(result: ImportResult, title: str) -> None:
     if result.ok:
         st.success(STATUS_TEXT[result.status], icon=":material/check_circle:")
     elif result.options.dry_run:
-        st.error(f"De proefimport vond {fmt.number(result.problem_count)} problemen: zo zou de import worden "
+        found = counted(result.problem_count, "probleem", "problemen")
+        st.error(f"De proefimport vond {found}: zo zou de import worden "
                  "afgewezen. Er is niets geschreven.", icon=":material/error:")
     else:
-        st.error(f"Import afgewezen: {fmt.number(result.problem_count)} problemen. Er is niets geschreven.",
+        st.error(f"Import afgewezen: {counted(result.problem_count, 'probleem', 'problemen')}. Er is niets geschreven.",
                  icon=":material/error:")
     c = result.counts
     cols = st.columns(6)

@@ -31,7 +31,7 @@ import pandas as pd
 from data_access.importers.kinds import Kind, norm_key
 from data_access.importers.validate import Problem
 
-BLOCK_SIZE = 8 << 20          # bytes per CSV block (~200k absence rows)
+BLOCK_SIZE = 4 << 20          # bytes per CSV block (~150k absence rows)
 EXCEL_CHUNK_ROWS = 50_000
 HASH_BLOCK = 4 << 20
 DELIMITERS = (";", ",", "\t", "|")

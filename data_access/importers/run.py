@@ -72,7 +72,7 @@ class ImportResult:
         c = self.counts
         lines = [f"{self.kind_label}: {self.file_name} ({self.file_description or 'onleesbaar'})",
                  f"SHA-256: {self.sha256}" if self.sha256 else "",
-                 f"Gelezen: {_n(self.rows)} rijen; geldig: {_n(self.valid_rows)}; "
+                 f"Gelezen: {counted(self.rows, 'rij', 'rijen')}; geldig: {_n(self.valid_rows)}; "
                  f"met problemen: {_n(self.invalid_rows)}."]
         verb = "zou" if self.options.dry_run else ""
         if self.status in (GESLAAGD, PROEF_OK):
@@ -82,18 +82,26 @@ class ImportResult:
             lines.append(("Proefimport — er is niets geschreven. Een import " + verb + " geven: "
                           if self.options.dry_run else "Geschreven: ") + ", ".join(parts) + ".")
         if self.status == AFGEWEZEN:
-            lines.append(f"AFGEWEZEN: {_n(self.problem_count)} problemen — er is niets geschreven.")
+            lines.append(f"AFGEWEZEN: {counted(self.problem_count, 'probleem', 'problemen')} — er is niets "
+                         "geschreven.")
         elif self.status == PROEF_AFGEWEZEN:
-            lines.append(f"Proefimport: {_n(self.problem_count)} problemen — zo zou de import worden afgewezen.")
+            lines.append(f"Proefimport: {counted(self.problem_count, 'probleem', 'problemen')} — zo zou de import "
+                         "worden afgewezen.")
         elif self.options.only_valid and self.invalid_rows:
             lines.append(f"Alleen de geldige rijen zijn {'meegenomen' if self.options.dry_run else 'geschreven'}; "
-                         f"{_n(self.invalid_rows)} rijen met problemen zijn overgeslagen.")
+                         f"{counted(self.invalid_rows, 'rij', 'rijen')} met problemen "
+                         f"{'is' if self.invalid_rows == 1 else 'zijn'} overgeslagen.")
         lines.extend(self.messages)
         return [line for line in lines if line]
 
 
 def _n(value: int) -> str:
     return f"{value:,}".replace(",", ".")
+
+
+def counted(value: int, one: str, more: str) -> str:
+    """'1 probleem', '2 problemen', '1.234 rijen'."""
+    return f"{_n(value)} {one if value == 1 else more}"
 
 
 def run_import(

@@ -863,9 +863,9 @@ class AbsenceHandler(Handler):
         self.keys_table = False
         self.code_ids: dict[str, int] = {}
         self.seen_keys = np.array([], dtype=np.int64)     # sorted keys of earlier valid rows
-        self.seen_rows = np.array([], dtype=np.int64)
+        self.seen_rows = np.array([], dtype=np.int32)
         self.day_keys = np.array([], dtype=np.int64)      # sorted pupil×day keys
-        self.day_hours = np.array([], dtype=np.float64)
+        self.day_hours = np.array([], dtype=np.float32)
         self.unknown: dict[tuple[str, str], dict] = {}
         self.onbekend_rows = 0
         self.hulls: dict[int, list[np.datetime64]] = {}
@@ -1053,7 +1053,7 @@ class AbsenceHandler(Handler):
             return
         order = np.argsort(keys, kind="stable")
         all_keys = np.concatenate([self.seen_keys, keys[order]])
-        all_rows = np.concatenate([self.seen_rows, rows[order]])
+        all_rows = np.concatenate([self.seen_rows, rows[order].astype(np.int32)])
         merge = np.argsort(all_keys, kind="stable")
         self.seen_keys, self.seen_rows = all_keys[merge], all_rows[merge]
 
@@ -1070,7 +1070,7 @@ class AbsenceHandler(Handler):
             hit = self.day_keys[where] == uniq
             prior[hit] = self.day_hours[where[hit]]
         total = prior + sums
-        over = total > MAX_HOURS_PER_DAY + 1e-9
+        over = total > MAX_HOURS_PER_DAY + 1e-4  # (running totals are float32)
         if over.any():
             rows_over = over[inverse]
             mask = np.zeros(check.n, dtype=bool)
@@ -1092,7 +1092,7 @@ class AbsenceHandler(Handler):
             return
         # both runs are sorted: a stable sort merges them in linear time; equal keys are summed
         all_keys = np.concatenate([self.day_keys, uniq])
-        all_hours = np.concatenate([self.day_hours, sums])
+        all_hours = np.concatenate([self.day_hours, sums.astype(np.float32)])
         merge = np.argsort(all_keys, kind="stable")
         all_keys, all_hours = all_keys[merge], all_hours[merge]
         starts = np.flatnonzero(np.r_[True, all_keys[1:] != all_keys[:-1]])
@@ -1160,18 +1160,20 @@ class AbsenceHandler(Handler):
         if conflict.any():
             mask = np.zeros(check.n, dtype=bool)
             mask[pos[conflict]] = True
-            info = {int(p): (h, s) for p, h, s in zip(pos[conflict], old_hours[conflict], old_school[conflict],
-                                                      strict=True)}
+            # the message names the school but never the stored hours: they are personal data
+            other_school = {int(p): s != school[p] for p, s in zip(pos[conflict], old_school[conflict], strict=True)}
             positions = np.flatnonzero(mask)
             room = self.problems.limit - len(self.problems.items)
             column = self.header("uren" if "uren" in check.raw else "lesuren")
             for p in positions[:max(room, 0)]:
-                h, s = info[int(p)]
-                where = self.refs.school_vnr.get(int(s), s)
-                self.problems.items.append(Problem(
-                    self.info.name, int(check.rows[p]), column, nl_number(float(hours[p])),
-                    f"Deze registratie (leerling, datum, code) staat al in de database met {nl_number(float(h))} "
-                    f"uur bij vestiging {where}. Kies 'periode vervangen' om een levering te vervangen."))
+                if other_school[int(p)]:
+                    text_ = ("Deze registratie (leerling, datum, code) staat al in de database bij een andere "
+                             "vestiging. Controleer het vestigingsnummer.")
+                else:
+                    text_ = ("Deze registratie (leerling, datum, code) staat al in de database met andere uren. "
+                             "Kies 'periode vervangen' om een levering te vervangen.")
+                self.problems.items.append(Problem(self.info.name, int(check.rows[p]), column,
+                                                   nl_number(float(hours[p])), text_))
             self.problems.count += len(positions)
             check.bad |= mask
         return insert_mask, replace_ids
