@@ -219,17 +219,22 @@ def absence_trend(conn: Connection, start: dt.date, end: dt.date, grain: str = "
 
 def _weekly_absence(conn: Connection, ids: Sequence[int] | None, first_monday: dt.date, last_monday: dt.date,
                     by_school: bool) -> pd.DataFrame:
-    """Absence hours and pupils per week × category, per school or per sector."""
-    group = [School.id, School.sector] if by_school else [School.sector]
-    columns = (["school_id", "sector"] if by_school else ["sector"]) + ["week_start", "category", "hours", "involved"]
-    frame = query_frame(conn, (
-        select(*group, AbsenceWeek.week_start, AbsenceWeek.category,
-               func.sum(AbsenceWeek.hours), func.sum(AbsenceWeek.pupils))
-        .join(School, School.id == AbsenceWeek.school_id)
-        .where(_of_schools(AbsenceWeek.school_id, ids), AbsenceWeek.week_start >= first_monday,
-               AbsenceWeek.week_start <= last_monday)
-        .group_by(*group, AbsenceWeek.week_start, AbsenceWeek.category)
-    ), columns)
+    """Absence hours and pupils per week × category, per school or for the selection as a whole.
+
+    The numerator needs no sector (only the denominator does), and for the whole municipality
+    a join on ``in_scope`` lets SQLite aggregate in (week, category) order.
+    """
+    group = [AbsenceWeek.school_id] if by_school else []
+    query = select(*group, AbsenceWeek.week_start, AbsenceWeek.category,
+                   func.sum(AbsenceWeek.hours), func.sum(AbsenceWeek.pupils))
+    if ids is None:
+        query = query.join(School, School.id == AbsenceWeek.school_id).where(School.in_scope.is_(True))
+    else:
+        query = query.where(AbsenceWeek.school_id.in_(list(ids)))
+    query = (query.where(AbsenceWeek.week_start >= first_monday, AbsenceWeek.week_start <= last_monday)
+             .group_by(AbsenceWeek.week_start, AbsenceWeek.category, *group))
+    columns = (["school_id"] if by_school else []) + ["week_start", "category", "hours", "involved"]
+    frame = query_frame(conn, query, columns)
     frame["category"] = frame["category"].where(frame["category"].isin(CATEGORIES), UNKNOWN_CATEGORY)
     return frame
 
