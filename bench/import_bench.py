@@ -23,10 +23,6 @@ from pathlib import Path
 
 import numpy as np
 
-DUO_FILE = Path(os.environ.get("LEA_DUO_FILE",
-                               Path(__file__).resolve().parents[2] / "shared/data/duo_po_vestigingen.csv"))
-if not DUO_FILE.exists():
-    DUO_FILE = Path("/work/shared/data/duo_po_vestigingen.csv")
 CODES = [("A", "ongeoorloofd"), ("ZI", "ziek"), ("TA", "te_laat"), ("LX", "luxe"), ("GV", "geoorloofd"),
          ("SC", "schorsing"), ("DR", "geoorloofd"), ("O", "ongeoorloofd")]
 SCHOOL_YEAR = 2023
@@ -55,7 +51,9 @@ def prepare(workdir: Path, rows: int, pupils: int, seed: int = 7) -> tuple[str, 
     url = f"sqlite:///{workdir / 'bench.sqlite'}"
     engine = make_engine(url)
     migrate(engine)
-    res = run_import(engine, "scholen", DUO_FILE, options=Options(municipality="Coevorden"), username="bench")
+    from data_access.demo import duo_csv_path
+
+    res = run_import(engine, "scholen", duo_csv_path(), options=Options(municipality="Coevorden"), username="bench")
     assert res.ok, res.problems[:3]
     from sqlalchemy import text
 

@@ -10,15 +10,14 @@ import pytest
 from sqlalchemy import select, text
 
 from data_access import models
+from data_access.demo import duo_csv_path
 from data_access.db import make_engine
 from data_access.importers import Options, run_import
 from data_access.schema import migrate
 
 TODAY = dt.date(2024, 6, 1)   # "today" for every import in these tests (school year 2023/24)
 D = dt.date
-DUO_FILE = Path("/work/shared/data/duo_po_vestigingen.csv")
-if not DUO_FILE.exists():
-    DUO_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "duo_po_vestigingen.csv"
+DUO_FILE = duo_csv_path()   # ../shared/data/duo_po_vestigingen.csv (or LEA_DUO_CSV), as the demo uses it
 
 SCHOOLS_CSV = """vestigingsnummer;vestigingsnaam;gemeente;postcode;soort
 99ZZ00;OBS De Esdoorn;Coevorden;7741 AB;BAO

@@ -306,3 +306,39 @@ def test_on_postgresql_the_duo_register_imports_completely(pg_engine):
     assert result.ok and result.counts.inserted == 6589
     again = imp(pg_engine, "scholen", DUO_FILE.read_bytes(), name=DUO_FILE.name)
     assert again.counts.unchanged == 6589
+
+
+def test_a_row_that_exists_at_another_school_is_a_conflict_even_when_replacing(base):
+    assert imp(base, "verzuim", EXISTING).ok
+    before = dump(base)
+    moved = "datum;pseudoniem;vestigingsnummer;uren;code\n03-10-2023;LL02;98YY00;3;A\n"
+    result = imp(base, "verzuim", moved, replace_period=True)
+    assert problems(result) == [
+        (2, "uren", "3", "Deze registratie (leerling, datum, code) staat al in de database bij een andere vestiging. "
+                         "Controleer het vestigingsnummer.")]
+    assert dump(base) == before
+
+
+def test_lesson_periods_that_come_to_more_than_8_hours_are_refused(base):
+    result = imp(base, "verzuim", "datum;pseudoniem;lesuren;code\n02-10-2023;LL01;10;A\n02-10-2023;LL02;;A\n",
+                 lesson_minutes=50)
+    assert problems(result) == [
+        (2, "lesuren", "10", "10 lesuren is omgerekend 8,33 uur: meer dan 8 uur op een dag."),
+        (3, "lesuren", "", "Uren of lesuren is verplicht.")]
+
+
+def test_an_excel_formula_is_refused_not_evaluated(base):
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["datum", "pseudoniem", "uren", "code"])
+    ws.append(["02-10-2023", "LL01", "=1+1", "A"])
+    ws.append(["03-10-2023", "LL01", 2, "A"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    result = imp(base, "verzuim", buffer.getvalue(), name="verzuim.xlsx")
+    assert [(p.row, p.column, p.value) for p in result.problems] == [(2, "uren", "=1+1")]
+    assert "formule" in result.problems[0].message and absence(base) == []

@@ -5,7 +5,6 @@ Exit code 0: imported (or the dry run found nothing wrong); 1: rejected — noth
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import getpass
 import sys

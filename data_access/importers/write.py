@@ -18,7 +18,6 @@ look-up per chunk), then written with :func:`data_access.bulk.insert_rows`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from data_access import bulk
 from data_access.importers.kinds import MAX_HOURS_PER_DAY, Kind
 from data_access.importers.reading import Chunk, FileInfo
 from data_access.importers.validate import (
-    NAT, ChunkCheck, Problem, Problems, current_school_year, nl_date, nl_number,
+    ChunkCheck, Problem, Problems, current_school_year, nl_date, nl_number, parse_decimal,
 )
 from data_access.metrics import school_year_label
 from data_access.models import (
@@ -445,8 +444,6 @@ class PupilsHandler(CollectHandler):
     def resolve(self, check):
         out = dict(check.values)
         out["_school_id"] = self.school_refs(check)
-        if check.has("schooljaar") and not (check.has("vestigingsnummer") and check.has("groep")):
-            pass
         return out
 
     def apply(self, conn, frame):
@@ -892,9 +889,11 @@ class AbsenceHandler(Handler):
             from_lessons = v["lesuren"] * self.factor
             use = np.isnan(hours) & ~np.isnan(from_lessons)
             too_many = use & (from_lessons > MAX_HOURS_PER_DAY)
-            check.flag(too_many, "lesuren",
-                       lambda x: f"{x} lesuren is omgerekend {nl_number(float(x.replace(',', '.')) * self.factor)}"
-                                 f" uur: meer dan {int(MAX_HOURS_PER_DAY)} uur op een dag.")
+            def message(text: str) -> str:
+                converted = round(parse_decimal(text) * self.factor, 2)
+                return (f"{text} lesuren is omgerekend {nl_number(converted)} uur: meer dan "
+                        f"{int(MAX_HOURS_PER_DAY)} uur op een dag.")
+            check.flag(too_many, "lesuren", message)
             hours = np.where(use & ~too_many, from_lessons, hours)
         raw_given = np.zeros(n, dtype=bool)
         for name in ("uren", "lesuren"):
