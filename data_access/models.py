@@ -120,7 +120,6 @@ class Absence(Base):
     __table_args__ = (
         UniqueConstraint("pupil_id", "date", "code"),
         Index("ix_absence_school_date", "school_id", "date"),
-        Index("ix_absence_category_date", "category", "date", "pupil_id"),  # migration 0003
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -342,7 +341,7 @@ class PupilYear(Base):
     """Per pupil × school year: hours by kind, for persistent absence and the officers' list."""
 
     __tablename__ = "pupil_year"
-    __table_args__ = (  # covering for the comparison tab's per-year queries (migration 0004)
+    __table_args__ = (  # covering for the comparison tab's per-year queries (migration 0003)
         Index("ix_pupil_year_school", "school_year", "school_id", "absence_hours", "unauthorised_hours",
               "late_count", "last_absence_on"),
     )
