@@ -542,7 +542,7 @@ class _Generator:
         # Reporting behaviour.
         self.diligence = 0.10 + 0.85 * rng.beta(2.0, 2.0, n)
         self.delay_mean = 0.5 + 9.0 * (1 - self.diligence) ** 1.5
-        weights = (1.05 - self.diligence) / (1.05 - self.diligence).sum()
+        weights = (1.4 - self.diligence) / (1.4 - self.diligence).sum()
         n_pilot = round(n * spec.pilot_share)
         pilot_idx = rng.choice(n, size=n_pilot, replace=False, p=weights) if n_pilot else np.array([], int)
         self.pilot = np.zeros(n, bool)

@@ -20,11 +20,11 @@ def table_bytes_xlsx(frame: pd.DataFrame, sheet: str = "Gegevens") -> bytes:
 
 
 def table_downloads(frame: pd.DataFrame, name: str, key: str, on_download=None) -> None:
-    """CSV (semicolon, decimal comma, for Dutch Excel) and .xlsx of a table."""
+    """CSV (semicolon, decimal comma, for Dutch Excel) and .xlsx of a table, built only on click."""
     left, right = st.columns(2)
-    left.download_button("Download CSV", table_bytes_csv(frame), f"{name}.csv", "text/csv",
+    left.download_button("Download CSV", lambda: table_bytes_csv(frame), f"{name}.csv", "text/csv",
                          key=f"{key}-csv", on_click=on_download or "ignore", icon=":material/download:")
-    right.download_button("Download Excel", table_bytes_xlsx(frame), f"{name}.xlsx",
+    right.download_button("Download Excel", lambda: table_bytes_xlsx(frame), f"{name}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"{key}-xlsx", on_click=on_download or "ignore", icon=":material/download:")
 
