@@ -60,7 +60,7 @@ def calendar_heatmap(grid: pd.DataFrame) -> alt.Chart:
         .mark_rect(stroke="#ffffff", strokeWidth=1.5, cornerRadius=2)
         .encode(
             x=alt.X("week_label:O", sort=weeks, title="Week", axis=alt.Axis(labelAngle=0, labelOverlap=True)),
-            y=alt.Y("weekday:O", sort=WEEKDAYS, title=None),
+            y=alt.Y("weekday:O", sort=WEEKDAYS, title=None, axis=alt.Axis(labelOverlap=False)),
             color=alt.Color("status:N", title="Verzuim die dag",
                             scale=alt.Scale(domain=present, range=[PALETTE[k] for k in present]),
                             legend=alt.Legend(orient="bottom", columns=5)),
