@@ -3,9 +3,10 @@ import streamlit as st
 
 from data_access import access
 from ui import auth
-from ui.db import is_demo
+from ui.db import is_demo, stop_if_unreachable
 
 st.set_page_config(page_title="LEA-dashboard", page_icon=":material/school:", layout="wide")
+stop_if_unreachable()
 
 user = auth.current_user()
 

@@ -30,3 +30,13 @@ def test_first_page_in_chromium_shows_login_and_demo_banner(streamlit_factory, d
     assert page.get_by_text("Demo — fictieve gegevens").is_visible()
     assert page.get_by_role("button", name="Inloggen").is_visible()
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_unreachable_database_gives_a_dutch_message_not_a_traceback(app_env):
+    app_env("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    for script in ("app.py", "pages/jongeren.py"):
+        at = AppTest.from_file(str(ROOT / script), default_timeout=60)
+        at.session_state["lea_username"] = "leerplicht"
+        at.run()
+        assert not at.exception
+        assert "niet bereikbaar" in at.error[0].value

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from data_access import setup
 from data_access.settings import database_url
@@ -15,3 +16,17 @@ def engine() -> Engine:
 
 def is_demo() -> bool:
     return setup.is_demo(engine())
+
+
+UNREACHABLE = ("De database is op dit moment niet bereikbaar. Probeer het over enkele minuten opnieuw; "
+               "blijft dit zo, neem dan contact op met de functioneel beheerder.")
+
+
+def stop_if_unreachable() -> None:
+    """A clear Dutch message instead of a traceback when the database is down."""
+    try:
+        with engine().connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except (DBAPIError, OperationalError, OSError):
+        st.error(UNREACHABLE, icon=":material/cloud_off:")
+        st.stop()

@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from data_access import access, audit as audit_log, auth_rules, users
-from ui.db import engine
+from ui.db import engine, stop_if_unreachable
 
 SESSION_USER = "lea_username"
 SESSION_ISSUED = "lea_auth_at"  # POSIX time the session (or the cookie it came from) was issued
@@ -62,6 +62,7 @@ def _to_login() -> None:
 
 
 def require(page: str) -> users.User:
+    stop_if_unreachable()
     username = st.session_state.get(SESSION_USER)
     with engine().connect() as conn:
         user = users.get_user(conn, username) if username else None
