@@ -96,7 +96,7 @@ def _refresh_pupil_year(conn, school_ids, start, end) -> None:
     if years is not None:
         clauses.append(f"school_year IN ({', '.join(str(y) for y in years)})")
     if school_ids is not None:
-        clauses.append("pupil_id IN (SELECT pupil_id FROM pupil_enrolment WHERE school_id IN :school_ids)")
+        clauses.append("pupil_id IN (SELECT DISTINCT pupil_id FROM absence WHERE school_id IN :school_ids)")
         params["school_ids"] = sorted(school_ids)
     where_delete = " AND ".join(clauses)
     _run(conn, f"DELETE FROM pupil_year WHERE {where_delete}", params)
