@@ -211,9 +211,11 @@ def rolling_unauthorised_hours(
     current = max((i for m, i in week_index.items() if m <= on), default=None)
     if current is None:
         return 0.0
+    school_days = getattr(week_index, "school_days", None)
     return sum(
         h for d, h in absences
         if d <= on and (w := week_index.get(week_start(d))) is not None and w > current - weeks
+        and (school_days is None or d in school_days)
     )
 
 

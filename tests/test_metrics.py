@@ -96,3 +96,12 @@ def test_hours_on_a_single_study_day_inside_a_school_week_are_ignored():
     rows = [(D(2020, 11, 2), 6.0), (D(2020, 11, 3), 6.0), (D(2020, 11, 4), 6.0)]
     assert sixteen_hour_signals(rows, weeks) == []  # 12 h on school days
     assert len(sixteen_hour_signals(rows, WEEKS)) == 1  # without the study day: 18 h
+
+
+def test_rolling_hours_skip_a_study_day_like_the_rule():
+    from data_access.metrics import rolling_unauthorised_hours
+
+    cal = SchoolCalendar.from_periods([(D(2020, 11, 4), D(2020, 11, 4))])
+    weeks = school_week_index(cal, D(2020, 10, 5), D(2020, 12, 31))
+    rows = [(D(2020, 11, 2), 6.0), (D(2020, 11, 4), 6.0)]
+    assert rolling_unauthorised_hours(rows, weeks, D(2020, 11, 6)) == 6.0
