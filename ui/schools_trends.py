@@ -3,6 +3,8 @@ and holidays shaded."""
 from __future__ import annotations
 
 import datetime as dt
+import math
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -12,7 +14,7 @@ from data_access.queries import schools as queries
 from ui import format as fmt
 from ui import schools_data as data
 from ui.downloads import chart_downloads
-from ui.schools_charts import trend_by_category, trend_by_series
+from ui.schools_charts import ChartStyle, trend_by_category, trend_by_series
 from ui.schools_controls import PageContext, explain, remember
 from ui.schools_labels import (
     CATEGORY_LABELS, DEFAULT_TREND_CATEGORIES, GRAIN_LABELS, PERIOD_KIND_LABELS,
@@ -37,25 +39,23 @@ def trends_section(ctx: PageContext) -> None:
     if trend.empty or trend["possible_hours"].sum() == 0:
         st.info("Geen verzuimgegevens voor deze selectie en periode.", icon=":material/info:")
         return
-    if scope.per_school:
-        points = queries.combine_categories(trend, categories)
-    else:
-        points = trend[trend["category"].isin(categories)]
-    if ctx.suppress:
-        points = queries.suppress_trend(points, ctx.threshold)
-    points = _with_tooltips(points, grain, scope.label)
-    periods = _shading(data.load(data.periods, start, end), scope.sectors, start, end)
+    raw_periods = data.load(data.periods, start, end)
+    view = _trend_view(trend, raw_periods, grain, tuple(categories), scope.per_school, ctx.suppress, ctx.threshold,
+                       scope.label, scope.sectors, start, end, ctx.meeting)
 
     heading = f"Verzuim per {GRAIN_LABELS[grain].lower()} — {scope.label}"
     st.subheader(heading)
-    if points["rate_pct"].notna().sum() == 0:
+    if view.all_hidden:
         st.info("Alle waarden in deze selectie zijn verborgen omdat er minder dan "
                 f"{ctx.threshold} leerlingen achter zitten. Kies een grotere selectie of een langere periode.",
                 icon=":material/visibility_off:")
         return
-    chart = (trend_by_series if scope.per_school else trend_by_category)(points, periods, ctx.style)
-    st.altair_chart(chart, width="stretch")
-    hidden = int((points.get("rate_reden", pd.Series(dtype=str)) != "").sum())
+    chart = _DownloadChart(view, ctx.style)
+    if view.spec is not None:
+        st.vega_lite_chart(spec=view.spec, width="stretch")  # exactly what st.altair_chart(chart) would send
+    else:
+        st.altair_chart(chart.build(), width="stretch")
+    hidden = view.hidden
     explain("Verzuimpercentage = verzuimuren ÷ (ingeschreven leerlingen op 1 oktober × schooluren in de "
             "periode). Schooluren: schooldagen (werkdagen zonder vakanties) × uren per schooldag. Een week hoort "
             "bij de maand en het schooljaar van de maandag. Gekleurde banden: COVID-sluitingen en vakanties. "
@@ -64,7 +64,69 @@ def trends_section(ctx: PageContext) -> None:
             ctx.meeting)
     if not ctx.meeting:
         chart_downloads(chart, f"verzuim-trend-{grain}", key="schools-trend-chart")
-        table_downloads(_download_table(points), f"verzuim-trend-{grain}", key="schools-trend-table")
+        table_downloads(view.table, f"verzuim-trend-{grain}", key="schools-trend-table")
+
+
+@dataclass(frozen=True)
+class TrendView:
+    """Everything the trends chart needs for one selection, built once and cached."""
+
+    per_school: bool
+    all_hidden: bool
+    hidden: int
+    points: pd.DataFrame  # tooltip columns, as charted
+    periods: pd.DataFrame  # shaded bands
+    table: pd.DataFrame  # the download table
+    spec: dict | None  # the Vega-Lite spec (datasets as Arrow) st.altair_chart would send, if available
+
+    def chart(self, style: ChartStyle):
+        return (trend_by_series if self.per_school else trend_by_category)(self.points, self.periods, style)
+
+
+class _DownloadChart:
+    """The Altair chart, built only when a PNG or SVG download asks for it."""
+
+    def __init__(self, view: TrendView, style: ChartStyle):
+        self.view, self.style = view, style
+
+    def build(self):
+        return self.view.chart(self.style)
+
+    def to_json(self, *args, **kwargs) -> str:
+        return self.build().to_json(*args, **kwargs)
+
+
+@st.cache_data(ttl=data.TTL, max_entries=64, show_spinner=False)
+def _trend_view(trend: pd.DataFrame, raw_periods: pd.DataFrame, grain: str, categories: tuple[str, ...],
+                per_school: bool, suppress: bool, threshold: int, label: str, sectors: tuple[str, ...],
+                start: dt.date, end: dt.date, meeting: bool) -> TrendView:
+    """Tooltips, shading, download table and chart spec for one selection: a rerun with the same
+    data and filters reuses them (the Altair spec alone takes longer than the rest of the page)."""
+    if per_school:
+        points = queries.combine_categories(trend, categories)
+    else:
+        points = trend[trend["category"].isin(categories)]
+    if suppress:
+        points = queries.suppress_trend(points, threshold)
+    points = _with_tooltips(points, grain, label)
+    periods = _shading(raw_periods, sectors, start, end)
+    all_hidden = points["rate_pct"].notna().sum() == 0
+    hidden = int((points.get("rate_reden", pd.Series(dtype=str)) != "").sum())
+    view = TrendView(per_school, bool(all_hidden), hidden, points, periods, _download_table(points), None)
+    if all_hidden:
+        return view
+    spec = _streamlit_spec(view.chart(ChartStyle(meeting)))
+    return TrendView(per_school, False, hidden, points, periods, view.table, spec)
+
+
+def _streamlit_spec(chart) -> dict | None:
+    """The spec st.altair_chart makes of ``chart`` (with its Arrow datasets), or None if this
+    Streamlit version has no such converter (then the page calls st.altair_chart itself)."""
+    try:
+        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+    except ImportError:
+        return None
+    return _convert_altair_to_vega_lite_spec(chart)
 
 
 def _trend_controls(ctx: PageContext, years: list[int]) -> tuple[str, int, int, list[str]]:
@@ -99,6 +161,24 @@ def period_label(start: pd.Timestamp, grain: str) -> str:
     return f"schooljaar {metrics.school_year_label(day.year)}"
 
 
+_SWAP_SEPARATORS = str.maketrans(",.", ".,")
+
+
+def _dutch_numbers(values: pd.Series, decimals: int) -> list[str]:
+    """fmt.number for a whole column at once: 1234.5 → '1.234,5'; None/NaN → '–'; strings pass."""
+    spec = f",.{decimals}f"
+    return ["–" if v is None or (isinstance(v, float) and math.isnan(v))
+            else v if isinstance(v, str) else format(v, spec).translate(_SWAP_SEPARATORS)
+            for v in values.tolist()]
+
+
+def _period_labels(starts: pd.Series, grain: str) -> list[str]:
+    """period_label per row, worked out once per distinct period."""
+    codes, uniques = pd.factorize(starts)
+    labels = [period_label(u, grain) for u in uniques]
+    return [labels[c] for c in codes]
+
+
 def _with_tooltips(points: pd.DataFrame, grain: str, selection: str) -> pd.DataFrame:
     out = points.copy()
     if "category" in out:
@@ -110,16 +190,18 @@ def _with_tooltips(points: pd.DataFrame, grain: str, selection: str) -> pd.DataF
         out["rate_reden"] = ""
     out["period_start"] = pd.to_datetime(out["period_start"])
     out["period_end"] = pd.to_datetime(out["period_end"])
-    out["rate_pct"] = [r * 100 if r is not None and pd.notna(r) else None for r in out["rate"]]
-    out["rate_pct"] = out["rate_pct"].astype(float)
-    out["periode"] = [period_label(s, grain) for s in out["period_start"]]
+    rate_pct = pd.to_numeric(out["rate"].astype(object), errors="coerce").astype(float) * 100
+    out["rate_pct"] = rate_pct.to_numpy()
+    out["periode"] = _period_labels(out["period_start"], grain)
     out["reeks"] = out["series"].where(out["series"] != "selectie", selection)
-    out["verzuim"] = [reason or ("geen schooldagen" if pd.isna(r) else fmt.percent(r, 2))
-                      for r, reason in zip(out["rate"], out["rate_reden"])]
-    out["teller"] = ["verborgen" if reason else f"{fmt.number(h, 1)} uur"
-                     for h, reason in zip(out["hours"], out["rate_reden"])]
-    out["noemer"] = [f"{fmt.number(h, 0)} uur" for h in out["possible_hours"]]
-    out["leerlingen"] = [fmt.number(p, 0) for p in out["pupils"]]
+    reasons = out["rate_reden"].tolist()
+    percents = _dutch_numbers(rate_pct, 2)
+    out["verzuim"] = [reason or ("geen schooldagen" if math.isnan(r) else f"{p}%")
+                      for reason, r, p in zip(reasons, rate_pct.tolist(), percents)]
+    out["teller"] = ["verborgen" if reason else f"{h} uur"
+                     for h, reason in zip(_dutch_numbers(out["hours"], 1), reasons)]
+    out["noemer"] = [f"{h} uur" for h in _dutch_numbers(out["possible_hours"], 0)]
+    out["leerlingen"] = _dutch_numbers(out["pupils"], 0)
     return out
 
 
@@ -129,8 +211,12 @@ def _shading(periods: pd.DataFrame, sectors: tuple[str, ...], start: dt.date, en
         return pd.DataFrame(columns=["start", "end_exclusive", "kind", "soort", "naam", "van", "tot", "sectoren"])
     relevant = periods[periods["sector"].isna() | periods["sector"].isin(sectors)].copy()
     relevant["sectoren"] = relevant["sector"].fillna("alle")
-    merged = (relevant.groupby(["kind", "start", "end"], as_index=False)
-              .agg(naam=("name", "first"), sectoren=("sectoren", lambda s: ", ".join(sorted(set(s))))))
+    sectors_of: dict[tuple, set[str]] = {}
+    for key, sector in zip(zip(relevant["kind"], relevant["start"], relevant["end"]), relevant["sectoren"]):
+        sectors_of.setdefault(key, set()).add(sector)
+    merged = relevant.groupby(["kind", "start", "end"], as_index=False).agg(naam=("name", "first"))
+    merged["sectoren"] = [", ".join(sorted(sectors_of[key]))
+                          for key in zip(merged["kind"], merged["start"], merged["end"])]
     merged["van"] = merged["start"].map(fmt.date)
     merged["tot"] = merged["end"].map(fmt.date)
     merged["soort"] = merged["kind"].map(PERIOD_KIND_LABELS)
