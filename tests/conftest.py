@@ -267,3 +267,13 @@ def wait_ready(page, timeout: float = 30_000) -> None:
     """Wait until the script has finished and no skeleton is left."""
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
     page.wait_for_function("!document.querySelector(\"[data-testid='stSkeleton']\")", timeout=timeout)
+
+
+def log_in(page, url: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Open the app and log in through the real form."""
+    page.goto(url)
+    wait_ready(page)
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    wait_ready(page)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from conftest import DEMO_PASSWORD, wait_ready
+from conftest import log_in, wait_ready
 from data_access import periods
 from data_access.db import make_engine
 from data_access.queries import contacts
@@ -16,13 +16,6 @@ SHOTS = "/tmp/lea-covid-{}.png"
 FIRST_CLOSURE = "Eerste schoolsluiting t/m Halve groepen (COVID-19) · 16-03-2020 t/m 07-06-2020"
 
 
-def log_in(page, url: str, username: str) -> None:
-    page.goto(url)
-    wait_ready(page)
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    wait_ready(page)
 
 
 def tile(page, label: str):

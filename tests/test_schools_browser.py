@@ -7,18 +7,11 @@ from __future__ import annotations
 
 import re
 
-from conftest import DEMO_PASSWORD, wait_ready
+from conftest import DEMO_PASSWORD, log_in, wait_ready
 
 SHOTS = "/tmp/lea-scholen-{}.png"
 
 
-def log_in(page, url: str, username: str, password: str) -> None:
-    page.goto(url)
-    wait_ready(page)
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
-    wait_ready(page)
 
 
 def settle(page) -> None:

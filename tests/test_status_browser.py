@@ -6,19 +6,13 @@ import re
 
 import docx
 
-from conftest import DEMO_PASSWORD, wait_ready
+from conftest import DEMO_PASSWORD, log_in, wait_ready
 from data_access.db import make_engine
 from data_access.queries import status as q
 
 SHOTS = "/tmp/lea-status-{}.png"
 
 
-def log_in(page, url: str, username: str, password: str) -> None:
-    page.goto(url)
-    wait_ready(page)
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
 
 
 def expected_from_database(url: str):

@@ -7,7 +7,7 @@ import time
 
 from sqlalchemy import select
 
-from conftest import DEMO_PASSWORD, wait_ready
+from conftest import log_in, wait_ready
 from data_access.db import make_engine
 from data_access.models import AuditEvent
 from data_access.queries import youths
@@ -15,13 +15,6 @@ from data_access.queries import youths
 SHOTS = "/tmp/lea-jongeren-{}.png"
 
 
-def log_in(page, url: str, username: str) -> None:
-    page.goto(url)
-    wait_ready(page)
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    wait_ready(page)
 
 
 def open_page(page, link: str, heading: str) -> None:

@@ -6,6 +6,15 @@ import math
 
 from data_access.metrics import school_year_label
 
+CATEGORY_LABELS = {
+    "ongeoorloofd": "ongeoorloofd",
+    "te_laat": "te laat",
+    "luxe": "luxeverzuim",
+    "ziek": "ziek",
+    "geoorloofd": "geoorloofd",
+    "schorsing": "schorsing",
+    "onbekend": "onbekende code",
+}
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
           "oktober", "november", "december"]
 

@@ -2,16 +2,8 @@
 from __future__ import annotations
 
 from data_access.queries.youths import NO_CASE, SIGNAL_LABELS
+from ui.format import CATEGORY_LABELS  # noqa: F401  (re-exported for the page modules)
 
-CATEGORY_LABELS = {
-    "ongeoorloofd": "ongeoorloofd",
-    "te_laat": "te laat",
-    "luxe": "luxeverzuim",
-    "ziek": "ziek",
-    "geoorloofd": "geoorloofd",
-    "schorsing": "schorsing",
-    "onbekend": "onbekende code",
-}
 STATUS_LABELS = {
     "open": "open",
     "in_behandeling": "in behandeling",
