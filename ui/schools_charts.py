@@ -67,10 +67,13 @@ def value_axis(title: str, decimals: int, suffix: str = "") -> alt.Axis:
 # --- trends --------------------------------------------------------------------------------
 
 
+SHADING_COLUMNS = ["start", "end_exclusive", "soort", "naam", "van", "tot", "sectoren"]
+
+
 def period_shading(periods: pd.DataFrame) -> alt.Chart:
     """COVID closures and holidays as shaded bands with their own legend."""
     kinds = [k for k in PERIOD_KIND_LABELS if k in set(periods["kind"])]
-    return alt.Chart(periods).mark_rect(opacity=0.22).encode(
+    return alt.Chart(periods[SHADING_COLUMNS]).mark_rect(opacity=0.22).encode(
         x="start:T", x2="end_exclusive:T",
         color=alt.Color("soort:N", title="Periode",
                         scale=alt.Scale(domain=[PERIOD_KIND_LABELS[k] for k in kinds],
@@ -90,6 +93,7 @@ TREND_TOOLTIP = [
     alt.Tooltip("noemer:N", title="Mogelijke uren (noemer)"),
     alt.Tooltip("leerlingen:N", title="Leerlingen ingeschreven"),
 ]
+TOOLTIP_COLUMNS = ["periode", "reeks", "categorie", "verzuim", "teller", "noemer", "leerlingen"]
 
 
 def stacked(points: pd.DataFrame) -> pd.DataFrame:
@@ -105,7 +109,8 @@ def trend_by_category(points: pd.DataFrame, periods: pd.DataFrame, style: ChartS
     """Stacked bars spanning their week / month / year: the absence rate split by category,
     on shaded periods."""
     present = [c for c in CATEGORY_LABELS if CATEGORY_LABELS[c] in set(points["categorie"])]
-    bars = alt.Chart(stacked(points)).mark_bar(stroke="white", strokeWidth=0.3).encode(
+    columns = ["period_start", "period_end", "top", "bottom", *TOOLTIP_COLUMNS]  # only what the chart uses
+    bars = alt.Chart(stacked(points)[columns]).mark_bar(stroke="white", strokeWidth=0.3).encode(
         x=alt.X("period_start:T", axis=time_axis()),
         x2="period_end:T",
         y=alt.Y("top:Q", axis=value_axis("Verzuim (% van de schooluren)", 1, "%")),
@@ -120,7 +125,8 @@ def trend_by_category(points: pd.DataFrame, periods: pd.DataFrame, style: ChartS
 
 def trend_by_series(points: pd.DataFrame, periods: pd.DataFrame, style: ChartStyle) -> alt.TopLevelMixin:
     """One line per chosen school (the chosen categories together), on shaded periods."""
-    lines = alt.Chart(points).mark_line(point=alt.OverlayMarkDef(size=30 if not style.meeting else 60),
+    columns = ["period_start", "rate_pct", *TOOLTIP_COLUMNS]  # only what the chart uses
+    lines = alt.Chart(points[columns]).mark_line(point=alt.OverlayMarkDef(size=30 if not style.meeting else 60),
                                         strokeWidth=3 if style.meeting else 2).encode(
         x=alt.X("period_start:T", axis=time_axis()),
         y=alt.Y("rate_pct:Q", axis=value_axis("Verzuim (% van de schooluren)", 1, "%")),
