@@ -96,7 +96,7 @@ class _DownloadChart:
         return self.build().to_json(*args, **kwargs)
 
 
-@st.cache_data(ttl=data.TTL, max_entries=64, show_spinner=False)
+@st.cache_data(ttl=data.TTL, max_entries=32, show_spinner=False)  # an entry: 0.1-0.7 MB at region scale
 def _trend_view(trend: pd.DataFrame, raw_periods: pd.DataFrame, grain: str, categories: tuple[str, ...],
                 per_school: bool, suppress: bool, threshold: int, label: str, sectors: tuple[str, ...],
                 start: dt.date, end: dt.date, meeting: bool) -> TrendView:
