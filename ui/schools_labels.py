@@ -3,15 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CATEGORY_LABELS = {
-    "ongeoorloofd": "ongeoorloofd",
-    "te_laat": "te laat",
-    "luxe": "luxeverzuim",
-    "ziek": "ziek",
-    "geoorloofd": "geoorloofd",
-    "schorsing": "schorsing",
-    "onbekend": "onbekende code",
-}
+from ui.format import CATEGORY_LABELS  # noqa: F401  (the one set of Dutch category names)
+
 CATEGORY_COLORS = {
     "ongeoorloofd": "#b2182b",
     "te_laat": "#ef8a62",
