@@ -54,7 +54,7 @@ with engine().connect() as conn:
 st.write(f"**{len(events):,}** gebeurtenissen".replace(",", "."))
 if len(events) >= audit.EVENTS_LIMIT:
     st.info(f"Alleen de nieuwste {audit.EVENTS_LIMIT:,} gebeurtenissen; verfijn de filters.".replace(",", "."))
-st.dataframe(events, hide_index=True, width="stretch",
+st.dataframe(events, hide_index=True, placeholder="–", width="stretch",
              column_config={"tijd (UTC)": st.column_config.DatetimeColumn(format="DD-MM-YYYY HH:mm:ss")})
 
 

@@ -61,7 +61,7 @@ def render_comparison(selection: Selection, suppress: bool) -> None:
                "de gekozen vergelijking. Verschil = periode min basis; bij percentages in procentpunten.")
     for (period, dates), rows in table.groupby(["Periode", "Van – tot"], sort=False):
         st.markdown(f"**{period}** · {dates}")
-        st.dataframe(rows.drop(columns=["Periode", "Van – tot"]), hide_index=True, width="stretch",
+        st.dataframe(rows.drop(columns=["Periode", "Van – tot"]), hide_index=True, placeholder="–", width="stretch",
                      column_config={"Toelichting": st.column_config.TextColumn(width="medium")})
     table_downloads(table, "covid-perioden-tegen-basis", key="covid-comparison")
 
@@ -76,7 +76,7 @@ def render_mass_contacts(selection: Selection, suppress: bool) -> None:
     table = covid_tables.mass_contacts_table(frame, suppress)
     st.caption("Nieuwsbrieven en informatiebijeenkomsten voor scholen, per COVID-periode en daarbuiten per "
                "schooljaar. ‘Aantal keer’ telt verschillende data. Ze tellen niet mee als schoolcontact.")
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, placeholder="–", width="stretch")
     table_downloads(table, "covid-nieuwsbrieven-bijeenkomsten", key="covid-mass")
 
 

@@ -109,10 +109,10 @@ def render_family_detail(report: PeriodReport, suppress: bool) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown("**Jongeren in beeld met een open zaak**")
-        st.dataframe(family_table(report, suppress), hide_index=True, width="stretch")
+        st.dataframe(family_table(report, suppress), hide_index=True, placeholder="–", width="stretch")
     with right:
         st.markdown("**Pogingen bij gezinnen die nooit bereikt werden, per kanaal**")
-        st.dataframe(attempts_table(report, suppress), hide_index=True, width="stretch")
+        st.dataframe(attempts_table(report, suppress), hide_index=True, placeholder="–", width="stretch")
     if suppress:
         st.caption("Aantallen kleiner dan 5 staan als ‘<5’; dan wordt ook één ander aantal verborgen, zodat "
                    "het totaal niets verraadt.")

@@ -202,26 +202,26 @@ def _render_result(result: ImportResult, title: str) -> None:
         frame = result.replaced_frame()
         for col in ("van", "tot en met"):
             frame[col] = frame[col].map(fmt.date)
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.dataframe(frame, hide_index=True, placeholder="–", width="stretch")
     if result.unknown_codes:
         st.markdown("**Onbekende verzuimcodes** — voeg ze toe op het tabblad Codetabel, of importeer ze als "
                     "'onbekend':")
         st.dataframe([{"code": e["code"], "bron": e["bron"], "aantal": e["aantal"],
                        "rijen (eerste 10)": ", ".join(str(r) for r in e["rijen"])} for e in result.unknown_codes],
-                     hide_index=True, width="stretch")
+                     hide_index=True, placeholder="–", width="stretch")
     if result.problems:
         st.markdown(f"**Problemen** ({fmt.number(result.problem_count)}"
                     + (f", de eerste {fmt.number(len(result.problems))} getoond" if result.problem_count >
                        len(result.problems) else "") + ")")
         problems = result.problems_frame()
-        st.dataframe(problems, hide_index=True, width="stretch",
+        st.dataframe(problems, hide_index=True, placeholder="–", width="stretch",
                      column_config={"rij": st.column_config.NumberColumn("rij", format="%d")})
         st.download_button("Foutrapport (CSV)", table_bytes_csv(problems),
                            f"foutrapport-{result.kind}-{result.file_name.rsplit('.', 1)[0]}.csv", "text/csv",
                            key=f"problems-{title}", icon=":material/download:", on_click="ignore")
     if not result.preview.empty:
         with st.expander("Voorbeeld: de eerste geldige rijen (persoonsgegevens verborgen)", expanded=result.ok):
-            st.dataframe(result.preview, hide_index=True, width="stretch")
+            st.dataframe(result.preview, hide_index=True, placeholder="–", width="stretch")
 
 
 # --- Sjablonen ------------------------------------------------------------------------------
@@ -235,7 +235,7 @@ def render_templates() -> None:
     for key, label in templates.all_kinds():
         with st.expander(label):
             st.markdown(templates.description(key))
-            st.dataframe(templates.columns_frame(key), hide_index=True, width="stretch")
+            st.dataframe(templates.columns_frame(key), hide_index=True, placeholder="–", width="stretch")
             st.download_button(f"Sjabloon {key}.csv", templates.template_bytes(key), f"{key}.csv", "text/csv",
                                key=f"template-{key}", icon=":material/download:", on_click="ignore")
 
@@ -256,14 +256,14 @@ def render_code_table(user: users.User) -> None:
     if table.empty:
         st.info("De codetabel is nog leeg: voeg codes toe of importeer het sjabloon verzuimcodes.")
     else:
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, placeholder="–", width="stretch")
     if not unknown.empty:
         st.warning(f"{fmt.number(int(unknown['registraties'].sum()))} registraties hebben een code die niet in de "
                    "codetabel stond (categorie 'onbekend'):")
         shown = unknown.copy()
         for col in ("eerste datum", "laatste datum"):
             shown[col] = shown[col].map(fmt.date)
-        st.dataframe(shown, hide_index=True, width="stretch")
+        st.dataframe(shown, hide_index=True, placeholder="–", width="stretch")
 
     with st.form("code_add", clear_on_submit=True):
         st.markdown("**Code toevoegen of wijzigen**")

@@ -51,7 +51,7 @@ def _render_list(frame) -> None:
         st.info("Er zijn nog geen perioden vastgelegd.", icon=":material/event_busy:")
         return
     shown = frame.assign(begin=frame["begin"].map(fmt.date), einde=frame["einde"].map(fmt.date))
-    st.dataframe(shown.drop(columns=["id"]), hide_index=True, width="stretch", height=300)
+    st.dataframe(shown.drop(columns=["id"]), hide_index=True, placeholder="–", width="stretch", height=300)
 
 
 def _sector_label(sector: str) -> str:

@@ -156,7 +156,7 @@ def _group_table(ctx: PageContext, shown: pd.DataFrame) -> None:
                           for v in shown["compliance"]],
     })
     with st.expander("Cijfers per groep en fase"):
-        st.dataframe(table, hide_index=True, width="stretch", column_config={
+        st.dataframe(table, hide_index=True, placeholder="–", width="stretch", column_config={
             "Meldingen per 1.000": st.column_config.NumberColumn(format="localized"),
             "Meldtrouw (%)": st.column_config.NumberColumn(format="localized")})
         table_downloads(table, "pilot-evaluatie", key="schools-pilot-table")

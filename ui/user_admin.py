@@ -46,7 +46,7 @@ def render_user_admin(user: users.User) -> None:
         pd.DataFrame([{"gebruikersnaam": u.username, "naam": u.name, "e-mail": u.email or "",
                        "rollen": _role_text(u.roles), "actief": u.active} for u in accounts],
                      columns=["gebruikersnaam", "naam", "e-mail", "rollen", "actief"]),
-        hide_index=True, width="stretch",
+        hide_index=True, placeholder="–", width="stretch",
     )
     names = [u.username for u in accounts]
     by_name = {u.username: u for u in accounts}

@@ -84,7 +84,7 @@ def absence_calendar(data: dict, today: dt.date, pseudonym: str) -> None:
     if totals.empty:
         st.info("Geen geregistreerd verzuim dit schooljaar.")
     else:
-        st.dataframe(totals, hide_index=True, width="content")
+        st.dataframe(totals, hide_index=True, placeholder="–", width="content")
 
 
 def meldingen_and_signals(data: dict) -> None:
@@ -101,7 +101,7 @@ def meldingen_and_signals(data: dict) -> None:
             "Status": meldingen["status"].map(lambda s: label(STATUS_LABELS, s)),
             "Uitkomst": meldingen["outcome"].fillna("–"),
             "Behandelaar": meldingen["officer"].fillna("–"),
-        }), hide_index=True, width="stretch", column_config=_date_columns("Gemeld op", "Verzuim vanaf"))
+        }), hide_index=True, placeholder="–", width="stretch", column_config=_date_columns("Gemeld op", "Verzuim vanaf"))
     st.markdown("**16-urensignalen** (meer dan 16 uur ongeoorloofd in 4 schoolweken)")
     if signals.empty:
         st.info("Geen 16-urensignalen.")
@@ -112,7 +112,7 @@ def meldingen_and_signals(data: dict) -> None:
             "Uren": signals["hours"].map(lambda v: fmt.number(v, 1)),
             "Gemeld": signals["melding_id"].map(lambda m: "nee" if pd.isna(m) else "ja"),
             "Schooldagen tot melding": signals["school_days_to_melding"].astype("Int64"),
-        }), hide_index=True, width="stretch", column_config=_date_columns("Signaal op", "Venster vanaf"))
+        }), hide_index=True, placeholder="–", width="stretch", column_config=_date_columns("Signaal op", "Venster vanaf"))
 
 
 def contacts_timeline(user: User, data: dict, open_case_id: int | None, default_day: dt.date) -> None:
@@ -131,7 +131,7 @@ def contacts_timeline(user: User, data: dict, open_case_id: int | None, default_
         "Door": contacts["officer"],
         "Zaak": contacts["concern_id"].astype("Int64"),
         "Verslag": contacts["notes"].fillna(""),
-    }), hide_index=True, width="stretch", column_config=_date_columns("Datum"))
+    }), hide_index=True, placeholder="–", width="stretch", column_config=_date_columns("Datum"))
 
 
 def case_panel(user: User, data: dict, default_day: dt.date) -> None:
@@ -163,7 +163,7 @@ def case_panel(user: User, data: dict, default_day: dt.date) -> None:
         "MAS-route": history["mas_route"].fillna("–"),
         "Door": history["author"],
         "Notitie": history["note"].fillna(""),
-    }), hide_index=True, width="stretch")
+    }), hide_index=True, placeholder="–", width="stretch")
 
 
 def access_panel(data: dict) -> None:
@@ -178,7 +178,7 @@ def access_panel(data: dict) -> None:
         "Rol": log["role"],
         "Handeling": log["action"].map(lambda a: label(ACTION_LABELS, a)),
         "Details": log["details"].map(details_summary),
-    }), hide_index=True, width="stretch")
+    }), hide_index=True, placeholder="–", width="stretch")
 
 
 def _or_dash(value) -> str:

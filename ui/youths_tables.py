@@ -75,7 +75,7 @@ COLUMN_CONFIG = {
 
 def youth_table(shown: pd.DataFrame, key: str) -> str | None:
     """The list (from :func:`list_frame`); returns the pseudonym of the row clicked, if any."""
-    event = st.dataframe(shown, hide_index=True, width="stretch", column_config=COLUMN_CONFIG,
+    event = st.dataframe(shown, hide_index=True, placeholder="–", width="stretch", column_config=COLUMN_CONFIG,
                          on_select="rerun", selection_mode="single-row", key=key,
                          height=min(38 + 35 * len(shown), 560))
     return _picked(event, shown)
@@ -87,7 +87,7 @@ def queue_table(queue: pd.DataFrame, today: dt.date, officers: dict[str, str], k
     shown.insert(0, "Reden", queue["reasons"].to_numpy())
     shown = shown[["Reden", "Pseudoniem", "Naam", "School", "Signalen", "Zaak", "Volgende actie",
                    "Laatste contact", "Behandelaar"]]
-    event = st.dataframe(shown, hide_index=True, width="stretch", column_config=COLUMN_CONFIG,
+    event = st.dataframe(shown, hide_index=True, placeholder="–", width="stretch", column_config=COLUMN_CONFIG,
                          on_select="rerun", selection_mode="single-row", key=key,
                          height=min(38 + 35 * len(shown), 460))
     return _picked(event, shown)
