@@ -55,6 +55,13 @@ def _run(conn: Connection, sql: str, params: dict) -> None:
     conn.execute(stmt, params)
 
 
+def _whole_weeks(school_ids, start, end):
+    """The schools as a set, and the dates widened to whole weeks (summaries are per week)."""
+    return (None if school_ids is None else set(school_ids),
+            None if start is None else week_start(start),
+            None if end is None else week_start(end) + dt.timedelta(days=6))
+
+
 def refresh_all(conn: Connection) -> None:
     refresh_absence(conn)
     refresh_contacts(conn)
@@ -63,11 +70,7 @@ def refresh_all(conn: Connection) -> None:
 def refresh_absence(conn: Connection, school_ids: Iterable[int] | None = None,
                     start: dt.date | None = None, end: dt.date | None = None) -> None:
     """Rebuild absence_week, pupil_year and signal16 for the given schools and dates."""
-    school_ids = None if school_ids is None else set(school_ids)
-    if start is not None:
-        start = week_start(start)
-    if end is not None:
-        end = week_start(end) + dt.timedelta(days=6)
+    school_ids, start, end = _whole_weeks(school_ids, start, end)
     _refresh_absence_week(conn, school_ids, start, end)
     _refresh_pupil_year(conn, school_ids, start, end)
     _refresh_signals(conn, school_ids, start, end)
@@ -192,11 +195,7 @@ def answering_melding(meldingen: list[tuple[dt.date, int, dt.date | None]], wind
 
 def refresh_contacts(conn: Connection, school_ids: Iterable[int] | None = None,
                      start: dt.date | None = None, end: dt.date | None = None) -> None:
-    school_ids = None if school_ids is None else set(school_ids)
-    if start is not None:
-        start = week_start(start)
-    if end is not None:
-        end = week_start(end) + dt.timedelta(days=6)
+    school_ids, start, end = _whole_weeks(school_ids, start, end)
     where_week, params = _filter("school_id", "week_start", school_ids, start, end)
     _run(conn, f"DELETE FROM contact_week WHERE {where_week}", params)
     where, params = _filter("school_id", "date", school_ids, start, end)
