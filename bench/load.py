@@ -7,6 +7,10 @@ label), and records the time from the rerun request to ``script_finished``.
 
     python -m bench.load --database-url sqlite:///.bench-cache/region-2024.sqlite \
         --page scholen --sessions 1 10 50 --reruns 20
+    python -m bench.load --database-url … --page all     # the four pages, each as its own role
+
+Each page is driven as the role that uses it, changing its main filter (``PAGES``); ``--user``
+and ``--widget`` override that for a single page.
 
 Reports p50/p95 rerun latency and reruns per second per N, as text or JSON lines.
 """
@@ -35,6 +39,14 @@ FAST_SETTINGS = {
     "server.enableXsrfProtection": "true",
 }
 DEFAULT_SETTINGS: dict[str, str] = {"server.fileWatcherType": "auto", "runner.postScriptGC": "true"}
+
+# page → (role that uses it, the filter changed on every rerun)
+PAGES = {
+    "scholen": ("lea", "Per"),
+    "covid": ("lea", "Periode"),
+    "status": ("portefeuillehouder", "Rapportageperiode"),
+    "jongeren": ("leerplicht", "Sorteren op"),
+}
 
 
 @dataclass
@@ -195,9 +207,10 @@ def login_cookie(database_url: str, username: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load")
     parser.add_argument("--database-url", required=True)
-    parser.add_argument("--page", default="scholen")
-    parser.add_argument("--user", default="leerplicht")
-    parser.add_argument("--widget", default=None, help="label of a selectbox or button group (segmented control) to change per rerun, e.g. 'Per'")
+    parser.add_argument("--page", default="scholen", choices=[*PAGES, "all"])
+    parser.add_argument("--user", default=None, help="account to log in as (default: the page's role, see PAGES)")
+    parser.add_argument("--widget", default=None, help="label of a selectbox or button group (segmented control) "
+                                                       "to change per rerun (default: the page's main filter)")
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--reruns", type=int, default=20)
     parser.add_argument("--settings", choices=["fast", "default", "both"], default="both")
@@ -206,24 +219,28 @@ def main(argv: list[str] | None = None) -> int:
 
     profiles = {"fast": FAST_SETTINGS, "default": DEFAULT_SETTINGS}
     chosen = list(profiles) if args.settings == "both" else [args.settings]
-    cookie = login_cookie(args.database_url, args.user)
+    pages = list(PAGES) if args.page == "all" else [args.page]
     for profile in chosen:
         port = _free_port()
         server = start_server(args.database_url, profiles[profile], port)
         try:
             base = f"http://127.0.0.1:{port}"
-            asyncio.run(drive(base, cookie, args.page, args.widget, 1, 3))  # warm caches
-            for n in args.sessions:
-                load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
-                result = asyncio.run(drive(base, cookie, args.page, args.widget, n, args.reruns))
-                row = {"bench": "load", "page": args.page, "settings": profile, "widget": args.widget,
-                       **result.summary(), "server_rss_mb": _rss_mb(server.pid),
-                       "server_peak_rss_mb": _peak_rss_mb(server.pid), "load_before": load_before,
-                       "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
-                print(json.dumps(row) if args.json else
-                      f"{profile:<8} {args.page:<10} N={n:<3} p50={row['p50_ms']} ms  p95={row['p95_ms']} ms  "
-                      f"{row['reruns_per_s']} reruns/s  errors={row['errors']}  RSS {row['server_rss_mb']} MB "
-                      f"(piek {row['server_peak_rss_mb']} MB)  load {load_before}")
+            for page in pages:
+                user = args.user if args.user and len(pages) == 1 else PAGES[page][0]
+                widget = args.widget if args.widget and len(pages) == 1 else PAGES[page][1]
+                cookie = login_cookie(args.database_url, user)
+                asyncio.run(drive(base, cookie, page, widget, 1, 3))  # warm caches
+                for n in args.sessions:
+                    load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
+                    result = asyncio.run(drive(base, cookie, page, widget, n, args.reruns))
+                    row = {"bench": "load", "page": page, "user": user, "settings": profile, "widget": widget,
+                           **result.summary(), "server_rss_mb": _rss_mb(server.pid),
+                           "server_peak_rss_mb": _peak_rss_mb(server.pid), "load_before": load_before,
+                           "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+                    print(json.dumps(row) if args.json else
+                          f"{profile:<8} {page:<10} N={n:<3} p50={row['p50_ms']} ms  p95={row['p95_ms']} ms  "
+                          f"{row['reruns_per_s']} reruns/s  errors={row['errors']}  RSS {row['server_rss_mb']} MB "
+                          f"(piek {row['server_peak_rss_mb']} MB)  load {load_before}", flush=True)
         finally:
             server.terminate()
             server.wait(10)
