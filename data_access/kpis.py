@@ -24,11 +24,12 @@ newsletters describe no person and are not suppressed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, TextClause, text
 
 from data_access.metrics import (
     COMPLIANCE_SCHOOL_DAYS, SUPPRESSION_THRESHOLD, is_small, per_thousand, school_year_bounds,
@@ -56,7 +57,12 @@ class KpiDefinition:
     unit: str  # "share" (0–1), "per_thousand", "points" (difference of two shares), "count"
     counts_persons: bool
     explanation: str
-    compute: Callable[[Connection, dt.date, dt.date], KpiValue]
+    counts_query: str  # the key in COUNT_QUERIES of the counts this KPI is built from
+    value_of: Callable[[Mapping[str, int]], KpiValue]
+
+    def compute(self, conn: Connection, start: dt.date, end: dt.date) -> KpiValue:
+        """This KPI alone over the window (:func:`evaluate` computes all linked KPIs at once)."""
+        return self.value_of(window_counts(conn, [self.counts_query], start, end))
 
 
 # --- the colour rule ------------------------------------------------------------------------
@@ -95,73 +101,107 @@ def kpi_window(period_end: dt.date) -> tuple[dt.date, dt.date]:
     return start, period_end
 
 
+def _in_list(values: Iterable[str]) -> str:
+    """A literal SQL IN list of fixed, code-defined strings (never user input)."""
+    return ", ".join(f"'{v}'" for v in values)
+
+
+# --- the counts the KPIs are built from -------------------------------------------------------
+#
+# Each count query returns one row of named counts for the window :start – :end; several KPIs
+# share one (the two contact KPIs, the two compliance KPIs). evaluate() runs the ones it needs
+# side by side as one statement, so the evidence of a period costs one round trip whatever the
+# number of KPIs. Plain SQL that reads the same on SQLite and PostgreSQL.
+
+_PRIMARY_IN_SCOPE = f"s.in_scope = :yes AND s.sector IN ({_in_list(PRIMARY_SECTORS)})"
+
+COUNT_QUERIES: dict[str, str] = {
+    # One pass over the window's contacts (date index) for both contact KPIs: the in-scope primary
+    # schools (BAO/SBAO/SO) with ≥ 1 school visit by an officer, and the newsletters sent
+    # (distinct dates of contacts with channel 'newsletter': a newsletter may be recorded once
+    # per receiving school, so rows are not counted); with the number of in-scope primary schools.
+    "contacts": f"""
+        SELECT (SELECT COUNT(*) FROM school s WHERE {_PRIMARY_IN_SCOPE}) AS schools,
+               COUNT(DISTINCT CASE WHEN c.channel = 'school_visit' AND c.target = 'school'
+                                        AND c.school_id IN (SELECT s.id FROM school s WHERE {_PRIMARY_IN_SCOPE})
+                                   THEN c.school_id END) AS visited,
+               COUNT(DISTINCT CASE WHEN c.channel = 'newsletter' THEN c.date END) AS newsletters
+        FROM contact c
+        WHERE c.date >= :start AND c.date <= :end AND c.channel IN ('school_visit', 'newsletter')""",
+    # Verzuimmeldingen (all kinds) at in-scope schools in the window, and the pupils enrolled at
+    # in-scope schools in the school year of the window.
+    "meldingen": """
+        SELECT (SELECT COUNT(*) FROM verzuimmelding m JOIN school s ON s.id = m.school_id
+                WHERE s.in_scope = :yes AND m.reported_on >= :start AND m.reported_on <= :end) AS meldingen,
+               (SELECT COALESCE(SUM(e.pupils), 0) FROM school_enrolment e JOIN school s ON s.id = e.school_id
+                WHERE s.in_scope = :yes AND e.school_year = :year) AS pupils""",
+    # 16-hour signals at in-scope schools and those reported within N school days, for the pilot
+    # (the school's pilot had started on the signal's date) and the other signals.
+    "compliance": """
+        SELECT COUNT(CASE WHEN p.pilot = 1 THEN 1 END) AS pilot_signals,
+               COUNT(CASE WHEN p.pilot = 1 AND p.on_time = 1 THEN 1 END) AS pilot_on_time,
+               COUNT(CASE WHEN p.pilot = 0 THEN 1 END) AS other_signals,
+               COUNT(CASE WHEN p.pilot = 0 AND p.on_time = 1 THEN 1 END) AS other_on_time
+        FROM (SELECT CASE WHEN s.pilot_start IS NOT NULL AND s.pilot_start <= g.signal_on
+                          THEN 1 ELSE 0 END AS pilot,
+                     CASE WHEN g.school_days_to_melding <= :days THEN 1 ELSE 0 END AS on_time
+              FROM signal16 g JOIN school s ON s.id = g.school_id
+              WHERE s.in_scope = :yes AND g.signal_on >= :start AND g.signal_on <= :end) p""",
+}
+
+
+def window_parameters(start: dt.date, end: dt.date) -> dict:
+    """The bind parameters of the count queries for a window."""
+    return {"start": start, "end": end, "yes": True, "days": COMPLIANCE_SCHOOL_DAYS, "year": school_year_of(end)}
+
+
+@lru_cache(maxsize=32)
+def _counts_statement(names: tuple[str, ...]) -> TextClause:
+    """One SELECT joining the one-row count queries ``names`` side by side."""
+    parts = [f"({COUNT_QUERIES[name]}) AS {name}" for name in names]
+    return text("SELECT * FROM " + " CROSS JOIN ".join(parts))
+
+
+def window_counts(conn: Connection, names: Iterable[str], start: dt.date, end: dt.date) -> dict[str, int]:
+    """The counts of the queries ``names`` over the window, in one round trip (0 for NULL)."""
+    names = tuple(sorted(set(names)))
+    if not names:
+        return {}
+    row = conn.execute(_counts_statement(names), window_parameters(start, end)).mappings().one()
+    return {key: int(value or 0) for key, value in row.items()}
+
+
 # --- the KPIs -------------------------------------------------------------------------------
 
 
-def schools_visited_share(conn: Connection, start: dt.date, end: dt.date) -> KpiValue:
+def schools_visited_share(counts: Mapping[str, int]) -> KpiValue:
     """In-scope primary schools (BAO/SBAO/SO) with ≥ 1 school visit by an officer / all of them."""
-    row = conn.execute(text(f"""
-        SELECT COUNT(*) AS schools,
-               SUM(CASE WHEN EXISTS (
-                       SELECT 1 FROM contact c
-                       WHERE c.school_id = s.id AND c.target = 'school' AND c.channel = 'school_visit'
-                         AND c.date >= :start AND c.date <= :end)
-                   THEN 1 ELSE 0 END) AS visited
-        FROM school s
-        WHERE s.in_scope = :yes AND s.sector IN ({_in_list(PRIMARY_SECTORS)})"""),
-        {"start": start, "end": end, "yes": True}).one()
-    schools, visited = int(row.schools or 0), int(row.visited or 0)
+    schools, visited = counts["schools"], counts["visited"]
     return KpiValue("schools_visited_share", share(visited, schools),
                     (("scholen bezocht", visited), ("basisscholen", schools)))
 
 
-def meldingen_per_1000(conn: Connection, start: dt.date, end: dt.date) -> KpiValue:
+def meldingen_per_1000(counts: Mapping[str, int]) -> KpiValue:
     """Verzuimmeldingen (all kinds) at in-scope schools / pupils enrolled that school year × 1,000."""
-    year = school_year_of(end)
-    meldingen = conn.execute(text("""
-        SELECT COUNT(*) FROM verzuimmelding m JOIN school s ON s.id = m.school_id
-        WHERE s.in_scope = :yes AND m.reported_on >= :start AND m.reported_on <= :end"""),
-        {"start": start, "end": end, "yes": True}).scalar_one()
-    pupils = conn.execute(text("""
-        SELECT COALESCE(SUM(e.pupils), 0) FROM school_enrolment e JOIN school s ON s.id = e.school_id
-        WHERE s.in_scope = :yes AND e.school_year = :year"""), {"year": year, "yes": True}).scalar_one()
+    meldingen, pupils = counts["meldingen"], counts["pupils"]
     return KpiValue("meldingen_per_1000", per_thousand(meldingen, pupils),
-                    (("meldingen", int(meldingen)), ("leerlingen", int(pupils))))
+                    (("meldingen", meldingen), ("leerlingen", pupils)))
 
 
-def _compliance_by_group(conn: Connection, start: dt.date, end: dt.date) -> dict[str, tuple[int, int]]:
-    """Group ('pilot' / 'overig') → (16-hour signals, signals reported within N school days).
-
-    A signal counts for the pilot when its school's pilot had started on the signal's date.
-    """
-    rows = conn.execute(text("""
-        SELECT CASE WHEN s.pilot_start IS NOT NULL AND s.pilot_start <= g.signal_on
-                    THEN 'pilot' ELSE 'overig' END AS grp,
-               COUNT(*) AS signals,
-               SUM(CASE WHEN g.school_days_to_melding IS NOT NULL AND g.school_days_to_melding <= :days
-                        THEN 1 ELSE 0 END) AS on_time
-        FROM signal16 g JOIN school s ON s.id = g.school_id
-        WHERE s.in_scope = :yes AND g.signal_on >= :start AND g.signal_on <= :end
-        GROUP BY CASE WHEN s.pilot_start IS NOT NULL AND s.pilot_start <= g.signal_on
-                      THEN 'pilot' ELSE 'overig' END"""),
-        {"start": start, "end": end, "yes": True, "days": COMPLIANCE_SCHOOL_DAYS}).all()
-    found = {r.grp: (int(r.signals), int(r.on_time or 0)) for r in rows}
-    return {group: found.get(group, (0, 0)) for group in ("pilot", "overig")}
-
-
-def reporting_compliance(conn: Connection, start: dt.date, end: dt.date) -> KpiValue:
+def reporting_compliance(counts: Mapping[str, int]) -> KpiValue:
     """16-hour signals followed by a 16_uur melding within 5 school days / all signals."""
-    groups = _compliance_by_group(conn, start, end)
-    signals = sum(s for s, _ in groups.values())
-    on_time = sum(o for _, o in groups.values())
+    signals = counts["pilot_signals"] + counts["other_signals"]
+    on_time = counts["pilot_on_time"] + counts["other_on_time"]
     return KpiValue("reporting_compliance", share(on_time, signals),
                     (("tijdig gemeld", on_time), ("16-uurssignalen", signals)))
 
 
-def pilot_compliance_gap(conn: Connection, start: dt.date, end: dt.date) -> KpiValue:
-    """Reporting compliance of pilot schools minus that of the other schools (in shares)."""
-    groups = _compliance_by_group(conn, start, end)
-    (pilot_signals, pilot_on_time), (other_signals, other_on_time) = groups["pilot"], groups["overig"]
+def pilot_compliance_gap(counts: Mapping[str, int]) -> KpiValue:
+    """Reporting compliance of pilot schools minus that of the other schools (in shares).
+
+    A signal counts for the pilot when its school's pilot had started on the signal's date."""
+    pilot_signals, pilot_on_time = counts["pilot_signals"], counts["pilot_on_time"]
+    other_signals, other_on_time = counts["other_signals"], counts["other_on_time"]
     pilot, other = share(pilot_on_time, pilot_signals), share(other_on_time, other_signals)
     gap = None if pilot is None or other is None else pilot - other
     return KpiValue("pilot_compliance_gap", gap, (
@@ -169,32 +209,30 @@ def pilot_compliance_gap(conn: Connection, start: dt.date, end: dt.date) -> KpiV
         ("tijdig gemeld overig", other_on_time), ("signalen overig", other_signals)))
 
 
-def newsletters_per_year(conn: Connection, start: dt.date, end: dt.date) -> KpiValue:
+def newsletters_per_year(counts: Mapping[str, int]) -> KpiValue:
     """Newsletters sent: distinct dates of contacts with channel 'newsletter' (a newsletter may be
     recorded once per receiving school, so rows are not counted)."""
-    sent = conn.execute(text("""
-        SELECT COUNT(DISTINCT c.date) FROM contact c
-        WHERE c.channel = 'newsletter' AND c.date >= :start AND c.date <= :end"""),
-        {"start": start, "end": end}).scalar_one()
-    return KpiValue("newsletters_per_year", float(sent), (("nieuwsbrieven", int(sent)),))
+    sent = counts["newsletters"]
+    return KpiValue("newsletters_per_year", float(sent), (("nieuwsbrieven", sent),))
 
 
 KPIS: dict[str, KpiDefinition] = {d.key: d for d in (
     KpiDefinition("schools_visited_share", "Basisscholen bezocht dit schooljaar", "share", False,
                   "Aandeel basisscholen (BAO, SBAO, SO) met minstens één schoolbezoek van een "
-                  "leerplichtambtenaar.", schools_visited_share),
+                  "leerplichtambtenaar.", "contacts", schools_visited_share),
     KpiDefinition("meldingen_per_1000", "Verzuimmeldingen per 1.000 leerlingen", "per_thousand", True,
                   "Verzuimmeldingen dit schooljaar gedeeld door het aantal ingeschreven leerlingen "
-                  "(teldatum 1 oktober), maal 1.000.", meldingen_per_1000),
+                  "(teldatum 1 oktober), maal 1.000.", "meldingen", meldingen_per_1000),
     KpiDefinition("reporting_compliance", "Meldcompliance 16-uursregel", "share", True,
                   "Aandeel 16-uurssignalen gevolgd door een 16-uursmelding binnen "
-                  f"{COMPLIANCE_SCHOOL_DAYS} schooldagen.", reporting_compliance),
+                  f"{COMPLIANCE_SCHOOL_DAYS} schooldagen.", "compliance", reporting_compliance),
     KpiDefinition("pilot_compliance_gap", "Meldcompliance pilotscholen t.o.v. overige scholen",
                   "points", True,
                   "Meldcompliance van pilotscholen (signalen vanaf de start van hun pilot) min die van "
-                  "de overige scholen, in procentpunten.", pilot_compliance_gap),
+                  "de overige scholen, in procentpunten.", "compliance", pilot_compliance_gap),
     KpiDefinition("newsletters_per_year", "Nieuwsbrieven dit schooljaar", "count", False,
-                  "Aantal verstuurde nieuwsbrieven (verschillende verzenddata).", newsletters_per_year),
+                  "Aantal verstuurde nieuwsbrieven (verschillende verzenddata).", "contacts",
+                  newsletters_per_year),
 )}
 
 
@@ -212,40 +250,38 @@ def is_suppressed(definition: KpiDefinition, value: KpiValue,
 def evaluate(conn: Connection, links: pd.DataFrame, period_end: dt.date,
              suppress: bool = True) -> pd.DataFrame:
     """One row per linked KPI (``links``: action_id, kpi, target, higher_is_better) with the value
-    over the school year up to ``period_end`` and the colour it suggests.
+    over the school year up to ``period_end`` and the colour it suggests (see :func:`evaluate_links`)."""
+    columns = ["action_id", "kpi", "target", "higher_is_better"]
+    return evaluate_links(conn, links[columns].itertuples(index=False, name=None), period_end, suppress)
 
-    Each KPI is computed once, however many actions link to it. Unknown KPI keys get a row with a
-    reason instead of a value, so a typo in the configuration shows instead of breaking the page.
+
+def evaluate_links(conn: Connection, links: Iterable[tuple], period_end: dt.date,
+                   suppress: bool = True) -> pd.DataFrame:
+    """:func:`evaluate` for links as (action_id, kpi, target, higher_is_better) tuples.
+
+    Each KPI is computed once, however many actions link to it, and the counts of all linked KPIs
+    come from one statement. Unknown KPI keys get a row with a reason instead of a value, so a
+    typo in the configuration shows instead of breaking the page.
     """
+    links = list(links)
     start, end = kpi_window(period_end)
-    computed: dict[str, KpiValue] = {}
+    known = {kpi: KPIS[kpi] for _, kpi, _, _ in links if kpi in KPIS}
+    counts = window_counts(conn, (d.counts_query for d in known.values()), start, end)
+    computed = {kpi: definition.value_of(counts) for kpi, definition in known.items()}
     rows = []
-    for link in links.itertuples(index=False):
-        definition = KPIS.get(link.kpi)
+    for action_id, kpi, target, higher_is_better in links:
+        higher_is_better = bool(higher_is_better)
+        definition = known.get(kpi)
         if definition is None:
-            rows.append({"action_id": link.action_id, "kpi": link.kpi, "label": link.kpi, "unit": "count",
-                         "explanation": "", "target": link.target,
-                         "higher_is_better": bool(link.higher_is_better), "value": None, "counts": (),
-                         "suggested": None, "reason": "onbekende KPI"})
+            rows.append((action_id, kpi, kpi, "count", "", target, higher_is_better, None, (), None,
+                         "onbekende KPI"))
             continue
-        if link.kpi not in computed:
-            computed[link.kpi] = definition.compute(conn, start, end)
-        value = computed[link.kpi]
+        value = computed[kpi]
         hidden = suppress and is_suppressed(definition, value)
         shown = None if hidden else value.value
         reason = (f"verborgen: minder dan {SUPPRESSION_THRESHOLD} leerlingen of meldingen" if hidden
                   else ("" if shown is not None else "geen gegevens in deze periode"))
-        rows.append({
-            "action_id": link.action_id, "kpi": link.kpi, "label": definition.label,
-            "unit": definition.unit, "explanation": definition.explanation, "target": link.target,
-            "higher_is_better": bool(link.higher_is_better), "value": shown,
-            "counts": () if hidden else value.counts,
-            "suggested": suggested_colour(shown, link.target, bool(link.higher_is_better)),
-            "reason": reason,
-        })
+        rows.append((action_id, kpi, definition.label, definition.unit, definition.explanation, target,
+                     higher_is_better, shown, () if hidden else value.counts,
+                     suggested_colour(shown, target, higher_is_better), reason))
     return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
-
-
-def _in_list(values: Iterable[str]) -> str:
-    """A literal SQL IN list of fixed, code-defined strings (never user input)."""
-    return ", ".join(f"'{v}'" for v in values)

@@ -27,7 +27,7 @@ def load_basics():
 @st.cache_data(ttl=600, show_spinner="Status wordt geladen…")
 def load_period(period_id: int, previous_id: int | None, programme: str | None, holder: str | None):
     with engine().connect() as conn:
-        return q.overview(conn, period_id, previous_id), q.colour_counts(conn, period_id, programme, holder)
+        return q.period_status(conn, period_id, previous_id, programme, holder)
 
 
 @st.cache_data(ttl=600, show_spinner="Bewijs wordt berekend…")

@@ -6,10 +6,11 @@ one (highest ``created_at``, then highest ``id``). Earlier ones stay visible as 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Connection, Select, and_, func, literal, select, union_all
+from sqlalchemy import BindParameter, Connection, Executable, Integer, Select, and_, bindparam, func, or_, select
 
 from data_access import kpis
 from data_access.models import LIGHTS, ActionKpi, AppUser, PolicyAction, ReportingPeriod, StatusReport
@@ -26,16 +27,40 @@ class Period:
     end: dt.date
 
 
-def _frame(conn: Connection, query: Select) -> pd.DataFrame:
-    result = conn.execute(query)
-    return pd.DataFrame(result.mappings().all(), columns=list(result.keys()))
+def _columns(conn: Connection, query: Executable, params: dict | None = None) -> dict[str, list]:
+    """The result as lists per column."""
+    result = conn.execute(query, params or {})
+    keys, rows = list(result.keys()), result.all()
+    return {key: [row[i] for row in rows] for i, key in enumerate(keys)}
+
+
+def _frame_of(columns: dict[str, list]) -> pd.DataFrame:
+    """A frame from lists per column: cheaper than from row mappings, with the same dtypes
+    (an empty result gives object columns, as a frame from no rows does)."""
+    if not any(columns.values()):
+        return pd.DataFrame([], columns=list(columns))
+    return pd.DataFrame(columns, copy=False)
+
+
+def _frame(conn: Connection, query: Executable, params: dict | None = None) -> pd.DataFrame:
+    return _frame_of(_columns(conn, query, params))
+
+
+# The statements below are built once: constructing the window-function subqueries costs more
+# Python time than running them on a few hundred reports.
+
+_PERIODS = select(ReportingPeriod.id, ReportingPeriod.name, ReportingPeriod.start,
+                  ReportingPeriod.end).order_by(ReportingPeriod.start, ReportingPeriod.id)
+_REPORTED_PERIODS = select(StatusReport.reporting_period_id).distinct()
+_ACTION_COLUMNS = (PolicyAction.id.label("action_id"), PolicyAction.code, PolicyAction.programme,
+                   PolicyAction.title, PolicyAction.description, PolicyAction.portfolio_holder,
+                   PolicyAction.planned_end)
+_ACTIONS = select(*_ACTION_COLUMNS).order_by(PolicyAction.programme, PolicyAction.code)
 
 
 def reporting_periods(conn: Connection) -> list[Period]:
     """All reporting periods, oldest first."""
-    rows = conn.execute(select(ReportingPeriod.id, ReportingPeriod.name, ReportingPeriod.start,
-                               ReportingPeriod.end).order_by(ReportingPeriod.start, ReportingPeriod.id))
-    return [Period(*row) for row in rows]
+    return [Period(*row) for row in conn.execute(_PERIODS)]
 
 
 def previous_period(periods: list[Period], period_id: int) -> Period | None:
@@ -48,7 +73,7 @@ def default_period(conn: Connection, periods: list[Period], today: dt.date | Non
     """The latest period that has a report; without any report, the latest that has begun."""
     if not periods:
         return None
-    reported = set(conn.execute(select(StatusReport.reporting_period_id).distinct()).scalars())
+    reported = set(conn.execute(_REPORTED_PERIODS).scalars())
     with_reports = [p for p in periods if p.id in reported]
     if with_reports:
         return with_reports[-1]
@@ -58,34 +83,34 @@ def default_period(conn: Connection, periods: list[Period], today: dt.date | Non
 
 
 def actions(conn: Connection) -> pd.DataFrame:
-    return _frame(conn, select(
-        PolicyAction.id.label("action_id"), PolicyAction.code, PolicyAction.programme, PolicyAction.title,
-        PolicyAction.description, PolicyAction.portfolio_holder, PolicyAction.planned_end,
-    ).order_by(PolicyAction.programme, PolicyAction.code))
+    return _frame(conn, _ACTIONS)
 
 
-def _latest_reports():
-    """Subquery: the latest report per action and period, with the number of versions."""
+def _latest_reports(*period_ids: BindParameter):
+    """Subquery: the latest report per action and period, with the number of versions; only for
+    the given periods (the filter sits below the window functions, so no other period is ranked),
+    or for all periods when none is given."""
     partition = (StatusReport.action_id, StatusReport.reporting_period_id)
     ranked = select(
         StatusReport,
         func.row_number().over(partition_by=partition,
                                order_by=(StatusReport.created_at.desc(), StatusReport.id.desc())).label("rn"),
         func.count().over(partition_by=partition).label("versions"),
-    ).subquery("ranked")
+    )
+    if period_ids:
+        ranked = ranked.where(or_(*(StatusReport.reporting_period_id == p for p in period_ids)))
+    ranked = ranked.subquery("ranked")
     return select(ranked).where(ranked.c.rn == 1).subquery("latest")
 
 
-def overview(conn: Connection, period_id: int, previous_period_id: int | None) -> pd.DataFrame:
-    """Every action with its latest report in the period (or none) and the lights of the
-    latest report in the previous period, for the change since then."""
-    current, before = _latest_reports().alias("cur"), _latest_reports().alias("prev")
+def _overview_statement() -> Select:
+    period, previous = bindparam("period_id", type_=Integer), bindparam("previous_id", type_=Integer)
+    latest = _latest_reports(period, previous)
+    current, before = latest.alias("cur"), latest.alias("prev")
     author = AppUser.__table__.alias("author")
-    query = (
+    return (
         select(
-            PolicyAction.id.label("action_id"), PolicyAction.code, PolicyAction.programme,
-            PolicyAction.title, PolicyAction.description, PolicyAction.portfolio_holder,
-            PolicyAction.planned_end,
+            *_ACTION_COLUMNS,
             current.c.id.label("report_id"), current.c.quality, current.c.time, current.c.money,
             current.c.cause, current.c.consequence, current.c.measure, current.c.author,
             func.coalesce(author.c.name, current.c.author).label("author_name"),
@@ -95,43 +120,78 @@ def overview(conn: Connection, period_id: int, previous_period_id: int | None) -
         )
         .select_from(PolicyAction)
         .outerjoin(current, and_(current.c.action_id == PolicyAction.id,
-                                 current.c.reporting_period_id == period_id))
+                                 current.c.reporting_period_id == period))
         .outerjoin(before, and_(before.c.action_id == PolicyAction.id,
-                                before.c.reporting_period_id == (previous_period_id or -1)))
+                                before.c.reporting_period_id == previous))
         .outerjoin(author, author.c.username == current.c.author)
         .order_by(PolicyAction.programme, PolicyAction.code)
     )
-    frame = _frame(conn, query)
-    frame["versions"] = frame["versions"].fillna(0).astype(int)
+
+
+def _lights_statement() -> Select:
+    period = bindparam("period_id", type_=Integer)
+    latest = _latest_reports(period)
+    return (
+        select(PolicyAction.programme, PolicyAction.portfolio_holder,
+               *(latest.c[column] for column in LIGHT_COLUMNS))
+        .select_from(PolicyAction)
+        .outerjoin(latest, and_(latest.c.action_id == PolicyAction.id,
+                                latest.c.reporting_period_id == period))
+    )
+
+
+_OVERVIEW = _overview_statement()
+_LIGHTS = _lights_statement()
+
+
+def overview(conn: Connection, period_id: int, previous_period_id: int | None) -> pd.DataFrame:
+    """Every action with its latest report in the period (or none) and the lights of the
+    latest report in the previous period, for the change since then."""
+    columns = _columns(conn, _OVERVIEW, {"period_id": period_id, "previous_id": previous_period_id or -1})
+    columns["versions"] = [versions or 0 for versions in columns["versions"]]
+    frame = _frame_of(columns)
+    if frame.empty:
+        frame["versions"] = frame["versions"].astype(int)
     return frame
+
+
+def count_colours(lights: Iterable[tuple], programme: str | None = None,
+                  portfolio_holder: str | None = None) -> pd.DataFrame:
+    """Per light (Kwaliteit/Tijd/Geld) × colour: the number of actions, from one row per action
+    (programme, portfolio holder, quality, time, money; a missing light means no report, counted
+    as "geen rapportage"). Returns columns light, colour, actions (zeros included).
+
+    The one definition of the colour summary: :func:`colour_counts` feeds it from the database,
+    :func:`period_status` from the overview it has already read."""
+    colours = [*LIGHTS, NO_REPORT]
+    tally = {(label, colour): 0 for label in LIGHT_COLUMNS.values() for colour in colours}
+    labels = list(LIGHT_COLUMNS.values())
+    for action_programme, holder, *lights in lights:
+        if (programme and action_programme != programme) or (portfolio_holder and holder != portfolio_holder):
+            continue
+        for label, colour in zip(labels, lights):
+            key = (label, colour if isinstance(colour, str) else NO_REPORT)
+            if key in tally:
+                tally[key] += 1
+    return pd.DataFrame({"light": [light for light, _ in tally], "colour": [colour for _, colour in tally],
+                         "actions": list(tally.values())})
 
 
 def colour_counts(conn: Connection, period_id: int, programme: str | None = None,
                   portfolio_holder: str | None = None) -> pd.DataFrame:
-    """Per light (Kwaliteit/Tijd/Geld) × colour: the number of actions, counted in the database
-    over the latest report per action in the period; actions without a report count as
-    "geen rapportage". Returns columns light, colour, actions (zeros included)."""
-    latest = _latest_reports()
-    parts = []
-    for column, label in LIGHT_COLUMNS.items():
-        colour = func.coalesce(latest.c[column], literal(NO_REPORT))
-        query = (
-            select(literal(label).label("light"), colour.label("colour"), func.count().label("actions"))
-            .select_from(PolicyAction)
-            .outerjoin(latest, and_(latest.c.action_id == PolicyAction.id,
-                                    latest.c.reporting_period_id == period_id))
-            .group_by(colour)
-        )
-        if programme:
-            query = query.where(PolicyAction.programme == programme)
-        if portfolio_holder:
-            query = query.where(PolicyAction.portfolio_holder == portfolio_holder)
-        parts.append(query)
-    counted = _frame(conn, union_all(*parts))
-    grid = pd.MultiIndex.from_product([list(LIGHT_COLUMNS.values()), [*LIGHTS, NO_REPORT]],
-                                      names=["light", "colour"])
-    counts = counted.groupby(["light", "colour"])["actions"].sum() if not counted.empty else pd.Series(dtype=int)
-    return counts.reindex(grid, fill_value=0).astype(int).reset_index(name="actions")
+    """Per light (Kwaliteit/Tijd/Geld) × colour: the number of actions, over the latest report per
+    action in the period; actions without a report count as "geen rapportage". Returns columns
+    light, colour, actions (zeros included). One small query: a row per action."""
+    return count_colours(conn.execute(_LIGHTS, {"period_id": period_id}), programme, portfolio_holder)
+
+
+def period_status(conn: Connection, period_id: int, previous_period_id: int | None,
+                  programme: str | None = None,
+                  portfolio_holder: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`overview` and :func:`colour_counts` of a period from one query (for the page)."""
+    frame = overview(conn, period_id, previous_period_id)
+    lights = frame[["programme", "portfolio_holder", *LIGHT_COLUMNS]].itertuples(index=False, name=None)
+    return frame, count_colours(lights, programme, portfolio_holder)
 
 
 def history(conn: Connection) -> pd.DataFrame:
@@ -162,14 +222,17 @@ def report_versions(conn: Connection, action_id: int, period_id: int) -> pd.Data
     return _frame(conn, query)
 
 
+_ACTION_KPIS = select(ActionKpi.action_id, ActionKpi.kpi, ActionKpi.target,
+                      ActionKpi.higher_is_better).order_by(ActionKpi.action_id, ActionKpi.id)
+
+
 def action_kpis(conn: Connection) -> pd.DataFrame:
-    return _frame(conn, select(ActionKpi.action_id, ActionKpi.kpi, ActionKpi.target,
-                               ActionKpi.higher_is_better).order_by(ActionKpi.action_id, ActionKpi.id))
+    return _frame(conn, _ACTION_KPIS)
 
 
 def evidence(conn: Connection, period: Period, suppress: bool = True) -> pd.DataFrame:
     """The linked KPIs of every action, computed for the period (see data_access.kpis)."""
-    return kpis.evaluate(conn, action_kpis(conn), period.end, suppress=suppress)
+    return kpis.evaluate_links(conn, conn.execute(_ACTION_KPIS).all(), period.end, suppress=suppress)
 
 
 # --- the lights as text: recognisable without colour (word + shape), for tiles and exports ----
