@@ -69,10 +69,11 @@ def refresh_all(conn: Connection) -> None:
 
 def refresh_absence(conn: Connection, school_ids: Iterable[int] | None = None,
                     start: dt.date | None = None, end: dt.date | None = None) -> None:
-    """Rebuild absence_week, pupil_year and signal16 for the given schools and dates."""
+    """Rebuild absence_week, pupil_year, pupil_category_year and signal16 for the given schools and dates."""
     school_ids, start, end = _whole_weeks(school_ids, start, end)
     _refresh_absence_week(conn, school_ids, start, end)
     _refresh_pupil_year(conn, school_ids, start, end)
+    _refresh_pupil_categories(conn, school_ids, start, end)
     _refresh_signals(conn, school_ids, start, end)
 
 
@@ -113,6 +114,32 @@ def _refresh_pupil_year(conn, school_ids, start, end) -> None:
                SUM(CASE WHEN category = 'te_laat' THEN 1 ELSE 0 END), MAX(date)
         FROM absence WHERE {where}
         GROUP BY pupil_id, {sy}""", params)
+
+
+def refresh_pupil_categories(conn: Connection) -> None:
+    """Rebuild pupil_category_year entirely (migration 0005 fills it with this)."""
+    _refresh_pupil_categories(conn, None, None, None)
+
+
+def _refresh_pupil_categories(conn, school_ids, start, end) -> None:
+    """First absence date per pupil × school year × category × school, for the whole school years
+    that ``start``–``end`` touch (a first date depends on the whole year before it). Keyed by
+    school, so a school's rows are replaced together, also those whose absence was deleted."""
+    years = _affected_years(start, end)
+    where_delete, params = _filter("school_id", "school_year", school_ids, None, None)
+    where, _ = _filter("school_id", "date", school_ids, None, None)
+    if years is not None:
+        where_delete += f" AND school_year IN ({', '.join(str(y) for y in years)})"
+        where += " AND date >= :year_start AND date <= :year_end"
+        params.update(year_start=dt.date(years[0], 8, 1), year_end=dt.date(years[-1] + 1, 7, 31))
+    _run(conn, f"DELETE FROM pupil_category_year WHERE {where_delete}",
+         {k: v for k, v in params.items() if k == "school_ids"})
+    sy = school_year_sql(conn, "date")
+    _run(conn, f"""
+        INSERT INTO pupil_category_year (school_year, category, pupil_id, school_id, first_on)
+        SELECT {sy}, category, pupil_id, school_id, MIN(date)
+        FROM absence WHERE {where}
+        GROUP BY {sy}, category, pupil_id, school_id""", params)
 
 
 def refresh_signals(conn: Connection) -> None:

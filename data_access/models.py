@@ -344,6 +344,9 @@ class PupilYear(Base):
     __table_args__ = (  # covering for the comparison tab's per-year queries (migration 0003)
         Index("ix_pupil_year_school", "school_year", "school_id", "absence_hours", "unauthorised_hours",
               "late_count", "last_absence_on"),
+        # covering for the officers' list: a school year's pupils in pupil order (migration 0005)
+        Index("ix_pupil_year_pupils", "school_year", "pupil_id", "absence_hours", "unauthorised_hours",
+              "late_count", "last_absence_on"),
     )
 
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), primary_key=True)
@@ -369,6 +372,30 @@ class Signal16(Base):
     hours: Mapped[float] = mapped_column(Float)
     melding_id: Mapped[int | None] = mapped_column(ForeignKey("verzuimmelding.id", ondelete="SET NULL"))
     school_days_to_melding: Mapped[int | None] = mapped_column(Integer)
+
+
+class PupilCategoryYear(Base):
+    """The first absence date per pupil × school year × category × school (the /jongeren
+    category filter): "absence of this category from 1 August up to day D" is ``first_on <= D``,
+    exact for every D in the school year. Per school, so a school's refresh replaces its rows."""
+
+    __tablename__ = "pupil_category_year"
+    __table_args__ = {"sqlite_with_rowid": False}  # a school year's category: one contiguous range
+
+    school_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), primary_key=True)
+    first_on: Mapped[dt.date] = mapped_column(Date)
+
+
+# Indexes on other tables for the officers' list (migration 0005):
+# - the unauthorised absence of the current 4-school-week window, by date (≈ 1 % of the rows; the
+#   query must say ``category = 'ongeoorloofd'`` literally for SQLite to use it);
+# - each youth's last contact, directly or through a case, from the index alone.
+Index("ix_absence_unauthorised", Absence.date, Absence.pupil_id, Absence.hours,
+      sqlite_where=Absence.category == "ongeoorloofd", postgresql_where=Absence.category == "ongeoorloofd")
+Index("ix_contact_pupil_last", Contact.pupil_id, Contact.date, Contact.concern_id)
 
 
 class ContactWeek(Base):

@@ -14,8 +14,9 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, String, case, cast, func, or_, select
+from sqlalchemy import Connection, Integer, case, cast, extract, func, literal_column, or_, select
 
 from data_access import audit
 from data_access.calendar import load_calendar
@@ -39,6 +40,7 @@ from data_access.models import (
     ConcernNote,
     Contact,
     Pupil,
+    PupilCategoryYear,
     PupilYear,
     School,
     Setting,
@@ -190,26 +192,28 @@ def youth_list(conn: Connection, today: dt.date | None = None,
     16_uur melding, as the rule restarts there), ``te_laat`` (late_count ≥ threshold),
     ``langdurig`` / ``ernstig`` (metrics.persistence_level of all absence hours against the
     school hours from 1 August to today).
+
+    Exact for every ``today``: the totals come from pupil_year (whole school years) except for
+    the pupils with absence after today, whose totals are summed up to today; everything else
+    is read for today itself. Rows in pupil order.
     """
     today = today or default_today(conn)
     year = school_year_of(today)
     start, _ = school_year_bounds(year)
     possible = possible_hours_by_sector(conn, today)
-    least_possible = min((h for h in possible.values() if h > 0), default=0.0)
-
+    frame = _pupils_with_totals(conn, year, start, today, late_threshold, possible)
+    if frame.empty:
+        return pd.DataFrame(columns=LIST_COLUMNS)
     signals = _signal16_per_pupil(conn, start, today)
     window = _window_hours(conn, year, today)
     window = window[window["window_hours"] >= APPROACHING_HOURS - 1e-9]
     cases = _cases_this_year(conn, start, today)
-    frame = _pupils_with_totals(conn, year, start, today, late_threshold, least_possible)
-    if frame.empty:
-        return pd.DataFrame(columns=LIST_COLUMNS)
     contacts = _last_contacts(conn)
-    frame = frame.join(signals).join(window).join(cases).join(contacts.reindex(frame.index))
-    frame = _derive_signals(frame, today, possible, late_threshold)
+    frame = frame.join(signals).join(window).join(cases).join(contacts)
+    frame = _derive_signals(frame, possible, late_threshold)
     # youths without a signal are on the list only for a case, or for nothing at all
-    keep = frame["signals"].map(bool) | frame["concern_id"].notna()
-    return frame.loc[keep].reset_index()[LIST_COLUMNS]
+    keep = (frame["_mask"] > 0) | frame["concern_id"].notna()
+    return frame.loc[keep, LIST_COLUMNS[1:]].reset_index()
 
 
 def _signal16_per_pupil(conn: Connection, start: dt.date, today: dt.date) -> pd.DataFrame:
@@ -223,62 +227,76 @@ def _signal16_per_pupil(conn: Connection, start: dt.date, today: dt.date) -> pd.
     return _frame(rows, ["pupil_id", "signals16", "last_signal_on", "unreported_signals"])
 
 
-PUPIL_COLUMNS = ["pupil_id", "pseudonym", "first_name", "last_name", "birth_date", "grade", "school_id"]
+PUPIL_COLUMNS = ["pupil_id", "pseudonym", "name", "age", "grade", "school_id"]
 TOTAL_COLUMNS = ["absence_hours", "unauthorised_hours", "late_count"]
 
 
-def _pupil_columns():
-    # the birth date as ISO text: tens of thousands of date objects cost more than the query
-    return (Pupil.id, Pupil.pseudonym, Pupil.first_name, Pupil.last_name, _iso(Pupil.birth_date), Pupil.grade,
-            Pupil.school_id)
+def _pupil_columns(conn: Connection, today: dt.date):
+    """The pupil's columns as the list shows them, computed in the query: the name as one text
+    and the age on ``today`` as a number (tens of thousands of rows: every value less that
+    reaches Python counts)."""
+    return (Pupil.pseudonym, func.coalesce(Pupil.first_name, "") + " " + func.coalesce(Pupil.last_name, ""),
+            _age_on(conn, Pupil.birth_date, today), Pupil.grade, Pupil.school_id)
 
 
-def _iso(column):
-    """A date column as 'YYYY-MM-DD' text on SQLite and PostgreSQL alike."""
-    return cast(column, String(10))
+def _age_on(conn: Connection, birth_date, today: dt.date):
+    """Age in whole years on ``today`` (as :func:`age_on`), in SQL. SQLite keeps dates as ISO
+    text: cutting it up is cheaper than three strftime calls per pupil."""
+    if conn.dialect.name == "sqlite":
+        year = cast(func.substr(birth_date, 1, 4), Integer)
+        month_day = cast(func.substr(birth_date, 6, 2), Integer) * 100 + cast(func.substr(birth_date, 9, 2), Integer)
+    else:
+        year = extract("year", birth_date)
+        month_day = extract("month", birth_date) * 100 + extract("day", birth_date)
+    before_birthday = case((month_day > today.month * 100 + today.day, 1), else_=0)
+    return cast(today.year - year - before_birthday, Integer)
 
 
 def _pupils_with_totals(conn: Connection, year: int, start: dt.date, today: dt.date, late_threshold: int,
-                        least_possible: float) -> pd.DataFrame:
+                        possible: dict[str | None, float]) -> pd.DataFrame:
     """The candidates with their hours this school year up to today, in one joined query: pupils
     with unauthorised hours (every 16-hour signal and "approaching" is among them), frequent
     lateness or enough absence to be persistent in some sector, and pupils with a case this year.
 
-    pupil_year holds whole-year totals; for the (rare) pupils with absence after ``today`` the
-    totals are summed from the absence rows up to today instead, in the database.
+    pupil_year holds whole-year totals (read from ix_pupil_year_pupils, in pupil order); for the
+    (rare) pupils with absence after ``today`` the totals are summed from the absence rows up to
+    today instead, in the database.
     """
+    least_possible = min((h for h in possible.values() if h > 0), default=0.0)
     py = PupilYear
     with_case = (select(Concern.pupil_id)
                  .where(Concern.opened_on <= today, or_(Concern.closed_on.is_(None), Concern.closed_on >= start)))
     interesting = or_(py.unauthorised_hours > 0, py.late_count >= late_threshold,
                       py.absence_hours >= 0.10 * least_possible, py.pupil_id.in_(with_case))
-    rows = conn.execute(
-        select(*_pupil_columns(), py.absence_hours, py.unauthorised_hours, py.late_count,
-               (py.last_absence_on > today).label("absence_after_today"))
-        .select_from(py).join(Pupil, Pupil.id == py.pupil_id)
-        .where(py.school_year == year, interesting)
-    ).all()
-    frame = pd.DataFrame(_tuples(rows), columns=[*PUPIL_COLUMNS, *TOTAL_COLUMNS, "absence_after_today"])
-    without_absence = conn.execute(
-        select(*_pupil_columns())
-        .where(Pupil.id.in_(with_case), Pupil.id.not_in(select(py.pupil_id).where(py.school_year == year)))
-    ).all()
+    rows = _plain_rows(conn, select(py.pupil_id, *_pupil_columns(conn, today), py.absence_hours, py.unauthorised_hours,
+                                    py.late_count)
+                       .join(Pupil, Pupil.id == py.pupil_id)
+                       .where(py.school_year == year, interesting).order_by(py.pupil_id))
+    frame = pd.DataFrame(rows, columns=[*PUPIL_COLUMNS, *TOTAL_COLUMNS])
+    without_absence = _plain_rows(
+        conn, select(Pupil.id, *_pupil_columns(conn, today))
+        .where(Pupil.id.in_(with_case),
+               ~select(py.pupil_id).where(py.pupil_id == Pupil.id, py.school_year == year).exists()))
     if without_absence:
-        extra = pd.DataFrame(_tuples(without_absence), columns=PUPIL_COLUMNS).assign(
-            absence_hours=0.0, unauthorised_hours=0.0, late_count=0, absence_after_today=False)
+        # a frame of their own, as before: the column types pandas infers stay the same
+        extra = pd.DataFrame(without_absence, columns=PUPIL_COLUMNS).assign(
+            absence_hours=0.0, unauthorised_hours=0.0, late_count=0)
         frame = pd.concat([frame, extra], ignore_index=True) if not frame.empty else extra
+        frame = frame.sort_values("pupil_id")
     frame = frame.set_index("pupil_id")
-    later = frame.index[frame["absence_after_today"].fillna(False).astype(bool)]
+    frame["name"] = frame["name"].str.strip()
+    frame["age"] = frame["age"].astype("Int64")
+    later = [p for (p,) in conn.execute(select(py.pupil_id).where(py.school_year == year, py.last_absence_on > today))]
+    later = frame.index.intersection(later)
     if len(later):
         partial = _totals_up_to(conn, year, start, today)
         frame.loc[later, TOTAL_COLUMNS] = partial.reindex(later).fillna(0).to_numpy()
-    frame["name"] = (frame["first_name"].fillna("") + " " + frame["last_name"].fillna("")).str.strip()
-    frame["age"] = ages_on(frame["birth_date"], today)
-    # the few schools are joined here rather than in the query: one lookup less per youth
+    # the few schools are joined here rather than in the query: one lookup less per youth; with
+    # the school hours from 1 August to today of their sector (a pupil without a school: NaN)
     schools = pd.DataFrame(_tuples(conn.execute(select(School.id, School.name, School.swv_code, School.sector))),
-                           columns=["school_id", "school", "swv_code", "sector"])
-    frame = frame.reset_index().merge(schools, on="school_id", how="left").set_index("pupil_id")
-    return frame.drop(columns=["first_name", "last_name", "absence_after_today", "birth_date"])
+                           columns=["school_id", "school", "swv_code", "sector"]).set_index("school_id")
+    schools["possible_hours"] = [possible.get(s, possible[None]) for s in schools["sector"]]
+    return frame.join(schools, on="school_id")
 
 
 def _totals_up_to(conn: Connection, year: int, start: dt.date, today: dt.date) -> pd.DataFrame:
@@ -296,30 +314,36 @@ def _totals_up_to(conn: Connection, year: int, start: dt.date, today: dt.date) -
 
 def _window_hours(conn: Connection, year: int, today: dt.date) -> pd.DataFrame:
     """Unauthorised hours in the current 4-school-week window, after each pupil's last reset
-    (a 16-hour signal or a 16_uur melding), for pupils with unauthorised hours this year only."""
+    (a 16-hour signal or a 16_uur melding), for pupils with unauthorised hours this year only.
+
+    Read by date from ix_absence_unauthorised (a partial index: the category is written into
+    the query literally, else SQLite cannot use it): the window's few unauthorised rows, not an
+    index probe per pupil. The rows are summed per pupil here, and the pupils with unauthorised
+    hours this year picked here (~6 k at region scale): with a GROUP BY or that join, SQLite
+    would walk the absence rows in pupil order instead (all of them, or per pupil)."""
     window = current_window(conn, today)
     if not window.mondays:
         return _frame([], ["pupil_id", "window_hours"])
+    py = PupilYear
+    with_unauthorised = [p for (p,) in _plain_rows(conn, select(py.pupil_id).where(
+        py.school_year == year, py.unauthorised_hours > 0))]
     last_signal = (select(Signal16.pupil_id, func.max(Signal16.signal_on).label("on"))
                    .where(Signal16.signal_on <= today).group_by(Signal16.pupil_id).subquery())
     last_melding = (select(Verzuimmelding.pupil_id, func.max(Verzuimmelding.reported_on).label("on"))
                     .where(Verzuimmelding.kind == "16_uur", Verzuimmelding.reported_on <= today)
                     .group_by(Verzuimmelding.pupil_id).subquery())
-    with_unauthorised = select(PupilYear.pupil_id).where(PupilYear.school_year == year,
-                                                         PupilYear.unauthorised_hours > 0)
     in_window = or_(*[Absence.date.between(first, last) for first, last in window.day_ranges()])
-    rows = conn.execute(
-        select(Absence.pupil_id, func.sum(Absence.hours))
+    rows = _plain_rows(conn, (
+        select(Absence.pupil_id, Absence.hours)
         .outerjoin(last_signal, last_signal.c.pupil_id == Absence.pupil_id)
         .outerjoin(last_melding, last_melding.c.pupil_id == Absence.pupil_id)
-        .where(Absence.pupil_id.in_(with_unauthorised), Absence.category == UNAUTHORISED,
-               Absence.date.between(window.start, today),  # one index range per pupil, then the weeks
-               in_window,
+        .where(Absence.category == literal_column(f"'{UNAUTHORISED}'"),
+               Absence.date.between(window.start, today), in_window,
                or_(last_signal.c.on.is_(None), Absence.date > last_signal.c.on),
-               or_(last_melding.c.on.is_(None), Absence.date > last_melding.c.on))
-        .group_by(Absence.pupil_id)
-    ).all()
-    return _frame(rows, ["pupil_id", "window_hours"])
+               or_(last_melding.c.on.is_(None), Absence.date > last_melding.c.on))))
+    hours = pd.DataFrame(rows, columns=["pupil_id", "window_hours"])
+    hours = hours[hours["pupil_id"].isin(with_unauthorised)]
+    return hours.groupby("pupil_id")[["window_hours"]].sum()
 
 
 def _cases_this_year(conn: Connection, start: dt.date, today: dt.date) -> pd.DataFrame:
@@ -340,27 +364,30 @@ def _cases_this_year(conn: Connection, start: dt.date, today: dt.date) -> pd.Dat
 
 def _last_contacts(conn: Connection) -> pd.DataFrame:
     """Date of the last contact about each youth (linked to the pupil, or only to one of its
-    cases), grouped in the database."""
+    cases), grouped in the database (from ix_contact_pupil_last alone)."""
     direct = conn.execute(select(Contact.pupil_id, func.max(Contact.date))
                           .where(Contact.pupil_id.is_not(None)).group_by(Contact.pupil_id)).all()
     via_case = conn.execute(select(Concern.pupil_id, func.max(Contact.date))
                             .join(Concern, Concern.id == Contact.concern_id)
                             .where(Contact.pupil_id.is_(None)).group_by(Concern.pupil_id)).all()
-    frame = pd.DataFrame(_tuples(direct) + _tuples(via_case), columns=["pupil_id", "last_contact_on"])
-    frame = frame.sort_values("last_contact_on", kind="stable").drop_duplicates("pupil_id", keep="last")
-    return frame.set_index("pupil_id")
+    last = dict(_tuples(direct))  # one row per pupil already
+    for pupil_id, day in via_case:
+        if pupil_id not in last or day > last[pupil_id]:
+            last[pupil_id] = day
+    return pd.DataFrame({"last_contact_on": pd.Series(last, dtype=object)}).rename_axis("pupil_id")
 
 
-def _derive_signals(frame: pd.DataFrame, today: dt.date, possible: dict, late_threshold: int) -> pd.DataFrame:
-    out = frame.copy()
+def _derive_signals(frame: pd.DataFrame, possible: dict, late_threshold: int) -> pd.DataFrame:
+    """The list's figures and signals, per column (no Python per youth); ``_mask`` holds each
+    youth's combination of signals as a bit mask (0: none)."""
+    out = frame
     for col in ("signals16", "unreported_signals", "late_count"):
         out[col] = out[col].fillna(0).astype(int)
     for col in ("window_hours", "unauthorised_hours", "absence_hours"):
         out[col] = out[col].astype(float).fillna(0.0).round(2)
-    out["possible_hours"] = out["sector"].map(lambda s: possible.get(s, possible[None]))
+    out["possible_hours"] = out["possible_hours"].fillna(possible[None])  # no school: the all-sector calendar
     out["absence_share"] = (out["absence_hours"] / out["possible_hours"]).where(out["possible_hours"] > 0)
-    levels = [persistence_level(a, p) for a, p in zip(out["absence_hours"], out["possible_hours"])]
-    out["persistence"] = pd.Series(levels, index=out.index, dtype=object)
+    out["persistence"] = _persistence(out["absence_hours"], out["possible_hours"])
     out["case_open"] = out["case_open"].fillna(False).astype(bool)
     out["case_status"] = out["case_status"].fillna(NO_CASE)
     flags = {
@@ -374,10 +401,32 @@ def _derive_signals(frame: pd.DataFrame, today: dt.date, possible: dict, late_th
     masks = sum(flag.astype(int) * (1 << bit) for bit, flag in enumerate(flags.values()))
     masks = masks + ((out["unreported_signals"] > 0) & flags["16_uur"]).astype(int) * (1 << len(flags))
     kinds, labels = _signal_combinations(tuple(flags))
-    out["signals"] = masks.map(kinds).astype(object)
-    out["signal_labels"] = masks.map(labels).astype(object)
+    out["_mask"] = masks
+    codes = masks.to_numpy()
+    out["signals"] = pd.Series(_objects(kinds)[codes], index=out.index, dtype=object)
+    out["signal_labels"] = pd.Series(_objects(labels)[codes], index=out.index, dtype=object)
     out["concern_id"] = out["concern_id"].astype("Int64")
     return out
+
+
+def _objects(by_mask: dict[int, object]) -> np.ndarray:
+    """The values for masks 0, 1, 2, … as an object array (one element per mask, also tuples)."""
+    values = np.empty(len(by_mask), dtype=object)
+    for mask, value in by_mask.items():
+        values[mask] = value
+    return values
+
+
+def _persistence(absence_hours: pd.Series, possible_hours: pd.Series) -> pd.Series:
+    """metrics.persistence_level per youth, evaluated once per distinct (hours, possible hours):
+    the possible hours differ per sector only, absence hours repeat (quarters of an hour)."""
+    hours, possible = absence_hours.to_numpy(dtype=float), possible_hours.to_numpy(dtype=float)
+    levels = np.full(len(hours), None, dtype=object)
+    for value in np.unique(possible[~np.isnan(possible)]):
+        rows = possible == value
+        distinct, inverse = np.unique(hours[rows], return_inverse=True)
+        levels[rows] = np.array([persistence_level(h, value) for h in distinct] + [None], dtype=object)[inverse]
+    return pd.Series(levels, index=absence_hours.index, dtype=object)
 
 
 def _signal_combinations(names: tuple[str, ...]) -> tuple[dict[int, tuple[str, ...]], dict[int, str]]:
@@ -559,15 +608,16 @@ def work_queue(frame: pd.DataFrame, today: dt.date, contact_days: int = CONTACT_
 
 
 def pupils_with_categories(conn: Connection, categories: Sequence[str], today: dt.date) -> frozenset[int]:
-    """Pupils with absence in one of ``categories`` this school year up to today: per pupil with
-    absence this year, one index range on (pupil, date) that stops at the first match."""
+    """Pupils with absence in one of ``categories`` this school year up to today.
+
+    From pupil_category_year (the first date per pupil, school year, category and school): a
+    pupil qualifies when a first date of one of the categories lies on or before today, which is
+    exact for every today in the school year; one range of that table, no absence rows read."""
     if not categories:
         return frozenset()
-    year = school_year_of(today)
-    start, _ = school_year_bounds(year)
-    match = (select(Absence.id).where(Absence.pupil_id == PupilYear.pupil_id, Absence.date.between(start, today),
-                                      Absence.category.in_(list(categories))).exists())
-    rows = conn.execute(select(PupilYear.pupil_id).where(PupilYear.school_year == year, match))
+    pcy = PupilCategoryYear
+    rows = _plain_rows(conn, select(pcy.pupil_id).where(
+        pcy.school_year == school_year_of(today), pcy.category.in_(list(categories)), pcy.first_on <= today))
     return frozenset(r for (r,) in rows)
 
 
@@ -768,6 +818,17 @@ def _setting(conn: Connection, key: str) -> str | None:
 def _tuples(rows) -> list[tuple]:
     """Plain tuples: pandas probes SQLAlchemy rows attribute by attribute, which is slow."""
     return [tuple(r) for r in rows]
+
+
+def _plain_rows(conn: Connection, stmt) -> list[tuple]:
+    """The rows as the driver returns them, without a SQLAlchemy Row per row (tens of thousands
+    of rows). Only for numbers and text: no result processing happens (dates would stay text
+    on SQLite)."""
+    result = conn.execute(stmt)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
 
 
 def _frame(rows, columns: list[str]) -> pd.DataFrame:
