@@ -23,6 +23,13 @@ def week_sql(conn: Connection, column: str) -> str:
     return f"date({column}, '-' || ((CAST(strftime('%w', {column}) AS INTEGER) + 6) % 7) || ' days')"
 
 
+def month_sql(conn: Connection, column: str) -> str:
+    """SQL for the first day of the month of a date column."""
+    if conn.dialect.name == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    return f"date({column}, 'start of month')"
+
+
 def school_year_sql(conn: Connection, column: str) -> str:
     """SQL for the school year (1 August – 31 July) of a date column; 2020 means 2020/21."""
     if conn.dialect.name == "postgresql":
@@ -222,7 +229,20 @@ def answering_melding(meldingen: list[tuple[dt.date, int, dt.date | None]], wind
 
 def refresh_contacts(conn: Connection, school_ids: Iterable[int] | None = None,
                      start: dt.date | None = None, end: dt.date | None = None) -> None:
+    """Rebuild contact_week for the given schools and dates, and contact_segment for those dates.
+
+    contact_segment is summed over the schools of a sector, so it is rebuilt for every school on
+    the given dates (whole weeks: whole segments); and whole when a school's sector or scope
+    changed since it was built.
+    """
     school_ids, start, end = _whole_weeks(school_ids, start, end)
+    _refresh_contact_week(conn, school_ids, start, end)
+    if contact_segment_is_stale(conn):
+        start = end = None
+    _refresh_contact_segment(conn, start, end)
+
+
+def _refresh_contact_week(conn, school_ids, start, end) -> None:
     where_week, params = _filter("school_id", "week_start", school_ids, start, end)
     _run(conn, f"DELETE FROM contact_week WHERE {where_week}", params)
     where, params = _filter("school_id", "date", school_ids, start, end)
@@ -232,6 +252,40 @@ def refresh_contacts(conn: Connection, school_ids: Iterable[int] | None = None,
                SUM(CASE WHEN reached THEN 1 ELSE 0 END)
         FROM contact WHERE school_id IS NOT NULL AND {where}
         GROUP BY school_id, {week_sql(conn, 'date')}, target, channel""", params)
+
+
+def contact_segment_is_stale(conn: Connection) -> bool:
+    """A school's sector or scope changed (schools import) since contact_segment was built: its
+    contacts are counted there under the old sector or scope."""
+    return conn.execute(text(
+        "SELECT 1 FROM contact_segment_school built JOIN school ON school.id = built.school_id "
+        "WHERE school.sector <> built.sector OR school.in_scope <> built.in_scope")).first() is not None
+
+
+def _refresh_contact_segment(conn, start, end) -> None:
+    """contact_segment for the dates (all of it without dates), then the schools' sector and scope
+    it used: all of them after a whole rebuild; else only schools new since (the others are
+    unchanged, or the rebuild would have been whole)."""
+    where_segment, params = _filter("", "first_day", None, start, end)
+    _run(conn, f"DELETE FROM contact_segment WHERE {where_segment}", params)
+    where, params = _filter("", "contact.date", None, start, end)
+    week, month = week_sql(conn, "contact.date"), month_sql(conn, "contact.date")
+    first_day = f"GREATEST({week}, {month})" if conn.dialect.name == "postgresql" else f"max({week}, {month})"
+    _run(conn, f"""
+        INSERT INTO contact_segment (first_day, sector, in_scope, target, channel, week_start, month_start,
+                                     contacts, reached, led_to_concern)
+        SELECT {first_day}, school.sector, school.in_scope, contact.target, contact.channel, {week}, {month},
+               COUNT(*), SUM(CASE WHEN contact.reached THEN 1 ELSE 0 END),
+               SUM(CASE WHEN contact.led_to_concern THEN 1 ELSE 0 END)
+        FROM contact JOIN school ON school.id = contact.school_id
+        WHERE {where}
+        GROUP BY {week}, {month}, school.sector, school.in_scope, contact.target, contact.channel""", params)
+    if start is None and end is None:
+        _run(conn, "DELETE FROM contact_segment_school", {})
+    _run(conn, """
+        INSERT INTO contact_segment_school (school_id, sector, in_scope)
+        SELECT id, sector, in_scope FROM school
+        WHERE id NOT IN (SELECT school_id FROM contact_segment_school)""", {})
 
 
 def _as_date(value) -> dt.date:

@@ -28,22 +28,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import (
-    Connection, and_, case, distinct, func, literal_column, or_, select,
+    Connection, Date, Executable, Integer, and_, bindparam, case, distinct, func, literal_column, null, or_, select,
+    union_all,
 )
 
 from data_access import periods as periods_mod
-from data_access.aggregates import school_year_sql, week_sql
+from data_access.aggregates import contact_segment_is_stale, month_sql, school_year_sql, week_sql
 from data_access.metrics import (
-    SUPPRESSED, SUPPRESSION_THRESHOLD, is_small, median_or_none, school_year_bounds, school_year_label,
-    school_year_of, share, suppress_count,
-    suppress_frame, week_start,
+    SUPPRESSED, SUPPRESSION_THRESHOLD, SchoolCalendar, is_small, median_or_none, school_year_bounds,
+    school_year_label, school_year_of, share, suppress_count, suppress_frame, week_start,
 )
-from data_access.models import Concern, Contact, ContactWeek, Pupil, PupilEnrolment, School
+from data_access.models import Concern, Contact, ContactSegment, ContactWeek, Pupil, PupilEnrolment, School
 from data_access.periods import PeriodRow, Window
 
 MASS_CHANNELS = ("newsletter", "info_session")
@@ -128,11 +129,55 @@ def baseline_mondays_of(window: Window) -> list[dt.date]:
     return mondays
 
 
+# --- statements -----------------------------------------------------------------------------
+#
+# The statements that read contacts are built once per shape — dialect, sector group, the number
+# of date ranges read — and kept; their dates are bound per call. Building and keying statements
+# of this size costs SQLAlchemy about as much time as SQLite needs to run them (region tier).
+
+_STATEMENTS: dict[tuple, Executable] = {}
+_MAX_STATEMENTS = 256
+
+
+def _statement(conn: Connection, key: tuple, build: Callable[[], Executable]) -> Executable:
+    key = (conn.dialect.name, *key)
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        if len(_STATEMENTS) >= _MAX_STATEMENTS:
+            _STATEMENTS.clear()
+        statement = _STATEMENTS[key] = build()
+    return statement
+
+
+def _day(name: str):
+    return bindparam(name, type_=Date)
+
+
+def _window_ranges(windows: Sequence[Window]) -> list[tuple[int, dt.date, dt.date]]:
+    """(window number, first day, last day) of every range of every window, window by window.
+
+    The queries below read each range as its own ``BETWEEN`` (a UNION ALL branch tagged with its
+    window): one index range each, where an OR of ranges makes the planners scan."""
+    return [(i, start, end) for i, window in enumerate(windows) for start, end in window.ranges]
+
+
+def _range_params(ranges: list[tuple[int, dt.date, dt.date]], stale: bool = False) -> dict:
+    """Range j binds s<j>, e<j>; y<j>, the school year of its first day; and its split for the
+    contacts of the group (:func:`_split_range`): whole segments fs<j>–fe<j>, days before them
+    hs<j>–he<j> and after them ts<j>–te<j>."""
+    params = {}
+    for j, (_, start, end) in enumerate(ranges):
+        params.update({f"s{j}": start, f"e{j}": end, f"y{j}": school_year_of(start)})
+        for name, (first, last) in zip("fht", _split_range(start, end, stale)):
+            params.update({f"{name}s{j}": first, f"{name}e{j}": last})
+    return params
+
+
+def _window_tag(i: int):
+    return literal_column(str(int(i))).label("w")
+
+
 # --- scope helpers --------------------------------------------------------------------------
-
-
-def _in_window(column, window: Window):
-    return or_(*(column.between(s, e) for s, e in window.ranges))
 
 
 def _group_school_ids(group: str, in_scope_only: bool = False):
@@ -142,144 +187,284 @@ def _group_school_ids(group: str, in_scope_only: bool = False):
     return query
 
 
-def _contact_school(conn: Connection):
-    """The school a contact is about: its own school, else the pupil's school that school year."""
-    year = literal_column(school_year_sql(conn, "contact.date"))
+def _pupil_school(pupil_id, year):
+    """The pupil's school in a school year, else the current one."""
     enrolled = (select(PupilEnrolment.school_id)
-                .where(PupilEnrolment.pupil_id == Contact.pupil_id, PupilEnrolment.school_year == year)
+                .where(PupilEnrolment.pupil_id == pupil_id, PupilEnrolment.school_year == year)
                 .scalar_subquery())
-    current = select(Pupil.school_id).where(Pupil.id == Contact.pupil_id).scalar_subquery()
-    return func.coalesce(Contact.school_id, enrolled, current)
+    current = select(Pupil.school_id).where(Pupil.id == pupil_id).scalar_subquery()
+    return func.coalesce(enrolled, current)
 
 
-def _contact_in_group(conn: Connection, group: str):
-    """A contact about a school of the group; contacts with a school itself only for schools in scope."""
-    return and_(_contact_school(conn).in_(_group_school_ids(group)),
+# A contact is about its own school (contact.school_id) or, without one, about the pupil's school
+# that school year; contacts with a school itself (target school) count only for schools in scope.
+# contact_segment sums the first kind per sector; the second kind is resolved row by row as it is read.
+
+
+def _own_school_in_group(group: str):
+    """Straight from the contact rows: a contact whose own school is of the group."""
+    return and_(Contact.school_id.in_(_group_school_ids(group)),
                 or_(Contact.target != "school", Contact.school_id.in_(_group_school_ids(group, True))))
 
 
-def _case_open_in_group(window: Window, group: str):
-    """A case open in one of the window's ranges while its youth was at a school of the group."""
-    ranges_by_year: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
-    for start, end in window.ranges:
-        ranges_by_year[school_year_of(start)].append((start, end))
-    current = select(Pupil.school_id).where(Pupil.id == Concern.pupil_id).scalar_subquery()
-    conditions = []
-    for year, ranges in ranges_by_year.items():
-        enrolled = (select(PupilEnrolment.school_id)
-                    .where(PupilEnrolment.pupil_id == Concern.pupil_id, PupilEnrolment.school_year == year)
-                    .scalar_subquery())
-        open_in_ranges = or_(*(
-            and_(Concern.opened_on <= end, or_(Concern.closed_on.is_(None), Concern.closed_on >= start))
-            for start, end in ranges))
-        conditions.append(and_(open_in_ranges, func.coalesce(enrolled, current).in_(_group_school_ids(group))))
-    return or_(*conditions)
+def _summary_in_group(group: str):
+    """The same from contact_segment: contacts with a school of the group's sectors."""
+    return and_(ContactSegment.sector.in_(periods_mod.sectors_of_group(group)),
+                or_(ContactSegment.target != "school", ContactSegment.in_scope.is_(True)))
 
 
-def _reached_count():
-    return func.sum(case((Contact.reached.is_(True), 1), else_=0))
+def _pupil_school_in_group(conn: Connection, group: str):
+    """A contact without a school of its own, about a pupil of a school of the group that school year."""
+    year = literal_column(school_year_sql(conn, "contact.date"))
+    return and_(Contact.school_id.is_(None), Contact.pupil_id.is_not(None), Contact.target != "school",
+                _pupil_school(Contact.pupil_id, year).in_(_group_school_ids(group)))
+
+
+def _case_open_in_group(range_numbers: Sequence[int], group: str):
+    """A case open in one of a window's ranges (bound as s<j>, e<j>) while its youth was at a school
+    of the group in the school year of that range (y<j>)."""
+    return or_(*(
+        and_(Concern.opened_on <= _day(f"e{j}"),
+             or_(Concern.closed_on.is_(None), Concern.closed_on >= _day(f"s{j}")),
+             _pupil_school(Concern.pupil_id, bindparam(f"y{j}", type_=Integer)).in_(_group_school_ids(group)))
+        for j in range_numbers))
+
+
+def _reached_count(reached):
+    return func.sum(case((reached.is_(True), 1), else_=0))
+
+
+def segment_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The segment (contact_segment) a day is in: its week, cut where a month begins."""
+    monday = week_start(day)
+    next_month = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return max(monday, day.replace(day=1)), min(monday + dt.timedelta(days=6), next_month - dt.timedelta(days=1))
+
+
+_NO_DAYS = (dt.date(2000, 1, 2), dt.date(2000, 1, 1))  # an empty BETWEEN
+
+
+def _split_range(start: dt.date, end: dt.date, stale: bool = False) -> tuple[tuple[dt.date, dt.date], ...]:
+    """(whole segments, days before them, days after them) of a date range; each may be empty.
+
+    The group's contacts on the whole segments come from contact_segment; on the days around them
+    (and on all days when contact_segment is stale) from the contact rows."""
+    first = start if segment_of(start)[0] == start else segment_of(start)[1] + dt.timedelta(days=1)
+    last = end if segment_of(end)[1] == end else segment_of(end)[0] - dt.timedelta(days=1)
+    if stale or first > last:
+        return _NO_DAYS, (start, end), _NO_DAYS
+    before = (start, first - dt.timedelta(days=1)) if start < first else _NO_DAYS
+    after = (last + dt.timedelta(days=1), end) if last < end else _NO_DAYS
+    return (first, last), before, after
+
+
+def _group_contact_parts(conn: Connection, group: str, j: int, summary: Callable, contacts: Callable) -> list:
+    """The group's contacts in range j (no newsletters and sessions), as SELECTs to add up: whole
+    segments from contact_segment; the days around them from the contact rows; contacts without a
+    school of their own from the contact rows on all days. ``summary(where)`` and
+    ``contacts(where)`` make the SELECT of each source with its conditions."""
+    def days(prefix):
+        return Contact.date.between(_day(f"{prefix}s{j}"), _day(f"{prefix}e{j}"))
+
+    mine = Contact.channel.not_in(MASS_CHANNELS)
+    return [
+        summary(and_(_summary_in_group(group), ContactSegment.channel.not_in(MASS_CHANNELS),
+                     ContactSegment.first_day.between(_day(f"fs{j}"), _day(f"fe{j}")))),
+        contacts(and_(_own_school_in_group(group), mine, days("h"))),
+        contacts(and_(_own_school_in_group(group), mine, days("t"))),
+        contacts(and_(_pupil_school_in_group(conn, group), mine, days(""))),
+    ]
 
 
 # --- data bounds and the windows ------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _WindowInputs:
+    """What the windows of every period of a group are made from (read once for all periods)."""
+
+    calendar: SchoolCalendar
+    blocked: list[tuple[dt.date, dt.date]]
+    earliest: dt.date | None
+    latest: dt.date | None
+
+
 def contact_bounds(conn: Connection) -> tuple[dt.date | None, dt.date | None]:
     """First and last contact date in the database (a baseline never reaches beyond them)."""
-    first, last = conn.execute(select(func.min(Contact.date), func.max(Contact.date))).one()
+    # two subqueries: each is one step along the date index; MIN and MAX together scan all of it
+    statement = _statement(conn, ("bounds",), lambda: select(select(func.min(Contact.date)).scalar_subquery(),
+                                                             select(func.max(Contact.date)).scalar_subquery()))
+    first, last = conn.execute(statement).one()
     return _as_date(first), _as_date(last)
 
 
-def windows_for(conn: Connection, period: PeriodRow, group: str, direction: str) -> tuple[Window, Window]:
-    calendar = periods_mod.school_calendar(conn, group)
-    earliest, latest = contact_bounds(conn)
-    window = periods_mod.period_window(period, calendar)
-    if earliest is None:
+def _window_inputs(conn: Connection, group: str) -> _WindowInputs:
+    """The group's school calendar (holidays, study days) and blocked ranges from one read."""
+    rows = periods_mod.periods(conn, {*periods_mod.HOLIDAY_KINDS, *periods_mod.BLOCKING_KINDS}, group)
+    calendar = SchoolCalendar.from_periods((p.start, p.end) for p in rows if p.kind in periods_mod.HOLIDAY_KINDS)
+    blocked = [(p.start, p.end) for p in rows if p.kind in periods_mod.BLOCKING_KINDS]
+    return _WindowInputs(calendar, blocked, *contact_bounds(conn))
+
+
+def _windows(period: PeriodRow, inputs: _WindowInputs, direction: str) -> tuple[Window, Window]:
+    window = periods_mod.period_window(period, inputs.calendar)
+    if inputs.earliest is None:
         return window, periods_mod.EMPTY_WINDOW
-    baseline = periods_mod.baseline_window(period, calendar, periods_mod.blocked_ranges(conn, group),
-                                           direction, earliest, latest)
+    baseline = periods_mod.baseline_window(period, inputs.calendar, inputs.blocked, direction,
+                                           inputs.earliest, inputs.latest)
     return window, baseline
 
 
-# --- the metrics of one window --------------------------------------------------------------
+def windows_for(conn: Connection, period: PeriodRow, group: str, direction: str) -> tuple[Window, Window]:
+    return _windows(period, _window_inputs(conn, group), direction)
+
+
+# --- the metrics of windows -----------------------------------------------------------------
+#
+# Every kind of figure is read for all windows at once (a report's period and baseline; every
+# period on the comparison tab): one query returns rows per day (or per case) of any window, and
+# each window takes the rows on its own days. Windows may overlap (an episode and its parts).
+
+
+@dataclass(frozen=True)
+class CaseOutcome:
+    """One open case in a window: its attempts, successes and the first successful day."""
+
+    case_id: int
+    opened_on: dt.date
+    attempts: int
+    reached: int
+    first_reached: dt.date | None
+    status: str
+    days_to_contact: float | None
 
 
 def window_metrics(conn: Connection, window: Window, group: str) -> ContactMetrics:
-    schools, schools_contacted, school_contacts = school_contact_counts(conn, window, group)
-    rows = _case_channel_rows(conn, window, group)
-    cases = summarise_cases(rows, window)
-    contacts, led = concern_counts(conn, window, group)
-    return ContactMetrics(
-        schools=schools, schools_contacted=schools_contacted, school_contacts=school_contacts,
-        school_weeks=window.school_weeks,
-        cases_open=len(cases),
-        cases_reached=int((cases["status"] == "reached").sum()),
-        cases_never_reached=int((cases["status"] == "never_reached").sum()),
-        cases_not_contacted=int((cases["status"] == "not_contacted").sum()),
-        median_days_to_contact=median_or_none(cases["days_to_contact"].dropna().tolist()),
-        contacts=contacts, contacts_led_to_concern=led,
-        never_reached_attempts=attempts_of_never_reached(rows, cases),
-    )
+    return windows_metrics(conn, [window], group)[0]
 
 
-def school_contact_counts(conn: Connection, window: Window, group: str) -> tuple[int, int, int]:
-    """(in-scope schools, schools contacted, school contacts) in the window."""
-    schools = conn.execute(select(func.count()).select_from(_group_school_ids(group, True).subquery())).scalar_one()
-    if window.is_empty:
-        return schools, 0, 0
-    contacted, contacts = conn.execute(
-        select(func.count(distinct(Contact.school_id)), func.count(Contact.id))
-        .where(Contact.school_id.in_(_group_school_ids(group, True)), Contact.target == "school",
-               Contact.channel.not_in(MASS_CHANNELS), _in_window(Contact.date, window))
-    ).one()
-    return int(schools), int(contacted or 0), int(contacts or 0)
+def windows_metrics(conn: Connection, windows: Sequence[Window], group: str) -> list[ContactMetrics]:
+    """The metrics of each window, with one query per kind of figure for all of them."""
+    schools = conn.execute(_statement(conn, ("schools", group), lambda: select(func.count()).select_from(
+        _group_school_ids(group, True).subquery()))).scalar_one()
+    ranges = _window_ranges(windows)
+    school_counts = _school_contact_counts(conn, ranges, group) if ranges else {}
+    contact_counts = _concern_counts(conn, ranges, group) if ranges else {}
+    case_rows = _case_channel_rows(conn, ranges, group, len(windows)) if ranges else [[] for _ in windows]
+    out = []
+    for i, (window, rows) in enumerate(zip(windows, case_rows)):
+        cases = _case_outcomes(rows, window)
+        contacted, school_contacts = school_counts.get(i, (0, 0))
+        contacts, led = contact_counts.get(i, (0, 0))
+        out.append(ContactMetrics(
+            schools=int(schools), schools_contacted=contacted, school_contacts=school_contacts,
+            school_weeks=window.school_weeks,
+            cases_open=len(cases),
+            cases_reached=sum(c.status == "reached" for c in cases),
+            cases_never_reached=sum(c.status == "never_reached" for c in cases),
+            cases_not_contacted=sum(c.status == "not_contacted" for c in cases),
+            median_days_to_contact=median_or_none([c.days_to_contact for c in cases
+                                                   if c.days_to_contact is not None]),
+            contacts=contacts, contacts_led_to_concern=led,
+            never_reached_attempts=_attempts_of_never_reached(rows, cases),
+        ))
+    return out
 
 
-def _case_channel_rows(conn: Connection, window: Window, group: str) -> pd.DataFrame:
-    """Per open case × channel: attempts, successful ones and the first successful date."""
-    columns = ["case_id", "opened_on", "channel", "attempts", "reached", "first_reached"]
-    if window.is_empty:
-        return pd.DataFrame(columns=columns)
-    belongs_to_case = or_(Contact.concern_id == Concern.id,
-                          and_(Contact.concern_id.is_(None), Contact.pupil_id == Concern.pupil_id))
-    counted = and_(belongs_to_case, Contact.target.in_(FAMILY_TARGETS), Contact.channel.not_in(MASS_CHANNELS),
-                   _in_window(Contact.date, window), Contact.date >= Concern.opened_on,
-                   or_(Concern.closed_on.is_(None), Contact.date <= Concern.closed_on))
-    rows = conn.execute(
-        select(Concern.id, Concern.opened_on, Contact.channel, func.count(Contact.id), _reached_count(),
-               func.min(case((Contact.reached.is_(True), Contact.date), else_=None)))
-        .select_from(Concern).outerjoin(Contact, counted)
-        .where(_case_open_in_group(window, group))
-        .group_by(Concern.id, Concern.opened_on, Contact.channel)
-    ).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+def _school_contact_counts(conn: Connection, ranges: list, group: str) -> dict[int, tuple[int, int]]:
+    """Per window: (in-scope schools of the group contacted, contacts with them); no newsletters."""
+    tags = tuple(i for i, _, _ in ranges)
+
+    def build():
+        rows = union_all(*(
+            select(_window_tag(i), Contact.school_id)
+            .where(Contact.school_id.in_(_group_school_ids(group, True)), Contact.target == "school",
+                   Contact.channel.not_in(MASS_CHANNELS), Contact.date.between(_day(f"s{j}"), _day(f"e{j}")))
+            for j, i in enumerate(tags))).subquery()
+        return select(rows.c.w, func.count(distinct(rows.c.school_id)), func.count()).group_by(rows.c.w)
+
+    counts = conn.execute(_statement(conn, ("school_contacts", group, tags), build), _range_params(ranges)).all()
+    return {int(w): (int(contacted), int(contacts)) for w, contacted, contacts in counts}
 
 
-def case_contact_summary(conn: Connection, window: Window, group: str) -> pd.DataFrame:
-    """One row per open case: attempts, status (reached / never_reached / not_contacted) and days
-    from its start in the window to the first successful contact."""
-    return summarise_cases(_case_channel_rows(conn, window, group), window)
+def _concern_counts(conn: Connection, ranges: list, group: str) -> dict[int, tuple[int, int]]:
+    """Per window: (the group's contacts, those that led to a new concern); no newsletters and sessions."""
+    tags = tuple(i for i, _, _ in ranges)
+    led = _reached_count(Contact.led_to_concern)
+
+    def build():
+        parts = [part for j, i in enumerate(tags) for part in _group_contact_parts(
+            conn, group, j,
+            summary=lambda where, i=i: select(_window_tag(i), func.sum(ContactSegment.contacts).label("n"),
+                                              func.sum(ContactSegment.led_to_concern).label("led")).where(where),
+            contacts=lambda where, i=i: select(_window_tag(i), func.count().label("n"), led.label("led")).where(where))]
+        rows = union_all(*parts).subquery()
+        return select(rows.c.w, func.sum(rows.c.n), func.sum(rows.c.led)).group_by(rows.c.w)
+
+    stale = contact_segment_is_stale(conn)
+    counts = conn.execute(_statement(conn, ("concern_counts", group, tags), build), _range_params(ranges, stale)).all()
+    return {int(w): (int(contacts or 0), int(led or 0)) for w, contacts, led in counts}
 
 
-def summarise_cases(rows: pd.DataFrame, window: Window) -> pd.DataFrame:
-    columns = ["case_id", "attempts", "reached", "first_reached", "status", "days_to_contact"]
-    if rows.empty:
-        return pd.DataFrame(columns=columns)
-    rows = rows.assign(
-        attempts=rows["attempts"].fillna(0).astype(int), reached=rows["reached"].fillna(0).astype(int),
-        opened_on=rows["opened_on"].map(_as_date), first_reached=rows["first_reached"].map(_as_date),
-    )
-    cases = rows.groupby("case_id").agg(
-        opened_on=("opened_on", "first"), attempts=("attempts", "sum"), reached=("reached", "sum"),
-        first_reached=("first_reached", lambda s: min((d for d in s if d is not None), default=None)),
-    ).reset_index()
-    cases["status"] = [
-        "reached" if r > 0 else "never_reached" if a > 0 else "not_contacted"
-        for a, r in zip(cases["attempts"], cases["reached"])
-    ]
-    cases["days_to_contact"] = [
-        _days_to_contact(window, opened, first) for opened, first in zip(cases["opened_on"], cases["first_reached"])
-    ]
-    return cases[columns]
+def _case_channel_rows(conn: Connection, ranges: list, group: str, windows: int) -> list[list[tuple]]:
+    """Per window, per open case: (case, opened on, channel, attempts, successes, first successful
+    day) per channel of its contacts in the window while it was open, and one row with channel
+    None and no attempts (so a case without contacts is there too)."""
+    tags = tuple(i for i, _, _ in ranges)
+    found: list[list[tuple]] = [[] for _ in range(windows)]
+    for w, case_id, opened_on, channel, attempts, reached, first in conn.execute(
+            _statement(conn, ("cases", group, tags), lambda: _case_statement(tags, group)), _range_params(ranges)).all():
+        found[int(w)].append((case_id, _as_date(opened_on), channel, int(attempts or 0), int(reached or 0),
+                              _as_date(first)))
+    return found
+
+
+def _case_statement(tags: tuple[int, ...], group: str):
+    ranges_of = defaultdict(list)
+    for j, i in enumerate(tags):
+        ranges_of[i].append(j)
+    open_cases = union_all(*(
+        select(_window_tag(i), Concern.id.label("case_id"), Concern.pupil_id, Concern.opened_on, Concern.closed_on)
+        .where(_case_open_in_group(numbers, group))
+        for i, numbers in ranges_of.items())).cte("open_case").prefix_with("MATERIALIZED")
+    # the windows' contacts with families and youths, read by date; both links below join these
+    window_contacts = union_all(*(
+        select(_window_tag(i), Contact.date, Contact.channel, Contact.reached, Contact.concern_id, Contact.pupil_id)
+        .where(Contact.target.in_(FAMILY_TARGETS), Contact.channel.not_in(MASS_CHANNELS),
+               Contact.date.between(_day(f"s{j}"), _day(f"e{j}")))
+        for j, i in enumerate(tags))).cte("window_contact").prefix_with("MATERIALIZED")
+    k, c = open_cases.c, window_contacts.c
+
+    def per_channel(belongs_to_case):
+        return (select(k.w, k.case_id, k.opened_on, c.channel, func.count(), _reached_count(c.reached),
+                       func.min(case((c.reached.is_(True), c.date), else_=None)))
+                .select_from(open_cases.join(window_contacts, and_(c.w == k.w, belongs_to_case)))
+                .where(c.date >= k.opened_on, or_(k.closed_on.is_(None), c.date <= k.closed_on))
+                .group_by(k.w, k.case_id, k.opened_on, c.channel))
+
+    # a contact belongs to a case through concern_id, or — without one — through the same pupil
+    through_case = per_channel(c.concern_id == k.case_id)
+    through_pupil = per_channel(and_(c.concern_id.is_(None), c.pupil_id == k.pupil_id))
+    every_case = select(k.w, k.case_id, k.opened_on, null(), literal_column("0"), literal_column("0"), null())
+    return union_all(through_case, through_pupil, every_case)
+
+
+def _case_outcomes(rows: list[tuple], window: Window) -> list[CaseOutcome]:
+    """One outcome per open case (by id): reached / never_reached (attempts only) / not_contacted."""
+    cases: dict[int, list] = {}
+    for case_id, opened_on, _, attempts, reached, first in rows:
+        acc = cases.setdefault(case_id, [opened_on, 0, 0, None])
+        acc[1] += attempts
+        acc[2] += reached
+        if first is not None and (acc[3] is None or first < acc[3]):
+            acc[3] = first
+    out = []
+    for case_id in sorted(cases):
+        opened_on, attempts, reached, first = cases[case_id]
+        status = "reached" if reached > 0 else "never_reached" if attempts > 0 else "not_contacted"
+        out.append(CaseOutcome(case_id, opened_on, attempts, reached, first, status,
+                               _days_to_contact(window, opened_on, first)))
+    return out
 
 
 def _days_to_contact(window: Window, opened_on: dt.date, first_reached: dt.date | None) -> float | None:
@@ -289,75 +474,87 @@ def _days_to_contact(window: Window, opened_on: dt.date, first_reached: dt.date 
     return float(window.days_between(anchor, first_reached)) if anchor else None
 
 
-def never_reached_attempts(conn: Connection, window: Window, group: str) -> dict[str, int]:
-    """Attempts per channel made for the cases contacted but never reached in the window."""
-    rows = _case_channel_rows(conn, window, group)
-    return attempts_of_never_reached(rows, summarise_cases(rows, window))
-
-
-def attempts_of_never_reached(rows: pd.DataFrame, cases: pd.DataFrame) -> dict[str, int]:
-    never = set(cases.loc[cases["status"] == "never_reached", "case_id"])
+def _attempts_of_never_reached(rows: list[tuple], cases: list[CaseOutcome]) -> dict[str, int]:
+    never = {c.case_id for c in cases if c.status == "never_reached"}
     attempts = {channel: 0 for channel in ATTEMPT_CHANNELS}
-    for case_id, channel, count in zip(rows["case_id"], rows["channel"], rows["attempts"]):
+    for case_id, _, channel, count, _, _ in rows:
         if case_id in never and isinstance(channel, str):
-            attempts[channel] = attempts.get(channel, 0) + int(count)
+            attempts[channel] = attempts.get(channel, 0) + count
     return attempts
 
 
-def concern_counts(conn: Connection, window: Window, group: str) -> tuple[int, int]:
-    """(contacts, contacts that led to a new concern) in the window, mass contacts excluded."""
-    if window.is_empty:
-        return 0, 0
-    contacts, led = conn.execute(
-        select(func.count(Contact.id), func.sum(case((Contact.led_to_concern.is_(True), 1), else_=0)))
-        .where(Contact.channel.not_in(MASS_CHANNELS), _in_window(Contact.date, window),
-               _contact_in_group(conn, group))
-    ).one()
-    return int(contacts or 0), int(led or 0)
+def case_contact_summary(conn: Connection, window: Window, group: str) -> pd.DataFrame:
+    """One row per open case: attempts, status (reached / never_reached / not_contacted) and days
+    from its start in the window to the first successful contact."""
+    columns = ["case_id", "attempts", "reached", "first_reached", "status", "days_to_contact"]
+    ranges = _window_ranges([window])
+    [rows] = _case_channel_rows(conn, ranges, group, 1) if ranges else [[]]
+    return pd.DataFrame([(c.case_id, c.attempts, c.reached, c.first_reached, c.status, c.days_to_contact)
+                         for c in _case_outcomes(rows, window)], columns=columns)
 
 
 # --- reports --------------------------------------------------------------------------------
 
 
 def period_report(conn: Connection, period: PeriodRow, group: str, direction: str = "before") -> PeriodReport:
-    window, baseline = windows_for(conn, period, group, direction)
-    return PeriodReport(
-        period=period, window=window, baseline=baseline, direction=direction,
-        metrics=window_metrics(conn, window, group),
-        baseline_metrics=None if baseline.is_empty else window_metrics(conn, baseline, group),
-    )
+    [report] = period_reports(conn, [period], group, direction)
+    return report
 
 
 def all_period_reports(conn: Connection, group: str, direction: str = "before") -> list[PeriodReport]:
     """Every COVID period of the group, and every run of adjacent ones taken together."""
-    return [period_report(conn, p, group, direction) for p in periods_mod.period_choices(conn, group)]
+    return period_reports(conn, periods_mod.period_choices(conn, group), group, direction)
+
+
+def period_reports(conn: Connection, chosen: Sequence[PeriodRow], group: str, direction: str = "before"
+                   ) -> list[PeriodReport]:
+    """Each period against its baseline; the metrics of all their windows read together."""
+    inputs = _window_inputs(conn, group)
+    pairs = [_windows(period, inputs, direction) for period in chosen]
+    metrics = windows_metrics(conn, [w for pair in pairs for w in pair], group)
+    return [PeriodReport(period=period, window=window, baseline=baseline, direction=direction,
+                         metrics=metrics[2 * i],
+                         baseline_metrics=None if baseline.is_empty else metrics[2 * i + 1])
+            for i, (period, (window, baseline)) in enumerate(zip(chosen, pairs))]
 
 
 # --- charts and tables ----------------------------------------------------------------------
 
 
-def _month_sql(conn: Connection, column: str) -> str:
-    """SQL for the first day of the month of a date column."""
-    if conn.dialect.name == "postgresql":
-        return f"CAST(date_trunc('month', {column}) AS date)"
-    return f"date({column}, 'start of month')"
-
-
 def contacts_over_time(conn: Connection, group: str, start: dt.date, end: dt.date, unit: str = "week") -> pd.DataFrame:
     """Contacts per week (its Monday) or month (its first day) × target × channel for the group;
     newsletters and information sessions left out."""
-    bucket_sql = week_sql(conn, "contact.date") if unit == "week" else _month_sql(conn, "contact.date")
-    bucket = literal_column(bucket_sql)
-    rows = conn.execute(
-        select(bucket, Contact.target, Contact.channel, func.count(Contact.id), _reached_count())
-        .where(Contact.target.in_(CHART_TARGETS), Contact.channel.not_in(MASS_CHANNELS),
-               Contact.date.between(start, end), _contact_in_group(conn, group))
-        .group_by(bucket, Contact.target, Contact.channel)
-    ).all()
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=["bucket_start", "target", "channel", "contacts", "reached"])
-    frame["bucket_start"] = frame["bucket_start"].map(_as_date)
-    frame[["contacts", "reached"]] = frame[["contacts", "reached"]].astype(int)
-    return frame.sort_values(["bucket_start", "target", "channel"], ignore_index=True)
+    params = _range_params([(0, start, end)], contact_segment_is_stale(conn))
+    totals: dict[tuple, list[int]] = {}
+    for bucket, target, channel, contacts, reached in conn.execute(
+            _statement(conn, ("over_time", group, unit), lambda: _over_time_statement(conn, group, unit)), params).all():
+        cell = totals.setdefault((_as_date(bucket), target, channel), [0, 0])
+        cell[0] += int(contacts)
+        cell[1] += int(reached)
+    frame = pd.DataFrame([(*key, *totals[key]) for key in sorted(totals)],
+                         columns=["bucket_start", "target", "channel", "contacts", "reached"])
+    return frame.astype({"contacts": int, "reached": int})
+
+
+def _over_time_statement(conn: Connection, group: str, unit: str):
+    """Each source of the group's contacts summed per bucket × target × channel (added up by the caller:
+    the sources rarely share a cell, and an outer GROUP BY costs SQLite a sort of all rows)."""
+    bucket = literal_column((week_sql if unit == "week" else month_sql)(conn, "contact.date"), type_=Date)
+    summary_bucket = ContactSegment.week_start if unit == "week" else ContactSegment.month_start
+
+    def summary(where):
+        return (select(summary_bucket.label("bucket"), ContactSegment.target, ContactSegment.channel,
+                       func.sum(ContactSegment.contacts).label("n"), func.sum(ContactSegment.reached).label("reached"))
+                .where(where, ContactSegment.target.in_(CHART_TARGETS))
+                .group_by(summary_bucket, ContactSegment.target, ContactSegment.channel))
+
+    def contacts(where):
+        return (select(bucket.label("bucket"), Contact.target, Contact.channel, func.count().label("n"),
+                       _reached_count(Contact.reached).label("reached"))
+                .where(where, Contact.target.in_(CHART_TARGETS))
+                .group_by(bucket, Contact.target, Contact.channel))
+
+    return union_all(*_group_contact_parts(conn, group, 0, summary, contacts))
 
 
 def mass_contact_rows(conn: Connection, group: str, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -607,6 +804,8 @@ def _plain(value):
 
 
 def _as_date(value) -> dt.date | None:
+    if type(value) is dt.date:
+        return value
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
         return None
     if isinstance(value, dt.datetime):

@@ -1,9 +1,23 @@
-"""/covid (contacts) summary tables and indexes.
+"""/covid (contacts) summary tables: contact_segment and contact_segment_school.
+
+contact_segment holds the officers' contacts with a school of their own per segment (a week, cut
+in two where a month begins) × the school's sector and scope × target × channel (see
+models.ContactSegment): /covid reads its counts per sector group from it instead of finding every
+contact's school row by row. contact_segment_school keeps the sector and scope each school had when
+contact_segment was built, so a school changed since shows as stale.
+
+Both are filled here for an existing database (``aggregates.refresh_contacts``, which rebuilds
+contact_week too); afterwards every writer of contacts keeps them current through the same
+function (imports, the officers' contact form, ``lea refresh``).
+
+On SQLite contact_segment is a WITHOUT ROWID table: its primary key (first day first) is the
+table, so a date range is read in one pass without a lookup per row.
 
 Revision ID: 0004
 Revises: 0003
 """
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0004"
 down_revision = "0003"
@@ -12,8 +26,34 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        "contact_segment",
+        sa.Column("first_day", sa.Date(), nullable=False),
+        sa.Column("sector", sa.String(length=8), nullable=False),
+        sa.Column("in_scope", sa.Boolean(), nullable=False),
+        sa.Column("target", sa.String(length=20), nullable=False),
+        sa.Column("channel", sa.String(length=20), nullable=False),
+        sa.Column("week_start", sa.Date(), nullable=False),
+        sa.Column("month_start", sa.Date(), nullable=False),
+        sa.Column("contacts", sa.Integer(), nullable=False),
+        sa.Column("reached", sa.Integer(), nullable=False),
+        sa.Column("led_to_concern", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("first_day", "sector", "in_scope", "target", "channel"),
+        sqlite_with_rowid=False,
+    )
+    op.create_table(
+        "contact_segment_school",
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("sector", sa.String(length=8), nullable=False),
+        sa.Column("in_scope", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(["school_id"], ["school.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("school_id"),
+    )
+    from data_access.aggregates import refresh_contacts
+
+    refresh_contacts(op.get_bind())
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table("contact_segment_school")
+    op.drop_table("contact_segment")
