@@ -306,3 +306,6 @@ def test_empty_database_gives_the_same_empty_frames(engine):
     assert actions.empty and (actions.dtypes == object).all()
     assert counts["actions"].tolist() == [0] * 12
     assert counts[["light", "colour"]].drop_duplicates().shape[0] == 12
+    counts.loc[0, "light"] = "gewijzigd"  # a caller changing its result changes no later result
+    with engine.connect() as conn:
+        assert q.colour_counts(conn, 1).loc[0, "light"] == "Kwaliteit"

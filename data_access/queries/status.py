@@ -155,6 +155,10 @@ def overview(conn: Connection, period_id: int, previous_period_id: int | None) -
     return frame
 
 
+_COLOUR_KEYS = [(label, colour) for label in LIGHT_COLUMNS.values() for colour in (*LIGHTS, NO_REPORT)]
+_COLOUR_GRID = pd.DataFrame(_COLOUR_KEYS, columns=["light", "colour"])  # shared by every result (copy-on-write)
+
+
 def count_colours(lights: Iterable[tuple], programme: str | None = None,
                   portfolio_holder: str | None = None) -> pd.DataFrame:
     """Per light (Kwaliteit/Tijd/Geld) × colour: the number of actions, from one row per action
@@ -163,8 +167,7 @@ def count_colours(lights: Iterable[tuple], programme: str | None = None,
 
     The one definition of the colour summary: :func:`colour_counts` feeds it from the database,
     :func:`period_status` from the overview it has already read."""
-    colours = [*LIGHTS, NO_REPORT]
-    tally = {(label, colour): 0 for label in LIGHT_COLUMNS.values() for colour in colours}
+    tally = dict.fromkeys(_COLOUR_KEYS, 0)
     labels = list(LIGHT_COLUMNS.values())
     for action_programme, holder, *lights in lights:
         if (programme and action_programme != programme) or (portfolio_holder and holder != portfolio_holder):
@@ -173,8 +176,7 @@ def count_colours(lights: Iterable[tuple], programme: str | None = None,
             key = (label, colour if isinstance(colour, str) else NO_REPORT)
             if key in tally:
                 tally[key] += 1
-    return pd.DataFrame({"light": [light for light, _ in tally], "colour": [colour for _, colour in tally],
-                         "actions": list(tally.values())})
+    return _COLOUR_GRID.assign(actions=list(tally.values()))
 
 
 def colour_counts(conn: Connection, period_id: int, programme: str | None = None,
