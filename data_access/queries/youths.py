@@ -204,8 +204,10 @@ def youth_list(conn: Connection, today: dt.date | None = None,
     frame = _pupils_with_totals(conn, year, start, today, late_threshold, possible)
     if frame.empty:
         return pd.DataFrame(columns=LIST_COLUMNS)
+    # "approaching" is looked for among the pupils with unauthorised hours this school year
+    window = _window_hours(conn, today, frame.index[frame["unauthorised_hours"] > 0])
+    frame = _up_to_today(conn, frame, year, start, today)
     signals = _signal16_per_pupil(conn, start, today)
-    window = _window_hours(conn, year, today)
     window = window[window["window_hours"] >= APPROACHING_HOURS - 1e-9]
     cases = _cases_this_year(conn, start, today)
     contacts = _last_contacts(conn)
@@ -254,13 +256,10 @@ def _age_on(conn: Connection, birth_date, today: dt.date):
 
 def _pupils_with_totals(conn: Connection, year: int, start: dt.date, today: dt.date, late_threshold: int,
                         possible: dict[str | None, float]) -> pd.DataFrame:
-    """The candidates with their hours this school year up to today, in one joined query: pupils
-    with unauthorised hours (every 16-hour signal and "approaching" is among them), frequent
-    lateness or enough absence to be persistent in some sector, and pupils with a case this year.
-
-    pupil_year holds whole-year totals (read from ix_pupil_year_pupils, in pupil order); for the
-    (rare) pupils with absence after ``today`` the totals are summed from the absence rows up to
-    today instead, in the database.
+    """The candidates with their hours this whole school year, in one joined query: pupils with
+    unauthorised hours (every 16-hour signal and "approaching" is among them), frequent lateness
+    or enough absence to be persistent in some sector, and pupils with a case this year. From
+    pupil_year through ix_pupil_year_pupils, in pupil order; see :func:`_up_to_today`.
     """
     least_possible = min((h for h in possible.values() if h > 0), default=0.0)
     py = PupilYear
@@ -272,7 +271,7 @@ def _pupils_with_totals(conn: Connection, year: int, start: dt.date, today: dt.d
                                     py.late_count)
                        .join(Pupil, Pupil.id == py.pupil_id)
                        .where(py.school_year == year, interesting).order_by(py.pupil_id))
-    frame = pd.DataFrame(rows, columns=[*PUPIL_COLUMNS, *TOTAL_COLUMNS])
+    frame = _frame_by_column(rows, [*PUPIL_COLUMNS, *TOTAL_COLUMNS])
     without_absence = _plain_rows(
         conn, select(Pupil.id, *_pupil_columns(conn, today))
         .where(Pupil.id.in_(with_case),
@@ -286,17 +285,24 @@ def _pupils_with_totals(conn: Connection, year: int, start: dt.date, today: dt.d
     frame = frame.set_index("pupil_id")
     frame["name"] = frame["name"].str.strip()
     frame["age"] = frame["age"].astype("Int64")
-    later = [p for (p,) in conn.execute(select(py.pupil_id).where(py.school_year == year, py.last_absence_on > today))]
-    later = frame.index.intersection(later)
-    if len(later):
-        partial = _totals_up_to(conn, year, start, today)
-        frame.loc[later, TOTAL_COLUMNS] = partial.reindex(later).fillna(0).to_numpy()
     # the few schools are joined here rather than in the query: one lookup less per youth; with
     # the school hours from 1 August to today of their sector (a pupil without a school: NaN)
     schools = pd.DataFrame(_tuples(conn.execute(select(School.id, School.name, School.swv_code, School.sector))),
                            columns=["school_id", "school", "swv_code", "sector"]).set_index("school_id")
     schools["possible_hours"] = [possible.get(s, possible[None]) for s in schools["sector"]]
     return frame.join(schools, on="school_id")
+
+
+def _up_to_today(conn: Connection, frame: pd.DataFrame, year: int, start: dt.date, today: dt.date) -> pd.DataFrame:
+    """pupil_year holds whole-year totals: for the (rare) pupils with absence after ``today`` the
+    totals are summed from the absence rows up to today instead, in the database."""
+    py = PupilYear
+    later = [p for (p,) in conn.execute(select(py.pupil_id).where(py.school_year == year, py.last_absence_on > today))]
+    later = frame.index.intersection(later)
+    if len(later):
+        partial = _totals_up_to(conn, year, start, today)
+        frame.loc[later, TOTAL_COLUMNS] = partial.reindex(later).fillna(0).to_numpy()
+    return frame
 
 
 def _totals_up_to(conn: Connection, year: int, start: dt.date, today: dt.date) -> pd.DataFrame:
@@ -312,21 +318,18 @@ def _totals_up_to(conn: Connection, year: int, start: dt.date, today: dt.date) -
     return _frame(rows, ["pupil_id", *TOTAL_COLUMNS])
 
 
-def _window_hours(conn: Connection, year: int, today: dt.date) -> pd.DataFrame:
+def _window_hours(conn: Connection, today: dt.date, pupils: Iterable[int]) -> pd.DataFrame:
     """Unauthorised hours in the current 4-school-week window, after each pupil's last reset
-    (a 16-hour signal or a 16_uur melding), for pupils with unauthorised hours this year only.
+    (a 16-hour signal or a 16_uur melding), for ``pupils`` only.
 
     Read by date from ix_absence_unauthorised (a partial index: the category is written into
     the query literally, else SQLite cannot use it): the window's few unauthorised rows, not an
-    index probe per pupil. The rows are summed per pupil here, and the pupils with unauthorised
-    hours this year picked here (~6 k at region scale): with a GROUP BY or that join, SQLite
-    would walk the absence rows in pupil order instead (all of them, or per pupil)."""
+    index probe per pupil. The rows are summed per pupil here, and ``pupils`` picked here: with
+    a GROUP BY or a pupil filter, SQLite would walk the absence rows in pupil order instead (all
+    of them, or per pupil)."""
     window = current_window(conn, today)
     if not window.mondays:
         return _frame([], ["pupil_id", "window_hours"])
-    py = PupilYear
-    with_unauthorised = [p for (p,) in _plain_rows(conn, select(py.pupil_id).where(
-        py.school_year == year, py.unauthorised_hours > 0))]
     last_signal = (select(Signal16.pupil_id, func.max(Signal16.signal_on).label("on"))
                    .where(Signal16.signal_on <= today).group_by(Signal16.pupil_id).subquery())
     last_melding = (select(Verzuimmelding.pupil_id, func.max(Verzuimmelding.reported_on).label("on"))
@@ -342,7 +345,7 @@ def _window_hours(conn: Connection, year: int, today: dt.date) -> pd.DataFrame:
                or_(last_signal.c.on.is_(None), Absence.date > last_signal.c.on),
                or_(last_melding.c.on.is_(None), Absence.date > last_melding.c.on))))
     hours = pd.DataFrame(rows, columns=["pupil_id", "window_hours"])
-    hours = hours[hours["pupil_id"].isin(with_unauthorised)]
+    hours = hours[hours["pupil_id"].isin(pupils)]
     return hours.groupby("pupil_id")[["window_hours"]].sum()
 
 
@@ -440,16 +443,6 @@ def _signal_combinations(names: tuple[str, ...]) -> tuple[dict[int, tuple[str, .
         labels[mask] = ", ".join(SIGNAL_LABELS[k] + (" (niet gemeld)" if k == "16_uur" and unreported else "")
                                  for k in found)
     return kinds, labels
-
-
-def ages_on(birth_dates: pd.Series, today: dt.date) -> pd.Series:
-    """Age in whole years on ``today`` from ISO birth dates ('2010-05-01'), for a whole column."""
-    text = birth_dates.astype("string")
-    year = pd.to_numeric(text.str.slice(0, 4), errors="coerce")
-    month_day = pd.to_numeric(text.str.slice(5, 7), errors="coerce") * 100 + pd.to_numeric(
-        text.str.slice(8, 10), errors="coerce")
-    before_birthday = month_day > today.month * 100 + today.day
-    return (today.year - year - before_birthday.astype(int)).astype("Int64")
 
 
 def age_on(birth_date: dt.date | None, today: dt.date) -> int | None:
@@ -829,6 +822,20 @@ def _plain_rows(conn: Connection, stmt) -> list[tuple]:
         return result.cursor.fetchall()
     finally:
         result.close()
+
+
+def _frame_by_column(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
+    """``pd.DataFrame(rows, columns=columns)`` with the same column types, built column by column:
+    from rows of mixed types pandas first makes one object array and converts each column of it,
+    which costs more than the query at tens of thousands of rows. Numbers without a missing
+    value go straight into numpy; any other column gets pandas' own inference (as before)."""
+    if not rows:
+        return pd.DataFrame(rows, columns=columns)
+    data = {}
+    for name, values in zip(columns, zip(*rows)):
+        array = np.array(values)
+        data[name] = array if array.dtype.kind in "bif" else pd.Series(values)
+    return pd.DataFrame(data)
 
 
 def _frame(rows, columns: list[str]) -> pd.DataFrame:
