@@ -447,3 +447,9 @@ class ContactSegmentSchool(Base):
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), primary_key=True)
     sector: Mapped[str] = mapped_column(String(8))
     in_scope: Mapped[bool] = mapped_column(Boolean)
+
+
+# /covid reads the contacts of a target in a date range — school contacts per school, family and
+# youth contacts with their case or pupil — from this index alone (migration 0004).
+Index("ix_contact_target_date", Contact.target, Contact.date, Contact.channel, Contact.reached, Contact.concern_id,
+      Contact.pupil_id, Contact.school_id)

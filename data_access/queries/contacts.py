@@ -542,7 +542,7 @@ def contacts_over_time(conn: Connection, group: str, start: dt.date, end: dt.dat
         cell[1] += int(reached)
     frame = pd.DataFrame([(*key, *totals[key]) for key in sorted(totals)],
                          columns=["bucket_start", "target", "channel", "contacts", "reached"])
-    return frame.astype({"contacts": int, "reached": int})
+    return frame if totals else frame.astype({"contacts": int, "reached": int})  # counts are ints already
 
 
 def _over_time_statement(conn: Connection, group: str, unit: str):

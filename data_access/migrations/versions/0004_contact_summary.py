@@ -13,6 +13,11 @@ function (imports, the officers' contact form, ``lea refresh``).
 On SQLite contact_segment is a WITHOUT ROWID table: its primary key (first day first) is the
 table, so a date range is read in one pass without a lookup per row.
 
+ix_contact_target_date on contact (target, date, channel, reached, concern_id, pupil_id,
+school_id): the contacts of one target in a window — school contacts per school, family and youth
+contacts with their case or pupil — from the index alone, not a table lookup per contact (region
+tier, SQLite: a report's case and school figures ~2x faster).
+
 Revision ID: 0004
 Revises: 0003
 """
@@ -49,11 +54,14 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["school_id"], ["school.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("school_id"),
     )
+    op.create_index("ix_contact_target_date", "contact",
+                    ["target", "date", "channel", "reached", "concern_id", "pupil_id", "school_id"])
     from data_access.aggregates import refresh_contacts
 
     refresh_contacts(op.get_bind())
 
 
 def downgrade() -> None:
+    op.drop_index("ix_contact_target_date", table_name="contact")
     op.drop_table("contact_segment_school")
     op.drop_table("contact_segment")
