@@ -17,35 +17,45 @@ from ui.db import engine  # noqa: E402
 DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
+# A rerun reads a few small cached values (plain texts and a ready chart spec): st.cache_data
+# copies a cached value out on every read, so frames and Altair charts there cost every session
+# time on every rerun. The cache keys are the small filter values, never a frame.
+
+
 @st.cache_data(ttl=600, show_spinner=False)
 def load_basics():
     with engine().connect() as conn:
         periods = q.reporting_periods(conn)
-        return periods, q.default_period(conn, periods), q.actions(conn)
+        return periods, q.default_period(conn, periods), status_tiles.action_index(q.actions(conn))
 
 
-@st.cache_data(ttl=600, show_spinner="Status wordt geladen…")
-def load_period(period_id: int, previous_id: int | None, programme: str | None, holder: str | None):
+@st.cache_data(ttl=600, max_entries=256, show_spinner="Status wordt geladen…")
+def load_overview_view(period_id: int, previous_id: int | None, programme: str | None, holder: str | None,
+                       suppress: bool) -> status_tiles.OverviewView:
+    """Summary and tiles of a period and programme/portfolio holder selection (a few kB)."""
     with engine().connect() as conn:
-        return q.period_status(conn, period_id, previous_id, programme, holder)
-
-
-@st.cache_data(ttl=600, show_spinner="Bewijs wordt berekend…")
-def load_evidence(period: q.Period, suppress: bool):
-    with engine().connect() as conn:
-        return q.evidence(conn, period, suppress=suppress)
+        by_id = {p.id: p for p in q.reporting_periods(conn)}
+        period, previous = by_id[period_id], by_id.get(previous_id)
+        overview, counts = q.period_status(conn, period_id, previous_id, programme, holder)
+        evidence = q.evidence(conn, period, suppress=suppress)
+        return status_tiles.overview_view(overview, counts, evidence, period, previous, programme, holder,
+                                          lambda action_id: q.report_versions(conn, action_id, period_id))
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def load_history():
+def load_overview(period_id: int, previous_id: int | None):
+    """The overview frame, for the council appendix (built on a download click only)."""
     with engine().connect() as conn:
-        return q.history(conn)
+        return q.overview(conn, period_id, previous_id)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
-def load_versions(action_id: int, period_id: int):
+@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
+def load_history_view(action_id: int, title: str, code: str) -> status_charts.HistoryView | None:
+    """The Verloop tab of one action: chart spec, chart rows and explanations."""
     with engine().connect() as conn:
-        return q.report_versions(conn, action_id, period_id)
+        history = q.history(conn)
+        periods = q.reporting_periods(conn)
+    return status_charts.history_view(history[history["action_id"] == action_id], periods, title, code)
 
 
 def database_unreachable() -> None:
@@ -88,12 +98,11 @@ if not periods:
 
 selection = status_tiles.selection_bar(periods, default, actions)
 previous = q.previous_period(periods, selection.period.id)
+previous_id = previous.id if previous else None
 suppress = not access.sees_personal_data(user.roles)
 try:
-    overview, counts = load_period(selection.period.id, previous.id if previous else None,
-                                   selection.programme, selection.portfolio_holder)
-    evidence = load_evidence(selection.period, suppress)
-    history = load_history()
+    view = load_overview_view(selection.period.id, previous_id, selection.programme, selection.portfolio_holder,
+                              suppress)
 except DATABASE_DOWN:
     database_unreachable()
 
@@ -102,19 +111,23 @@ editing = status_reports.may_edit(user.roles)
 tabs = st.tabs(tab_names + (["Rapportage toevoegen"] if editing else []))
 
 with tabs[0]:
-    status_tiles.colour_summary(counts, selection.period)
-    shown = status_tiles.apply_selection(overview, selection)
-    if overview["report_id"].isna().all():
+    status_tiles.colour_summary(view.summary, selection.period)
+    shown = status_tiles.visible_tiles(view, selection.only_not_green)
+    if not view.any_report:
         st.info(f"Voor {selection.period.name} is nog geen statusrapportage vastgelegd.")
-    if shown.empty:
+    if not shown:
         st.info("Geen acties in deze selectie. Pas de selectie aan.")
     else:
-        status_tiles.tile_grid(shown, evidence, selection.period, previous,
-                               lambda action_id: load_versions(action_id, selection.period.id))
+        status_tiles.tile_grid(shown)
 
 with tabs[1]:
     st.subheader("Verloop per actie")
-    status_charts.history_section(actions, history, periods)
+    try:
+        status_charts.history_section(
+            actions.titles, lambda action_id: load_history_view(action_id, actions.titles[action_id],
+                                                                actions.codes[action_id]))
+    except DATABASE_DOWN:
+        database_unreachable()
 
 with tabs[2]:
     st.subheader(f"Raadsbijlage {selection.period.name}")
@@ -122,12 +135,15 @@ with tabs[2]:
                "met de drie lichten als vorm en woord, ook leesbaar in zwart-wit.")
     stamp = f"lea-status-{selection.period.name}".replace(" ", "-").replace("/", "-")
     today = dt.date.today()
+    period = selection.period
     left, right = st.columns(2)
-    left.download_button("Download Word (.docx)", lambda: council_appendix_docx(selection.period, overview, today),
+    left.download_button("Download Word (.docx)",
+                         lambda: council_appendix_docx(period, load_overview(period.id, previous_id), today),
                          f"{stamp}.docx", key="export-docx", on_click="ignore", icon=":material/description:",
                          mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     right.download_button("Download afdrukversie (HTML)",
-                          lambda: council_appendix_html(selection.period, overview, today).encode("utf-8"),
+                          lambda: council_appendix_html(period, load_overview(period.id, previous_id),
+                                                        today).encode("utf-8"),
                           f"{stamp}.html", "text/html", key="export-html", on_click="ignore",
                           icon=":material/print:")
 

@@ -45,8 +45,14 @@ def texts(elements) -> list[str]:
     return [e.value for e in elements]
 
 
+def paragraphs(at: AppTest) -> list[str]:
+    """The markdown texts as paragraphs: the page sends consecutive markdown of a tile (explanation
+    and evidence), the earlier versions and the history explanations each as one element."""
+    return [p for t in texts(at.markdown) for p in t.split("\n\n")]
+
+
 def tile_titles(at: AppTest) -> list[str]:
-    return [t for t in texts(at.markdown) if t.startswith("**LEA-")]
+    return [t for t in paragraphs(at) if t.startswith("**LEA-")]
 
 
 def test_portfolio_holder_sees_summary_tiles_and_changes(filled):
@@ -54,7 +60,7 @@ def test_portfolio_holder_sees_summary_tiles_and_changes(filled):
     assert not at.exception
     assert at.title[0].value == "Status LEA-acties"
     assert at.selectbox(key="status_period").value == period_id(filled, "2024-T1")  # latest with reports
-    summary = texts(at.markdown)
+    summary = paragraphs(at)
     assert "**Kwaliteit**  \n:green-badge[● 2 groen] :orange-badge[▲ 1 oranje] :red-badge[■ 1 rood]" in summary
     assert "**Tijd**  \n:green-badge[● 1 groen] :orange-badge[▲ 3 oranje] :red-badge[■ 0 rood]" in summary
     assert "**Geld**  \n:green-badge[● 4 groen] :orange-badge[▲ 0 oranje] :red-badge[■ 0 rood]" in summary
@@ -87,7 +93,7 @@ def test_evidence_and_mismatch_flag(filled):
     # LEA-02: compliance 6/11 vs 60 % → oranje, reported groen; LEA-03 oranje = oranje: no flag
     assert any(w.startswith("Het bewijs wijst op ▲ oranje voor Kwaliteit; gerapporteerd is ● groen") for w in warnings)
     assert len(warnings) == 2
-    evidence = "\n".join(t for t in texts(at.markdown) if t.startswith("**Bewijs"))
+    evidence = "\n".join(t for t in paragraphs(at) if t.startswith("**Bewijs"))
     assert evidence.startswith("**Bewijs uit de gegevens** (schooljaar 2023/24 t/m 31-03-2024)")
     assert ("Basisscholen bezocht dit schooljaar: **50,0%** (doel ≥ 80,0%) — scholen bezocht 2, "
             "basisscholen 4 → bewijs: :red-badge[■ rood]") in evidence
@@ -99,14 +105,14 @@ def test_evidence_and_mismatch_flag(filled):
 
 def test_leerplicht_sees_the_hidden_pilot_gap(filled):
     at = run_as("lpa")
-    evidence = "\n".join(t for t in texts(at.markdown) if t.startswith("**Bewijs"))
+    evidence = "\n".join(t for t in paragraphs(at) if t.startswith("**Bewijs"))
     assert "Meldcompliance pilotscholen t.o.v. overige scholen: **+10,0 procentpunt**" in evidence
 
 
 def test_selection_filters_tiles_and_summary(filled):
     at = run_as("wethouder")
     at.selectbox(key="status_programme").set_value("Thuiszitters").run()
-    assert "**Kwaliteit**  \n:green-badge[● 0 groen] :orange-badge[▲ 1 oranje] :red-badge[■ 1 rood]" in texts(at.markdown)
+    assert "**Kwaliteit**  \n:green-badge[● 0 groen] :orange-badge[▲ 1 oranje] :red-badge[■ 1 rood]" in paragraphs(at)
     assert [t.split(" — ")[0] for t in tile_titles(at)] == ["**LEA-03", "**LEA-04"]
     at.selectbox(key="status_programme").set_value("Alle programma's").run()
     at.toggle(key="status_not_green").set_value(True).run()
@@ -120,7 +126,7 @@ def test_only_not_green_hides_an_all_green_action(filled):
     at = run_as("wethouder")
     at.selectbox(key="status_period").set_value(period_id(filled, "2023-T3")).run()
     assert ("**Kwaliteit**  \n:green-badge[● 2 groen] :orange-badge[▲ 0 oranje] :red-badge[■ 1 rood] "
-            ":gray-badge[1 geen rapportage]") in texts(at.markdown)
+            ":gray-badge[1 geen rapportage]") in paragraphs(at)
     at.toggle(key="status_not_green").set_value(True).run()
     # 2023-T3: LEA-01 all green, LEA-03 no report → only LEA-02 (T oranje) and LEA-04
     assert [t.split(" — ")[0] for t in tile_titles(at)] == ["**LEA-04", "**LEA-02"]
@@ -138,10 +144,10 @@ def test_period_without_reports(filled):
 def test_history_shows_explanation_per_period(filled):
     at = run_as("wethouder")
     at.selectbox(key="history_action").set_value(action_id(filled, "LEA-04")).run()
-    explained = [t for t in texts(at.markdown) if t.startswith("**2023-T3**")]
+    explained = [t for t in paragraphs(at) if t.startswith("**2023-T3**")]
     assert explained == ["**2023-T3** (01-09-2023 t/m 31-12-2023) — Kwaliteit ■ rood · Tijd ■ rood · Geld ▲ oranje  \n"
                          "Oorzaak: Minder capaciteit  \nGevolg: Bezoeken schuiven op  \nMaatregel: Inhuur per mei"]
-    assert not [t for t in texts(at.markdown) if t.startswith("**2024-T2**")]  # no report: only in the chart
+    assert not [t for t in paragraphs(at) if t.startswith("**2024-T2**")]  # no report: only in the chart
 
 
 def test_leerplicht_adds_a_report_and_the_rule_is_enforced(filled):
@@ -164,8 +170,8 @@ def test_leerplicht_adds_a_report_and_the_rule_is_enforced(filled):
     next(b for b in at.button if b.label == "Rapportage toevoegen").click().run()
     assert not at.exception
     assert "De statusrapportage is toegevoegd." in texts(at.success)
-    assert "**Geld**  \n:green-badge[● 3 groen] :orange-badge[▲ 0 oranje] :red-badge[■ 1 rood]" in texts(at.markdown)
-    assert "**Kwaliteit**  \n:green-badge[● 3 groen] :orange-badge[▲ 1 oranje] :red-badge[■ 0 rood]" in texts(at.markdown)
+    assert "**Geld**  \n:green-badge[● 3 groen] :orange-badge[▲ 0 oranje] :red-badge[■ 1 rood]" in paragraphs(at)
+    assert "**Kwaliteit**  \n:green-badge[● 3 groen] :orange-badge[▲ 1 oranje] :red-badge[■ 0 rood]" in paragraphs(at)
     with filled.connect() as conn:
         actions = [a for (a,) in conn.execute(select(AuditEvent.username).where(
             AuditEvent.action == "status_report_toegevoegd"))]

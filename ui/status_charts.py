@@ -6,6 +6,9 @@ an expander below the chart.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -60,31 +63,81 @@ def timeline_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
     )
 
 
-def history_section(actions: pd.DataFrame, history: pd.DataFrame, periods: list[Period]) -> None:
-    titles = dict(zip(actions["action_id"], actions["code"] + " — " + actions["title"]))
-    action_id = st.selectbox("LEA-actie", list(titles), format_func=titles.get, key="history_action")
-    of_action = history[history["action_id"] == action_id]
+@dataclass(frozen=True)
+class HistoryView:
+    """The Verloop tab of one action, built once: the chart as the Vega-Lite spec st.altair_chart
+    would send (None if this Streamlit has no converter), the chart's rows (for the downloads,
+    which rebuild the Altair chart only when clicked) and the explanations as one markdown."""
+
+    title: str  # "LEA-01 — titel"
+    code: str
+    points: tuple[dict, ...]  # timeline_frame as records
+    spec: dict | None
+    explanation: str
+
+    def chart(self) -> alt.Chart:
+        return timeline_chart(pd.DataFrame(list(self.points)), f"Verloop {self.title}")
+
+
+def history_view(of_action: pd.DataFrame, periods: list[Period], title: str, code: str) -> HistoryView | None:
+    """The view of one action's reports (``history`` rows of that action); None without reports."""
     if of_action.empty:
+        return None
+    frame = timeline_frame(of_action, periods)
+    chart = timeline_chart(frame, f"Verloop {title}")
+    return HistoryView(title, code, tuple(frame.to_dict("records")), _streamlit_spec(chart),
+                       explanation_text(of_action, periods))
+
+
+def _streamlit_spec(chart: alt.Chart) -> dict | None:
+    """The spec st.altair_chart makes of ``chart`` (with its Arrow datasets): converting the
+    Altair chart (to_dict with validation) was a fifth of a rerun. None if this Streamlit
+    version has no such converter; then the page converts on every run."""
+    try:
+        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+    except ImportError:
+        return None
+    return _convert_altair_to_vega_lite_spec(chart)
+
+
+class _DownloadChart:
+    """The Altair chart of a view, built only when a PNG or SVG download asks for it."""
+
+    def __init__(self, view: HistoryView):
+        self.view = view
+
+    def to_json(self, *args, **kwargs) -> str:
+        return self.view.chart().to_json(*args, **kwargs)
+
+
+def history_section(titles: dict[int, str], view_of: Callable[[int], HistoryView | None]) -> None:
+    """``titles``: action id → "LEA-01 — titel"; ``view_of(action_id)``: its (cached) view."""
+    action_id = st.selectbox("LEA-actie", list(titles), format_func=titles.get, key="history_action")
+    view = view_of(action_id)
+    if view is None:
         st.info("Voor deze actie is nog geen statusrapportage vastgelegd.")
         return
-    frame = timeline_frame(of_action, periods)
-    chart = timeline_chart(frame, f"Verloop {titles[action_id]}")
-    st.altair_chart(chart, width="stretch",
-                    alt=f"Verloop van Kwaliteit, Tijd en Geld over de rapportageperioden voor {titles[action_id]}")
-    chart_downloads(chart, f"verloop-{actions.set_index('action_id').loc[action_id, 'code']}",
-                    key=f"history-{action_id}")
+    alt_text = f"Verloop van Kwaliteit, Tijd en Geld over de rapportageperioden voor {view.title}"
+    if view.spec is not None:
+        st.vega_lite_chart(spec=view.spec, width="stretch", alt=alt_text)  # what st.altair_chart would send
+    else:
+        st.altair_chart(view.chart(), width="stretch", alt=alt_text)
+    chart_downloads(_DownloadChart(view), f"verloop-{view.code}", key=f"history-{action_id}")
     with st.expander("Toelichting per periode (nieuwste eerst)", expanded=True):
-        explanation_by_period(of_action, periods)
+        st.markdown(view.explanation)
 
 
-def explanation_by_period(of_action: pd.DataFrame, periods: list[Period]) -> None:
-    """Every period that has a report; periods without one are visible in the chart."""
+def explanation_text(of_action: pd.DataFrame, periods: list[Period]) -> str:
+    """Every period that has a report, newest first, a paragraph each (periods without one are
+    visible in the chart)."""
     reports = of_action.set_index("period_id")
+    paragraphs = []
     for period in reversed(periods):
         if period.id not in reports.index:
             continue
         report = reports.loc[period.id]
         lights = " · ".join(f"{label} {light_text(report[key])}" for key, label in LIGHT_COLUMNS.items())
         lines = explanation_lines(report) or [("Toelichting", "alle lichten groen")]
-        st.markdown(f"**{period.name}** ({fmt.date(period.start)} t/m {fmt.date(period.end)}) — {lights}  \n"
-                    + "  \n".join(f"{label}: {text}" for label, text in lines))
+        paragraphs.append(f"**{period.name}** ({fmt.date(period.start)} t/m {fmt.date(period.end)}) — {lights}  \n"
+                          + "  \n".join(f"{label}: {text}" for label, text in lines))
+    return "\n\n".join(paragraphs)

@@ -6,7 +6,7 @@ on a coloured badge.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -32,6 +32,48 @@ class Selection:
     programme: str | None
     portfolio_holder: str | None
     only_not_green: bool
+
+
+@dataclass(frozen=True)
+class ActionIndex:
+    """What the widgets need of the LEA actions, as plain values (cheap to copy out of a cache)."""
+
+    titles: dict[int, str]  # action id → "LEA-01 — titel", in the page order
+    codes: dict[int, str]  # action id → "LEA-01"
+    programmes: tuple[str, ...]  # sorted
+    holders: tuple[str, ...]  # sorted
+
+    @property
+    def empty(self) -> bool:
+        return not self.titles
+
+
+@dataclass(frozen=True)
+class TileView:
+    """One action's tile as ready texts; the page only sends them (see :func:`action_tile`)."""
+
+    action_id: int
+    programme: str
+    portfolio_holder: str
+    not_green: bool  # a light is oranje or rood ("Alleen niet-groen" keeps it)
+    title: str
+    caption: str
+    no_report: str | None  # the info text when the action has no report in the period
+    lights: str | None
+    changes: str | None
+    details: str | None  # the explanation and the evidence, one markdown
+    warning: str | None  # evidence disagrees with the reported Kwaliteit
+    authorship: str | None
+    versions: tuple[str, ...]  # earlier versions, newest first (shown when there are corrections)
+
+
+@dataclass(frozen=True)
+class OverviewView:
+    """The Overzicht tab of one period and programme/portfolio holder selection."""
+
+    summary: tuple[tuple[str, str], ...]  # (light label, badges) for Kwaliteit, Tijd, Geld
+    any_report: bool  # some action has a report in the period (selection not applied)
+    tiles: tuple[TileView, ...]  # the actions of the programme/portfolio holder selection, in order
 
 
 # --- small pieces ---------------------------------------------------------------------------
@@ -104,7 +146,15 @@ def kpi_line(kpi) -> str:
 # --- selection and summary ------------------------------------------------------------------
 
 
-def selection_bar(periods: list[Period], default: Period, actions: pd.DataFrame) -> Selection:
+def action_index(actions: pd.DataFrame) -> ActionIndex:
+    return ActionIndex(
+        titles=dict(zip(actions["action_id"].tolist(), (actions["code"] + " — " + actions["title"]).tolist())),
+        codes=dict(zip(actions["action_id"].tolist(), actions["code"].tolist())),
+        programmes=tuple(sorted(actions["programme"].unique())),
+        holders=tuple(sorted(actions["portfolio_holder"].unique())))
+
+
+def selection_bar(periods: list[Period], default: Period, actions: ActionIndex) -> Selection:
     by_id = {p.id: p for p in periods}
     ids = [p.id for p in reversed(periods)]  # newest first
     period_col, programme_col, holder_col, toggle_col = st.columns([2, 2, 2, 1.3],
@@ -112,9 +162,9 @@ def selection_bar(periods: list[Period], default: Period, actions: pd.DataFrame)
     period_id = period_col.selectbox("Rapportageperiode", ids, index=ids.index(default.id),
                                      format_func=lambda i: by_id[i].name, key="status_period")
     programme = programme_col.selectbox(
-        "Programma", [ALL_PROGRAMMES, *sorted(actions["programme"].unique())], key="status_programme")
+        "Programma", [ALL_PROGRAMMES, *actions.programmes], key="status_programme")
     holder = holder_col.selectbox(
-        "Portefeuillehouder", [ALL_HOLDERS, *sorted(actions["portfolio_holder"].unique())],
+        "Portefeuillehouder", [ALL_HOLDERS, *actions.holders],
         key="status_holder")
     only_not_green = toggle_col.toggle("Alleen niet-groen", key="status_not_green")
     return Selection(by_id[period_id], None if programme == ALL_PROGRAMMES else programme,
@@ -122,6 +172,7 @@ def selection_bar(periods: list[Period], default: Period, actions: pd.DataFrame)
 
 
 def apply_selection(overview: pd.DataFrame, selection: Selection) -> pd.DataFrame:
+    """The overview rows of the selection (the straightforward form of :func:`visible_tiles`)."""
     shown = overview
     if selection.programme:
         shown = shown[shown["programme"] == selection.programme]
@@ -133,82 +184,138 @@ def apply_selection(overview: pd.DataFrame, selection: Selection) -> pd.DataFram
     return shown
 
 
-def colour_summary(counts: pd.DataFrame, period: Period) -> None:
+def visible_tiles(view: OverviewView, only_not_green: bool) -> list[TileView]:
+    """The tiles left after "Alleen niet-groen" (programme and holder are in the view already)."""
+    return [tile for tile in view.tiles if tile.not_green or not only_not_green]
+
+
+def summary_texts(counts: pd.DataFrame) -> tuple[tuple[str, str], ...]:
+    return tuple((light, f"**{light}**  \n" + summary_badges(counts, light)) for light in LIGHT_COLUMNS.values())
+
+
+def colour_summary(summary: Iterable[tuple[str, str]], period: Period) -> None:
     st.subheader(f"Samenvatting {period.name}")
     st.caption(f"Aantal acties per kleur, volgens de laatste rapportage per actie in {period.name} "
                f"({fmt.date(period.start)} t/m {fmt.date(period.end)}); programma en "
                "portefeuillehouder uit de selectie tellen mee.")
-    for column, light in zip(st.columns(3, border=True), LIGHT_COLUMNS.values()):
-        column.markdown(f"**{light}**  \n" + summary_badges(counts, light))
+    for column, (_, text) in zip(st.columns(3, border=True), summary):
+        column.markdown(text)
 
 
-# --- the tile -------------------------------------------------------------------------------
+# --- the tile: texts built once per period and selection, then only sent --------------------
 
 
-def action_tile(row, evidence: pd.DataFrame, period: Period, previous: Period | None,
-                load_versions: Callable[[int], pd.DataFrame]) -> None:
-    with st.container(border=True):
-        st.markdown(f"**{row['code']} — {row['title']}**")
-        planned = f" · gepland gereed {fmt.date(row['planned_end'])}" if _present(row["planned_end"]) else ""
-        st.caption(f"{row['programme']} · portefeuillehouder {row['portfolio_holder']}{planned}")
-        if not isinstance(row["quality"], str):
-            st.info(no_report_text(row["planned_end"], period), icon=":material/info:")
-        else:
-            st.markdown("  \n".join(f"**{label}** {badge(row[key])}" for key, label in LIGHT_COLUMNS.items()))
-            st.caption(changes_since(row, previous))
-            _explanation(row)
-        _evidence(evidence, row["quality"] if isinstance(row["quality"], str) else None, period)
-        if isinstance(row["quality"], str):
-            _authorship(row, load_versions)
+def overview_view(overview: pd.DataFrame, counts: pd.DataFrame, evidence: pd.DataFrame, period: Period,
+                  previous: Period | None, programme: str | None, portfolio_holder: str | None,
+                  versions_of: Callable[[int], pd.DataFrame]) -> OverviewView:
+    """Summary and tiles of a period for a programme/portfolio holder selection.
+
+    ``counts`` is the colour count of that selection; ``versions_of(action_id)`` gives an action's
+    reports in the period, newest first (asked only for actions with corrections). The evidence is
+    grouped by action once here, instead of filtering the frame for every tile on every rerun."""
+    shown = apply_selection(overview, Selection(period, programme, portfolio_holder, False))
+    evidence_of = {int(action_id): part for action_id, part in evidence.groupby("action_id", sort=False)} \
+        if not evidence.empty else {}
+    tiles = tuple(tile_view(row, evidence_of.get(int(row["action_id"]), evidence.iloc[:0]), period, previous,
+                            versions_of) for _, row in shown.iterrows())
+    return OverviewView(summary_texts(counts), bool(overview["report_id"].notna().any()), tiles)
 
 
-def _explanation(row) -> None:
+def tile_view(row, evidence: pd.DataFrame, period: Period, previous: Period | None,
+              versions_of: Callable[[int], pd.DataFrame]) -> TileView:
+    """The texts of one action's tile (``evidence``: the action's own KPI rows)."""
+    reported = row["quality"] if isinstance(row["quality"], str) else None
+    planned = f" · gepland gereed {fmt.date(row['planned_end'])}" if _present(row["planned_end"]) else ""
+    evidence_text, warning = _evidence(evidence, reported, period)
+    details = [part for part in (_explanation(row) if reported else None, evidence_text) if part]
+    return TileView(
+        action_id=int(row["action_id"]), programme=row["programme"], portfolio_holder=row["portfolio_holder"],
+        not_green=any(row[key] in ("oranje", "rood") for key in LIGHT_COLUMNS),
+        title=f"**{row['code']} — {row['title']}**",
+        caption=f"{row['programme']} · portefeuillehouder {row['portfolio_holder']}{planned}",
+        no_report=None if reported else no_report_text(row["planned_end"], period),
+        lights="  \n".join(f"**{label}** {badge(row[key])}" for key, label in LIGHT_COLUMNS.items())
+        if reported else None,
+        changes=changes_since(row, previous) if reported else None,
+        details="\n\n".join(details) or None,
+        warning=warning,
+        authorship=_authorship(row) if reported else None,
+        versions=_earlier_versions(row, versions_of) if reported else (),
+    )
+
+
+def _explanation(row) -> str | None:
     lines = explanation_lines(row)
-    if lines:
-        st.markdown("  \n".join(f"**{label}:** {text}" for label, text in lines))
+    return "  \n".join(f"**{label}:** {text}" for label, text in lines) if lines else None
 
 
-def _evidence(evidence: pd.DataFrame, reported_quality: str | None, period: Period) -> None:
+def _evidence(evidence: pd.DataFrame, reported_quality: str | None, period: Period) -> tuple[str | None, str | None]:
+    """The evidence markdown and, when it points elsewhere than the reported Kwaliteit, the warning."""
     if evidence.empty:
-        return
+        return None, None
     start, end = kpis.kpi_window(period.end)
-    st.markdown(f"**Bewijs uit de gegevens** (schooljaar {fmt.school_year(start.year)} t/m {fmt.date(end)})  \n"
-                + "  \n".join(kpi_line(k) for k in evidence.itertuples()))
+    text = (f"**Bewijs uit de gegevens** (schooljaar {fmt.school_year(start.year)} t/m {fmt.date(end)})  \n"
+            + "  \n".join(kpi_line(k) for k in evidence.itertuples()))
     suggested = kpis.worst_colour(evidence["suggested"])
-    if kpis.evidence_mismatch(suggested, reported_quality):
-        st.warning(f"Het bewijs wijst op {light_text(suggested)} voor Kwaliteit; gerapporteerd is "
-                   f"{light_text(reported_quality)}. De gerapporteerde kleur blijft het oordeel van de "
-                   "leerplichtambtenaar.", icon=":material/compare_arrows:")
+    if not kpis.evidence_mismatch(suggested, reported_quality):
+        return text, None
+    return text, (f"Het bewijs wijst op {light_text(suggested)} voor Kwaliteit; gerapporteerd is "
+                  f"{light_text(reported_quality)}. De gerapporteerde kleur blijft het oordeel van de "
+                  "leerplichtambtenaar.")
 
 
-def _authorship(row, load_versions: Callable[[int], pd.DataFrame]) -> None:
-    st.caption(f"Gerapporteerd door {row['author_name']} op {local_time(row['created_at'])}"
-               + (f" · {row['versions']} versies (correcties)" if row["versions"] > 1 else ""))
-    if row["versions"] > 1:
-        with st.expander("Eerdere versies"):
-            for version in load_versions(int(row["action_id"])).iloc[1:].itertuples():
-                lights = " · ".join(f"{label} {light_text(getattr(version, key))}"
-                                    for key, label in LIGHT_COLUMNS.items())
-                st.markdown(f"{local_time(version.created_at)}, {version.author_name}: {lights}")
+def _authorship(row) -> str:
+    return (f"Gerapporteerd door {row['author_name']} op {local_time(row['created_at'])}"
+            + (f" · {row['versions']} versies (correcties)" if row["versions"] > 1 else ""))
 
 
-def tile_grid(shown: pd.DataFrame, evidence: pd.DataFrame, period: Period, previous: Period | None,
-              load_versions: Callable[[int], pd.DataFrame], columns: int = 2) -> None:
+def _earlier_versions(row, versions_of: Callable[[int], pd.DataFrame]) -> tuple[str, ...]:
+    if row["versions"] <= 1:
+        return ()
+    lines = []
+    for version in versions_of(int(row["action_id"])).iloc[1:].itertuples():
+        lights = " · ".join(f"{label} {light_text(getattr(version, key))}" for key, label in LIGHT_COLUMNS.items())
+        lines.append(f"{local_time(version.created_at)}, {version.author_name}: {lights}")
+    return tuple(lines)
+
+
+def action_tile(tile: TileView) -> None:
+    """One bordered tile; consecutive markdown goes out as one element (each element sent costs
+    the server an event-loop wake-up, and a paragraph break looks the same as the gap between
+    two elements)."""
+    with st.container(border=True):
+        st.markdown(tile.title)
+        st.caption(tile.caption)
+        if tile.no_report:
+            st.info(tile.no_report, icon=":material/info:")
+        else:
+            st.markdown(tile.lights)
+            st.caption(tile.changes)
+        if tile.details:
+            st.markdown(tile.details)
+        if tile.warning:
+            st.warning(tile.warning, icon=":material/compare_arrows:")
+        if tile.authorship:
+            st.caption(tile.authorship)
+        if tile.versions:
+            with st.expander("Eerdere versies"):
+                st.markdown("\n\n".join(tile.versions))
+
+
+def tile_grid(tiles: list[TileView], columns: int = 2) -> None:
     """Tiles row by row (one st.columns per row), so the page order is the reading order."""
-    rows = [shown.iloc[i:i + columns] for i in range(0, len(shown), columns)]
-    for chunk in rows:
-        for column, (_, row) in zip(st.columns(columns), chunk.iterrows()):
+    for first in range(0, len(tiles), columns):
+        for column, tile in zip(st.columns(columns), tiles[first:first + columns]):
             with column:
-                action_tile(row, evidence[evidence["action_id"] == row["action_id"]], period, previous,
-                            load_versions)
+                action_tile(tile)
 
 
 # --- the report form (leerplicht, beheer) -----------------------------------------------------
 
 
-def report_form(actions: pd.DataFrame, periods: list[Period], period: Period) -> NewReport | None:
+def report_form(actions: ActionIndex, periods: list[Period], period: Period) -> NewReport | None:
     """The form to append a report; returns the new report when submitted (not yet validated)."""
-    titles = dict(zip(actions["action_id"], actions["code"] + " — " + actions["title"]))
+    titles = actions.titles
     by_id = {p.id: p for p in periods}
     ids = [p.id for p in reversed(periods)]
     with st.form("status_report_form"):
