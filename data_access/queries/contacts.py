@@ -22,6 +22,13 @@ Definitions (DESIGN.md, "Definitions"), all computed over a :class:`~data_access
 A contact belongs to the group through its school, or — without one — through the pupil's school
 in that school year; contacts with a school itself count only for schools in scope.
 
+Where the figures are read from: the contacts with a school of their own per sector and segment
+(a week, cut where a month begins) from the ``contact_segment`` summary, which
+``aggregates.refresh_contacts`` keeps current; the days of a range around its whole segments,
+contacts without a school, school contacts per school and the cases from the contact rows (the
+covering index ``ix_contact_target_date``). When a school's sector or scope changed since
+``contact_segment`` was built, everything comes from the contact rows until it is rebuilt.
+
 Newsletters and information sessions are their own kind of contact: counted per topic.
 """
 from __future__ import annotations
@@ -230,8 +237,9 @@ def _case_open_in_group(range_numbers: Sequence[int], group: str):
         for j in range_numbers))
 
 
-def _reached_count(reached):
-    return func.sum(case((reached.is_(True), 1), else_=0))
+def _count_true(flag):
+    """SUM of a boolean column (reached, led_to_concern) that works on SQLite and PostgreSQL."""
+    return func.sum(case((flag.is_(True), 1), else_=0))
 
 
 def segment_of(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -322,8 +330,9 @@ def windows_for(conn: Connection, period: PeriodRow, group: str, direction: str)
 # --- the metrics of windows -----------------------------------------------------------------
 #
 # Every kind of figure is read for all windows at once (a report's period and baseline; every
-# period on the comparison tab): one query returns rows per day (or per case) of any window, and
-# each window takes the rows on its own days. Windows may overlap (an episode and its parts).
+# period on the comparison tab): one statement per kind reads each range of each window as its own
+# UNION ALL branch, tagged with the window's number, and returns the figures per window. Windows
+# may overlap (an episode and its parts): a contact is counted in each window it falls in.
 
 
 @dataclass(frozen=True)
@@ -390,7 +399,7 @@ def _school_contact_counts(conn: Connection, ranges: list, group: str) -> dict[i
 def _concern_counts(conn: Connection, ranges: list, group: str) -> dict[int, tuple[int, int]]:
     """Per window: (the group's contacts, those that led to a new concern); no newsletters and sessions."""
     tags = tuple(i for i, _, _ in ranges)
-    led = _reached_count(Contact.led_to_concern)
+    led = _count_true(Contact.led_to_concern)
 
     def build():
         parts = [part for j, i in enumerate(tags) for part in _group_contact_parts(
@@ -441,7 +450,7 @@ def _case_statement(tags: tuple[int, ...], group: str):
 
     def per_channel(i, j, belongs_to_case):
         return (select(_window_tag(i), Concern.id, cast(null(), Date), Contact.channel, func.count(),
-                       _reached_count(Contact.reached), func.min(case((Contact.reached.is_(True), Contact.date),
+                       _count_true(Contact.reached), func.min(case((Contact.reached.is_(True), Contact.date),
                                                                       else_=None)))
                 .select_from(Contact).join(Concern, belongs_to_case)
                 .where(Contact.target.in_(FAMILY_TARGETS), Contact.channel.not_in(MASS_CHANNELS),
@@ -559,7 +568,7 @@ def _over_time_statement(conn: Connection, group: str, unit: str):
 
     def contacts(where):
         return (select(bucket.label("bucket"), Contact.target, Contact.channel, func.count().label("n"),
-                       _reached_count(Contact.reached).label("reached"))
+                       _count_true(Contact.reached).label("reached"))
                 .where(where, Contact.target.in_(CHART_TARGETS))
                 .group_by(bucket, Contact.target, Contact.channel))
 
