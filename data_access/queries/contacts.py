@@ -184,11 +184,27 @@ def _window_tag(i: int):
     return literal_column(str(int(i))).label("w")
 
 
+def _one_of(column, values: Sequence[str]):
+    """``column IN ('a', 'b')`` with the code's constants (sectors, targets, channels) in the SQL:
+    an IN of bound values is rendered anew for every execution of a cached statement."""
+    return column.in_([literal_column(_quoted(v)) for v in values])
+
+
+def _none_of(column, values: Sequence[str]):
+    return column.not_in([literal_column(_quoted(v)) for v in values])
+
+
+def _quoted(value: str) -> str:
+    if not value.replace("_", "").isalnum():
+        raise ValueError(f"not a plain constant: {value!r}")
+    return f"'{value}'"
+
+
 # --- scope helpers --------------------------------------------------------------------------
 
 
 def _group_school_ids(group: str, in_scope_only: bool = False):
-    query = select(School.id).where(School.sector.in_(periods_mod.sectors_of_group(group)))
+    query = select(School.id).where(_one_of(School.sector, periods_mod.sectors_of_group(group)))
     if in_scope_only:
         query = query.where(School.in_scope.is_(True))
     return query
@@ -216,7 +232,7 @@ def _own_school_in_group(group: str):
 
 def _summary_in_group(group: str):
     """The same from contact_segment: contacts with a school of the group's sectors."""
-    return and_(ContactSegment.sector.in_(periods_mod.sectors_of_group(group)),
+    return and_(_one_of(ContactSegment.sector, periods_mod.sectors_of_group(group)),
                 or_(ContactSegment.target != "school", ContactSegment.in_scope.is_(True)))
 
 
@@ -274,9 +290,9 @@ def _group_contact_parts(conn: Connection, group: str, j: int, summary: Callable
     def days(prefix):
         return Contact.date.between(_day(f"{prefix}s{j}"), _day(f"{prefix}e{j}"))
 
-    mine = Contact.channel.not_in(MASS_CHANNELS)
+    mine = _none_of(Contact.channel, MASS_CHANNELS)
     return [
-        summary(and_(_summary_in_group(group), ContactSegment.channel.not_in(MASS_CHANNELS),
+        summary(and_(_summary_in_group(group), _none_of(ContactSegment.channel, MASS_CHANNELS),
                      ContactSegment.first_day.between(_day(f"fs{j}"), _day(f"fe{j}")))),
         contacts(and_(_own_school_in_group(group), mine, days("h"))),
         contacts(and_(_own_school_in_group(group), mine, days("t"))),
@@ -388,7 +404,7 @@ def _school_contact_counts(conn: Connection, ranges: list, group: str) -> dict[i
         rows = union_all(*(
             select(_window_tag(i), Contact.school_id)
             .where(Contact.school_id.in_(_group_school_ids(group, True)), Contact.target == "school",
-                   Contact.channel.not_in(MASS_CHANNELS), Contact.date.between(_day(f"s{j}"), _day(f"e{j}")))
+                   _none_of(Contact.channel, MASS_CHANNELS), Contact.date.between(_day(f"s{j}"), _day(f"e{j}")))
             for j, i in enumerate(tags))).subquery()
         return select(rows.c.w, func.count(distinct(rows.c.school_id)), func.count()).group_by(rows.c.w)
 
@@ -453,7 +469,7 @@ def _case_statement(tags: tuple[int, ...], group: str):
                        _count_true(Contact.reached), func.min(case((Contact.reached.is_(True), Contact.date),
                                                                       else_=None)))
                 .select_from(Contact).join(Concern, belongs_to_case)
-                .where(Contact.target.in_(FAMILY_TARGETS), Contact.channel.not_in(MASS_CHANNELS),
+                .where(_one_of(Contact.target, FAMILY_TARGETS), _none_of(Contact.channel, MASS_CHANNELS),
                        Contact.date.between(_day(f"s{j}"), _day(f"e{j}")), Contact.date >= Concern.opened_on,
                        or_(Concern.closed_on.is_(None), Contact.date <= Concern.closed_on))
                 .group_by(Concern.id, Contact.channel))
@@ -563,13 +579,13 @@ def _over_time_statement(conn: Connection, group: str, unit: str):
     def summary(where):
         return (select(summary_bucket.label("bucket"), ContactSegment.target, ContactSegment.channel,
                        func.sum(ContactSegment.contacts).label("n"), func.sum(ContactSegment.reached).label("reached"))
-                .where(where, ContactSegment.target.in_(CHART_TARGETS))
+                .where(where, _one_of(ContactSegment.target, CHART_TARGETS))
                 .group_by(summary_bucket, ContactSegment.target, ContactSegment.channel))
 
     def contacts(where):
         return (select(bucket.label("bucket"), Contact.target, Contact.channel, func.count().label("n"),
                        _count_true(Contact.reached).label("reached"))
-                .where(where, Contact.target.in_(CHART_TARGETS))
+                .where(where, _one_of(Contact.target, CHART_TARGETS))
                 .group_by(bucket, Contact.target, Contact.channel))
 
     return union_all(*_group_contact_parts(conn, group, 0, summary, contacts))
