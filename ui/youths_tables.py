@@ -38,23 +38,28 @@ def list_frame(rows: pd.DataFrame, today: dt.date, officers: dict[str, str]) -> 
 
 
 def dutch_decimals(values: pd.Series, decimals: int, suffix: str = "") -> pd.Series:
-    """Numbers as Dutch text (1.234,5), like ui.format.number, for a whole column at once."""
+    """Numbers as Dutch text (1.234,5), like ui.format.number, for a whole column at once: each
+    distinct (rounded) number is written once."""
     numbers = pd.to_numeric(values, errors="coerce").astype(float).round(decimals).to_numpy()
     known = ~np.isnan(numbers)
     text = np.full(len(numbers), "–", dtype=object)
-    text[known] = np.char.add(np.char.replace(np.char.mod(f"%.{decimals}f", numbers[known]), ".", ","), suffix)
-    large = known & (np.abs(np.nan_to_num(numbers)) >= 1000)  # thousands separator: the few, one by one
-    text[large] = [fmt.number(v, decimals) + suffix for v in numbers[large]]
+    distinct, positions = np.unique(numbers[known], return_inverse=True)
+    if not len(distinct):
+        return pd.Series(text, index=values.index, dtype=object)
+    written = np.char.add(np.char.replace(np.char.mod(f"%.{decimals}f", distinct), ".", ","), suffix).astype(object)
+    large = np.abs(distinct) >= 1000  # thousands separator: the few, one by one
+    written[large] = [fmt.number(v, decimals) + suffix for v in distinct[large]]
+    text[known] = written[positions]
     return pd.Series(text, index=values.index, dtype=object)
 
 
 def _labels(codes: pd.Series, mapping: dict) -> pd.Series:
-    """Dutch labels of codes; an unknown code readable, a missing one '–' (see youths_labels.label)."""
+    """Dutch labels of codes; an unknown code readable, a missing one '–' (see youths_labels.label),
+    worked out once per distinct code."""
     codes = codes.astype(object)
-    readable = codes.map(mapping).astype(object)
-    missing = readable.isna()
-    readable[missing] = [label(mapping, c) for c in codes[missing]]
-    return readable
+    positions, distinct = pd.factorize(codes, use_na_sentinel=False)
+    readable = np.array([label(mapping, c) for c in distinct], dtype=object)
+    return pd.Series(readable[positions] if len(distinct) else [], index=codes.index, dtype=object, name=codes.name)
 
 
 def _days_since(dates: pd.Series, today: dt.date) -> pd.Series:

@@ -243,10 +243,14 @@ def _pupil_columns(conn: Connection, today: dt.date):
 
 def _age_on(conn: Connection, birth_date, today: dt.date):
     """Age in whole years on ``today`` (as :func:`age_on`), in SQL. SQLite keeps dates as ISO
-    text: cutting it up is cheaper than three strftime calls per pupil."""
+    text: cutting it up is cheaper than three strftime calls per pupil; on PostgreSQL date_part
+    (a double) is cheaper than EXTRACT (a numeric)."""
     if conn.dialect.name == "sqlite":
         year = cast(func.substr(birth_date, 1, 4), Integer)
         month_day = cast(func.substr(birth_date, 6, 2), Integer) * 100 + cast(func.substr(birth_date, 9, 2), Integer)
+    elif conn.dialect.name == "postgresql":
+        year = func.date_part("year", birth_date)
+        month_day = func.date_part("month", birth_date) * 100 + func.date_part("day", birth_date)
     else:
         year = extract("year", birth_date)
         month_day = extract("month", birth_date) * 100 + extract("day", birth_date)
@@ -500,8 +504,7 @@ def apply_filters(frame: pd.DataFrame, filters: YouthFilters, today: dt.date,
     if filters.age_max is not None:
         out = out[out["age"] <= filters.age_max]
     if filters.signals:
-        wanted = set(filters.signals)
-        out = out[out["signals"].map(lambda s: bool(wanted & set(s)))]
+        out = out[has_signal(out["signals"], filters.signals)]
     if filters.categories and category_pupils is not None:
         out = out[out["pupil_id"].isin(set(category_pupils))]
     if filters.case_statuses:
@@ -549,18 +552,27 @@ def sort_list(frame: pd.DataFrame, key: str, descending: bool, today: dt.date) -
     ranked = frame.assign(
         _overdue=overdue(frame, today),
         _uncovered=needs_case(frame, QUEUE_SIGNALS),
+        _next=pd.to_datetime(frame["next_action_on"], errors="coerce"),  # sorts as the dates, faster
     )
-    ranked = ranked.sort_values(["_overdue", "_uncovered", "next_action_on", "window_hours", "pseudonym"],
+    ranked = ranked.sort_values(["_overdue", "_uncovered", "_next", "window_hours", "pseudonym"],
                                 ascending=[False, False, True, False, True], na_position="last", kind="stable")
     if descending:
         ranked = ranked.iloc[::-1]
-    return ranked.drop(columns=["_overdue", "_uncovered"])
+    return ranked.drop(columns=["_overdue", "_uncovered", "_next"])
 
 
 def needs_case(frame: pd.DataFrame, kinds: Sequence[str] = QUEUE_SIGNALS) -> pd.Series:
     """A signal of one of ``kinds`` and no open case."""
-    wanted = set(kinds or QUEUE_SIGNALS)
-    return frame["signals"].map(lambda s: bool(wanted & set(s))) & ~frame["case_open"]
+    return has_signal(frame["signals"], kinds or QUEUE_SIGNALS) & ~frame["case_open"]
+
+
+def has_signal(signals: pd.Series, kinds: Iterable[str]) -> pd.Series:
+    """Whether each youth's signals (a tuple per row) hold one of ``kinds``: decided once per
+    distinct combination (a few dozen), not per youth."""
+    wanted = set(kinds)
+    codes, combinations = pd.factorize(signals)
+    hit = np.array([bool(wanted & set(c)) for c in combinations] + [False], dtype=bool)
+    return pd.Series(hit[codes], index=signals.index)
 
 
 QUEUE_REASONS = {
@@ -581,20 +593,14 @@ def work_queue(frame: pd.DataFrame, today: dt.date, contact_days: int = CONTACT_
     late = overdue(frame, today)
     uncovered = needs_case(frame, signals)
     since = frame["last_contact_on"].where(frame["last_contact_on"].notna(), frame["opened_on"])
-    silent = frame["case_open"] & since.map(
-        lambda d: d is not None and not pd.isna(d) and (today - d).days >= contact_days)
-    reasons = []
-    for is_late, is_uncovered, is_silent in zip(late, uncovered, silent):
-        found = []
-        if is_late:
-            found.append(QUEUE_REASONS["actie_verlopen"])
-        if is_uncovered:
-            found.append(QUEUE_REASONS["signaal_zonder_zaak"])
-        if is_silent:
-            found.append(QUEUE_REASONS["geen_contact"].format(days=contact_days))
-        reasons.append(", ".join(found))
+    days_silent = (pd.Timestamp(today) - pd.to_datetime(since, errors="coerce")).dt.days
+    silent = frame["case_open"] & (days_silent >= contact_days)
     order = late.astype(int) * 4 + uncovered.astype(int) * 2 + silent.astype(int)
-    queue = frame.assign(reasons=reasons, queue_order=order)
+    # the reasons per combination of the three (bit 4: late, 2: uncovered, 1: silent)
+    texts = (QUEUE_REASONS["actie_verlopen"], QUEUE_REASONS["signaal_zonder_zaak"],
+             QUEUE_REASONS["geen_contact"].format(days=contact_days))
+    by_order = [", ".join(t for bit, t in zip((4, 2, 1), texts) if code & bit) for code in range(8)]
+    queue = frame.assign(reasons=[by_order[code] for code in order.to_numpy()], queue_order=order)
     queue = queue[queue["queue_order"] > 0]
     return queue.sort_values(["queue_order", "next_action_on", "pseudonym"], ascending=[False, True, True],
                              na_position="last", kind="stable")
