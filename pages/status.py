@@ -11,51 +11,10 @@ from data_access import access, status_reports  # noqa: E402
 from data_access.exports.status_docx import council_appendix_docx  # noqa: E402
 from data_access.exports.status_html import council_appendix_html  # noqa: E402
 from data_access.queries import status as q  # noqa: E402
-from ui import status_charts, status_tiles  # noqa: E402
+from ui import status_charts, status_data, status_tiles  # noqa: E402
 from ui.db import engine  # noqa: E402
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
-
-
-# A rerun reads a few small cached values (plain texts and a ready chart spec): st.cache_data
-# copies a cached value out on every read, so frames and Altair charts there cost every session
-# time on every rerun. The cache keys are the small filter values, never a frame.
-
-
-@st.cache_data(ttl=600, show_spinner=False)
-def load_basics():
-    with engine().connect() as conn:
-        periods = q.reporting_periods(conn)
-        return periods, q.default_period(conn, periods), status_tiles.action_index(q.actions(conn))
-
-
-@st.cache_data(ttl=600, max_entries=256, show_spinner="Status wordt geladen…")
-def load_overview_view(period_id: int, previous_id: int | None, programme: str | None, holder: str | None,
-                       suppress: bool) -> status_tiles.OverviewView:
-    """Summary and tiles of a period and programme/portfolio holder selection (a few kB)."""
-    with engine().connect() as conn:
-        by_id = {p.id: p for p in q.reporting_periods(conn)}
-        period, previous = by_id[period_id], by_id.get(previous_id)
-        overview, counts = q.period_status(conn, period_id, previous_id, programme, holder)
-        evidence = q.evidence(conn, period, suppress=suppress)
-        return status_tiles.overview_view(overview, counts, evidence, period, previous, programme, holder,
-                                          lambda action_id: q.report_versions(conn, action_id, period_id))
-
-
-@st.cache_data(ttl=600, show_spinner=False)
-def load_overview(period_id: int, previous_id: int | None):
-    """The overview frame, for the council appendix (built on a download click only)."""
-    with engine().connect() as conn:
-        return q.overview(conn, period_id, previous_id)
-
-
-@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
-def load_history_view(action_id: int, title: str, code: str) -> status_charts.HistoryView | None:
-    """The Verloop tab of one action: chart spec, chart rows and explanations."""
-    with engine().connect() as conn:
-        history = q.history(conn)
-        periods = q.reporting_periods(conn)
-    return status_charts.history_view(history[history["action_id"] == action_id], periods, title, code)
 
 
 def database_unreachable() -> None:
@@ -85,7 +44,7 @@ if saved := st.session_state.pop("status_saved", None):
     st.success(saved, icon=":material/check_circle:")
 
 try:
-    periods, default, actions = load_basics()
+    periods, default, actions = status_data.basics()
 except DATABASE_DOWN:
     database_unreachable()
 
@@ -101,8 +60,8 @@ previous = q.previous_period(periods, selection.period.id)
 previous_id = previous.id if previous else None
 suppress = not access.sees_personal_data(user.roles)
 try:
-    view = load_overview_view(selection.period.id, previous_id, selection.programme, selection.portfolio_holder,
-                              suppress)
+    view = status_data.overview_view(selection.period.id, previous_id, selection.programme,
+                                     selection.portfolio_holder, suppress)
 except DATABASE_DOWN:
     database_unreachable()
 
@@ -124,8 +83,8 @@ with tabs[1]:
     st.subheader("Verloop per actie")
     try:
         status_charts.history_section(
-            actions.titles, lambda action_id: load_history_view(action_id, actions.titles[action_id],
-                                                                actions.codes[action_id]))
+            actions.titles, lambda action_id: status_data.history_view(action_id, actions.titles[action_id],
+                                                                       actions.codes[action_id]))
     except DATABASE_DOWN:
         database_unreachable()
 
@@ -138,11 +97,11 @@ with tabs[2]:
     period = selection.period
     left, right = st.columns(2)
     left.download_button("Download Word (.docx)",
-                         lambda: council_appendix_docx(period, load_overview(period.id, previous_id), today),
+                         lambda: council_appendix_docx(period, status_data.overview(period.id, previous_id), today),
                          f"{stamp}.docx", key="export-docx", on_click="ignore", icon=":material/description:",
                          mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     right.download_button("Download afdrukversie (HTML)",
-                          lambda: council_appendix_html(period, load_overview(period.id, previous_id),
+                          lambda: council_appendix_html(period, status_data.overview(period.id, previous_id),
                                                         today).encode("utf-8"),
                           f"{stamp}.html", "text/html", key="export-html", on_click="ignore",
                           icon=":material/print:")

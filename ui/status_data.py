@@ -1,0 +1,54 @@
+"""Cached data for /status: what a rerun needs as small plain values, keyed by the filters.
+
+st.cache_data copies a cached value out on every read, so the page caches ready texts and a
+ready chart spec (a few kB) rather than frames or Altair charts, and keys them by the small
+filter values, never by a frame. The loaders live in a module rather than in the page script:
+a decorator run on every rerun read the function's source each time.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data_access.queries import status as q
+from ui import status_charts, status_tiles
+from ui.db import engine
+
+TTL = 600
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def basics() -> tuple[list[q.Period], q.Period | None, status_tiles.ActionIndex]:
+    """The reporting periods, the default one and the LEA actions."""
+    with engine().connect() as conn:
+        periods = q.reporting_periods(conn)
+        return periods, q.default_period(conn, periods), status_tiles.action_index(q.actions(conn))
+
+
+@st.cache_data(ttl=TTL, max_entries=256, show_spinner="Status wordt geladen…")
+def overview_view(period_id: int, previous_id: int | None, programme: str | None, holder: str | None,
+                  suppress: bool) -> status_tiles.OverviewView:
+    """Summary and tiles of a period and programme/portfolio holder selection (a few kB)."""
+    with engine().connect() as conn:
+        by_id = {p.id: p for p in q.reporting_periods(conn)}
+        period, previous = by_id[period_id], by_id.get(previous_id)
+        overview, counts = q.period_status(conn, period_id, previous_id, programme, holder)
+        evidence = q.evidence(conn, period, suppress=suppress)
+        return status_tiles.overview_view(overview, counts, evidence, period, previous, programme, holder,
+                                          lambda action_id: q.report_versions(conn, action_id, period_id))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def overview(period_id: int, previous_id: int | None) -> pd.DataFrame:
+    """The overview frame, for the council appendix (read on a download click only)."""
+    with engine().connect() as conn:
+        return q.overview(conn, period_id, previous_id)
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def history_view(action_id: int, title: str, code: str) -> status_charts.HistoryView | None:
+    """The Verloop tab of one action: chart spec, chart rows and explanations."""
+    with engine().connect() as conn:
+        history = q.history(conn)
+        periods = q.reporting_periods(conn)
+    return status_charts.history_view(history[history["action_id"] == action_id], periods, title, code)
