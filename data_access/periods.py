@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
-from sqlalchemy import Connection, insert, or_, select, update
+from sqlalchemy import Connection, false, insert, or_, select, update
 
 from data_access import audit
 from data_access.metrics import SchoolCalendar, week_start
@@ -116,13 +117,20 @@ def sectors_of_group(group: str) -> tuple[str, ...]:
 
 def periods(conn: Connection, kinds: Iterable[str] | None = None, group: str | None = None) -> list[PeriodRow]:
     """Periods of the given kinds that apply to a sector group (sector empty means: all sectors)."""
+    rows = conn.execute(_periods_statement(None if kinds is None else tuple(sorted(kinds)), group)).all()
+    return [PeriodRow(*row) for row in rows]
+
+
+@lru_cache(maxsize=64)
+def _periods_statement(kinds: tuple[str, ...] | None, group: str | None):
+    """Built once per kinds × group, its kinds and sectors bound as one parameter each, not a list
+    (/covid reads periods for every report; building the statement cost more than reading it)."""
     query = select(Period.id, Period.name, Period.kind, Period.sector, Period.start, Period.end)
     if kinds is not None:
-        query = query.where(Period.kind.in_(tuple(kinds)))
+        query = query.where(or_(false(), *(Period.kind == kind for kind in kinds)))
     if group is not None:
-        query = query.where(or_(Period.sector.is_(None), Period.sector.in_(sectors_of_group(group))))
-    rows = conn.execute(query.order_by(Period.start, Period.end, Period.id)).all()
-    return [PeriodRow(*row) for row in rows]
+        query = query.where(or_(Period.sector.is_(None), *(Period.sector == s for s in sectors_of_group(group))))
+    return query.order_by(Period.start, Period.end, Period.id)
 
 
 def covid_periods(conn: Connection, group: str) -> list[PeriodRow]:

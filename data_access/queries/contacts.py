@@ -37,6 +37,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -351,8 +352,7 @@ def windows_for(conn: Connection, period: PeriodRow, group: str, direction: str)
 # may overlap (an episode and its parts): a contact is counted in each window it falls in.
 
 
-@dataclass(frozen=True)
-class CaseOutcome:
+class CaseOutcome(NamedTuple):
     """One open case in a window: its attempts, successes and the first successful day."""
 
     case_id: int
