@@ -34,7 +34,6 @@ Newsletters and information sessions are their own kind of contact: counted per 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -42,8 +41,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from sqlalchemy import (
-    Connection, Date, Executable, Integer, String, and_, bindparam, case, cast, distinct, func, literal_column, null,
-    or_, select, union_all,
+    Connection, Date, Executable, Integer, and_, bindparam, case, distinct, func, literal_column, or_, select, union_all,
 )
 
 from data_access import periods as periods_mod
@@ -244,14 +242,9 @@ def _pupil_school_in_group(conn: Connection, group: str):
                 _pupil_school(Contact.pupil_id, year).in_(_group_school_ids(group)))
 
 
-def _case_open_in_group(range_numbers: Sequence[int], group: str):
-    """A case open in one of a window's ranges (bound as s<j>, e<j>) while its youth was at a school
-    of the group in the school year of that range (y<j>)."""
-    return or_(*(
-        and_(Concern.opened_on <= _day(f"e{j}"),
-             or_(Concern.closed_on.is_(None), Concern.closed_on >= _day(f"s{j}")),
-             _pupil_school(Concern.pupil_id, bindparam(f"y{j}", type_=Integer)).in_(_group_school_ids(group)))
-        for j in range_numbers))
+def _open_in_range(j: int):
+    """A case open on some day of range j (bound as s<j>, e<j>)."""
+    return and_(Concern.opened_on <= _day(f"e{j}"), or_(Concern.closed_on.is_(None), Concern.closed_on >= _day(f"s{j}")))
 
 
 def _count_true(flag):
@@ -436,38 +429,53 @@ def _case_channel_rows(conn: Connection, ranges: list, group: str, windows: int)
     day) per channel of its contacts in the window while it was open, and one row with channel
     None and no attempts (so a case without contacts is there too)."""
     tags = tuple(i for i, _, _ in ranges)
-    open_cases: list[dict[int, dt.date]] = [{} for _ in range(windows)]
-    linked = []
-    for w, case_id, opened_on, channel, attempts, reached, first in conn.execute(
-            _statement(conn, ("cases", group, tags), lambda: _case_statement(tags, group)), _range_params(ranges)).all():
-        if channel is None:
-            open_cases[int(w)][case_id] = _as_date(opened_on)
-        else:
-            linked.append((int(w), case_id, channel, int(attempts), int(reached or 0), _as_date(first)))
+    params = _range_params(ranges)
+    open_cases = _open_cases(conn, ranges, group, windows, params)
     found = [[(case_id, opened_on, None, 0, 0, None) for case_id, opened_on in cases.items()] for cases in open_cases]
-    for w, case_id, channel, attempts, reached, first in linked:
-        opened_on = open_cases[w].get(case_id)
-        if opened_on is not None:  # contacts of cases of other groups (or not open then) are left out
-            found[w].append((case_id, opened_on, channel, attempts, reached, first))
+    for w, case_id, channel, attempts, reached, first in conn.execute(
+            _statement(conn, ("case_contacts", tags), lambda: _case_contacts_statement(tags)), params).all():
+        opened_on = open_cases[int(w)].get(case_id)
+        if opened_on is not None:  # contacts of cases of other groups are left out
+            found[int(w)].append((case_id, opened_on, channel, int(attempts), int(reached or 0), _as_date(first)))
     return found
 
 
-def _case_statement(tags: tuple[int, ...], group: str):
-    """Rows of two kinds: each window's open cases of the group (channel NULL), and per window ×
-    case × channel the contacts with families and youths in the window while that case was open,
-    of any case (the caller keeps those of the open cases)."""
-    ranges_of = defaultdict(list)
-    for j, i in enumerate(tags):
-        ranges_of[i].append(j)
-    open_cases = [
-        select(_window_tag(i), Concern.id, Concern.opened_on, cast(null(), String), literal_column("0"),
-               literal_column("0"), cast(null(), Date)).where(_case_open_in_group(numbers, group))
-        for i, numbers in ranges_of.items()]
+def _open_cases(conn: Connection, ranges: list, group: str, windows: int, params: dict) -> list[dict[int, dt.date]]:
+    """Per window: its open cases of the group, id → opened on. A case belongs to a window when it
+    was open in one of the window's ranges while its youth was at a school of the group in that
+    range's school year. One pass over the cases open in any range; the youth's school is looked up
+    once per case and school year (for the years of the ranges the case was open in)."""
+    years = sorted({params[f"y{j}"] for j in range(len(ranges))})
+    slots = tuple(years.index(params[f"y{j}"]) for j in range(len(ranges)))
+    statement = _statement(conn, ("open_cases", group, slots), lambda: _open_cases_statement(slots, group))
+    found: list[dict[int, dt.date]] = [{} for _ in range(windows)]
+    for case_id, opened_on, closed_on, *member in conn.execute(
+            statement, {**params, **{f"year{k}": year for k, year in enumerate(years)}}).all():
+        opened_on, closed_on = _as_date(opened_on), _as_date(closed_on)
+        for j, (i, start, end) in enumerate(ranges):
+            if member[slots[j]] and opened_on <= end and (closed_on is None or closed_on >= start):
+                found[i][case_id] = opened_on
+    return found
 
+
+def _open_cases_statement(slots: tuple[int, ...], group: str):
+    """Cases open in any range, with per school year k (year<k>) whether the youth was at a school
+    of the group then — only asked when the case was open in a range of that year (else NULL)."""
+    def member(k):
+        in_year = or_(*(_open_in_range(j) for j, slot in enumerate(slots) if slot == k))
+        at_school = _pupil_school(Concern.pupil_id, bindparam(f"year{k}", type_=Integer)).in_(_group_school_ids(group))
+        return case((in_year, at_school), else_=None)
+
+    return (select(Concern.id, Concern.opened_on, Concern.closed_on, *(member(k) for k in range(max(slots) + 1)))
+            .where(or_(*(_open_in_range(j) for j in range(len(slots))))))
+
+
+def _case_contacts_statement(tags: tuple[int, ...]):
+    """Per window × case × channel: the contacts with families and youths in the window while the
+    case was open, of any case (the caller keeps those of the window's open cases)."""
     def per_channel(i, j, belongs_to_case):
-        return (select(_window_tag(i), Concern.id, cast(null(), Date), Contact.channel, func.count(),
-                       _count_true(Contact.reached), func.min(case((Contact.reached.is_(True), Contact.date),
-                                                                      else_=None)))
+        return (select(_window_tag(i), Concern.id, Contact.channel, func.count(), _count_true(Contact.reached),
+                       func.min(case((Contact.reached.is_(True), Contact.date), else_=None)))
                 .select_from(Contact).join(Concern, belongs_to_case)
                 .where(_one_of(Contact.target, FAMILY_TARGETS), _none_of(Contact.channel, MASS_CHANNELS),
                        Contact.date.between(_day(f"s{j}"), _day(f"e{j}")), Contact.date >= Concern.opened_on,
@@ -479,8 +487,7 @@ def _case_statement(tags: tuple[int, ...], group: str):
     # instead of every contact without a case through the concern_id index (~16 k at region scale).
     through_case = Concern.id == Contact.concern_id
     through_pupil = and_((Contact.concern_id + literal_column("0")).is_(None), Concern.pupil_id == Contact.pupil_id)
-    return union_all(*open_cases, *(per_channel(i, j, link) for j, i in enumerate(tags)
-                                    for link in (through_case, through_pupil)))
+    return union_all(*(per_channel(i, j, link) for j, i in enumerate(tags) for link in (through_case, through_pupil)))
 
 
 def _case_outcomes(rows: list[tuple], window: Window) -> list[CaseOutcome]:
