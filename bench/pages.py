@@ -108,7 +108,7 @@ def views(conn: Connection) -> list[View]:
             def run(c):
                 ps = status.reporting_periods(c)
                 return (status.default_period(c, ps), status.actions(c),
-                        status.overview(c, p.id, prev.id if prev else None), status.colour_counts(c, p.id),
+                        status.period_status(c, p.id, prev.id if prev else None),
                         status.evidence(c, p, suppress=True))
             return run
 
