@@ -80,8 +80,8 @@ def refresh_absence(conn: Connection, school_ids: Iterable[int] | None = None,
     school_ids, start, end = _whole_weeks(school_ids, start, end)
     _refresh_absence_week(conn, school_ids, start, end)
     _refresh_pupil_year(conn, school_ids, start, end)
-    _refresh_pupil_categories(conn, school_ids, start, end)
     _refresh_signals(conn, school_ids, start, end)
+    _refresh_pupil_categories(conn, school_ids, start, end)  # last: the two above read its old rows
 
 
 def _refresh_absence_week(conn, school_ids, start, end) -> None:
@@ -101,18 +101,29 @@ def _affected_years(start, end) -> list[int] | None:
     return list(range(school_year_of(start), school_year_of(end) + 1))
 
 
+def _pupils_of_schools(years: list[int] | None = None) -> str:
+    """SQL: the pupils with absence at the schools ``:school_ids``, and those who had it (in
+    ``years``) when pupil_category_year was last refreshed: their absence there may since have
+    been deleted, leaving nothing in absence to find them by."""
+    in_years = "" if years is None else f" AND school_year IN ({', '.join(str(y) for y in years)})"
+    return ("pupil_id IN (SELECT pupil_id FROM absence WHERE school_id IN :school_ids"
+            f" UNION SELECT pupil_id FROM pupil_category_year WHERE school_id IN :school_ids{in_years})")
+
+
 def _refresh_pupil_year(conn, school_ids, start, end) -> None:
     years = _affected_years(start, end)
-    clauses, params = ["1=1"], {}
-    if years is not None:
-        clauses.append(f"school_year IN ({', '.join(str(y) for y in years)})")
-    if school_ids is not None:
-        clauses.append("pupil_id IN (SELECT DISTINCT pupil_id FROM absence WHERE school_id IN :school_ids)")
-        params["school_ids"] = sorted(school_ids)
-    where_delete = " AND ".join(clauses)
-    _run(conn, f"DELETE FROM pupil_year WHERE {where_delete}", params)
     sy = school_year_sql(conn, "date")
-    where = where_delete.replace("school_year", sy)
+    clauses, insert_clauses, params = ["1=1"], ["1=1"], {}
+    if years is not None:
+        in_years = f" IN ({', '.join(str(y) for y in years)})"
+        clauses.append(f"school_year{in_years}")
+        insert_clauses.append(f"{sy}{in_years}")
+    if school_ids is not None:
+        clauses.append(_pupils_of_schools(years))
+        insert_clauses.append(_pupils_of_schools(years))
+        params["school_ids"] = sorted(school_ids)
+    _run(conn, f"DELETE FROM pupil_year WHERE {' AND '.join(clauses)}", params)
+    where = " AND ".join(insert_clauses)
     _run(conn, f"""
         INSERT INTO pupil_year (pupil_id, school_year, school_id, absence_hours, unauthorised_hours,
                                 late_count, last_absence_on)
@@ -159,7 +170,7 @@ def _refresh_signals(conn, school_ids, start, end) -> None:
     params: dict = {}
     pupil_filter = ""
     if school_ids is not None:
-        pupil_filter = "AND pupil_id IN (SELECT DISTINCT pupil_id FROM absence WHERE school_id IN :school_ids)"
+        pupil_filter = f"AND {_pupils_of_schools()}"
         params["school_ids"] = sorted(school_ids)
     _run(conn, f"DELETE FROM signal16 WHERE 1=1 {pupil_filter}", params)
     bounds = conn.execute(text("SELECT MIN(date), MAX(date) FROM absence")).one()

@@ -297,6 +297,42 @@ def test_summaries_stay_exact_after_an_incremental_refresh(demo_copy_url):
     engine.dispose()
 
 
+def test_a_pupils_whole_history_at_a_school_removed_leaves_no_trace(demo_copy_url):
+    """A pupil registered at a second school by mistake (20 unauthorised hours: a 16-hour signal),
+    then removed again by a replace-period import: after refresh_absence for that school the
+    pupil's year totals, signals and categories are as before, though no absence row of the
+    pupil at that school is left to find it by."""
+    engine = make_engine(demo_copy_url)
+    today = D(2025, 6, 30)
+    with engine.begin() as conn:
+        pupil, school = conn.execute(text(
+            "SELECT pupil_id, school_id FROM pupil_year WHERE school_year = 2024 AND unauthorised_hours = 0 "
+            "ORDER BY pupil_id LIMIT 1")).one()
+        other = conn.execute(text("SELECT MIN(id) FROM school WHERE id <> :s"), {"s": school}).scalar()
+
+        def state():
+            return (conn.execute(text("SELECT absence_hours, unauthorised_hours, late_count, last_absence_on "
+                                      "FROM pupil_year WHERE pupil_id = :p AND school_year = 2024"), {"p": pupil}).all(),
+                    conn.execute(text("SELECT signal_on, hours FROM signal16 WHERE pupil_id = :p"), {"p": pupil}).all(),
+                    youths.pupils_with_categories(conn, ["ongeoorloofd"], today))
+
+        before = state()
+        days = [D(2025, 6, 16) + dt.timedelta(days=i) for i in range(4)]
+        conn.execute(insert(Absence), [dict(pupil_id=pupil, school_id=other, date=d, hours=5.0, code="OG-T",
+                                            category="ongeoorloofd") for d in days])
+        aggregates.refresh_absence(conn, {other}, days[0], days[-1])
+        during = state()
+        assert during[0] != before[0] and len(during[1]) == len(before[1]) + 1 and pupil in during[2]
+        assert_same_list(conn, today)
+
+        conn.execute(delete(Absence).where(Absence.pupil_id == pupil, Absence.school_id == other))
+        aggregates.refresh_absence(conn, {other}, days[0], days[-1])
+        assert state() == before
+        assert_same_list(conn, today)
+        assert_same_categories(conn, today)
+    engine.dispose()
+
+
 @pytest.mark.parametrize("today", [TODAY, D(2020, 10, 21), D(2020, 11, 3), D(2020, 9, 15), D(2021, 1, 4)],
                          ids=str)
 def test_fixture_list_and_filter_are_the_straightforward_ones_on_sqlite_and_postgresql(any_fixture_db, today):
