@@ -268,9 +268,12 @@ def _refresh_contact_week(conn, school_ids, start, end) -> None:
 def contact_segment_is_stale(conn: Connection) -> bool:
     """A school's sector or scope changed (schools import) since contact_segment was built: its
     contacts are counted there under the old sector or scope."""
-    return conn.execute(text(
-        "SELECT 1 FROM contact_segment_school built JOIN school ON school.id = built.school_id "
-        "WHERE school.sector <> built.sector OR school.in_scope <> built.in_scope")).first() is not None
+    return conn.execute(_CONTACT_SEGMENT_STALE).first() is not None
+
+
+_CONTACT_SEGMENT_STALE = text(
+    "SELECT 1 FROM contact_segment_school built JOIN school ON school.id = built.school_id "
+    "WHERE school.sector <> built.sector OR school.in_scope <> built.in_scope")
 
 
 def _refresh_contact_segment(conn, start, end) -> None:

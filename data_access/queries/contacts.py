@@ -569,12 +569,21 @@ def contacts_over_time(conn: Connection, group: str, start: dt.date, end: dt.dat
     totals: dict[tuple, list[int]] = {}
     for bucket, target, channel, contacts, reached in conn.execute(
             _statement(conn, ("over_time", group, unit), lambda: _over_time_statement(conn, group, unit)), params).all():
-        cell = totals.setdefault((_as_date(bucket), target, channel), [0, 0])
-        cell[0] += int(contacts)
-        cell[1] += int(reached)
-    frame = pd.DataFrame([(*key, *totals[key]) for key in sorted(totals)],
-                         columns=["bucket_start", "target", "channel", "contacts", "reached"])
-    return frame if totals else frame.astype({"contacts": int, "reached": int})  # counts are ints already
+        key = (_as_date(bucket), target, channel)
+        cell = totals.get(key)
+        if cell is None:
+            totals[key] = [contacts, reached]
+        else:
+            cell[0] += contacts
+            cell[1] += reached
+    keys = sorted(totals)
+    return pd.DataFrame({
+        "bucket_start": pd.Series([k[0] for k in keys], dtype=object),
+        "target": pd.Series([k[1] for k in keys], dtype=object if not keys else None),
+        "channel": pd.Series([k[2] for k in keys], dtype=object if not keys else None),
+        "contacts": np.fromiter((totals[k][0] for k in keys), np.int64, len(keys)),
+        "reached": np.fromiter((totals[k][1] for k in keys), np.int64, len(keys)),
+    })
 
 
 def _over_time_statement(conn: Connection, group: str, unit: str):
