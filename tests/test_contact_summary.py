@@ -256,3 +256,17 @@ def test_the_migration_fills_contact_segment_for_an_existing_database(request, b
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request):
     return request.param
+
+
+def test_all_periods_read_together_equal_each_period_alone(demo_url):
+    """The comparison tab reads every window at once; an episode's windows overlap its parts'."""
+    from data_access.db import make_engine
+
+    engine = make_engine(demo_url)
+    with engine.connect() as conn:
+        choices = periods.period_choices(conn, "PO")
+        assert any(p.parts for p in choices)  # the demo has an episode
+        together = contacts.all_period_reports(conn, "PO", "both")
+        alone = [contacts.period_report(conn, p, "PO", "both") for p in choices]
+    engine.dispose()
+    assert together == alone
