@@ -172,6 +172,11 @@ def test_leerplicht_adds_a_report_and_the_rule_is_enforced(filled):
     assert "De statusrapportage is toegevoegd." in texts(at.success)
     assert "**Geld**  \n:green-badge[● 3 groen] :orange-badge[▲ 0 oranje] :red-badge[■ 1 rood]" in paragraphs(at)
     assert "**Kwaliteit**  \n:green-badge[● 3 groen] :orange-badge[▲ 1 oranje] :red-badge[■ 0 rood]" in paragraphs(at)
+    # the tile of LEA-04 (cached view, cleared by the save) shows the new report and its correction
+    assert "**Kwaliteit** :green-badge[● groen]  \n**Tijd** :green-badge[● groen]  \n**Geld** :red-badge[■ rood]" \
+        in paragraphs(at)
+    assert any(c.startswith("Gerapporteerd door Lia Leerplicht op ") and c.endswith("· 2 versies (correcties)")
+               for c in texts(at.caption))
     with filled.connect() as conn:
         actions = [a for (a,) in conn.execute(select(AuditEvent.username).where(
             AuditEvent.action == "status_report_toegevoegd"))]
