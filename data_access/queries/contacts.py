@@ -408,9 +408,9 @@ def _school_contact_counts(conn: Connection, ranges: list, group: str) -> dict[i
 def _concern_counts(conn: Connection, ranges: list, group: str) -> dict[int, tuple[int, int]]:
     """Per window: (the group's contacts, those that led to a new concern); no newsletters and sessions."""
     tags = tuple(i for i, _, _ in ranges)
-    led = _count_true(Contact.led_to_concern)
 
     def build():
+        led = _count_true(Contact.led_to_concern)
         parts = [part for j, i in enumerate(tags) for part in _group_contact_parts(
             conn, group, j,
             summary=lambda where, i=i: select(_window_tag(i), func.sum(ContactSegment.contacts).label("n"),
