@@ -53,8 +53,6 @@ class TileView:
     """One action's tile as ready texts; the page only sends them (see :func:`action_tile`)."""
 
     action_id: int
-    programme: str
-    portfolio_holder: str
     not_green: bool  # a light is oranje or rood ("Alleen niet-groen" keeps it)
     title: str
     caption: str
@@ -229,7 +227,7 @@ def tile_view(row, evidence: pd.DataFrame, period: Period, previous: Period | No
     evidence_text, warning = _evidence(evidence, reported, period)
     details = [part for part in (_explanation(row) if reported else None, evidence_text) if part]
     return TileView(
-        action_id=int(row["action_id"]), programme=row["programme"], portfolio_holder=row["portfolio_holder"],
+        action_id=int(row["action_id"]),
         not_green=any(row[key] in ("oranje", "rood") for key in LIGHT_COLUMNS),
         title=f"**{row['code']} — {row['title']}**",
         caption=f"{row['programme']} · portefeuillehouder {row['portfolio_holder']}{planned}",
