@@ -249,3 +249,19 @@ def test_today_is_the_default_for_a_pupils_enrolment_year(base):
         years = conn.execute(select(models.PupilEnrolment.school_year)
                              .join(models.Pupil).where(models.Pupil.pseudonym == "LL05")).scalars().all()
     assert TODAY == D(2024, 6, 1) and years == [2023]  # today is in school year 2023/24
+
+
+def test_a_schools_import_that_changes_a_sector_rebuilds_the_covid_contact_summary(base):
+    from data_access import aggregates
+
+    with base.begin() as conn:
+        school_id = conn.execute(select(models.School.id).where(models.School.vestigingsnummer == "99ZZ00")).scalar()
+        conn.execute(insert(models.Contact).values(date=D(2024, 3, 4), officer="lpa1", target="school",
+                                                   channel="bezoek", reached=True, school_id=school_id))
+        aggregates.refresh_contacts(conn)
+    result = imp(base, "scholen", "vestigingsnummer;vestigingsnaam;soort\n99ZZ00;OBS De Esdoorn;SBAO\n")
+    assert result.ok and result.counts.updated == 1
+    with base.connect() as conn:
+        assert not aggregates.contact_segment_is_stale(conn)
+        sectors = conn.execute(select(models.ContactSegment.sector).distinct()).scalars().all()
+    assert sectors == ["SBAO"]  # the visit counts under the school's new sector on /covid

@@ -247,6 +247,8 @@ def _refresh(conn, refreshes: list[Refresh]) -> None:
             aggregates.refresh_absence(conn, r.school_ids, r.start, r.end)
         else:
             aggregates.refresh_contacts(conn, r.school_ids, r.start, r.end)
+    if aggregates.contact_segment_is_stale(conn):  # a schools import changed a sector or the scope
+        aggregates.refresh_contacts(conn)
 
 
 def _audit(conn, result: ImportResult, username, role, origin) -> None:
