@@ -64,6 +64,10 @@ try:
                                      selection.portfolio_holder, suppress)
 except DATABASE_DOWN:
     database_unreachable()
+if view is None:  # the selected reporting period is gone: read the periods again
+    status_data.basics.clear()
+    status_data.overview_view.clear()
+    st.rerun()
 
 tab_names = ["Overzicht", "Verloop", "Export"]
 editing = status_reports.may_edit(user.roles)

@@ -6,12 +6,12 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
 import test_status_support as fixture
-from data_access.models import AuditEvent, StatusReport
+from data_access.models import AuditEvent, ReportingPeriod, StatusReport
 from data_access.queries import status as q
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "status.py")
@@ -139,6 +139,19 @@ def test_period_without_reports(filled):
     infos = texts(at.info)
     assert "Voor 2024-T2 is nog geen statusrapportage vastgelegd." in infos
     assert infos.count("Geen statusrapportage in deze periode.") == 4
+
+
+def test_a_removed_period_reads_the_periods_again(filled):
+    """The periods are cached; choosing one that has been removed since shows the default period."""
+    at = run_as("wethouder")
+    removed = period_id(filled, "2024-T2")
+    with filled.begin() as conn:
+        conn.execute(delete(ReportingPeriod).where(ReportingPeriod.id == removed))
+    at.selectbox(key="status_period").set_value(removed).run()
+    assert not at.exception
+    assert at.selectbox(key="status_period").value == period_id(filled, "2024-T1")
+    assert "2024-T2" not in at.selectbox(key="status_period").options
+    assert len(tile_titles(at)) == 4
 
 
 def test_history_shows_explanation_per_period(filled):
