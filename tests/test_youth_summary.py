@@ -227,6 +227,9 @@ def assert_same_categories(conn, today) -> None:
     for categories in CATEGORY_SETS:
         assert youths.pupils_with_categories(conn, categories, today) == \
             reference_pupils_with_categories(conn, categories, today), (today, categories)
+    # the filter's choices: every category registered, as SELECT DISTINCT over absence gave them
+    assert youths.registered_categories(conn) == tuple(
+        c for (c,) in conn.execute(select(Absence.category).distinct().order_by(Absence.category)))
 
 
 @pytest.fixture(scope="module")
