@@ -134,6 +134,8 @@ async def _run_until_finished(ws, payload: bytes, found: dict | None = None) -> 
         fmsg = ForwardMsg()
         fmsg.ParseFromString(data)
         kind = fmsg.WhichOneof("type")
+        if kind == "page_not_found":
+            raise RuntimeError(f"page not found: {fmsg.page_not_found.page_name!r}")
         if found is not None:
             _selectboxes(fmsg, found)
         if kind == "script_finished" and fmsg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
@@ -204,6 +206,19 @@ def login_cookie(database_url: str, username: str) -> str:
     return f"{config.name}={token}"
 
 
+def page_name(database_url: str, username: str, page: str) -> str:
+    """The page name a browser sends for ``page``: "" for the user's landing page (the first
+    page of the navigation has no URL path; its key gets a "page not found" and a redirect)."""
+    from data_access import access
+    from data_access.db import get_engine
+    from data_access.users import get_user
+
+    with get_engine(database_url).connect() as conn:
+        user = get_user(conn, username)
+    allowed = access.allowed_pages(user.roles) if user else []
+    return "" if allowed and allowed[0] == page else page
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load")
     parser.add_argument("--database-url", required=True)
@@ -229,10 +244,11 @@ def main(argv: list[str] | None = None) -> int:
                 user = args.user if args.user and len(pages) == 1 else PAGES[page][0]
                 widget = args.widget if args.widget and len(pages) == 1 else PAGES[page][1]
                 cookie = login_cookie(args.database_url, user)
-                asyncio.run(drive(base, cookie, page, widget, 1, 3))  # warm caches
+                name = page_name(args.database_url, user, page)
+                asyncio.run(drive(base, cookie, name, widget, 1, 3))  # warm caches
                 for n in args.sessions:
                     load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
-                    result = asyncio.run(drive(base, cookie, page, widget, n, args.reruns))
+                    result = asyncio.run(drive(base, cookie, name, widget, n, args.reruns))
                     row = {"bench": "load", "page": page, "user": user, "settings": profile, "widget": widget,
                            **result.summary(), "server_rss_mb": _rss_mb(server.pid),
                            "server_peak_rss_mb": _peak_rss_mb(server.pid), "load_before": load_before,
