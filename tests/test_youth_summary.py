@@ -227,6 +227,8 @@ def assert_same_categories(conn, today) -> None:
     for categories in CATEGORY_SETS:
         assert youths.pupils_with_categories(conn, categories, today) == \
             reference_pupils_with_categories(conn, categories, today), (today, categories)
+    latest = conn.execute(select(func.max(Absence.date))).scalar()
+    assert youths.latest_absence_date(conn) == (None if latest is None else dt.date.fromisoformat(str(latest)[:10]))
     # the filter's choices: every category registered, as SELECT DISTINCT over absence gave them
     assert youths.registered_categories(conn) == tuple(
         c for (c,) in conn.execute(select(Absence.category).distinct().order_by(Absence.category)))

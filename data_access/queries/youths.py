@@ -91,7 +91,11 @@ LIST_COLUMNS = [
 
 
 def latest_absence_date(conn: Connection) -> dt.date | None:
-    return conn.execute(select(func.max(Absence.date))).scalar()
+    """The latest registered absence date: the latest pupil_year.last_absence_on of the latest
+    school year (index seeks and one school year's index entries, not every absence row)."""
+    py = PupilYear
+    last_year = select(func.max(py.school_year)).scalar_subquery()
+    return conn.execute(select(func.max(py.last_absence_on)).where(py.school_year == last_year)).scalar()
 
 
 def default_today(conn: Connection, real_today: dt.date | None = None) -> dt.date:
