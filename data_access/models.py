@@ -453,3 +453,7 @@ class ContactSegmentSchool(Base):
 # youth contacts with their case or pupil — from this index alone (migration 0004).
 Index("ix_contact_target_date", Contact.target, Contact.date, Contact.channel, Contact.reached, Contact.concern_id,
       Contact.pupil_id, Contact.school_id)
+
+# /status counts schools visited and newsletters sent in a reporting window from this index
+# alone (migration 0006).
+Index("ix_contact_channel_date", Contact.channel, Contact.date, Contact.target, Contact.school_id)
