@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Integer, case, cast, extract, func, literal_column, or_, select
+from sqlalchemy import Connection, Integer, and_, case, cast, extract, func, literal_column, or_, select
 
 from data_access import audit
 from data_access.calendar import load_calendar
@@ -329,31 +329,37 @@ def _window_hours(conn: Connection, today: dt.date, pupils: Iterable[int]) -> pd
     """Unauthorised hours in the current 4-school-week window, after each pupil's last reset
     (a 16-hour signal or a 16_uur melding), for ``pupils`` only.
 
-    Read by date from ix_absence_unauthorised (a partial index: the category is written into
-    the query literally, else SQLite cannot use it): the window's few unauthorised rows, not an
-    index probe per pupil. The rows are summed per pupil here, and ``pupils`` picked here: with
-    a GROUP BY or a pupil filter, SQLite would walk the absence rows in pupil order instead (all
-    of them, or per pupil)."""
+    The window's few unauthorised rows are read by date from ix_absence_unauthorised (a partial
+    index: the category is written into the query literally, else SQLite cannot use it), the
+    last resets of only the pupils among them, and the rest is done here: with a GROUP BY or a
+    pupil filter in the query, SQLite would walk the absence rows in pupil order instead (all of
+    them, or per pupil)."""
     window = current_window(conn, today)
     if not window.mondays:
         return _frame([], ["pupil_id", "window_hours"])
-    last_signal = (select(Signal16.pupil_id, func.max(Signal16.signal_on).label("on"))
-                   .where(Signal16.signal_on <= today).group_by(Signal16.pupil_id).subquery())
-    last_melding = (select(Verzuimmelding.pupil_id, func.max(Verzuimmelding.reported_on).label("on"))
-                    .where(Verzuimmelding.kind == "16_uur", Verzuimmelding.reported_on <= today)
-                    .group_by(Verzuimmelding.pupil_id).subquery())
-    in_window = or_(*[Absence.date.between(first, last) for first, last in window.day_ranges()])
-    rows = _plain_rows(conn, (
-        select(Absence.pupil_id, Absence.hours)
-        .outerjoin(last_signal, last_signal.c.pupil_id == Absence.pupil_id)
-        .outerjoin(last_melding, last_melding.c.pupil_id == Absence.pupil_id)
-        .where(Absence.category == literal_column(f"'{UNAUTHORISED}'"),
-               Absence.date.between(window.start, today), in_window,
-               or_(last_signal.c.on.is_(None), Absence.date > last_signal.c.on),
-               or_(last_melding.c.on.is_(None), Absence.date > last_melding.c.on))))
-    hours = pd.DataFrame(rows, columns=["pupil_id", "window_hours"])
-    hours = hours[hours["pupil_id"].isin(pupils)]
-    return hours.groupby("pupil_id")[["window_hours"]].sum()
+    in_window = and_(Absence.category == literal_column(f"'{UNAUTHORISED}'"),
+                     Absence.date.between(window.start, today),
+                     or_(*[Absence.date.between(first, last) for first, last in window.day_ranges()]))
+    wanted = set(pupils)
+    rows = [row for row in _rows_with_dates(conn, select(Absence.pupil_id, Absence.date, Absence.hours)
+                                            .where(in_window), dates=[1]) if row[0] in wanted]
+    in_rows = select(Absence.pupil_id).where(in_window)
+    last_reset = dict(_rows_with_dates(conn, select(Signal16.pupil_id, func.max(Signal16.signal_on))
+                                       .where(Signal16.signal_on <= today, Signal16.pupil_id.in_(in_rows))
+                                       .group_by(Signal16.pupil_id), dates=[1])) if rows else {}
+    if rows:
+        melding = Verzuimmelding
+        for pupil_id, reported_on in _rows_with_dates(
+                conn, select(melding.pupil_id, func.max(melding.reported_on))
+                .where(melding.kind == "16_uur", melding.reported_on <= today, melding.pupil_id.in_(in_rows))
+                .group_by(melding.pupil_id), dates=[1]):
+            last_reset[pupil_id] = max(reported_on, last_reset.get(pupil_id, reported_on))
+    hours: dict[int, float] = {}
+    for pupil_id, day, value in rows:
+        reset = last_reset.get(pupil_id)
+        if reset is None or day > reset:
+            hours[pupil_id] = hours[pupil_id] + value if pupil_id in hours else value
+    return pd.DataFrame({"window_hours": pd.Series(hours, dtype=float)}).rename_axis("pupil_id")
 
 
 def _cases_this_year(conn: Connection, start: dt.date, today: dt.date) -> pd.DataFrame:
@@ -386,11 +392,15 @@ def _last_contacts(conn: Connection) -> pd.DataFrame:
     via_case = _rows_with_dates(conn, select(Concern.pupil_id, func.max(Contact.date))
                                 .join(Concern, Concern.id == Contact.concern_id)
                                 .where(Contact.pupil_id.is_(None)).group_by(Concern.pupil_id), dates=[1])
-    last = dict(direct)  # one row per pupil already
-    for pupil_id, day in via_case:
-        if pupil_id not in last or day > last[pupil_id]:
-            last[pupil_id] = day
-    return pd.DataFrame({"last_contact_on": pd.Series(last, dtype=object)}).rename_axis("pupil_id")
+    if via_case:
+        last = dict(direct)  # one row per pupil already
+        for pupil_id, day in via_case:
+            if pupil_id not in last or day > last[pupil_id]:
+                last[pupil_id] = day
+        direct = list(last.items())
+    pupils, days = zip(*direct) if direct else ((), ())
+    return pd.DataFrame({"last_contact_on": pd.Series(days, index=pd.Index(pupils, dtype="int64", name="pupil_id"),
+                                                      dtype=object)})
 
 
 def _derive_signals(frame: pd.DataFrame, possible: dict, late_threshold: int) -> pd.DataFrame:
@@ -876,8 +886,8 @@ def _frame_by_column(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
         return pd.DataFrame(rows, columns=columns)
     data = {}
     for name, values in zip(columns, zip(*rows)):
-        array = np.array(values)
-        data[name] = array if array.dtype.kind in "bif" else pd.Series(values)
+        array = np.array(values) if isinstance(values[0], (int, float)) else None  # (bool is an int)
+        data[name] = array if array is not None and array.dtype.kind in "bif" else pd.Series(values)
     return pd.DataFrame(data)
 
 
