@@ -152,14 +152,30 @@ def recency_class(weeks_since: float | None) -> str:
 
 
 def heatmap_data(grid: pd.DataFrame) -> pd.DataFrame:
+    """Chart rows of the grid. Texts and timestamps are made once per distinct week (a grid has
+    a row per school × week, the weeks repeat for every school)."""
     frame = grid.copy()
-    frame["recency"] = [recency_class(w) for w in frame["weeks_since"]]
-    frame["week_label"] = frame["week_start"].map(cf.week_label)
-    frame["last_text"] = [cf.week_label(d) if d is not None and not pd.isna(d)
-                          else f"geen in de {HEATMAP_LOOKBACK_WEEKS} weken ervoor" for d in frame["last_contact"]]
-    frame["week_end"] = frame["week_start"].map(lambda d: pd.Timestamp(d + dt.timedelta(days=7)))
-    frame["week_start"] = frame["week_start"].map(pd.Timestamp)
+    frame["recency"] = _per_distinct(frame["weeks_since"], recency_class)
+    frame["week_label"] = _per_distinct(frame["week_start"], cf.week_label)
+    no_contact = f"geen in de {HEATMAP_LOOKBACK_WEEKS} weken ervoor"
+    frame["last_text"] = _per_distinct(
+        frame["last_contact"], lambda d: cf.week_label(d) if d is not None and not pd.isna(d) else no_contact)
+    frame["week_end"] = _per_distinct(frame["week_start"], lambda d: pd.Timestamp(d + dt.timedelta(days=7)))
+    frame["week_start"] = _per_distinct(frame["week_start"], pd.Timestamp)
     return frame[["school", "week_start", "week_end", "week_label", "recency", "last_text"]]
+
+
+def _per_distinct(values: pd.Series, make) -> list:
+    """``[make(v) for v in values]``, calling ``make`` once per distinct value (missing values —
+    None, NaN, NaT — are one value each and passed as they are)."""
+    made: dict = {}
+    out = []
+    for value in values.tolist():
+        key = "<missing>" if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+        if key not in made:
+            made[key] = make(value)
+        out.append(made[key])
+    return out
 
 
 def heatmap_chart(grid: pd.DataFrame, period: PeriodRow, start: dt.date, end: dt.date) -> alt.LayerChart:
