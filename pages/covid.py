@@ -5,7 +5,7 @@ user = require("covid")
 import streamlit as st  # noqa: E402
 
 from data_access.access import sees_personal_data  # noqa: E402
-from ui import covid_data, covid_filters, covid_sections, covid_tiles  # noqa: E402
+from ui import covid_data, covid_filters, covid_sections, covid_tiles, covid_views  # noqa: E402
 
 suppress = not sees_personal_data(user.roles)
 
@@ -14,28 +14,28 @@ st.caption("Hielden de leerplichtambtenaren contact met de scholen en met de gez
            "tijdens de schoolsluitingen? Elke periode staat naast evenveel normale schoolweken.")
 
 selection = covid_filters.render_selection()
-report = covid_data.load(covid_data.period_report, selection.group, selection.period.key, selection.direction)
-if report is None:
+view = covid_data.load(covid_views.report_view, selection.group, selection.period.key, selection.direction, suppress)
+if view is None:
     st.info("Deze periode bestaat niet meer. Kies een andere periode.", icon=":material/event_busy:")
     st.stop()
 
-if covid_tiles.has_no_contacts(report):
+if view.no_contacts:
     st.info("Er zijn nog geen contacten van leerplicht vastgelegd voor deze periode of de weken ervoor en "
             "erna. De cijfers verschijnen zodra contacten zijn geregistreerd of geïmporteerd.",
             icon=":material/info:")
     st.stop()
 
-covid_tiles.render_windows(report)
-covid_tiles.render_tiles(report, suppress)
-covid_tiles.render_family_detail(report, suppress)
+covid_tiles.show_windows(view.windows)
+covid_tiles.show_tiles(view.tiles)
+covid_tiles.show_family_detail(view.families, view.attempts, suppress)
 
 over_time, comparison, mass, heatmap = st.tabs(
     ["Contacten per week of maand", "Alle perioden", "Nieuwsbrieven en bijeenkomsten", "Scholen per week"])
 with over_time:
-    covid_sections.render_over_time(selection, report, suppress)
+    covid_sections.render_over_time(selection, view.baseline, suppress)
 with comparison:
     covid_sections.render_comparison(selection, suppress)
 with mass:
     covid_sections.render_mass_contacts(selection, suppress)
 with heatmap:
-    covid_sections.render_heatmap(selection, report)
+    covid_sections.render_heatmap(selection, *view.heatmap_range)

@@ -1,12 +1,14 @@
 """The four tabs under the figures on /covid."""
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
-from data_access.queries.contacts import PeriodReport
-from ui import covid_data, covid_tables, covid_views
+from data_access.periods import Window
+from ui import covid_data, covid_views
 from ui.covid_filters import Selection
-from ui.covid_views import DownloadChart, chart_range
+from ui.covid_views import DownloadChart
 from ui.downloads import chart_downloads, table_downloads
 
 SUPPRESSION_NOTE = ("Aantallen kleiner dan 5 zijn niet getekend of staan als ‘<5’ (kleine aantallen kunnen "
@@ -16,10 +18,11 @@ SUPPRESSION_NOTE = ("Aantallen kleiner dan 5 zijn niet getekend of staan als ‘
 UNITS = {"week": "Per week", "month": "Per maand"}
 
 
-def render_over_time(selection: Selection, report: PeriodReport, suppress: bool) -> None:
+def render_over_time(selection: Selection, baseline: Window, suppress: bool) -> None:
+    """Contacts per week or month; ``baseline``: the chosen period's baseline weeks (shaded)."""
     unit = st.segmented_control("Tijdschaal", list(UNITS), format_func=UNITS.get, default="week",
                                 required=True, key="covid_unit", label_visibility="collapsed")
-    view = covid_data.load(covid_views.over_time_view, selection.group, unit, suppress, report.baseline)
+    view = covid_data.load(covid_views.over_time_view, selection.group, unit, suppress, baseline)
     if view.empty:
         st.info("Er zijn geen contacten vastgelegd in deze schooljaren.", icon=":material/info:")
         return
@@ -43,34 +46,30 @@ def render_over_time(selection: Selection, report: PeriodReport, suppress: bool)
 
 
 def render_comparison(selection: Selection, suppress: bool) -> None:
-    reports = covid_data.load(covid_data.all_period_reports, selection.group, selection.direction)
-    table = covid_tables.comparison_table(reports, suppress)
+    view = covid_data.load(covid_views.comparison_view, selection.group, selection.direction, suppress)
     st.caption("Elke COVID-periode (en opeenvolgende perioden samen) naast evenveel normale schoolweken, volgens "
                "de gekozen vergelijking. Verschil = periode min basis; bij percentages in procentpunten.")
-    for (period, dates), rows in table.groupby(["Periode", "Van – tot"], sort=False):
-        st.markdown(f"**{period}** · {dates}")
-        st.dataframe(rows.drop(columns=["Periode", "Van – tot"]), hide_index=True, placeholder="–", width="stretch",
+    for heading, rows in view.sections:
+        st.markdown(heading)
+        st.dataframe(rows, hide_index=True, placeholder="–", width="stretch",
                      column_config={"Toelichting": st.column_config.TextColumn(width="medium")})
-    table_downloads(table, "covid-perioden-tegen-basis", key="covid-comparison")
+    table_downloads(view.table, "covid-perioden-tegen-basis", key="covid-comparison")
 
 
 def render_mass_contacts(selection: Selection, suppress: bool) -> None:
-    start, end = chart_range(covid_data.load(covid_data.covid_periods, selection.group))
-    frame = covid_data.load(covid_data.mass_contacts, selection.group, start, end)
-    if frame.empty:
+    table = covid_data.load(covid_views.mass_contacts_view, selection.group, suppress)
+    if table is None:
         st.info("Er zijn in deze schooljaren geen nieuwsbrieven of informatiebijeenkomsten vastgelegd.",
                 icon=":material/info:")
         return
-    table = covid_tables.mass_contacts_table(frame, suppress)
     st.caption("Nieuwsbrieven en informatiebijeenkomsten voor scholen, per COVID-periode en daarbuiten per "
                "schooljaar. ‘Aantal keer’ telt verschillende data. Ze tellen niet mee als schoolcontact.")
     st.dataframe(table, hide_index=True, placeholder="–", width="stretch")
     table_downloads(table, "covid-nieuwsbrieven-bijeenkomsten", key="covid-mass")
 
 
-def render_heatmap(selection: Selection, report: PeriodReport) -> None:
-    windows = [report.window] + ([report.baseline] if not report.baseline.is_empty else [])
-    start, end = min(w.start for w in windows), max(w.end for w in windows)
+def render_heatmap(selection: Selection, start: dt.date, end: dt.date) -> None:
+    """Schools × weeks from ``start`` to ``end`` (the chosen period and its baseline)."""
     view = covid_data.load(covid_views.heatmap_view, selection.group, selection.period, start, end)
     if view.empty:
         st.info("Er zijn geen scholen in beeld voor deze sector.", icon=":material/info:")

@@ -25,6 +25,12 @@ def comparison_table(reports: list[PeriodReport], suppress: bool) -> pd.DataFram
     })
 
 
+def comparison_sections(table: pd.DataFrame) -> tuple[tuple[str, pd.DataFrame], ...]:
+    """The comparison table per period: (heading, its rows without the period columns)."""
+    return tuple((f"**{period}** · {dates}", rows.drop(columns=["Periode", "Van – tot"]))
+                 for (period, dates), rows in table.groupby(["Periode", "Van – tot"], sort=False))
+
+
 def mass_contacts_table(frame: pd.DataFrame, suppress: bool) -> pd.DataFrame:
     shown = contacts.suppressed_mass_contacts(frame, suppress)
     return pd.DataFrame({

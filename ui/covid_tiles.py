@@ -2,6 +2,8 @@
 families of youths of concern were reached."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
@@ -35,19 +37,37 @@ def has_no_contacts(report: PeriodReport) -> bool:
     return report.baseline_metrics is None and m.contacts == 0 and m.school_contacts == 0 and m.cases_open == 0
 
 
-def render_windows(report: PeriodReport) -> None:
-    """Which days the figures cover, and a warning when the baseline is short or missing."""
-    st.markdown(f"**Periode:** {cf.ranges_text(report.window)} ({cf.weeks_text(report.window.school_weeks)})  \n"
+@dataclass(frozen=True)
+class WindowsText:
+    """What the figures cover, and a notice ("info" or "warning", or None) about the baseline."""
+
+    markdown: str
+    notice_kind: str | None
+    notice: str | None
+
+
+def windows_text(report: PeriodReport) -> WindowsText:
+    markdown = (f"**Periode:** {cf.ranges_text(report.window)} ({cf.weeks_text(report.window.school_weeks)})  \n"
                 f"**Basis:** {_baseline_sentence(report)}")
     if report.baseline_metrics is None:
-        st.info("Er zijn geen normale schoolweken met contactgegevens gevonden om deze periode mee te "
-                "vergelijken. Kies een andere vergelijking (bijvoorbeeld ‘Na de periode’).",
-                icon=":material/info:")
-    elif not report.baseline_complete:
+        return WindowsText(markdown, "info",
+                           "Er zijn geen normale schoolweken met contactgegevens gevonden om deze periode mee te "
+                           "vergelijken. Kies een andere vergelijking (bijvoorbeeld ‘Na de periode’).")
+    if not report.baseline_complete:
         found = len(contacts.baseline_mondays_of(report.baseline))
-        st.warning(f"Er zijn maar {found} normale schoolweken met gegevens gevonden (gezocht: "
-                   f"{report.baseline_weeks_wanted}). De basis is daardoor korter dan de periode.",
-                   icon=":material/warning:")
+        return WindowsText(markdown, "warning",
+                           f"Er zijn maar {found} normale schoolweken met gegevens gevonden (gezocht: "
+                           f"{report.baseline_weeks_wanted}). De basis is daardoor korter dan de periode.")
+    return WindowsText(markdown, None, None)
+
+
+def show_windows(text: WindowsText) -> None:
+    """Which days the figures cover, and a warning when the baseline is short or missing."""
+    st.markdown(text.markdown)
+    if text.notice_kind == "info":
+        st.info(text.notice, icon=":material/info:")
+    elif text.notice_kind == "warning":
+        st.warning(text.notice, icon=":material/warning:")
 
 
 def _baseline_sentence(report: PeriodReport) -> str:
@@ -59,24 +79,44 @@ def _baseline_sentence(report: PeriodReport) -> str:
             f"{cf.ranges_text(report.baseline)}")
 
 
-def render_tiles(report: PeriodReport, suppress: bool) -> None:
+@dataclass(frozen=True)
+class Tile:
+    """One figure as st.metric shows it, with the caption under it."""
+
+    label: str
+    value: str
+    delta: str | None
+    delta_color: str
+    delta_description: str | None
+    help: str
+    caption: str
+
+
+def tiles(report: PeriodReport, suppress: bool) -> tuple[tuple[Tile, ...], ...]:
+    """The tiles in rows of three (TILE_ROWS)."""
     mine = contacts.figures(report.metrics, suppress)
     base = contacts.figures(report.baseline_metrics, suppress) if report.baseline_metrics else {}
-    for keys in TILE_ROWS:
-        for column, key in zip(st.columns(len(keys)), keys):
+    return tuple(tuple(_tile(key, mine[key], base.get(key)) for key in keys) for keys in TILE_ROWS)
+
+
+def show_tiles(rows: tuple[tuple[Tile, ...], ...]) -> None:
+    for row in rows:
+        for column, tile in zip(st.columns(len(row)), row):
             with column:
-                _tile(key, mine[key], base.get(key))
+                st.metric(tile.label, tile.value, delta=tile.delta, delta_color=tile.delta_color,
+                          delta_description=tile.delta_description, help=tile.help, border=True)
+                st.caption(tile.caption)
 
 
-def _tile(key: str, figure: Figure, baseline: Figure | None) -> None:
+def _tile(key: str, figure: Figure, baseline: Figure | None) -> Tile:
     difference = contacts.difference(key, figure, baseline) if baseline else None
-    st.metric(
-        METRIC_LABELS[key], cf.figure_text(key, figure), delta=cf.difference_text(key, difference),
-        delta_color="normal" if HIGHER_IS_BETTER[key] else "inverse",
-        delta_description="t.o.v. basis" if difference is not None else None,
-        help=METRIC_HELP[key] + (f" ({figure.reason})" if figure.reason else ""), border=True,
+    return Tile(
+        METRIC_LABELS[key], cf.figure_text(key, figure), cf.difference_text(key, difference),
+        "normal" if HIGHER_IS_BETTER[key] else "inverse",
+        "t.o.v. basis" if difference is not None else None,
+        METRIC_HELP[key] + (f" ({figure.reason})" if figure.reason else ""),
+        _tile_caption(key, figure, baseline),
     )
-    st.caption(_tile_caption(key, figure, baseline))
 
 
 def _tile_caption(key: str, figure: Figure, baseline: Figure | None) -> str:
@@ -104,15 +144,15 @@ def _counts_text(key: str, figure: Figure) -> str:
     return "benaderd, maar niet bereikt"
 
 
-def render_family_detail(report: PeriodReport, suppress: bool) -> None:
+def show_family_detail(families: pd.DataFrame, attempts: pd.DataFrame, suppress: bool) -> None:
     """Open cases by outcome, and the attempts made for the families never reached, per channel."""
     left, right = st.columns(2)
     with left:
         st.markdown("**Jongeren in beeld met een open zaak**")
-        st.dataframe(family_table(report, suppress), hide_index=True, placeholder="–", width="stretch")
+        st.dataframe(families, hide_index=True, placeholder="–", width="stretch")
     with right:
         st.markdown("**Pogingen bij gezinnen die nooit bereikt werden, per kanaal**")
-        st.dataframe(attempts_table(report, suppress), hide_index=True, placeholder="–", width="stretch")
+        st.dataframe(attempts, hide_index=True, placeholder="–", width="stretch")
     if suppress:
         st.caption("Aantallen kleiner dan 5 staan als ‘<5’; dan wordt ook één ander aantal verborgen, zodat "
                    "het totaal niets verraadt.")

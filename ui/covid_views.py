@@ -19,7 +19,7 @@ from data_access.metrics import school_year_bounds, school_year_of
 from data_access.periods import PeriodRow, Window
 from data_access.queries import contacts
 from data_access.queries.contacts import CHART_TARGETS
-from ui import covid_charts, covid_data
+from ui import covid_charts, covid_data, covid_tables, covid_tiles
 
 MAX_ENTRIES = 64  # an entry: a few hundred kB at region scale (the heat map's Arrow data)
 
@@ -39,6 +39,55 @@ def streamlit_spec(chart: alt.TopLevelMixin) -> dict | None:
     except ImportError:
         return None
     return _convert_altair_to_vega_lite_spec(chart)
+
+
+# --- the figures of the chosen period, and the tables -----------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """The chosen period's texts and tables, as the page shows them."""
+
+    no_contacts: bool  # nothing recorded: the page says so instead of showing zeros
+    baseline: Window
+    heatmap_range: tuple[dt.date, dt.date]  # the period and its baseline
+    windows: covid_tiles.WindowsText
+    tiles: tuple[tuple[covid_tiles.Tile, ...], ...]
+    families: pd.DataFrame
+    attempts: pd.DataFrame
+
+
+@st.cache_data(ttl=covid_data.TTL, max_entries=MAX_ENTRIES, show_spinner=False)
+def report_view(group: str, period_key: tuple[int, ...], direction: str, suppress: bool) -> ReportView | None:
+    """None if the period no longer exists."""
+    report = covid_data.period_report(group, period_key, direction)
+    if report is None:
+        return None
+    windows = [report.window] + ([report.baseline] if not report.baseline.is_empty else [])
+    return ReportView(covid_tiles.has_no_contacts(report), report.baseline,
+                      (min(w.start for w in windows), max(w.end for w in windows)),
+                      covid_tiles.windows_text(report), covid_tiles.tiles(report, suppress),
+                      covid_tiles.family_table(report, suppress), covid_tiles.attempts_table(report, suppress))
+
+
+@dataclass(frozen=True)
+class ComparisonView:
+    table: pd.DataFrame  # the download
+    sections: tuple[tuple[str, pd.DataFrame], ...]  # per period: heading, rows
+
+
+@st.cache_data(ttl=covid_data.TTL, max_entries=MAX_ENTRIES, show_spinner=False)
+def comparison_view(group: str, direction: str, suppress: bool) -> ComparisonView:
+    table = covid_tables.comparison_table(covid_data.all_period_reports(group, direction), suppress)
+    return ComparisonView(table, covid_tables.comparison_sections(table))
+
+
+@st.cache_data(ttl=covid_data.TTL, max_entries=MAX_ENTRIES, show_spinner=False)
+def mass_contacts_view(group: str, suppress: bool) -> pd.DataFrame | None:
+    """The newsletters and information sessions table; None if there are none."""
+    start, end = chart_range(covid_data.covid_periods(group))
+    frame = covid_data.mass_contacts(group, start, end)
+    return None if frame.empty else covid_tables.mass_contacts_table(frame, suppress)
 
 
 # --- contacts per week or month -------------------------------------------------------------
