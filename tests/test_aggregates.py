@@ -140,3 +140,27 @@ def test_a_new_holiday_recomputes_the_signals(engine):
         periods.add_period(conn, name="Studiedag", kind="studiedag", sector=None, start=D(2020, 11, 4),
                            end=D(2020, 11, 4), username="beheer")
         assert conn.execute(text("SELECT COUNT(*) FROM signal16")).scalar() == 0
+
+
+def _summaries(conn) -> dict[str, list[tuple]]:
+    """The summary tables' rows (signal16 without its generated id)."""
+    queries = {t: f"SELECT * FROM {t}" for t in ("absence_week", "pupil_year", "pupil_category_year")}
+    queries["signal16"] = ("SELECT pupil_id, school_id, signal_on, window_start, hours, melding_id, "
+                           "school_days_to_melding FROM signal16")
+    return {t: sorted((tuple(str(v) for v in r) for r in conn.execute(text(q))), key=repr)
+            for t, q in queries.items()}
+
+
+def test_a_refresh_of_every_school_and_week_rebuilds_whole_and_equals_the_full_refresh(db):
+    with db.begin() as conn:
+        conn.execute(insert(models.Absence).values(pupil_id=2, school_id=2, date=D(2020, 10, 14),
+                                                   hours=2.0, code="A", category="ongeoorloofd"))
+        aggregates.refresh_all(conn)
+        expected = _summaries(conn)
+        conn.execute(text("UPDATE absence_week SET hours = 99"))
+        assert aggregates._covers_all_absence(conn, {1, 2}, D(2020, 10, 12), D(2020, 11, 1))
+        aggregates.refresh_absence(conn, {1, 2}, D(2020, 10, 12), D(2020, 10, 30))
+        assert _summaries(conn) == expected
+        # one school, or fewer weeks than the summaries hold: the incremental path
+        assert not aggregates._covers_all_absence(conn, {2}, D(2020, 10, 12), D(2020, 11, 1))
+        assert not aggregates._covers_all_absence(conn, {1, 2}, D(2020, 10, 19), D(2020, 11, 1))
