@@ -57,15 +57,15 @@ def render_comparison(selection: Selection, suppress: bool) -> None:
 
 
 def render_mass_contacts(selection: Selection, suppress: bool) -> None:
-    table = covid_data.load(covid_views.mass_contacts_view, selection.group, suppress)
-    if table is None:
+    view = covid_data.load(covid_views.mass_contacts_view, selection.group, suppress)
+    if view is None:
         st.info("Er zijn in deze schooljaren geen nieuwsbrieven of informatiebijeenkomsten vastgelegd.",
                 icon=":material/info:")
         return
     st.caption("Nieuwsbrieven en informatiebijeenkomsten voor scholen, per COVID-periode en daarbuiten per "
                "schooljaar. ‘Aantal keer’ telt verschillende data. Ze tellen niet mee als schoolcontact.")
-    st.dataframe(table, hide_index=True, placeholder="–", width="stretch")
-    table_downloads(table, "covid-nieuwsbrieven-bijeenkomsten", key="covid-mass")
+    st.dataframe(view.shown, hide_index=True, placeholder="–", width="stretch")
+    table_downloads(view.table, "covid-nieuwsbrieven-bijeenkomsten", key="covid-mass")
 
 
 def render_heatmap(selection: Selection, start: dt.date, end: dt.date) -> None:

@@ -41,6 +41,17 @@ def streamlit_spec(chart: alt.TopLevelMixin) -> dict | None:
     return _convert_altair_to_vega_lite_spec(chart)
 
 
+def shown_table(frame: pd.DataFrame):
+    """The Arrow table st.dataframe would make of ``frame`` (it sends a given Arrow table as it is,
+    so what the browser gets is the same), made once instead of on every rerun; the frame itself
+    if this Streamlit has no such converter."""
+    try:
+        from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
+    except ImportError:
+        return frame
+    return convert_pandas_df_to_arrow_table(frame)
+
+
 # --- the figures of the chosen period, and the tables -----------------------------------------
 
 
@@ -53,8 +64,8 @@ class ReportView:
     heatmap_range: tuple[dt.date, dt.date]  # the period and its baseline
     windows: covid_tiles.WindowsText
     tiles: tuple[tuple[covid_tiles.Tile, ...], ...]
-    families: pd.DataFrame
-    attempts: pd.DataFrame
+    families: object  # shown_table of covid_tiles.family_table
+    attempts: object  # shown_table of covid_tiles.attempts_table
 
 
 @st.cache_data(ttl=covid_data.TTL, max_entries=MAX_ENTRIES, show_spinner=False)
@@ -67,27 +78,38 @@ def report_view(group: str, period_key: tuple[int, ...], direction: str, suppres
     return ReportView(covid_tiles.has_no_contacts(report), report.baseline,
                       (min(w.start for w in windows), max(w.end for w in windows)),
                       covid_tiles.windows_text(report), covid_tiles.tiles(report, suppress),
-                      covid_tiles.family_table(report, suppress), covid_tiles.attempts_table(report, suppress))
+                      shown_table(covid_tiles.family_table(report, suppress)),
+                      shown_table(covid_tiles.attempts_table(report, suppress)))
 
 
 @dataclass(frozen=True)
 class ComparisonView:
     table: pd.DataFrame  # the download
-    sections: tuple[tuple[str, pd.DataFrame], ...]  # per period: heading, rows
+    sections: tuple[tuple[str, object], ...]  # per period: heading, shown_table of its rows
 
 
 @st.cache_data(ttl=covid_data.TTL, max_entries=MAX_ENTRIES, show_spinner=False)
 def comparison_view(group: str, direction: str, suppress: bool) -> ComparisonView:
     table = covid_tables.comparison_table(covid_data.all_period_reports(group, direction), suppress)
-    return ComparisonView(table, covid_tables.comparison_sections(table))
+    return ComparisonView(table, tuple((heading, shown_table(rows))
+                                       for heading, rows in covid_tables.comparison_sections(table)))
+
+
+@dataclass(frozen=True)
+class MassContactsView:
+    table: pd.DataFrame  # the download
+    shown: object  # shown_table of it
 
 
 @st.cache_data(ttl=covid_data.TTL, max_entries=MAX_ENTRIES, show_spinner=False)
-def mass_contacts_view(group: str, suppress: bool) -> pd.DataFrame | None:
+def mass_contacts_view(group: str, suppress: bool) -> MassContactsView | None:
     """The newsletters and information sessions table; None if there are none."""
     start, end = chart_range(covid_data.covid_periods(group))
     frame = covid_data.mass_contacts(group, start, end)
-    return None if frame.empty else covid_tables.mass_contacts_table(frame, suppress)
+    if frame.empty:
+        return None
+    table = covid_tables.mass_contacts_table(frame, suppress)
+    return MassContactsView(table, shown_table(table))
 
 
 # --- contacts per week or month -------------------------------------------------------------
@@ -103,40 +125,52 @@ class PanelView:
 
 @dataclass(frozen=True)
 class OverTimeView:
-    """The panels of the over-time tab for one selection, and what rebuilds them for a download."""
+    """The panels of the over-time tab for one selection. The chart rows are not kept: a download
+    rebuilds the charts from the (cached) data, so a rerun does not unpickle them."""
 
-    empty: bool  # no contacts at all in these school years
-    start: dt.date
-    end: dt.date
+    group: str
     unit: str
-    data: pd.DataFrame  # covid_charts.over_time_chart_data
-    shading: pd.DataFrame  # covid_charts.shading_data
+    suppress: bool
+    baseline: Window | None
+    empty: bool  # no contacts at all in these school years
     panels: tuple[PanelView, ...]
 
     def charts(self) -> list[tuple[str, alt.LayerChart]]:
-        return covid_charts.over_time_charts(self.data, self.shading, self.start, self.end, self.unit)
+        return over_time_charts(self.group, self.unit, self.suppress, self.baseline)
 
     def download_chart(self) -> alt.VConcatChart:
         return covid_charts.download_chart(self.charts())
 
 
-@st.cache_data(ttl=covid_data.TTL, max_entries=MAX_ENTRIES, show_spinner=False)
-def over_time_view(group: str, unit: str, suppress: bool, baseline: Window | None) -> OverTimeView:
-    """The over-time panels; ``baseline``: the chosen period's baseline (shaded blue)."""
+def over_time_charts(group: str, unit: str, suppress: bool, baseline: Window | None) -> list[tuple[str, alt.LayerChart]]:
+    """The Altair panels (target, chart), straight from the data; [] without any contacts."""
+    data, shading, start, end = _over_time_data(group, unit, suppress, baseline)
+    return [] if data is None else covid_charts.over_time_charts(data, shading, start, end, unit)
+
+
+def _over_time_data(group: str, unit: str, suppress: bool, baseline: Window | None):
     closures = covid_data.covid_periods(group)
     start, end = chart_range(closures)
     frame = covid_data.contacts_over_time(group, start, end, unit)
     if frame.empty:
-        return OverTimeView(True, start, end, unit, pd.DataFrame(), pd.DataFrame(), ())
+        return None, None, start, end
     data = covid_charts.over_time_chart_data(contacts.suppressed_over_time(frame, suppress), unit)
-    shading = covid_charts.shading_data(closures, baseline)
+    return data, covid_charts.shading_data(closures, baseline), start, end
+
+
+@st.cache_data(ttl=covid_data.TTL, max_entries=MAX_ENTRIES, show_spinner=False)
+def over_time_view(group: str, unit: str, suppress: bool, baseline: Window | None) -> OverTimeView:
+    """The over-time panels; ``baseline``: the chosen period's baseline (shaded blue)."""
+    data, shading, start, end = _over_time_data(group, unit, suppress, baseline)
+    if data is None:
+        return OverTimeView(group, unit, suppress, baseline, True, ())
     charts = covid_charts.over_time_charts(data, shading, start, end, unit)
     drawn = set(data["target"])
     panels = tuple(PanelView(target, chart.title, target in drawn,
                              streamlit_spec(chart) if target in drawn else None)
                    for target, chart in charts)
     assert tuple(p.target for p in panels) == CHART_TARGETS
-    return OverTimeView(False, start, end, unit, data, shading, panels)
+    return OverTimeView(group, unit, suppress, baseline, False, panels)
 
 
 # --- school × week ----------------------------------------------------------------------------
@@ -144,28 +178,31 @@ def over_time_view(group: str, unit: str, suppress: bool, baseline: Window | Non
 
 @dataclass(frozen=True)
 class HeatmapView:
-    empty: bool  # no schools in scope
-    grid: pd.DataFrame
+    group: str
     period: PeriodRow
     start: dt.date
     end: dt.date
+    empty: bool  # no schools in scope
     spec: dict | None
 
     def chart(self) -> alt.LayerChart:
-        return covid_charts.heatmap_chart(self.grid, self.period, self.start, self.end)
+        return heatmap_chart(self.group, self.period, self.start, self.end)
 
     def download_chart(self) -> alt.LayerChart:
         return self.chart().properties(width=900, autosize=alt.AutoSizeParams(type="pad"))
 
 
+def heatmap_chart(group: str, period: PeriodRow, start: dt.date, end: dt.date) -> alt.LayerChart:
+    """The Altair heat map, straight from the (cached) grid."""
+    return covid_charts.heatmap_chart(covid_data.heatmap_grid(group, start, end), period, start, end)
+
+
 @st.cache_data(ttl=covid_data.TTL, max_entries=MAX_ENTRIES, show_spinner=False)
 def heatmap_view(group: str, period: PeriodRow, start: dt.date, end: dt.date) -> HeatmapView:
     """The heat map of the weeks ``start``–``end`` (the period and its baseline)."""
-    grid = covid_data.heatmap_grid(group, start, end)
-    if grid.empty:
-        return HeatmapView(True, grid, period, start, end, None)
-    view = HeatmapView(False, grid, period, start, end, None)
-    return HeatmapView(False, grid, period, start, end, streamlit_spec(view.chart()))
+    if covid_data.heatmap_grid(group, start, end).empty:
+        return HeatmapView(group, period, start, end, True, None)
+    return HeatmapView(group, period, start, end, False, streamlit_spec(heatmap_chart(group, period, start, end)))
 
 
 class DownloadChart:
