@@ -65,7 +65,10 @@ def over_time_chart_data(shown: pd.DataFrame, unit: str = "week") -> pd.DataFram
     """Chart rows from the (possibly suppressed) series, stacked per target and bucket in a fixed
     channel order. Cells shown as '<5' are not drawn."""
     frame = shown.copy()
-    frame["value"] = [None if isinstance(v, str) else float(v) for v in frame["contacts"]]
+    # float64 even when every count is hidden (a column of only None would be object, and the
+    # cumulative sum below fails on it)
+    frame["value"] = pd.Series([None if isinstance(v, str) else float(v) for v in frame["contacts"]],
+                               index=frame.index, dtype="float64")
     frame = frame[frame["value"].notna()].copy()
     frame["channel_label"] = frame["channel"].map(lambda c: CHANNEL_LABELS.get(c, c))
     frame["order"] = frame["channel_label"].map(lambda c: CHANNEL_ORDER.index(c) if c in CHANNEL_ORDER else 99)
