@@ -25,10 +25,11 @@ from ui.youths_filters import (  # noqa: E402
 )
 from ui.youths_forms import show_flash  # noqa: E402
 from ui.youths_tables import (  # noqa: E402
-    list_frame, open_by_pseudonym, queue_table, youth_table, youths_count,
+    open_by_pseudonym, queue_table, youth_table, youths_count,
 )
 
 TABLE_GENERATION = "youths_table_generation"
+SHOWN_ROWS = 1000  # rows sent to the browser per table; the export holds the whole list
 
 
 def open_youth(pseudonym: str) -> None:
@@ -41,16 +42,21 @@ def back_to_list() -> None:
     del st.query_params[SELECTED]
 
 
+def more_rows_note(total: int) -> None:
+    if total > SHOWN_ROWS:
+        st.caption(f"De eerste {fmt.number(SHOWN_ROWS)} van {fmt.number(total)} in deze volgorde. Verfijn de filters "
+                   "of zoek op naam of pseudoniem; de export bevat de hele lijst.")
+
+
 def show_list() -> None:
     filters, settings = filter_bar(user.username, options, default_today, default_late)
     source = today_source if settings.today == default_today else "zelf gekozen"
     st.caption(f"Peildatum **{fmt.date(settings.today)}** ({source}) · schooljaar "
                f"{fmt.school_year(school_year_of(settings.today))} · vaak te laat vanaf {settings.late_threshold} keer")
-    everyone = data.youth_list(settings.today, settings.late_threshold)
-    in_category = data.pupils_with_categories(filters.categories, settings.today) if filters.categories else None
-    rows = youths.apply_filters(everyone, filters, settings.today, in_category)
-    data.audit_list_view(user, filters, settings.today, rows["pupil_id"].tolist())
-    queue = youths.work_queue(rows, settings.today, settings.contact_days, filters.signals)
+    view = data.list_view(settings.today, settings.late_threshold, settings.contact_days, filters, filters.search,
+                          options.officers)
+    rows, queue = view.rows, view.queue
+    data.audit_list_view(user, filters, settings.today, list(view.pupil_ids))
     generation = st.session_state.get(TABLE_GENERATION, 0)
 
     picked = None
@@ -65,7 +71,8 @@ def show_list() -> None:
             st.info("De werkvoorraad is leeg voor deze filters: geen verlopen acties, signalen zonder zaak of "
                     "zaken zonder recent contact.")
         else:
-            picked = queue_table(queue, settings.today, options.officers, key=f"yt_queue_{generation}")
+            picked = queue_table(view.queue_shown.head(SHOWN_ROWS), key=f"yt_queue_{generation}")
+            more_rows_note(len(queue))
     with list_tab:
         if rows.empty:
             st.info("Geen jongeren met een signaal of zaak voor deze filters. Zet filters uit of kies "
@@ -73,11 +80,11 @@ def show_list() -> None:
         else:
             st.caption(f"**{youths_count(len(rows))}** met een signaal of een zaak dit schooljaar. "
                        "Klik op een rij om het dossier te openen.")
-            shown = list_frame(rows, settings.today, options.officers)
-            picked = youth_table(shown, key=f"yt_list_{generation}") or picked
-            export_panel(user, filters, settings.today, shown, rows["pupil_id"].tolist())
+            picked = youth_table(view.shown.head(SHOWN_ROWS), key=f"yt_list_{generation}") or picked
+            more_rows_note(len(rows))
+            export_panel(user, filters, settings.today, view.shown, list(view.pupil_ids))
     if not rows.empty:
-        picked = open_by_pseudonym(rows, key=f"yt_pick_{generation}") or picked
+        picked = open_by_pseudonym(rows.head(SHOWN_ROWS), key=f"yt_pick_{generation}") or picked
     if picked:
         open_youth(picked)
 

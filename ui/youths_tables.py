@@ -86,12 +86,16 @@ def youth_table(shown: pd.DataFrame, key: str) -> str | None:
     return _picked(event, shown)
 
 
-def queue_table(queue: pd.DataFrame, today: dt.date, officers: dict[str, str], key: str) -> str | None:
-    """The work queue: why each youth is here first, then who and when."""
+def queue_frame(queue: pd.DataFrame, today: dt.date, officers: dict[str, str]) -> pd.DataFrame:
+    """The work queue as shown: why each youth is here first, then who and when."""
     shown = list_frame(queue, today, officers)
     shown.insert(0, "Reden", queue["reasons"].to_numpy())
-    shown = shown[["Reden", "Pseudoniem", "Naam", "School", "Signalen", "Zaak", "Volgende actie",
-                   "Laatste contact", "Behandelaar"]]
+    return shown[["Reden", "Pseudoniem", "Naam", "School", "Signalen", "Zaak", "Volgende actie",
+                  "Laatste contact", "Behandelaar"]]
+
+
+def queue_table(shown: pd.DataFrame, key: str) -> str | None:
+    """The work queue (from :func:`queue_frame`); returns the pseudonym of the row clicked, if any."""
     event = st.dataframe(shown, hide_index=True, placeholder="–", width="stretch", column_config=COLUMN_CONFIG,
                          on_select="rerun", selection_mode="single-row", key=key,
                          height=min(38 + 35 * len(shown), 460))
