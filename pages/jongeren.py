@@ -24,12 +24,12 @@ from ui.youths_filters import (  # noqa: E402
     SELECTED, current_params, filter_bar, settings_from_params,
 )
 from ui.youths_forms import show_flash  # noqa: E402
+from ui import youths_tables  # noqa: E402
 from ui.youths_tables import (  # noqa: E402
     open_by_pseudonym, queue_table, youth_table, youths_count,
 )
 
 TABLE_GENERATION = "youths_table_generation"
-SHOWN_ROWS = 1000  # rows sent to the browser per table; the export holds the whole list
 
 
 def open_youth(pseudonym: str) -> None:
@@ -43,9 +43,10 @@ def back_to_list() -> None:
 
 
 def more_rows_note(total: int) -> None:
-    if total > SHOWN_ROWS:
-        st.caption(f"De eerste {fmt.number(SHOWN_ROWS)} van {fmt.number(total)} in deze volgorde. Verfijn de filters "
-                   "of zoek op naam of pseudoniem; de export bevat de hele lijst.")
+    shown = youths_tables.SHOWN_ROWS
+    if total > shown:
+        st.caption(f"De eerste {fmt.number(shown)} van {fmt.number(total)} in deze volgorde. Verfijn de filters of "
+                   "zoek op naam of pseudoniem; de export bevat de hele lijst.")
 
 
 def show_list() -> None:
@@ -58,6 +59,7 @@ def show_list() -> None:
     rows, queue = view.rows, view.queue
     data.audit_list_view(user, filters, settings.today, list(view.pupil_ids))
     generation = st.session_state.get(TABLE_GENERATION, 0)
+    first = youths_tables.SHOWN_ROWS
 
     picked = None
     # fixed tab labels: a label that changes (a count) makes the browser jump back to the first tab
@@ -71,7 +73,7 @@ def show_list() -> None:
             st.info("De werkvoorraad is leeg voor deze filters: geen verlopen acties, signalen zonder zaak of "
                     "zaken zonder recent contact.")
         else:
-            picked = queue_table(view.queue_shown.head(SHOWN_ROWS), key=f"yt_queue_{generation}")
+            picked = queue_table(view.queue_shown.head(first), key=f"yt_queue_{generation}")
             more_rows_note(len(queue))
     with list_tab:
         if rows.empty:
@@ -80,11 +82,11 @@ def show_list() -> None:
         else:
             st.caption(f"**{youths_count(len(rows))}** met een signaal of een zaak dit schooljaar. "
                        "Klik op een rij om het dossier te openen.")
-            picked = youth_table(view.shown.head(SHOWN_ROWS), key=f"yt_list_{generation}") or picked
+            picked = youth_table(view.shown.head(first), key=f"yt_list_{generation}") or picked
             more_rows_note(len(rows))
             export_panel(user, filters, settings.today, view.shown, list(view.pupil_ids))
     if not rows.empty:
-        picked = open_by_pseudonym(rows.head(SHOWN_ROWS), key=f"yt_pick_{generation}") or picked
+        picked = open_by_pseudonym(rows.head(first), key=f"yt_pick_{generation}") or picked
     if picked:
         open_youth(picked)
 

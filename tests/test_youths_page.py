@@ -175,3 +175,16 @@ def test_the_personal_data_check_would_notice_a_leak(app):
     """The helper above can fail: on the officer's page it finds the pseudonyms and names."""
     shown = everything_shown(app("leerplicht"))
     assert "P-ZAAK" in shown and "Ernstig" in shown
+
+
+def test_a_long_list_sends_its_first_rows_and_says_how_many_there_are(app, fixture_db, monkeypatch):
+    from ui import youths_tables
+
+    monkeypatch.setattr(youths_tables, "SHOWN_ROWS", 2)
+    at = app("leerplicht")
+    assert not at.exception
+    assert len(table(at, "Pseudoniem")) == 2 and len(table(at, "Reden")) == 2
+    assert any(c.value.startswith("De eerste 2 van 7 in deze volgorde") for c in at.caption)
+    assert any(c.value.startswith("De eerste 2 van 3 in deze volgorde") for c in at.caption)
+    assert len(at.selectbox(key="yt_pick_0").options) == 2
+    assert json.loads(audit(fixture_db, "bekijk_lijst")[0].details)["rijen"] == 7  # the audit names the whole list
