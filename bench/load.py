@@ -85,6 +85,7 @@ def start_server(database_url: str, settings: dict[str, str], port: int, env: di
         args += [f"--{key}", value]
     process = subprocess.Popen(args, cwd=ROOT, env={**os.environ, "LEA_DATABASE_URL": database_url, **(env or {})},
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process.port = port
     deadline = time.time() + 120
     while time.time() < deadline:
         try:
@@ -183,11 +184,14 @@ async def one_session(base: str, cookie: str, page: str, widget_label: str | Non
             print(f"session failed: {type(exc).__name__}: {exc}", file=sys.stderr)
 
 
-async def drive(base: str, cookie: str, page: str, widget_label: str | None, sessions: int,
+async def drive(bases: str | list[str], cookie: str, page: str, widget_label: str | None, sessions: int,
                 reruns: int) -> RunResult:
+    """N sessions; with several servers (replicas) session i sticks to server i mod R, as a
+    load balancer with sticky sessions would place them."""
+    bases = [bases] if isinstance(bases, str) else bases
     result = RunResult(sessions)
-    await asyncio.gather(*(one_session(base, cookie, page, widget_label, reruns, result)
-                           for _ in range(sessions)))
+    await asyncio.gather(*(one_session(bases[i % len(bases)], cookie, page, widget_label, reruns, result)
+                           for i in range(sessions)))
     return result
 
 
@@ -229,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--reruns", type=int, default=20)
     parser.add_argument("--settings", choices=["fast", "default", "both"], default="both")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="app processes, sessions spread over them sticky (see README, Scaling)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
@@ -236,30 +242,36 @@ def main(argv: list[str] | None = None) -> int:
     chosen = list(profiles) if args.settings == "both" else [args.settings]
     pages = list(PAGES) if args.page == "all" else [args.page]
     for profile in chosen:
-        port = _free_port()
-        server = start_server(args.database_url, profiles[profile], port)
+        servers = [start_server(args.database_url, profiles[profile], _free_port())
+                   for i in range(args.replicas)]
         try:
-            base = f"http://127.0.0.1:{port}"
+            bases = [f"http://127.0.0.1:{server.port}" for server in servers]
             for page in pages:
                 user = args.user if args.user and len(pages) == 1 else PAGES[page][0]
                 widget = args.widget if args.widget and len(pages) == 1 else PAGES[page][1]
                 cookie = login_cookie(args.database_url, user)
                 name = page_name(args.database_url, user, page)
-                asyncio.run(drive(base, cookie, name, widget, 1, 3))  # warm caches
+                for base in bases:
+                    asyncio.run(drive(base, cookie, name, widget, 1, 3))  # warm each replica's caches
                 for n in args.sessions:
                     load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
-                    result = asyncio.run(drive(base, cookie, name, widget, n, args.reruns))
+                    result = asyncio.run(drive(bases, cookie, name, widget, n, args.reruns))
+                    rss = [_rss_mb(server.pid) for server in servers]
+                    peaks = [_peak_rss_mb(server.pid) for server in servers]
                     row = {"bench": "load", "page": page, "user": user, "settings": profile, "widget": widget,
-                           **result.summary(), "server_rss_mb": _rss_mb(server.pid),
-                           "server_peak_rss_mb": _peak_rss_mb(server.pid), "load_before": load_before,
+                           "replicas": args.replicas, **result.summary(),
+                           "server_rss_mb": max(rss, key=lambda v: v or 0),
+                           "server_peak_rss_mb": max(peaks, key=lambda v: v or 0), "load_before": load_before,
                            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
                     print(json.dumps(row) if args.json else
                           f"{profile:<8} {page:<10} N={n:<3} p50={row['p50_ms']} ms  p95={row['p95_ms']} ms  "
                           f"{row['reruns_per_s']} reruns/s  errors={row['errors']}  RSS {row['server_rss_mb']} MB "
-                          f"(piek {row['server_peak_rss_mb']} MB)  load {load_before}", flush=True)
+                          f"(piek {row['server_peak_rss_mb']} MB)  replicas {args.replicas}  load {load_before}",
+                          flush=True)
         finally:
-            server.terminate()
-            server.wait(10)
+            for server in servers:
+                server.terminate()
+                server.wait(10)
     return 0
 
 
