@@ -20,11 +20,11 @@ from sqlalchemy import insert, select, text, update
 from data_access import aggregates, cases, periods
 from data_access.metrics import school_year_of, week_start
 from data_access.models import (
-    Concern, Contact, ContactSegment, Period, Pupil, PupilEnrolment, School,
+    Contact, ContactSegment, Pupil, PupilEnrolment, School,
 )
 from data_access.queries import contacts
 from data_access.schema import alembic_config, migrate
-from test_covid_fixture import CASES, CONTACTS, PERIODS, PUPILS, S1, S5, X1, build, school_rows
+from test_covid_fixture import CONTACTS, S1, S5, X1, build, insert_rows
 
 D = dt.date
 MASS = set(contacts.MASS_CHANNELS)
@@ -232,17 +232,7 @@ def test_the_migration_fills_contact_segment_for_an_existing_database(request, b
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0003")
     with engine.begin() as conn:
-        conn.execute(insert(School), school_rows())
-        conn.execute(insert(Pupil), [dict(id=p, pseudonym=f"P{p:04d}", first_name=f"Kind{p}", last_name="Test",
-                                          birth_date=D(2010, 1, p), school_id=current, grade=6)
-                                     for p, (_, current) in PUPILS.items()])
-        conn.execute(insert(PupilEnrolment), [dict(pupil_id=p, school_id=then, school_year=2019, grade=6)
-                                              for p, (then, _) in PUPILS.items()])
-        conn.execute(insert(Concern), [dict(id=i, pupil_id=i, opened_on=o, closed_on=c, source="school",
-                                            reason="zorg", status="open" if c is None else "gesloten",
-                                            officer="lpa1") for i, o, c in CASES])
-        conn.execute(insert(Contact), CONTACTS)
-        conn.execute(insert(Period), PERIODS)
+        insert_rows(conn)
     migrate(engine)
     with engine.connect() as conn:
         migrated = segment_rows(conn)

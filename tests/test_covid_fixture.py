@@ -111,18 +111,23 @@ PERIODS = [
 
 def build(engine) -> None:
     with engine.begin() as conn:
-        conn.execute(insert(School), school_rows())
-        conn.execute(insert(Pupil), [dict(id=p, pseudonym=f"P{p:04d}", first_name=f"Kind{p}", last_name="Test",
-                                          birth_date=D(2010, 1, p), school_id=current, grade=6)
-                                     for p, (_, current) in PUPILS.items()])
-        conn.execute(insert(PupilEnrolment), [dict(pupil_id=p, school_id=then, school_year=2019, grade=6)
-                                              for p, (then, _) in PUPILS.items()])
-        conn.execute(insert(Concern), [dict(id=i, pupil_id=i, opened_on=o, closed_on=c, source="school",
-                                            reason="zorg", status="open" if c is None else "gesloten",
-                                            officer="lpa1") for i, o, c in CASES])
-        conn.execute(insert(Contact), CONTACTS)
-        conn.execute(insert(Period), PERIODS)
+        insert_rows(conn)
         aggregates.refresh_contacts(conn)
+
+
+def insert_rows(conn) -> None:
+    """The fixture's rows, without the summaries."""
+    conn.execute(insert(School), school_rows())
+    conn.execute(insert(Pupil), [dict(id=p, pseudonym=f"P{p:04d}", first_name=f"Kind{p}", last_name="Test",
+                                      birth_date=D(2010, 1, p), school_id=current, grade=6)
+                                 for p, (_, current) in PUPILS.items()])
+    conn.execute(insert(PupilEnrolment), [dict(pupil_id=p, school_id=then, school_year=2019, grade=6)
+                                          for p, (then, _) in PUPILS.items()])
+    conn.execute(insert(Concern), [dict(id=i, pupil_id=i, opened_on=o, closed_on=c, source="school",
+                                        reason="zorg", status="open" if c is None else "gesloten",
+                                        officer="lpa1") for i, o, c in CASES])
+    conn.execute(insert(Contact), CONTACTS)
+    conn.execute(insert(Period), PERIODS)
 
 
 def add_users(engine) -> None:
