@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 import secrets
 import time
 from collections import defaultdict
@@ -53,7 +52,6 @@ from data_access.metrics import (
     sixteen_hour_signals,
 )
 from data_access.models import ROLES, Base, Setting, StatusReport
-from data_access.settings import PROJECT_ROOT
 
 DEMO_TODAY = dt.date(2025, 6, 30)
 OFFICERS = ("leerplicht", "lpa2", "lpa3")
@@ -63,6 +61,7 @@ PILOT_START = dt.date(2020, 8, 1)
 PILOT_END = dt.date(2023, 7, 31)
 NOT_EMPTY = "Database bevat al gegevens; gebruik een lege database"
 DUO_CSV_NAME = "duo_po_vestigingen.csv"
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 
 # Registration during closures, relative to normal school days.
 CLOSURE_REGISTRATION = {"covid_sluiting": 0.12, "covid_gedeeltelijk": 0.55}
@@ -141,15 +140,14 @@ class MunicipalitySpec:
 
 
 def duo_csv_path() -> Path:
-    """The DUO register: env LEA_DUO_CSV, else ../shared/data beside the repository."""
-    override = os.environ.get("LEA_DUO_CSV")
-    return Path(override) if override else PROJECT_ROOT.parent / "shared" / "data" / DUO_CSV_NAME
+    """The DUO register the product carries (data_access/reference, CC0; see its README)."""
+    return REFERENCE_DIR / DUO_CSV_NAME
 
 
 def load_duo_rows(path: Path | None = None) -> list[SchoolRow]:
     path = path or duo_csv_path()
     if not path.exists():
-        raise FileNotFoundError(f"DUO-bestand niet gevonden: {path} (zet LEA_DUO_CSV)")
+        raise FileNotFoundError(f"DUO-bestand niet gevonden: {path}")
     with path.open(newline="", encoding="utf-8") as fh:
         return [
             SchoolRow(r["vestigingsnummer"], r["brin"], r["gemeente"], r["postcode"], r["soort"],

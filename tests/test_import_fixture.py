@@ -17,7 +17,7 @@ from data_access.schema import migrate
 
 TODAY = dt.date(2024, 6, 1)   # "today" for every import in these tests (school year 2023/24)
 D = dt.date
-DUO_FILE = duo_csv_path()   # ../shared/data/duo_po_vestigingen.csv (or LEA_DUO_CSV), as the demo uses it
+DUO_FILE = duo_csv_path()   # the register the product carries, as the demo uses it
 
 SCHOOLS_CSV = """vestigingsnummer;vestigingsnaam;gemeente;postcode;soort
 99ZZ00;OBS De Esdoorn;Coevorden;7741 AB;BAO
