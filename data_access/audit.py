@@ -23,6 +23,7 @@ ROLES_CHANGED = "rollen_gewijzigd"
 PASSWORD_CHANGED = "wachtwoord_gewijzigd"
 USER_DISABLED = "gebruiker_uitgeschakeld"
 USER_ENABLED = "gebruiker_ingeschakeld"
+SESSIONS_REVOKED = "sessies_ingetrokken"  # beheer (or the CLI) ended every session of an account
 # other modules add their own, e.g. "import", "statusrapport_toegevoegd", "contact_toegevoegd"
 
 OBJECT_PUPIL = "pupil"

@@ -5,17 +5,27 @@ unit-tested and reused by every process and replica (state lives in the database
 
 Session cookie
     A JWT signed (HS256) with the cookie key from secrets, holding the username, the issue
-    time (``iat``) and the expiry (``exp_date``). A cookie is accepted only when the
-    signature is valid, it has not expired (by its own expiry *and* by the expiry configured
-    now), the user exists and is active, and it was issued after the user's last logout.
-    streamlit-authenticator's own cookie carries no issue time and is never trusted.
+    time (``iat``, POSIX seconds with microseconds) and the expiry (``exp_date``). A cookie is
+    accepted only when the signature is valid, it has not expired (by its own expiry *and* by
+    the expiry configured now), the user exists and is active, and it was issued after the
+    user's session cut-off. streamlit-authenticator's own cookie carries no issue time and is
+    never trusted.
+
+Session cut-off
+    ``app_user.last_logout_at`` is the moment from which sessions are valid ("sessions valid
+    after"): a logout, a password change, disabling, enabling, a change of roles and beheer's
+    "alle sessies beëindigen" all move it to now, so every cookie and open session issued at or
+    before it is refused on its next run. It is stored with microseconds, as is a token's issue
+    time, so a login in the same second right after a password change is still valid.
 
 Lockout
-    Failed attempts are rows in ``login_attempt``. An account name is locked for
-    ``lockout`` after ``max_failures`` failures within ``window`` (counted since the last
-    successful login). Attempts refused during a lockout are audited but not counted, so a
-    lockout ends when it says it does. The same rule applies to names that do not exist, so
-    the messages never reveal whether an account exists.
+    Attempts are rows in ``login_attempt``. An account name is locked for ``lockout`` after
+    ``max_failures`` failures within ``window`` (counted since the last successful login).
+    Each attempt is written (as a failure) and committed *before* its password is checked, so
+    parallel attempts all count; a success is marked afterwards. Attempts refused during a
+    lockout are audited but not counted, so a lockout ends when it says it does. The same rule
+    applies to names that do not exist, and every attempt spends one bcrypt check, so neither
+    the messages nor the clock reveal whether an account exists.
 """
 from __future__ import annotations
 
@@ -24,6 +34,7 @@ import math
 import re
 import secrets
 import zlib
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -197,7 +208,10 @@ def check_token(conn: Connection, token: str, config: CookieConfig, now: dt.date
 
 
 def session_problem(active: bool, last_logout_at: dt.datetime | None, issued_at: float | None) -> str | None:
-    """Why a session (or the cookie it came from) issued at ``issued_at`` is no longer valid."""
+    """Why a session (or the cookie it came from) issued at ``issued_at`` is no longer valid.
+
+    ``last_logout_at`` is the session cut-off (see the module docstring): a session issued at or
+    before it is refused, whether the cut-off came from a logout or a credential change."""
     if not active:
         return "gebruiker_uitgeschakeld"
     if last_logout_at is not None and (issued_at is None or issued_at <= to_ts(last_logout_at)):
@@ -205,10 +219,17 @@ def session_problem(active: bool, last_logout_at: dt.datetime | None, issued_at:
     return None
 
 
+def end_sessions(conn: Connection, username: str, now: dt.datetime | None = None) -> dt.datetime:
+    """Move the user's session cut-off to now: every session and cookie issued at or before this
+    moment is refused from its next run on. Returns the cut-off."""
+    cutoff = now or utcnow()
+    conn.execute(AppUser.__table__.update().where(AppUser.username == username).values(last_logout_at=cutoff))
+    return cutoff
+
+
 def record_logout(conn: Connection, username: str, now: dt.datetime | None = None) -> None:
-    """From now on every session and cookie issued before this moment is refused."""
-    conn.execute(AppUser.__table__.update().where(AppUser.username == username)
-                 .values(last_logout_at=now or utcnow()))
+    """A logout ends every session and cookie of the user issued before this moment."""
+    end_sessions(conn, username, now)
 
 
 # --- lockout -------------------------------------------------------------------------------
@@ -266,8 +287,33 @@ def locked_until(conn: Connection, username: str, policy: LockoutPolicy,
     return end if end is not None and end > now else None
 
 
-def record_attempt(conn: Connection, username: str, success: bool, now: dt.datetime | None = None) -> None:
-    conn.execute(insert(LoginAttempt).values(username=username, at=now or utcnow(), success=success))
+def record_attempt(conn: Connection, username: str, success: bool, now: dt.datetime | None = None) -> int:
+    """Write one attempt row; returns its id."""
+    result = conn.execute(insert(LoginAttempt).values(username=username, at=now or utcnow(), success=success))
+    return result.inserted_primary_key[0]
+
+
+def _current_lock(conn: Connection, username: str, policy: LockoutPolicy, now: dt.datetime,
+                  without: int | None = None) -> dt.datetime | None:
+    """The lockout made by every attempt row of this name (but ``without``), wherever it sits in time.
+
+    No upper time bound: a parallel attempt that started a moment after ours has a later ``at``
+    and must still be counted, or each of N parallel attempts could see fewer than
+    ``max_failures`` and all get their guess.
+    """
+    since = now - policy.window - policy.lockout
+    last_success = conn.execute(
+        select(LoginAttempt.at).where(LoginAttempt.username == username, LoginAttempt.success.is_(True),
+                                      LoginAttempt.at >= since, LoginAttempt.id != (without or 0))
+        .order_by(LoginAttempt.at.desc()).limit(1)
+    ).scalar()
+    failures = conn.execute(
+        select(LoginAttempt.at).where(LoginAttempt.username == username, LoginAttempt.success.is_(False),
+                                      LoginAttempt.at >= (last_success or since),
+                                      LoginAttempt.id != (without or 0))
+    ).scalars()
+    end = lock_end(list(failures), policy)
+    return end if end is not None and end > now else None
 
 
 @dataclass(frozen=True)
@@ -283,29 +329,63 @@ class LoginOutcome:
         return self.status == "ok"
 
 
-def attempt_login(conn: Connection, username: str, password: str, credentials: dict, verify,
-                  policy: LockoutPolicy, now: dt.datetime | None = None) -> LoginOutcome:
-    """One login attempt: refuse while locked, else verify, record, and lock after too many failures.
+def _step(target: Engine | Connection):
+    """A transaction per step on an Engine (committed before the next one); the caller's
+    own transaction when given a Connection."""
+    if isinstance(target, Engine):
+        return target.begin()
+    return nullcontext(target)
 
+
+def attempt_login(target: Engine | Connection, username: str, password: str, credentials: dict, verify,
+                  policy: LockoutPolicy, now: dt.datetime | None = None) -> LoginOutcome:
+    """One login attempt, counted *before* the password is checked.
+
+    1. Refuse while the name is locked (not counted, so a lockout ends when it says it does).
+    2. Write the attempt as a failure and commit it, so every parallel attempt sees it.
+    3. Count the other failures again: when they already lock the name (parallel attempts got
+       there first), refuse without checking the password; the row stays a failure.
+    4. Check the password; on success the row is marked a success.
+
+    Of N parallel attempts, the last one to count sees every attempt that got to its password
+    check, so at most ``max_failures`` guesses are checked per window, whatever N is. The
+    password check (bcrypt) runs with no transaction open, so nothing waits on it.
+
+    Every path spends exactly one bcrypt check (the real one or :func:`equalise_timing`): a
+    known or unknown name, an empty or a wrong password, a locked name all take the same time.
+
+    ``target`` is an Engine in the app (each step commits; needed against parallel attempts);
+    a Connection runs every step in the caller's transaction (single-threaded callers, tests).
     ``verify(username, password) -> bool`` is the password check (streamlit-authenticator's);
     ``credentials`` the dict built by :func:`credentials` (to know whether the name can log in).
     """
     now = now or utcnow()
     name = normalise_username(username)
     known = name in credentials.get("usernames", {})
-    until = locked_until(conn, name, policy, now)
+    with _step(target) as conn:
+        until = locked_until(conn, name, policy, now)
+        own_id = None if until is not None else record_attempt(conn, name, False, now)
     if until is not None:
         equalise_timing(password)
         return LoginOutcome("geblokkeerd", name, known, until)
-    success = bool(known and password and verify(name, password))
-    if not known:
-        equalise_timing(password)  # an unknown name must take as long as a wrong password
-    record_attempt(conn, name, success, now)
-    if success:
-        return LoginOutcome("ok", name, known)
-    until = locked_until(conn, name, policy, now + dt.timedelta(microseconds=1))
+    with _step(target) as conn:
+        until = _current_lock(conn, name, policy, now, without=own_id)
     if until is not None:
-        return LoginOutcome("geblokkeerd", name, known, until, just_locked=True)
+        equalise_timing(password)
+        return LoginOutcome("geblokkeerd", name, known, until)
+    if known and password:
+        success = bool(verify(name, password))
+    else:  # no account or no password: the same one bcrypt check, so the clock tells nothing
+        equalise_timing(password)
+        success = False
+    with _step(target) as conn:
+        if success:
+            conn.execute(update(LoginAttempt).where(LoginAttempt.id == own_id).values(success=True))
+            return LoginOutcome("ok", name, known)
+        until = _current_lock(conn, name, policy, now)
+        before = _current_lock(conn, name, policy, now, without=own_id)
+    if until is not None:
+        return LoginOutcome("geblokkeerd", name, known, until, just_locked=before is None)
     return LoginOutcome("mislukt", name, known)
 
 

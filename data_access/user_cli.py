@@ -1,4 +1,4 @@
-"""`lea user add|roles|password|disable|enable|list`: accounts from the command line.
+"""`lea user add|roles|password|disable|enable|end-sessions|list`: accounts from the command line.
 
 Every change is written to the audit log with actor ``cli:<os user>`` and the account name as
 object id. Passwords are asked twice at the terminal, read from standard input with
@@ -76,7 +76,9 @@ def cmd_roles(args) -> int:
             _record(conn, audit.ROLES_CHANGED, args.username, {"oud": list(old), "nieuw": roles})
     except users.UserError as exc:
         return _fail(str(exc))
-    print(f"Rollen van {args.username}: {', '.join(roles) or 'geen'} (geldt vanaf de volgende klik).")
+    changed = list(old) != roles
+    print(f"Rollen van {args.username}: {', '.join(roles) or 'geen'}"
+          + ("; open sessies van deze gebruiker zijn beëindigd." if changed else " (ongewijzigd)."))
     return 0
 
 
@@ -88,7 +90,7 @@ def cmd_password(args) -> int:
             _record(conn, audit.PASSWORD_CHANGED, args.username)
     except users.UserError as exc:
         return _fail(str(exc))
-    print(f"Wachtwoord van {args.username} gewijzigd.")
+    print(f"Wachtwoord van {args.username} gewijzigd; alle sessies van deze gebruiker zijn beëindigd.")
     if generated:
         print(f"Tijdelijk wachtwoord (wordt niet opnieuw getoond): {password}")
     return 0
@@ -102,7 +104,7 @@ def _set_active(args, active: bool) -> int:
     except users.UserError as exc:
         return _fail(str(exc))
     if active:
-        print(f"Gebruiker {args.username} ingeschakeld.")
+        print(f"Gebruiker {args.username} ingeschakeld; oude sessies blijven beëindigd, opnieuw inloggen is nodig.")
     else:
         print(f"Gebruiker {args.username} uitgeschakeld; een open sessie eindigt bij de volgende klik.")
     return 0
@@ -114,6 +116,17 @@ def cmd_disable(args) -> int:
 
 def cmd_enable(args) -> int:
     return _set_active(args, True)
+
+
+def cmd_end_sessions(args) -> int:
+    try:
+        with _engine(args).begin() as conn:
+            users.end_all_sessions(conn, args.username)
+            _record(conn, audit.SESSIONS_REVOKED, args.username)
+    except users.UserError as exc:
+        return _fail(str(exc))
+    print(f"Alle sessies van {args.username} zijn beëindigd; een open sessie eindigt bij de volgende klik.")
+    return 0
 
 
 def cmd_list(args) -> int:
@@ -153,5 +166,9 @@ def register(sub, common) -> None:
         parser = actions.add_parser(name, parents=[common], help=text)
         parser.add_argument("username")
         parser.set_defaults(func=func)
+
+    end = actions.add_parser("end-sessions", parents=[common], help="alle sessies en cookies van een gebruiker beëindigen")
+    end.add_argument("username")
+    end.set_defaults(func=cmd_end_sessions)
 
     actions.add_parser("list", parents=[common], help="gebruikers tonen").set_defaults(func=cmd_list)

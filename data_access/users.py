@@ -1,4 +1,10 @@
-"""Accounts in ``app_user``: roles are read from here on every run, never trusted from a cookie."""
+"""Accounts in ``app_user``: roles are read from here on every run, never trusted from a cookie.
+
+Every credential change (password, disable, enable, roles) moves the account's session cut-off
+(``auth_rules.end_sessions``) in the same transaction: cookies and open sessions from before are
+refused on their next run, so a captured cookie does not outlive a password change and
+re-enabling an account does not revive the sessions it had.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from data_access.auth_rules import end_sessions
 from data_access.models import ROLES, AppUser
 
 ROLE_LABELS = {
@@ -147,12 +154,16 @@ def _active_admins(conn: Connection) -> set[str]:
 
 
 def set_roles(conn: Connection, username: str, roles: list[str]) -> tuple[str, ...]:
-    """Replace the roles; refused when it would leave no active beheer account. Returns the old roles."""
+    """Replace the roles; refused when it would leave no active beheer account. Returns the old roles.
+
+    A real change ends the user's sessions: what a session was granted is decided at login."""
     user = _require(conn, username)
     roles = check_roles(roles)
     if user.active and user.has("beheer") and "beheer" not in roles and _active_admins(conn) == {username}:
         raise UserError("Dit is het laatste actieve beheeraccount; de rol beheer kan er niet af.")
     conn.execute(update(AppUser).where(AppUser.username == username).values(roles=",".join(roles)))
+    if tuple(roles) != user.roles:
+        end_sessions(conn, username)
     return user.roles
 
 
@@ -162,11 +173,21 @@ def set_password(conn: Connection, username: str, password: str) -> None:
     if problem:
         raise UserError(problem)
     conn.execute(update(AppUser).where(AppUser.username == username).values(password_hash=hash_password(password)))
+    end_sessions(conn, username)  # a cookie captured before the change must not outlive it
 
 
 def set_active(conn: Connection, username: str, active: bool) -> None:
-    """Disable or enable an account; a disabled account loses access on its next click."""
+    """Disable or enable an account; a disabled account loses access on its next click.
+
+    Both move the session cut-off: enabling must not revive the cookies the account had."""
     user = _require(conn, username)
     if not active and user.has("beheer") and _active_admins(conn) == {username}:
         raise UserError("Dit is het laatste actieve beheeraccount; het kan niet worden uitgeschakeld.")
     conn.execute(update(AppUser).where(AppUser.username == username).values(active=active))
+    end_sessions(conn, username)
+
+
+def end_all_sessions(conn: Connection, username: str) -> None:
+    """Beheer's "alle sessies beëindigen": every session and cookie of the user ends on its next run."""
+    _require(conn, username)
+    end_sessions(conn, username)

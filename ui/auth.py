@@ -270,8 +270,9 @@ def _try_login(username: str | None, password: str | None) -> str | None:
                          object_id=account.username if account else None, result=result, origin=where,
                          details=details)
 
+    # the engine, not a connection: the attempt is committed before its password check (lockout)
+    outcome = auth_rules.attempt_login(engine(), username or "", password or "", credentials, verify, policy)
     with engine().begin() as conn:
-        outcome = auth_rules.attempt_login(conn, username or "", password or "", credentials, verify, policy)
         account = users.get_user(conn, outcome.username) if outcome.username else None
         record(conn, audit_log.LOGIN, outcome.status, account, account if outcome.ok else None,
                {"methode": "wachtwoord"} if account else {"methode": "wachtwoord", "bekende_naam": False})

@@ -1,7 +1,8 @@
 """User management for beheer (on the /beheer page): the same actions as `lea user …`.
 
 Every change is audited with the acting beheer account as actor and the account name as
-object id. A change of roles or a disabled account takes effect on that user's next click.
+object id. A password change, a change of roles, disabling, enabling and "alle sessies
+beëindigen" end every session and cookie of that user on its next click (data_access.users).
 """
 from __future__ import annotations
 
@@ -51,7 +52,8 @@ def render_user_admin(user: users.User) -> None:
     names = [u.username for u in accounts]
     by_name = {u.username: u for u in accounts}
 
-    add, roles, password, status = st.tabs(["Toevoegen", "Rollen", "Wachtwoord", "In-/uitschakelen"])
+    add, roles, password, status, sessions = st.tabs(
+        ["Toevoegen", "Rollen", "Wachtwoord", "In-/uitschakelen", "Sessies"])
     with add, st.form("user_add", clear_on_submit=True):
         username = st.text_input("Gebruikersnaam", help="kleine letters, cijfers, . _ -", key="user_add_username")
         name = st.text_input("Naam", key="user_add_name")
@@ -75,7 +77,8 @@ def render_user_admin(user: users.User) -> None:
         if st.form_submit_button("Rollen opslaan", type="primary", key="user_roles_submit"):
             _apply(user, audit.ROLES_CHANGED, target,
                    lambda conn: {"oud": list(users.set_roles(conn, target, chosen))},
-                   {"nieuw": users.check_roles(chosen)}, f"Rollen van {target}: {_role_text(chosen)}.")
+                   {"nieuw": users.check_roles(chosen)}, f"Rollen van {target}: {_role_text(chosen)}. Bij een wijziging eindigen de open "
+                   "sessies van deze gebruiker bij de volgende klik.")
             st.rerun()
 
     with password, st.form("user_password", clear_on_submit=True):
@@ -88,7 +91,7 @@ def render_user_admin(user: users.User) -> None:
                 st.session_state[RESULT] = ("error", "De wachtwoorden zijn niet gelijk.")
             else:
                 _apply(user, audit.PASSWORD_CHANGED, target, lambda conn: users.set_password(conn, target, first),
-                       done=f"Wachtwoord van {target} ingesteld.")
+                       done=f"Wachtwoord van {target} ingesteld; alle sessies van {target} zijn beëindigd.")
             st.rerun()
 
     with status, st.form("user_status"):
@@ -101,5 +104,14 @@ def render_user_admin(user: users.User) -> None:
             st.rerun()
         if enable.form_submit_button("Inschakelen", key="user_enable_submit"):
             _apply(user, audit.USER_ENABLED, target, lambda conn: users.set_active(conn, target, True),
-                   done=f"{target} is ingeschakeld.")
+                   done=f"{target} is ingeschakeld; {target} moet opnieuw inloggen.")
+            st.rerun()
+
+    with sessions, st.form("user_sessions"):
+        target = st.selectbox("Gebruiker", names, key="user_sessions_target")
+        st.caption("Beëindigt elke open sessie en elk bewaard inlogcookie van deze gebruiker, bijvoorbeeld na "
+                   "verlies van een laptop. De gebruiker kan daarna gewoon opnieuw inloggen.")
+        if st.form_submit_button("Alle sessies beëindigen", type="primary", key="user_sessions_submit"):
+            _apply(user, audit.SESSIONS_REVOKED, target, lambda conn: users.end_all_sessions(conn, target),
+                   done=f"Alle sessies van {target} zijn beëindigd.")
             st.rerun()
