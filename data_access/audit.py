@@ -7,6 +7,7 @@ import json
 import pandas as pd
 from sqlalchemy import Connection, insert, select
 
+from data_access.exports import tables
 from data_access.models import AuditEvent
 
 # The actions this app writes (values are stored; Dutch because the audit page shows them).
@@ -100,4 +101,5 @@ def distinct(conn: Connection, column: str) -> list[str]:
 
 def to_csv(frame: pd.DataFrame) -> bytes:
     """CSV for Dutch spreadsheet software: semicolons, UTF-8 with BOM, ISO times."""
-    return frame.to_csv(index=False, sep=";", date_format="%Y-%m-%d %H:%M:%S").encode("utf-8-sig")
+    # through the one safe writer: user names, ids and details come from people (formula injection)
+    return tables.csv_bytes(frame, decimal=".", date_format="%Y-%m-%d %H:%M:%S")

@@ -1,22 +1,24 @@
-"""Download buttons: every table as CSV and Excel, every chart as PNG and SVG."""
-from __future__ import annotations
+"""Download buttons: every table as CSV and Excel, every chart as PNG and SVG.
 
-import io
+The table files come from data_access.exports.tables, the one writer that neutralises
+spreadsheet formulas (a leading ``'`` in CSV, typed text cells in Excel); never write a table
+with pandas' to_csv/to_excel directly.
+"""
+from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from data_access.exports import tables
+
 
 def table_bytes_csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    return tables.csv_bytes(frame)
 
 
 def table_bytes_xlsx(frame: pd.DataFrame, sheet: str = "Gegevens") -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
-    return buffer.getvalue()
+    return tables.xlsx_bytes(frame, sheet)
 
 
 def table_downloads(frame: pd.DataFrame, name: str, key: str, on_download=None) -> None:
@@ -24,8 +26,7 @@ def table_downloads(frame: pd.DataFrame, name: str, key: str, on_download=None) 
     left, right = st.columns(2)
     left.download_button("Download CSV", lambda: table_bytes_csv(frame), f"{name}.csv", "text/csv",
                          key=f"{key}-csv", on_click=on_download or "ignore", icon=":material/download:")
-    right.download_button("Download Excel", lambda: table_bytes_xlsx(frame), f"{name}.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    right.download_button("Download Excel", lambda: table_bytes_xlsx(frame), f"{name}.xlsx", tables.XLSX_MIME,
                           key=f"{key}-xlsx", on_click=on_download or "ignore", icon=":material/download:")
 
 

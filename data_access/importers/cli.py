@@ -10,6 +10,7 @@ import getpass
 import sys
 from pathlib import Path
 
+from data_access.exports.tables import write_csv
 from data_access.importers.kinds import KINDS, get_kind
 from data_access.importers.templates import TEMPLATES_DIR
 from data_access.importers.validate import parse_date, parse_school_year_option
@@ -116,7 +117,7 @@ def cmd_import(args) -> int:
         print(file=sys.stderr)
     print_result(result)
     if args.report and result.problems:
-        result.problems_frame().to_csv(args.report, sep=";", index=False, encoding="utf-8-sig")
+        write_csv(result.problems_frame(), args.report)  # neutralises formulas in rejected values
         print(f"Alle {len(result.problems)} getoonde problemen staan in {args.report}.")
     return 0 if result.ok else 1
 

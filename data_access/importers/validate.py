@@ -22,7 +22,12 @@ from data_access.importers.kinds import (
 
 MAX_PROBLEMS = 1000
 
-FORMULA_RE = re.compile(r"(?:=|[+\-@][A-Za-z(@=])")
+# A cell a spreadsheet could run as a formula: it starts with =, @, a tab or a carriage return, or
+# with + or - followed by anything but a plain number (digits, spaces, "." and ","). So "-3",
+# "-2,5" and "+31 6 1234 5678" import, "-1+HYPERLINK(…)", "+1+cmd|'…'!A0" and "-Jan" do not.
+# A lone "-" (a placeholder) cannot compute anything and passes. RE2 syntax (pyarrow), matched
+# from the start of the value.
+FORMULA_RE = re.compile(r"(?:[=@\t\r]|[+\-][\d\s.,]*[^\d\s.,])")
 DATE_ISO = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 DATE_NL = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?")
 NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
