@@ -19,7 +19,7 @@ $(TEST_STAMP): $(STAMP)
 	touch $(TEST_STAMP)
 
 run: $(STAMP)
-	@test -f data/lea.sqlite || $(VENV)/bin/lea demo $(if $(DEMO_PASSWORD),--password '$(DEMO_PASSWORD)')
+	@test -f data/lea.sqlite || LEA_APP_URL=http://localhost:$(PORT) $(VENV)/bin/lea demo $(if $(DEMO_PASSWORD),--password '$(DEMO_PASSWORD)')
 	$(VENV)/bin/lea init
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
 

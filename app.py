@@ -1,31 +1,23 @@
 """LEA-dashboard entry point: page config, login, role-based navigation — nothing else."""
 import streamlit as st
 
-from data_access import access
-from ui import auth
-from ui.db import is_demo, stop_if_unreachable
+from ui import auth, shell
+from ui.db import database_problem, has_data, is_demo
 
 st.set_page_config(page_title="LEA-dashboard", page_icon=":material/school:", layout="wide")
-stop_if_unreachable()
+
+if problem := database_problem():
+    shell.trouble(problem)  # st.navigation with one page, then stop: no raw file names in the sidebar
 
 user = auth.current_user()
-
-if user is None:
-    navigation = st.navigation(auth.login_pages(), position="hidden")
-else:
-    pages = [
-        st.Page(f"pages/{key}.py", title=access.PAGES[key]["title"], icon=access.PAGES[key]["icon"],
-                url_path=key)
-        for key in access.allowed_pages(user.roles)
-    ]
-    if not pages:
-        pages = [st.Page(auth.no_access_page, title="Geen toegang", url_path="geen-toegang")]
-    navigation = st.navigation(pages)
-    with st.sidebar:
-        auth.user_box(user)
+empty = not has_data()
+navigation = shell.navigation(user, empty=empty)
 
 if is_demo():
     st.info("**Demo — fictieve gegevens.** Alle namen, scholen en cijfers zijn verzonnen.",
             icon=":material/science:")
+if empty and user is not None and "beheer" in user.roles:
+    st.info("**Nog geen gegevens** — maak de demo (`lea demo`) of importeer bestanden op Beheer → Import.",
+            icon=":material/upload_file:")
 
 navigation.run()

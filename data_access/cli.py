@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from data_access import models
 from data_access.db import get_engine
@@ -27,18 +30,49 @@ def cmd_init(args) -> int:
 def cmd_demo(args) -> int:
     from data_access import demo
 
-    engine = _engine(args)
-    migrate(engine)
+    url = database_url(args.database_url)
     started = time.perf_counter()
     try:
-        summary = demo.build(engine, seed=args.seed, password=args.password, replace=True)
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            path = Path(url.split("///", 1)[1])
+            _refuse_real_data(url, path)
+            summary = demo.build_file(path, seed=args.seed, password=args.password)
+        else:  # a server database: one transaction, so a failure writes nothing
+            engine = _engine(args)
+            migrate(engine)
+            summary = demo.build(engine, seed=args.seed, password=args.password, replace=True)
     except demo.DemoError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("Demo-opbouw afgebroken; er is geen database achtergelaten.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the newcomer gets one Dutch line, not a traceback
+        print(f"Demo-opbouw mislukt ({type(exc).__name__}: {exc}); er is geen database achtergelaten.",
+              file=sys.stderr)
+        return 1
     print(f"Demogemeente gemaakt in {time.perf_counter() - started:.1f} s (seed {args.seed}).")
-    for key, value in summary.items():
-        print(f"  {key}: {value}")
+    print(demo.welcome_text(summary, os.environ.get("LEA_APP_URL", "http://localhost:8501")))
     return 0
+
+
+def _refuse_real_data(url: str, path: Path) -> None:
+    """An existing SQLite file is replaced only when it holds the demo or nothing."""
+    from data_access import demo
+    from data_access.setup import has_schools, is_demo
+
+    if not path.exists():
+        return
+    engine = get_engine(url)
+    try:
+        if has_schools(engine) and not is_demo(engine):
+            raise demo.DemoError(f"{path} bevat echte gegevens; de demo overschrijft die niet. "
+                                 "Kies een ander bestand met --database-url.")
+    except OperationalError:
+        return  # not a database of ours (or an empty file): the demo replaces it
+    finally:
+        engine.dispose()
+        get_engine.cache_clear()
 
 
 def cmd_check(args) -> int:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import secrets
 import time
 from collections import defaultdict
@@ -360,6 +361,57 @@ def build(engine: Engine, seed: int = 2024, password: str | None = None, replace
     return summary
 
 
+def build_file(path: Path, seed: int = 2024, password: str | None = None) -> dict[str, int | str]:
+    """Build the demo into a new SQLite file beside ``path`` and move it into place only when
+    complete: an interrupted or failed build leaves no database behind (a half-built file would
+    look like an existing, empty database on the next start)."""
+    from data_access.db import make_engine
+    from data_access.schema import migrate
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.bouw-{os.getpid()}")
+    pieces = [partial, *(partial.with_name(partial.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
+    engine = None
+    try:
+        for piece in pieces:
+            piece.unlink(missing_ok=True)
+        engine = make_engine(f"sqlite:///{partial}")
+        migrate(engine)
+        summary = build(engine, seed=seed, password=password)
+        with engine.connect() as conn:  # fold the write-ahead log into the file before the move
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+        engine = None
+        os.replace(partial, path)
+        return summary
+    finally:
+        if engine is not None:
+            engine.dispose()
+        for piece in pieces:
+            piece.unlink(missing_ok=True)
+
+
+def welcome_text(summary: dict[str, int | str], url: str = "http://localhost:8501") -> str:
+    """What a newcomer needs after the first build: where, who, and the password (once)."""
+    pupils = f"{summary['leerlingen']:,}".replace(",", ".")
+    lines = [f"Demo-database klaar: {summary['scholen']} scholen, {pupils} leerlingen (fictief).",
+             f"Open {url} en log in met een van deze demo-accounts:"]
+    lines += [f"  {username:<20} {role}" for username, role in demo_accounts()]
+    if "wachtwoord demo-accounts" in summary:
+        lines += [f"Wachtwoord (wordt maar één keer getoond): {summary['wachtwoord demo-accounts']}",
+                  "Zelf een wachtwoord kiezen: lea demo --password '…' bouwt de demo opnieuw "
+                  "(of, bij de eerste start, make run DEMO_PASSWORD='…')."]
+    else:
+        lines.append("Wachtwoord: het wachtwoord dat u opgaf.")
+    return "\n".join(lines)
+
+
+def demo_accounts() -> list[tuple[str, str]]:
+    """(username, role) of every demo account, in the order the README lists them."""
+    return [(role, role) for role in ROLES] + [(username, "leerplicht") for username in OFFICERS[1:]]
+
+
 DEMO_SETTING_KEYS = ("demo", "municipality", "hours_per_day", "suppression_threshold",
                      "compliance_school_days", "demo_today", "demo_seed")
 
@@ -423,8 +475,8 @@ def _create_users(conn: Connection, password: str) -> None:
     from data_access.models import AppUser
     from data_access.users import create_user, hash_password
 
-    accounts = [(role, f"Demo {role}", role) for role in ROLES]
-    accounts += [(u, f"Demo leerplichtambtenaar {n}", "leerplicht") for n, u in enumerate(OFFICERS[1:], start=2)]
+    names = {username: f"Demo leerplichtambtenaar {n}" for n, username in enumerate(OFFICERS[1:], start=2)}
+    accounts = [(username, names.get(username, f"Demo {role}"), role) for username, role in demo_accounts()]
     for username, name, role in accounts:
         create_user(conn, username=username, name=name, roles=[role], password=None)
     conn.execute(AppUser.__table__.update().where(AppUser.username.in_([a[0] for a in accounts]))

@@ -218,6 +218,15 @@ def test_excel_with_real_dates_and_numbers_imports(base):
     assert list(result.preview["rij"]) == [2, 4]
 
 
+def test_a_broken_excel_file_gets_a_dutch_message_not_an_exception_name(base):
+    result = imp(base, "verzuim", b"PK\x03\x04 dit is geen werkmap", name="verzuim.xlsx")
+    assert not result.ok
+    messages = [p.message for p in result.problems]
+    assert messages == ["Het Excel-bestand is niet te openen: het is geen geldige Excel-werkmap. Is het "
+                        "beschadigd, beveiligd met een wachtwoord of eigenlijk een ander soort bestand? Sla het "
+                        "opnieuw op als Excel-werkmap (.xlsx) of als CSV."]
+
+
 def test_lesson_periods_are_converted_with_the_lesson_length(base):
     result = imp(base, "verzuim", "datum;pseudoniem;lesuren;code\n02-10-2023;LL01;3;A\n", lesson_minutes=50)
     assert result.ok

@@ -32,7 +32,7 @@ from streamlit_authenticator.models import AuthenticationModel
 from data_access import audit as audit_log
 from data_access import access, auth_rules, users
 from data_access.settings import read_secrets
-from ui.db import engine, is_demo
+from ui.db import engine, has_accounts, is_demo
 from ui.guard import LAST_PAGE, SESSION_ISSUED, SESSION_USER, audit, origin
 
 PENDING_COOKIE = "lea_pending_cookie"      # (component key, token, expires) to set in the browser
@@ -210,16 +210,6 @@ def _user_from_cookie(config: auth_rules.CookieConfig) -> users.User | None:
 # --- pages ---------------------------------------------------------------------------------
 
 
-def login_pages() -> list:
-    """The logged-out navigation: the login form at / and at every page's URL.
-
-    A deep link (/jongeren) then shows the login form instead of "page not found", and after
-    logging in the user is on that page if a role allows it.
-    """
-    return [st.Page(login_page, title="Inloggen", icon=":material/login:", url_path="inloggen", default=True)] + [
-        st.Page(login_page, title="Inloggen", icon=":material/login:", url_path=key) for key in access.PAGES]
-
-
 def login_page() -> None:
     st.title("LEA-dashboard")
     if sso_enabled():
@@ -234,6 +224,9 @@ def login_page() -> None:
         st.form_submit_button("Inloggen", type="primary", icon=":material/login:", on_click=_submit_login)
     error = st.session_state.pop(LOGIN_ERROR, None)
     notice = st.session_state.get(NOTICE)
+    if not has_accounts():
+        st.info("Deze installatie heeft nog geen accounts. Functioneel beheer maakt ze met "
+                "`lea user add` (of bouwt de demo met `lea demo`).", icon=":material/person_add:")
     if error:
         st.error(error, icon=":material/error:")
     elif notice:
@@ -291,11 +284,6 @@ def _try_login(username: str | None, password: str | None) -> str | None:
         remaining = (outcome.locked_until - auth_rules.utcnow()).total_seconds()
         return LOCKED.format(minutes=max(1, math.ceil(remaining / 60)))
     return FAILED
-
-
-def no_access_page() -> None:
-    st.title("Geen toegang")
-    st.error("Uw account heeft geen rol met toegang tot een pagina. Neem contact op met functioneel beheer.")
 
 
 def user_box(user: users.User) -> None:

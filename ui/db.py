@@ -22,6 +22,25 @@ UNREACHABLE = ("De database is op dit moment niet bereikbaar. Probeer het over e
                "blijft dit zo, neem dan contact op met de functioneel beheerder.")
 
 
+def database_problem() -> str | None:
+    """The Dutch message when the database cannot be used now, else None."""
+    try:
+        with engine().connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except (DBAPIError, OperationalError, OSError):
+        return UNREACHABLE
+    return None
+
+
+def has_data() -> bool:
+    """False for a reachable database without schools: nothing to show yet."""
+    return setup.has_schools(engine())
+
+
+def has_accounts() -> bool:
+    return setup.has_accounts(engine())
+
+
 def stop_if_unreachable() -> None:
     """A clear Dutch message instead of a traceback when the database is down."""
     try:

@@ -16,6 +16,7 @@ from ui.db import engine, stop_if_unreachable
 SESSION_USER = "lea_username"
 SESSION_ISSUED = "lea_auth_at"  # POSIX time the session (or the cookie it came from) was issued
 LAST_PAGE = "lea_last_page"
+WANTED = "lea_wanted_page"      # (page key, query parameters) asked for before logging in
 
 # Pages whose every visit is audited: those with personal data of children, and the audit log.
 VIEW_AUDITED_PAGES = {key for key, page in access.PAGES.items()
@@ -51,8 +52,12 @@ def audit(user: users.User | None, action: str, *, object_type: str | None = Non
         audit_log.record(own, action, **kwargs)
 
 
-def _to_login() -> None:
-    """Not logged in: go to the login (app.py); where that is impossible, say so and stop."""
+def _to_login(page: str) -> None:
+    """Not logged in: go to the login (app.py); where that is impossible, say so and stop.
+
+    The page and its query parameters are remembered: after the login the start page goes there
+    (the switch to app.py itself loses the URL)."""
+    st.session_state[WANTED] = (page, st.query_params.to_dict())
     try:
         st.switch_page("app.py")  # only possible while the legacy pages/ router runs this page
     except StreamlitAPIException:
@@ -68,11 +73,12 @@ def require(page: str) -> users.User:
         user = users.get_user(conn, username) if username else None
     if user is None or auth_rules.session_problem(user.active, user.last_logout_at,
                                                   st.session_state.get(SESSION_ISSUED)):
-        _to_login()
+        _to_login(page)
     if not access.may_open(user.roles, page):
         audit(user, audit_log.ACCESS_DENIED, object_type=audit_log.OBJECT_PAGE, object_id=page, result="geweigerd")
         st.error("U heeft geen toegang tot deze pagina.")
         st.stop()
+    st.session_state.pop(WANTED, None)
     if page in VIEW_AUDITED_PAGES and st.session_state.get(LAST_PAGE) != page:
         audit(user, audit_log.VIEW, object_type=audit_log.OBJECT_PAGE, object_id=page)
     st.session_state[LAST_PAGE] = page

@@ -393,8 +393,9 @@ class TableReader:
             self._wb = openpyxl.load_workbook(self.source.open(), read_only=True, data_only=False)
         except Exception as exc:  # noqa: BLE001 - any zip/xml error means: not a readable workbook
             raise ReadError([Problem(self.source.name, None, None, None,
-                                     f"Het Excel-bestand is niet te openen ({type(exc).__name__}). Is het "
-                                     "beschadigd of beveiligd met een wachtwoord?")]) from exc
+                                     "Het Excel-bestand is niet te openen: het is geen geldige Excel-werkmap. "
+                                     "Is het beschadigd, beveiligd met een wachtwoord of eigenlijk een ander "
+                                     "soort bestand? Sla het opnieuw op als Excel-werkmap (.xlsx) of als CSV.")]) from exc
         ws = self._wb.worksheets[0]
         self._ws = ws
         self._rows = ws.iter_rows(min_row=1, values_only=True)
