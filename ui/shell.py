@@ -55,13 +55,13 @@ def navigation(user: users.User | None, *, empty: bool = False):
     else:
         pages = {key: st.Page(f"pages/{key}.py", title=access.PAGES[key]["title"],
                               icon=access.PAGES[key]["icon"], url_path=key) for key in allowed}
-    start = st.Page(_start(pages, user), title="Start", icon=":material/home:", url_path="start", default=True,
-                    visibility="hidden")
-    forbidden = [st.Page(_forbidden(key, user), title="Geen toegang", url_path=key, visibility="hidden")
-                 for key in access.PAGES if key not in pages]
+    forbidden = {key: st.Page(_forbidden(key, user), title="Geen toegang", url_path=key, visibility="hidden")
+                 for key in access.PAGES if key not in pages}
+    start = st.Page(_start({**pages, **forbidden}, first=next(iter(pages.values()), None)), title="Start",
+                    icon=":material/home:", url_path="start", default=True, visibility="hidden")
     with st.sidebar:
         auth.user_box(user)
-    return st.navigation([start, *pages.values(), *forbidden, *_not_found(start)])
+    return st.navigation([start, *pages.values(), *forbidden.values(), *_not_found(start)])
 
 
 def _not_found(start: st.Page) -> list[st.Page]:
@@ -91,16 +91,15 @@ def _login_here(key: str) -> Callable[[], None]:
     return login
 
 
-def _start(pages: dict, user: users.User) -> Callable[[], None]:
+def _start(routes: dict, first) -> Callable[[], None]:
+    """Go to the page asked for before the login (with its query parameters), else the role's
+    first page. A switch, not a render in place: the page keeps its URL on every later rerun."""
     def start() -> None:
         key, params = st.session_state.pop(WANTED, None) or ("", {})
-        if key in pages:
-            st.switch_page(pages[key], query_params=params or None)
-        if key in access.PAGES:  # remembered, but this role may not open it
-            _forbidden(key, user)()
-            return
-        if pages:
-            st.switch_page(next(iter(pages.values())))
+        if key in routes:
+            st.switch_page(routes[key], query_params=params or None)
+        if first is not None:
+            st.switch_page(first)
         st.title("Geen toegang")
         st.error("Uw account heeft geen rol met toegang tot een pagina. Neem contact op met functioneel beheer.")
 
