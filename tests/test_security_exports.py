@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 import re
 from pathlib import Path
 
@@ -38,6 +39,7 @@ def planted_frame() -> pd.DataFrame:
         "percentage": [-2.5, 0.5, None, 1.0, 2.0, 3.0, 4.0],
         "datum": [dt.date(2026, 3, 2)] * 7,
         "gemengd": [-3, "-3 dagen", "tekst", 1.5, None, "=1", "x"],
+        "bedrag": [Decimal("-1.25"), Decimal("0"), Decimal("2.5"), None, Decimal("4"), Decimal("5"), Decimal("6")],
     })
 
 
@@ -61,7 +63,7 @@ def sheet_values(data: bytes) -> list[list]:
 
 def test_csv_prefixes_every_formula_start_and_keeps_numbers():
     header, *rows = csv_rows(tables.csv_bytes(planted_frame()))
-    assert header == ["naam", "aantal", "percentage", "datum", "gemengd"]
+    assert header == ["naam", "aantal", "percentage", "datum", "gemengd", "bedrag"]
     assert [r[0] for r in rows] == ["'" + v for v in PLANTED] + ["Jan"]
     # numbers (a negative one too) are written as numbers, with a decimal comma
     assert [r[1] for r in rows] == ["-3", "0", "2", "4", "5", "6", "7"]
@@ -69,6 +71,8 @@ def test_csv_prefixes_every_formula_start_and_keeps_numbers():
     assert rows[0][3] == "2026-03-02"
     # a mixed column: only its text is neutralised
     assert [r[4] for r in rows] == ["-3", "'-3 dagen", "tekst", "1,5", "", "'=1", "x"]
+    # PostgreSQL numeric (Decimal): a number with a decimal comma, not text
+    assert [r[5] for r in rows] == ["-1,25", "0", "2,5", "", "4", "5", "6"]
 
 
 def test_csv_neutralises_column_names_too():
@@ -92,6 +96,8 @@ def test_xlsx_writes_text_as_typed_strings_never_formulas_and_numbers_as_numbers
     assert ws.cell(row=2, column=4).number_format == "DD-MM-YYYY"
     assert [ws.cell(row=r, column=5).value for r in range(2, 9)] == [-3, "-3 dagen", "tekst", 1.5, None, "=1", "x"]
     assert ws.cell(row=7, column=5).data_type == "s"
+    assert [ws.cell(row=r, column=6).value for r in range(2, 5)] == [-1.25, 0, 2.5]
+    assert ws.cell(row=2, column=6).data_type == "n"
 
 
 # --- every export route ----------------------------------------------------------------------

@@ -86,6 +86,8 @@ def render_user_admin(user: users.User) -> None:
         first = st.text_input("Nieuw wachtwoord", type="password", autocomplete="new-password",
                               key="user_password_new")
         second = st.text_input("Nogmaals", type="password", autocomplete="new-password", key="user_password_again")
+        st.caption("Alle sessies van deze gebruiker eindigen bij de volgende klik; wijzigt u uw eigen wachtwoord, "
+                   "dan logt u daarna opnieuw in.")
         if st.form_submit_button("Wachtwoord instellen", type="primary", key="user_password_submit"):
             if first != second:
                 st.session_state[RESULT] = ("error", "De wachtwoorden zijn niet gelijk.")

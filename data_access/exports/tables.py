@@ -20,6 +20,7 @@ all use it.
 from __future__ import annotations
 
 import datetime as dt
+import decimal as decimal_numbers
 import io
 import math
 import numbers
@@ -51,11 +52,11 @@ def _is_text_column(series: pd.Series) -> bool:
 def safe_frame(frame: pd.DataFrame, decimal: str = ".") -> pd.DataFrame:
     """A copy in which every text cell and column name that could start a formula is neutralised.
 
-    Only ``str`` values change, plus floats in a mixed (object) column, which pandas would write
+    Only ``str`` values change, plus floats and Decimals (PostgreSQL numeric) in an object column, which pandas would write
     with a decimal point whatever ``decimal`` says; numeric columns are left to pandas."""
     def cell(value: object) -> object:
-        if decimal != "." and isinstance(value, float) and not isinstance(value, bool):
-            return repr(value).replace(".", decimal)
+        if decimal != "." and isinstance(value, (float, decimal_numbers.Decimal)):
+            return str(value).replace(".", decimal)
         return neutralise(value)
 
     out = frame.copy()
@@ -91,7 +92,7 @@ def _cell_value(value: object) -> object:
         return bool(value)
     if isinstance(value, numbers.Integral):
         return int(value)
-    if isinstance(value, numbers.Real):
+    if isinstance(value, (numbers.Real, decimal_numbers.Decimal)):  # PostgreSQL numeric → Decimal
         number = float(value)
         return None if math.isnan(number) else (number if math.isfinite(number) else str(number))
     if isinstance(value, pd.Timestamp):
