@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine
 from bench import naive
 from data_access import metrics, periods
 from data_access.db import make_engine
+from data_access.definitions import Suppressor, load_settings
 from data_access.kpis import kpi_window
 from data_access.queries import contacts, pilot, schools, status, youths
 
@@ -37,28 +38,32 @@ def views(conn: Connection) -> list[View]:
     first, last = years[0], years[-1]
     start, _ = metrics.school_year_bounds(first)
     _, end = metrics.school_year_bounds(last)
-    days = schools.compliance_days(conn)
+    settings = load_settings(conn)
+    days, per_day = settings.compliance_school_days, settings.hours_per_day
+    lea = Suppressor(settings.suppression_threshold)  # as the page shows it for role lea
     register = schools.school_register(conn)
     one_school = int(register["school_id"].iloc[0])
 
     def header(c):
-        return (schools.school_register(c), schools.school_years(c), schools.suppression_threshold(c),
-                schools.compliance_days(c), schools.named_periods(c, start, end))
+        return (schools.school_register(c), schools.school_years(c), load_settings(c),
+                schools.named_periods(c, start, end))
 
     def comparison(year):
         def run(c):
-            result = schools.school_comparison(c, schools.Window.for_school_year(year), days)
-            schools.suppress_comparison(result.schools)
-            schools.suppress_comparison(schools.similar_schools(result.schools, result.histogram))
-            return schools.suppress_comparison(schools.municipal_total(result.schools, result.histogram))
+            result = schools.school_comparison(c, schools.Window.for_school_year(year), days, per_day)
+            schools.suppress_comparison(result.schools, lea)
+            schools.suppress_comparison(schools.similar_schools(result.schools, result.histogram), lea)
+            return schools.suppress_comparison(schools.municipal_total(result.schools, result.histogram), lea)
         return run
 
     out = [
         View("scholen", "default: trend per maand, alle jaren, gemeente",
-             lambda c: (header(c), schools.suppress_trend(schools.absence_trend(c, start, end, "month"))),
+             lambda c: (header(c), schools.suppress_trend(
+                 schools.absence_trend(c, start, end, "month", hours_per_day=per_day), lea)),
              naive.trend_by_month(start, end)),
         View("scholen", "filter: één school",
-             lambda c: schools.suppress_trend(schools.absence_trend(c, start, end, "month", [one_school], True)),
+             lambda c: schools.suppress_trend(
+                 schools.absence_trend(c, start, end, "month", [one_school], True, hours_per_day=per_day), lea),
              naive.trend_by_month(start, end, one_school)),
         View("scholen", f"tab vergelijking {last}/{str(last + 1)[2:]}", comparison(last),
              naive.per_school_category(*metrics.school_year_bounds(last))),
@@ -66,7 +71,8 @@ def views(conn: Connection) -> list[View]:
              naive.per_school_category(*metrics.school_year_bounds(last - 1))),
         View("scholen", "tab registratieverschillen, alle jaren",
              lambda c: schools.suppress_comparison(
-                 schools.school_comparison(c, schools.Window.for_school_years(first, last), days).schools),
+                 schools.school_comparison(c, schools.Window.for_school_years(first, last), days, per_day).schools,
+                 lea),
              naive.per_school_category(start, end)),
         View("scholen", "tab pilot: panel en totalen",
              lambda c: pilot.school_phase_totals(pilot.pilot_panel(c, days)), naive.per_school_year(),
@@ -94,7 +100,9 @@ def views(conn: Connection) -> list[View]:
     today = youths.default_today(conn)
     y_start, _ = metrics.school_year_bounds(metrics.school_year_of(today))
     out += [
-        View("jongeren", "default: lijst gemeente", lambda c: youths.youth_list(c, today), naive.per_pupil(y_start, today)),
+        View("jongeren", "default: lijst gemeente",
+             lambda c: youths.youth_list(c, today, settings.late_count, settings.hours_per_day),
+             naive.per_pupil(y_start, today)),
         View("jongeren", "filter: verzuimcategorie ziek",
              lambda c: youths.pupils_with_categories(c, ["ziek"], today), naive.per_pupil(y_start, today)),
     ]
@@ -109,7 +117,7 @@ def views(conn: Connection) -> list[View]:
                 ps = status.reporting_periods(c)
                 return (status.default_period(c, ps), status.actions(c),
                         status.period_status(c, p.id, prev.id if prev else None),
-                        status.evidence(c, p, suppress=True))
+                        status.evidence(c, p, settings, lea))
             return run
 
         out.append(View("status", "default: actuele periode met bewijs", status_view(period, previous),

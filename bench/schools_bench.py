@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine
 
 from data_access import metrics
 from data_access.db import make_engine
+from data_access.definitions import Suppressor, load_settings
 from data_access.queries import pilot as pilot_queries
 from data_access.queries import schools as queries
 
@@ -39,26 +40,28 @@ def _default_steps(conn: Connection) -> dict[str, Callable[[], object]]:
     first, last = years[0], years[-1]
     start, _ = metrics.school_year_bounds(first)
     _, end = metrics.school_year_bounds(last)
-    days = queries.compliance_days(conn)
+    settings = load_settings(conn)
+    days, per_day = settings.compliance_school_days, settings.hours_per_day
+    lea = Suppressor(settings.suppression_threshold)  # as the page shows it for role lea
 
     def comparison():
-        result = queries.school_comparison(conn, queries.Window.for_school_year(last), days)
-        return queries.comparison_view(result, "school", None, suppress=True).rows
+        result = queries.school_comparison(conn, queries.Window.for_school_year(last), days, per_day)
+        return queries.comparison_view(result, "school", None, lea).rows
 
     def registration():
-        result = queries.school_comparison(conn, queries.Window.for_school_years(first, last), days)
-        return queries.comparison_view(result, "school", None, suppress=True).rows
+        result = queries.school_comparison(conn, queries.Window.for_school_years(first, last), days, per_day)
+        return queries.comparison_view(result, "school", None, lea).rows
 
     def trend():
-        return queries.suppress_trend(queries.absence_trend(conn, start, end, "month"))
+        return queries.suppress_trend(queries.absence_trend(conn, start, end, "month", hours_per_day=per_day), lea)
 
     def pilot():
         totals = pilot_queries.school_phase_totals(pilot_queries.pilot_panel(conn, days))
         return [pilot_queries.did_estimate(totals, m) for m in pilot_queries.METRICS]
 
     def header():
-        return (queries.school_register(conn), queries.school_years(conn), queries.suppression_threshold(conn),
-                queries.compliance_days(conn), queries.named_periods(conn, start, end))
+        return (queries.school_register(conn), queries.school_years(conn), load_settings(conn),
+                queries.named_periods(conn, start, end))
 
     return {
         "scholen.header": header,

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 
 from data_access.db import make_engine
+from data_access.definitions import load_settings
 from data_access.queries import youths
 
 TARGET_SECONDS = 1.0
@@ -57,12 +58,15 @@ def measure(engine: Engine, repeat: int = 5) -> list[dict]:
     results = []
     with engine.connect() as conn:
         today = youths.default_today(conn)
-        seconds, frame = _time(lambda: youths.youth_list(conn, today), repeat)
+        settings = load_settings(conn)
+        seconds, frame = _time(lambda: youths.youth_list(conn, today, settings.late_count, settings.hours_per_day),
+                               repeat)
         results.append(_row("jongeren_lijst_gemeente", seconds, len(frame), today=today.isoformat(),
                             target_ms=TARGET_SECONDS * 1000, within_target=min(seconds) < TARGET_SECONDS,
                             engine=engine.dialect.name))
         mine = youths.YouthFilters(officers=("leerplicht",))
-        seconds, queue = _time(lambda: youths.work_queue(youths.apply_filters(frame, mine, today), today), repeat)
+        seconds, queue = _time(lambda: youths.work_queue(youths.apply_filters(frame, mine, today), today,
+                                                                 settings.no_contact_days), repeat)
         results.append(_row("filters_en_werkvoorraad", seconds, len(queue)))
         seconds, sick = _time(lambda: youths.pupils_with_categories(conn, ["ziek"], today), repeat)
         results.append(_row("filter_verzuimcategorie", seconds, len(sick)))

@@ -31,10 +31,9 @@ from functools import lru_cache
 import pandas as pd
 from sqlalchemy import Connection, TextClause, text
 
-from data_access.metrics import (
-    COMPLIANCE_SCHOOL_DAYS, SUPPRESSION_THRESHOLD, is_small, per_thousand, school_year_bounds,
-    school_year_of, share,
-)
+from data_access.definitions.settings import Settings
+from data_access.definitions.suppression import Suppressor
+from data_access.metrics import per_thousand, school_year_bounds, school_year_of, share
 
 TOLERANCE = 0.10
 PRIMARY_SECTORS = ("BAO", "SBAO", "SO")
@@ -56,13 +55,16 @@ class KpiDefinition:
     label: str
     unit: str  # "share" (0–1), "per_thousand", "points" (difference of two shares), "count"
     counts_persons: bool
-    explanation: str
+    explanation: str  # may name "{days}": the configured compliance school days
     counts_query: str  # the key in COUNT_QUERIES of the counts this KPI is built from
     value_of: Callable[[Mapping[str, int]], KpiValue]
 
-    def compute(self, conn: Connection, start: dt.date, end: dt.date) -> KpiValue:
+    def compute(self, conn: Connection, start: dt.date, end: dt.date, compliance_days: int) -> KpiValue:
         """This KPI alone over the window (:func:`evaluate` computes all linked KPIs at once)."""
-        return self.value_of(window_counts(conn, [self.counts_query], start, end))
+        return self.value_of(window_counts(conn, [self.counts_query], start, end, compliance_days))
+
+    def explain(self, compliance_days: int) -> str:
+        return self.explanation.format(days=compliance_days)
 
 
 # --- the colour rule ------------------------------------------------------------------------
@@ -150,9 +152,10 @@ COUNT_QUERIES: dict[str, str] = {
 }
 
 
-def window_parameters(start: dt.date, end: dt.date) -> dict:
-    """The bind parameters of the count queries for a window."""
-    return {"start": start, "end": end, "yes": True, "days": COMPLIANCE_SCHOOL_DAYS, "year": school_year_of(end)}
+def window_parameters(start: dt.date, end: dt.date, compliance_days: int) -> dict:
+    """The bind parameters of the count queries for a window; ``compliance_days``: a signal is
+    reported on time when its melding came within this many school days (setting)."""
+    return {"start": start, "end": end, "yes": True, "days": compliance_days, "year": school_year_of(end)}
 
 
 @lru_cache(maxsize=32)
@@ -162,12 +165,13 @@ def _counts_statement(names: tuple[str, ...]) -> TextClause:
     return text("SELECT * FROM " + " CROSS JOIN ".join(parts))
 
 
-def window_counts(conn: Connection, names: Iterable[str], start: dt.date, end: dt.date) -> dict[str, int]:
+def window_counts(conn: Connection, names: Iterable[str], start: dt.date, end: dt.date,
+                  compliance_days: int) -> dict[str, int]:
     """The counts of the queries ``names`` over the window, in one round trip (0 for NULL)."""
     names = tuple(sorted(set(names)))
     if not names:
         return {}
-    row = conn.execute(_counts_statement(names), window_parameters(start, end)).mappings().one()
+    row = conn.execute(_counts_statement(names), window_parameters(start, end, compliance_days)).mappings().one()
     return {key: int(value or 0) for key, value in row.items()}
 
 
@@ -189,7 +193,7 @@ def meldingen_per_1000(counts: Mapping[str, int]) -> KpiValue:
 
 
 def reporting_compliance(counts: Mapping[str, int]) -> KpiValue:
-    """16-hour signals followed by a 16_uur melding within 5 school days / all signals."""
+    """16-hour signals followed by a 16_uur melding within N school days (setting) / all signals."""
     signals = counts["pilot_signals"] + counts["other_signals"]
     on_time = counts["pilot_on_time"] + counts["other_on_time"]
     return KpiValue("reporting_compliance", share(on_time, signals),
@@ -224,8 +228,8 @@ KPIS: dict[str, KpiDefinition] = {d.key: d for d in (
                   "Verzuimmeldingen dit schooljaar gedeeld door het aantal ingeschreven leerlingen "
                   "(teldatum 1 oktober), maal 1.000.", "meldingen", meldingen_per_1000),
     KpiDefinition("reporting_compliance", "Meldcompliance 16-uursregel", "share", True,
-                  "Aandeel 16-uurssignalen gevolgd door een 16-uursmelding binnen "
-                  f"{COMPLIANCE_SCHOOL_DAYS} schooldagen.", "compliance", reporting_compliance),
+                  "Aandeel 16-uurssignalen gevolgd door een 16-uursmelding binnen {days} schooldagen.",
+                  "compliance", reporting_compliance),
     KpiDefinition("pilot_compliance_gap", "Meldcompliance pilotscholen t.o.v. overige scholen",
                   "points", True,
                   "Meldcompliance van pilotscholen (signalen vanaf de start van hun pilot) min die van "
@@ -242,31 +246,34 @@ EVIDENCE_COLUMNS = ["action_id", "kpi", "label", "unit", "explanation", "target"
                     "value", "counts", "suggested", "reason"]
 
 
-def is_suppressed(definition: KpiDefinition, value: KpiValue,
-                  threshold: int = SUPPRESSION_THRESHOLD) -> bool:
-    return definition.counts_persons and any(is_small(count, threshold) for _, count in value.counts)
+def hides(suppressor: Suppressor, definition: KpiDefinition, value: KpiValue) -> bool:
+    """A KPI built from counts of people is hidden when one of those counts is small."""
+    return definition.counts_persons and any(suppressor.hides(count) for _, count in value.counts)
 
 
-def evaluate(conn: Connection, links: pd.DataFrame, period_end: dt.date,
-             suppress: bool = True) -> pd.DataFrame:
+def evaluate(conn: Connection, links: pd.DataFrame, period_end: dt.date, settings: Settings,
+             suppressor: Suppressor | None) -> pd.DataFrame:
     """One row per linked KPI (``links``: action_id, kpi, target, higher_is_better) with the value
     over the school year up to ``period_end`` and the colour it suggests (see :func:`evaluate_links`)."""
     columns = ["action_id", "kpi", "target", "higher_is_better"]
-    return evaluate_links(conn, links[columns].itertuples(index=False, name=None), period_end, suppress)
+    return evaluate_links(conn, links[columns].itertuples(index=False, name=None), period_end, settings,
+                          suppressor)
 
 
-def evaluate_links(conn: Connection, links: Iterable[tuple], period_end: dt.date,
-                   suppress: bool = True) -> pd.DataFrame:
+def evaluate_links(conn: Connection, links: Iterable[tuple], period_end: dt.date, settings: Settings,
+                   suppressor: Suppressor | None) -> pd.DataFrame:
     """:func:`evaluate` for links as (action_id, kpi, target, higher_is_better) tuples.
 
     Each KPI is computed once, however many actions link to it, and the counts of all linked KPIs
     come from one statement. Unknown KPI keys get a row with a reason instead of a value, so a
-    typo in the configuration shows instead of breaking the page.
+    typo in the configuration shows instead of breaking the page. ``settings``: the compliance
+    school days; ``suppressor``: small-cell suppression, None for roles that see every count.
     """
     links = list(links)
     start, end = kpi_window(period_end)
     known = {kpi: KPIS[kpi] for _, kpi, _, _ in links if kpi in KPIS}
-    counts = window_counts(conn, (d.counts_query for d in known.values()), start, end)
+    days = settings.compliance_school_days
+    counts = window_counts(conn, (d.counts_query for d in known.values()), start, end, days)
     computed = {kpi: definition.value_of(counts) for kpi, definition in known.items()}
     rows = []
     for action_id, kpi, target, higher_is_better in links:
@@ -277,11 +284,11 @@ def evaluate_links(conn: Connection, links: Iterable[tuple], period_end: dt.date
                          "onbekende KPI"))
             continue
         value = computed[kpi]
-        hidden = suppress and is_suppressed(definition, value)
+        hidden = suppressor is not None and hides(suppressor, definition, value)
         shown = None if hidden else value.value
-        reason = (f"verborgen: minder dan {SUPPRESSION_THRESHOLD} leerlingen of meldingen" if hidden
+        reason = (suppressor.fewer_than("leerlingen of meldingen") if hidden
                   else ("" if shown is not None else "geen gegevens in deze periode"))
-        rows.append((action_id, kpi, definition.label, definition.unit, definition.explanation, target,
+        rows.append((action_id, kpi, definition.label, definition.unit, definition.explain(days), target,
                      higher_is_better, shown, () if hidden else value.counts,
                      suggested_colour(shown, target, higher_is_better), reason))
     return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)

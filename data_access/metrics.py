@@ -12,17 +12,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-HOURS_PER_SCHOOL_DAY = 5.5
-SIGNAL_HOURS = 16.0
-SIGNAL_WEEKS = 4
-APPROACHING_HOURS = 10.0
-COMPLIANCE_SCHOOL_DAYS = 5
-PERSISTENT_SHARE = 0.10
-SEVERE_SHARE = 0.50
-SUPPRESSION_THRESHOLD = 5
-SUPPRESSED = "<5"
+from data_access.definitions.settings import DEFAULTS
+
+# Names kept for the code that has not yet been moved to data_access.definitions (the 16-hour
+# rule, persistence, the demo generator); the numbers themselves live only in definitions.settings.
+HOURS_PER_SCHOOL_DAY = DEFAULTS.hours_per_day
+SIGNAL_HOURS = DEFAULTS.signal_hours
+SIGNAL_WEEKS = DEFAULTS.signal_weeks
+APPROACHING_HOURS = DEFAULTS.approaching_hours
+PERSISTENT_SHARE = DEFAULTS.persistent_share
+SEVERE_SHARE = DEFAULTS.severe_share
 UNAUTHORISED = "ongeoorloofd"
 
 
@@ -87,8 +87,7 @@ class SchoolCalendar:
         return self.count_school_days(first + dt.timedelta(days=1), later) if later > first else 0
 
 
-def school_hours(calendar: SchoolCalendar, start: dt.date, end: dt.date,
-                 hours_per_day: float = HOURS_PER_SCHOOL_DAY) -> float:
+def school_hours(calendar: SchoolCalendar, start: dt.date, end: dt.date, hours_per_day: float) -> float:
     return calendar.count_school_days(start, end) * hours_per_day
 
 
@@ -217,49 +216,3 @@ def rolling_unauthorised_hours(
         if d <= on and (w := week_index.get(week_start(d))) is not None and w > current - weeks
         and (school_days is None or d in school_days)
     )
-
-
-# --- small-cell suppression ----------------------------------------------------------------
-
-
-def is_small(value: float | None, threshold: int = SUPPRESSION_THRESHOLD) -> bool:
-    return value is not None and not pd.isna(value) and 0 < value < threshold
-
-
-def suppress_frame(
-    frame: pd.DataFrame,
-    counts: Sequence[str] = (),
-    rates: dict[str, tuple[str, str]] | None = None,
-    threshold: int = SUPPRESSION_THRESHOLD,
-) -> pd.DataFrame:
-    """Small-cell suppression for every role but leerplicht.
-
-    Counts below ``threshold`` (but above zero) become "<5"; a rate whose numerator or
-    denominator is below it is hidden (None) and the reason is put in ``<rate>_reden``. If a
-    column then holds exactly one suppressed cell, the next smallest is suppressed as well, so a
-    total shown elsewhere cannot give the hidden cell away (complementary suppression).
-    """
-    out = frame.copy()
-    label = f"<{threshold}"
-    hidden_counts = {col: _small_cells(out[col], threshold) for col in counts}
-    for rate, (num, den) in (rates or {}).items():
-        hidden = (hidden_counts.get(num, _small_cells(out[num], threshold, complementary=False))
-                  | hidden_counts.get(den, _small_cells(out[den], threshold, complementary=False)))
-        out[rate] = out[rate].astype(object).where(~hidden, None)
-        out[f"{rate}_reden"] = np.where(hidden, f"verborgen: teller of noemer kleiner dan {threshold}", "")
-    for col, small in hidden_counts.items():
-        out[col] = out[col].astype(object).where(~small, label)
-    return out
-
-
-def _small_cells(values: pd.Series, threshold: int, complementary: bool = True) -> pd.Series:
-    small = values.map(lambda v: is_small(v, threshold)).astype(bool)
-    if complementary and small.sum() == 1 and len(values) > 1:
-        rest = values[~small & values.notna() & (values > 0)]
-        if not rest.empty:
-            small.loc[rest.idxmin()] = True
-    return small
-
-
-def suppress_count(value: int | None, threshold: int = SUPPRESSION_THRESHOLD) -> int | str | None:
-    return f"<{threshold}" if is_small(value, threshold) else value

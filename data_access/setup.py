@@ -47,6 +47,8 @@ def has_accounts(engine: Engine) -> bool:
 
 
 def get_setting(engine: Engine, key: str, default: str | None = None) -> str | None:
+    """A text setting such as ``demo`` or ``municipality``; every numeric threshold is read once
+    per run by data_access.definitions.load_settings instead."""
     with engine.connect() as conn:
         value = conn.execute(select(Setting.value).where(Setting.key == key)).scalar()
     return default if value is None else value

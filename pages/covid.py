@@ -4,17 +4,16 @@ user = require("covid")
 
 import streamlit as st  # noqa: E402
 
-from data_access.access import sees_personal_data  # noqa: E402
-from ui import covid_data, covid_filters, covid_sections, covid_tiles, covid_views  # noqa: E402
+from ui import cache, covid_data, covid_filters, covid_sections, covid_tiles, covid_views  # noqa: E402
 
-suppress = not sees_personal_data(user.roles)
+suppressor = cache.suppressor_for(user.roles)  # None: leerplicht sees every count
 
 st.title("Contact tijdens COVID-19")
 st.caption("Hielden de leerplichtambtenaren contact met de scholen en met de gezinnen van jongeren in beeld "
            "tijdens de schoolsluitingen? Elke periode staat naast evenveel normale schoolweken.")
 
 selection = covid_filters.render_selection()
-view = covid_data.load(covid_views.report_view, selection.group, selection.period.key, selection.direction, suppress)
+view = covid_data.load(covid_views.report_view, selection.group, selection.period.key, selection.direction, suppressor)
 if view is None:
     st.info("Deze periode bestaat niet meer. Kies een andere periode.", icon=":material/event_busy:")
     st.stop()
@@ -27,15 +26,15 @@ if view.no_contacts:
 
 covid_tiles.show_windows(view.windows)
 covid_tiles.show_tiles(view.tiles)
-covid_tiles.show_family_detail(view.families, view.attempts, suppress)
+covid_tiles.show_family_detail(view.families, view.attempts, suppressor)
 
 over_time, comparison, mass, heatmap = st.tabs(
     ["Contacten per week of maand", "Alle perioden", "Nieuwsbrieven en bijeenkomsten", "Scholen per week"])
 with over_time:
-    covid_sections.render_over_time(selection, view.baseline, suppress)
+    covid_sections.render_over_time(selection, view.baseline, suppressor)
 with comparison:
-    covid_sections.render_comparison(selection, suppress)
+    covid_sections.render_comparison(selection, suppressor)
 with mass:
-    covid_sections.render_mass_contacts(selection, suppress)
+    covid_sections.render_mass_contacts(selection, suppressor)
 with heatmap:
     covid_sections.render_heatmap(selection, *view.heatmap_range)

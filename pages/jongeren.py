@@ -15,6 +15,7 @@ user = require("jongeren")
 # imports after the guard: nothing below runs for other roles
 from data_access.metrics import school_year_of  # noqa: E402
 from data_access.queries import youths  # noqa: E402
+from ui import cache  # noqa: E402
 from ui import format as fmt  # noqa: E402
 from ui import youths_data as data  # noqa: E402
 from ui import youths_detail as detail  # noqa: E402
@@ -50,12 +51,12 @@ def more_rows_note(total: int) -> None:
 
 
 def show_list() -> None:
-    filters, settings = filter_bar(user.username, options, default_today, default_late)
+    filters, settings = filter_bar(user.username, options, default_today, configured)
     source = today_source if settings.today == default_today else "zelf gekozen"
     st.caption(f"Peildatum **{fmt.date(settings.today)}** ({source}) · schooljaar "
                f"{fmt.school_year(school_year_of(settings.today))} · vaak te laat vanaf {settings.late_threshold} keer")
-    view = data.list_view(settings.today, settings.late_threshold, settings.contact_days, filters, filters.search,
-                          options.officers)
+    view = data.list_view(settings.today, settings.late_threshold, settings.contact_days, configured.hours_per_day,
+                          filters, filters.search, options.officers)
     rows, queue = view.rows, view.queue
     data.audit_list_view(user, filters, settings.today, list(view.pupil_ids))
     generation = st.session_state.get(TABLE_GENERATION, 0)
@@ -92,7 +93,7 @@ def show_list() -> None:
 
 
 def show_youth(pseudonym: str) -> None:
-    settings = settings_from_params(current_params(), default_today, default_late)
+    settings = settings_from_params(current_params(), default_today, configured)
     st.button("Terug naar de lijst", icon=":material/arrow_back:", on_click=back_to_list)
     with engine().connect() as conn:
         pupil_id = youths.pupil_id_of(conn, pseudonym)
@@ -102,7 +103,7 @@ def show_youth(pseudonym: str) -> None:
     data.audit_detail_view(user, pupil_id)
     show_flash()
     loaded = detail.load(pupil_id, settings.today)
-    everyone = data.youth_list(settings.today, settings.late_threshold)
+    everyone = data.youth_list(settings.today, settings.late_threshold, configured.hours_per_day)
     match = everyone[everyone["pupil_id"] == pupil_id]
     row = match.iloc[0] if not match.empty else None
     detail.header(loaded["profile"], row, settings.today)
@@ -127,7 +128,8 @@ st.title("Jongeren in beeld")
 st.caption("Persoonsgegevens — alleen voor leerplichtambtenaren. Elke inzage en export wordt vastgelegd "
            "in het auditlog.")
 try:
-    default_today, today_source, default_late = data.defaults()
+    configured = cache.settings()
+    default_today, today_source = data.defaults()
     options = data.filter_options()
     if selected := st.query_params.get(SELECTED):
         show_youth(selected)

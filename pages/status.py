@@ -7,11 +7,11 @@ import datetime as dt  # noqa: E402
 import streamlit as st  # noqa: E402
 from sqlalchemy.exc import InterfaceError, OperationalError  # noqa: E402
 
-from data_access import access, status_reports  # noqa: E402
+from data_access import status_reports  # noqa: E402
 from data_access.exports.status_docx import council_appendix_docx  # noqa: E402
 from data_access.exports.status_html import council_appendix_html  # noqa: E402
 from data_access.queries import status as q  # noqa: E402
-from ui import status_charts, status_data, status_tiles  # noqa: E402
+from ui import cache, status_charts, status_data, status_tiles  # noqa: E402
 from ui.db import engine  # noqa: E402
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
@@ -32,7 +32,7 @@ def save_report(report: status_reports.NewReport) -> None:
         return
     except DATABASE_DOWN:
         database_unreachable()
-    st.cache_data.clear()
+    cache.invalidate()
     st.session_state["status_saved"] = "De statusrapportage is toegevoegd."
     st.rerun()
 
@@ -58,10 +58,11 @@ if not periods:
 selection = status_tiles.selection_bar(periods, default, actions)
 previous = q.previous_period(periods, selection.period.id)
 previous_id = previous.id if previous else None
-suppress = not access.sees_personal_data(user.roles)
+settings = cache.settings()
+suppressor = cache.suppressor_for(user.roles, settings)  # None: leerplicht sees every count
 try:
     view = status_data.overview_view(selection.period.id, previous_id, selection.programme,
-                                     selection.portfolio_holder, suppress)
+                                     selection.portfolio_holder, settings, suppressor)
 except DATABASE_DOWN:
     database_unreachable()
 if view is None:  # the selected reporting period is gone: read the periods again

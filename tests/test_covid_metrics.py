@@ -28,8 +28,11 @@ import datetime as dt
 import pytest
 
 from data_access import periods
+from data_access.definitions import Suppressor
 from data_access.queries import contacts
 from test_covid_fixture import S1, S2, S3, S4, S5, S6, build
+
+FIVE = Suppressor(5)  # the default threshold
 
 D = dt.date
 
@@ -179,8 +182,8 @@ def pd_isna(value) -> bool:
 
 def test_for_every_role_but_leerplicht_small_figures_are_hidden(sqlite_db):
     report = report_for(sqlite_db)
-    shown = contacts.figures(report.metrics, suppress=True)
-    base = contacts.figures(report.baseline_metrics, suppress=True)
+    shown = contacts.figures(report.metrics, suppressor=FIVE)
+    base = contacts.figures(report.baseline_metrics, suppressor=FIVE)
     # 5 of 6 schools, 6 contacts: nothing small
     assert shown["school_rate"].value == pytest.approx(5 / 6) and not shown["school_rate"].hidden
     assert shown["contacts_per_school_week"].value == pytest.approx(0.5)
@@ -192,7 +195,7 @@ def test_for_every_role_but_leerplicht_small_figures_are_hidden(sqlite_db):
     assert base["school_rate"].value is None  # 3 of 6
     assert contacts.difference("school_rate", shown["school_rate"], base["school_rate"]) is None
     # leerplicht sees everything
-    full = contacts.figures(report.metrics, suppress=False)
+    full = contacts.figures(report.metrics, suppressor=None)
     assert full["family_rate"].value == pytest.approx(4 / 7) and full["never_reached"].value == 2
 
 
@@ -215,16 +218,16 @@ def family_metrics(reached: int, never: int, not_contacted: int) -> contacts.Con
 ])
 def test_complementary_suppression_in_the_family_breakdown(counts, shown, rate_shown):
     metrics = family_metrics(*counts)
-    assert list(contacts.family_breakdown(metrics, suppress=True)["cases"]) == shown
-    figures = contacts.figures(metrics, suppress=True)
+    assert list(contacts.family_breakdown(metrics, suppressor=FIVE)["cases"]) == shown
+    figures = contacts.figures(metrics, suppressor=FIVE)
     assert (figures["family_rate"].value is not None) == rate_shown
     if rate_shown:
         assert figures["family_rate"].value == pytest.approx(counts[0] / sum(counts))
-    assert list(contacts.family_breakdown(metrics, suppress=False)["cases"]) == list(counts)
+    assert list(contacts.family_breakdown(metrics, suppressor=None)["cases"]) == list(counts)
 
 
 def test_the_comparison_table_has_each_figure_with_its_difference(db):
-    frame = contacts.comparison_frame([report_for(db)], suppress=False).set_index("metric")
+    frame = contacts.comparison_frame([report_for(db)], suppressor=None).set_index("metric")
     assert frame.loc["school_rate", "difference"] == pytest.approx((5 / 6 - 0.5) * 100)
     assert frame.loc["family_rate", "difference"] == pytest.approx((4 / 7 - 4 / 6) * 100)
     assert frame.loc["median_days", "difference"] == pytest.approx(-1.5)

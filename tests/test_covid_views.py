@@ -20,6 +20,7 @@ from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 import test_covid_fixture as fixture
 from data_access import aggregates, periods
 from data_access.db import make_engine
+from data_access.definitions import Suppressor
 from data_access.models import Contact
 from data_access.queries import contacts
 from data_access.queries.contacts import HEATMAP_LOOKBACK_WEEKS
@@ -27,13 +28,15 @@ from ui import covid_charts, covid_tables, covid_tiles, covid_views
 from ui import covid_format as cf
 from ui.covid_views import DownloadChart
 
+FIVE = Suppressor(5)  # the default threshold
+
 UNITS = ("week", "month")
 
 
 # --- the straightforward rendering ----------------------------------------------------------
 
 
-def reference_over_time(conn, group, unit, suppress, baseline):
+def reference_over_time(conn, group, unit, suppressor, baseline):
     """(target, Altair chart, has rows) per panel, as the page built them on every rerun; None
     without contacts."""
     closures = periods.covid_periods(conn, group)
@@ -41,7 +44,7 @@ def reference_over_time(conn, group, unit, suppress, baseline):
     frame = contacts.contacts_over_time(conn, group, start, end, unit)
     if frame.empty:
         return None
-    data = covid_charts.over_time_chart_data(contacts.suppressed_over_time(frame, suppress), unit)
+    data = covid_charts.over_time_chart_data(contacts.suppressed_over_time(frame, suppressor), unit)
     shading = covid_charts.shading_data(closures, baseline)
     panels = covid_charts.over_time_charts(data, shading, start, end, unit)
     return [(target, chart, not data[data["target"] == target].empty) for target, chart in panels]
@@ -64,31 +67,31 @@ def check_views(conn, groups=periods.SECTOR_GROUPS, units=UNITS) -> int:
         choices = periods.period_choices(conn, group)
         if not choices:
             continue
-        for suppress in (False, True):
+        for suppressor in (None, FIVE):
             for direction in periods.BASELINE_DIRECTIONS:
-                check_comparison(conn, group, direction, suppress)
+                check_comparison(conn, group, direction, suppressor)
                 for period in choices:
-                    check_period(conn, group, period, direction, suppress, units)
+                    check_period(conn, group, period, direction, suppressor, units)
                     compared += 1
-            check_mass_contacts(conn, group, suppress)
+            check_mass_contacts(conn, group, suppressor)
     return compared
 
 
-def check_period(conn, group, period, direction, suppress, units) -> None:
+def check_period(conn, group, period, direction, suppressor, units) -> None:
     report = contacts.period_report(conn, period, group, direction)
-    view = covid_views.report_view(group, period.key, direction, suppress)
+    view = covid_views.report_view(group, period.key, direction, suppressor)
     assert view.no_contacts == covid_tiles.has_no_contacts(report)
     assert view.baseline == report.baseline
     assert view.windows == covid_tiles.windows_text(report)
-    assert view.tiles == covid_tiles.tiles(report, suppress)
-    assert same_table(view.families, covid_tiles.family_table(report, suppress))
-    assert same_table(view.attempts, covid_tiles.attempts_table(report, suppress))
+    assert view.tiles == covid_tiles.tiles(report, suppressor)
+    assert same_table(view.families, covid_tiles.family_table(report, suppressor))
+    assert same_table(view.attempts, covid_tiles.attempts_table(report, suppressor))
     start, end = reference_heatmap_range(report)
     assert view.heatmap_range == (start, end)
 
     for unit in units:
-        over_time = covid_views.over_time_view(group, unit, suppress, report.baseline)
-        panels = reference_over_time(conn, group, unit, suppress, report.baseline)
+        over_time = covid_views.over_time_view(group, unit, suppressor, report.baseline)
+        panels = reference_over_time(conn, group, unit, suppressor, report.baseline)
         if panels is None:
             assert over_time.empty
             continue
@@ -108,9 +111,9 @@ def check_period(conn, group, period, direction, suppress, units) -> None:
         assert DownloadChart(heatmap).to_json() == chart.properties(width=900, autosize={"type": "pad"}).to_json()
 
 
-def check_comparison(conn, group, direction, suppress) -> None:
-    table = covid_tables.comparison_table(contacts.all_period_reports(conn, group, direction), suppress)
-    view = covid_views.comparison_view(group, direction, suppress)
+def check_comparison(conn, group, direction, suppressor) -> None:
+    table = covid_tables.comparison_table(contacts.all_period_reports(conn, group, direction), suppressor)
+    view = covid_views.comparison_view(group, direction, suppressor)
     pd.testing.assert_frame_equal(view.table, table)
     groups = list(table.groupby(["Periode", "Van – tot"], sort=False))
     assert [heading for heading, _ in view.sections] == [f"**{p}** · {d}" for (p, d), _ in groups]
@@ -118,14 +121,14 @@ def check_comparison(conn, group, direction, suppress) -> None:
         assert same_table(shown, rows.drop(columns=["Periode", "Van – tot"]))
 
 
-def check_mass_contacts(conn, group, suppress) -> None:
+def check_mass_contacts(conn, group, suppressor) -> None:
     start, end = covid_views.chart_range(periods.covid_periods(conn, group))
     frame = contacts.mass_contacts_by_period(conn, group, periods.covid_periods(conn, group), start, end)
-    view = covid_views.mass_contacts_view(group, suppress)
+    view = covid_views.mass_contacts_view(group, suppressor)
     if frame.empty:
         assert view is None
         return
-    table = covid_tables.mass_contacts_table(frame, suppress)
+    table = covid_tables.mass_contacts_table(frame, suppressor)
     pd.testing.assert_frame_equal(view.table, table)
     assert same_table(view.shown, table)
 
@@ -173,9 +176,9 @@ def test_views_follow_new_contacts_after_the_cache_is_cleared(engine, sqlite_url
         check_views(conn, groups=("PO",), units=("week",))
         period = periods.period_choices(conn, "PO")[0]
         report = contacts.period_report(conn, period, "PO", "before")
-    figures = contacts.figures(report.metrics, False)
+    figures = contacts.figures(report.metrics, None)
     assert figures["school_rate"].value == 1.0  # every school now has a contact in the period
-    tiles = covid_views.report_view("PO", period.key, "before", False).tiles
+    tiles = covid_views.report_view("PO", period.key, "before", None).tiles
     assert tiles[0][0].value == "100,0%"
 
 
@@ -207,6 +210,6 @@ def test_download_json_is_a_vega_lite_chart(engine, sqlite_url, app_env):
     app_env(sqlite_url)
     with engine.connect() as conn:
         period = periods.period_choices(conn, "PO")[0]
-    view = covid_views.report_view("PO", period.key, "before", False)
+    view = covid_views.report_view("PO", period.key, "before", None)
     spec = json.loads(DownloadChart(covid_views.heatmap_view("PO", period, *view.heatmap_range)).to_json())
     assert spec["width"] == 900 and spec["autosize"] == {"type": "pad"}

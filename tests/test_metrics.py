@@ -1,11 +1,9 @@
 """The shared definitions on hand-made fixtures; every expected value worked out by hand."""
 import datetime as dt
 
-import pandas as pd
-
 from data_access.metrics import (
     SchoolCalendar, absence_rate, per_thousand, persistence_level, school_week_index,
-    school_year_label, school_year_of, sixteen_hour_signals, suppress_frame,
+    school_year_label, school_year_of, sixteen_hour_signals,
 )
 
 D = dt.date
@@ -73,21 +71,6 @@ def test_persistence_levels():
     assert persistence_level(9.9, 100) is None
     assert persistence_level(10, 100) == "langdurig"
     assert persistence_level(50, 100) == "ernstig"
-
-
-def test_suppression_hides_small_counts_and_rates_with_small_parts():
-    frame = pd.DataFrame({"school": ["A", "B", "C"], "meldingen": [3, 12, 40],
-                          "leerlingen": [250, 300, 4], "per_1000": [12.0, 40.0, 10000.0]})
-    out = suppress_frame(frame, counts=["meldingen"], rates={"per_1000": ("meldingen", "leerlingen")})
-    # A: 3 → "<5"; the only small cell, so the next smallest (12) is hidden too
-    assert list(out["meldingen"]) == ["<5", "<5", 40]
-    # a rate is hidden where its numerator or denominator is hidden (B's rate would give 12 away)
-    assert list(out["per_1000"]) == [None, None, None]
-    frame.loc[1, "meldingen"] = 5
-    frame.loc[0, "meldingen"] = 6
-    shown = suppress_frame(frame, counts=["meldingen"], rates={"per_1000": ("meldingen", "leerlingen")})
-    assert list(shown["meldingen"]) == [6, 5, 40] and shown.loc[1, "per_1000"] == 40.0
-    assert "kleiner dan 5" in out.loc[0, "per_1000_reden"]
 
 
 def test_hours_on_a_single_study_day_inside_a_school_week_are_ignored():

@@ -9,7 +9,7 @@ import pytest
 from data_access.queries import pilot as pilot_queries
 from data_access.queries import schools as q
 from test_schools_pilot import build_pilot_fixture
-from test_schools_queries import WINDOW, build_fixture
+from test_schools_queries import DAYS, FIVE, HOURS, WINDOW, build_fixture
 from ui.downloads import chart_bytes
 from ui.schools_charts import ChartStyle, trend_by_category, trend_by_series
 from ui.schools_comparison import comparison_chart, comparison_points, registration_chart, registration_points
@@ -35,9 +35,9 @@ def fixture_db(engine):
 def test_trend_chart_shades_covid_and_holidays_and_speaks_dutch(fixture_db):
     start, end = D(2020, 8, 1), D(2021, 7, 31)
     with fixture_db.connect() as conn:
-        trend = q.absence_trend(conn, start, end, "week")
+        trend = q.absence_trend(conn, start, end, "week", hours_per_day=HOURS)
         periods = q.named_periods(conn, start, end)
-    points = _with_tooltips(q.suppress_trend(trend[trend["category"].isin(DEFAULT_TREND_CATEGORIES)]), "week",
+    points = _with_tooltips(q.suppress_trend(trend[trend["category"].isin(DEFAULT_TREND_CATEGORIES)], FIVE), "week",
                             "Testgemeente")
     text = svg(trend_by_category(points, _shading(periods, ("BAO", "VO"), start, end), STYLE))
     for label in ("COVID-sluiting", "COVID: gedeeltelijk open", "vakantie", "Periode", "Categorie",
@@ -50,7 +50,8 @@ def test_trend_chart_shades_covid_and_holidays_and_speaks_dutch(fixture_db):
 def test_trend_per_school_chart(fixture_db):
     start, end = D(2020, 10, 1), D(2020, 10, 31)
     with fixture_db.connect() as conn:
-        trend = q.absence_trend(conn, start, end, "week", school_ids=[1, 2], by_school=True)
+        trend = q.absence_trend(conn, start, end, "week", school_ids=[1, 2], by_school=True,
+                                hours_per_day=HOURS)
         periods = q.named_periods(conn, start, end)
     points = _with_tooltips(q.combine_categories(trend, DEFAULT_TREND_CATEGORIES), "week", "De Linde, De Eik")
     text = svg(trend_by_series(points, _shading(periods, ("BAO",), start, end), STYLE))
@@ -59,7 +60,7 @@ def test_trend_per_school_chart(fixture_db):
 
 def test_comparison_chart_has_municipal_line_similar_schools_and_no_hidden_values(fixture_db):
     with fixture_db.connect() as conn:
-        view = q.comparison_view(q.school_comparison(conn, WINDOW), "school", None, suppress=True)
+        view = q.comparison_view(q.school_comparison(conn, WINDOW, DAYS, HOURS), "school", None, FIVE)
     figure = FIGURES["per_1000"]
     points, municipal, hidden = comparison_points(view.rows, view.peers, view.total, figure)
     # De Linde (3 meldingen) and Het Baken (6, complementary) are hidden for LEA: not plotted
@@ -74,7 +75,7 @@ def test_comparison_chart_has_municipal_line_similar_schools_and_no_hidden_value
 
 def test_registration_chart(fixture_db):
     with fixture_db.connect() as conn:
-        view = q.comparison_view(q.school_comparison(conn, WINDOW), "school", None, suppress=False)
+        view = q.comparison_view(q.school_comparison(conn, WINDOW, DAYS, HOURS), "school", None, None)
     points = registration_points(view.rows).dropna(subset=["known_pct", "compliance_pct"])
     assert points.set_index("group").loc["De Eik", "compliance_pct"] == pytest.approx(60.0)
     text = svg(registration_chart(points, view.total.iloc[0], STYLE))
@@ -85,7 +86,7 @@ def test_pilot_chart_shows_both_groups_and_the_expected_line(engine):
     with engine.begin() as conn:
         build_pilot_fixture(conn)
     with engine.connect() as conn:
-        totals = pilot_queries.school_phase_totals(pilot_queries.pilot_panel(conn))
+        totals = pilot_queries.school_phase_totals(pilot_queries.pilot_panel(conn, DAYS))
     groups = pilot_queries.group_table(totals).assign(compliance_reden="", per_1000_reden="")
     metric = PILOT_METRICS[0]
     effect = pilot_queries.did_estimate(totals, "compliance")

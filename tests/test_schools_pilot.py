@@ -127,4 +127,4 @@ def test_no_pilot_schools_gives_an_empty_panel(engine):
         conn.execute(insert(models.School).values(id=1, vestigingsnummer="01AA00", brin="01AA", name="A",
                                                   sector="BAO", in_scope=True))
     with engine.connect() as conn:
-        assert p.pilot_panel(conn).empty
+        assert p.pilot_panel(conn, 5).empty

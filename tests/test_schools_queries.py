@@ -16,12 +16,15 @@ import pytest
 from sqlalchemy import insert
 
 from data_access import models
+from data_access.definitions import Suppressor
 from data_access.queries import schools as q
 
 D = dt.date
 LINDE, EIK, BAKEN, WILG, BUITEN = 1, 2, 3, 4, 5
 WINDOW = q.Window(D(2020, 10, 5), D(2020, 10, 30), "Gedeeltelijke sluiting (fictief)")
 PER_PUPIL = 15 * 5.5  # 82.5 school hours per pupil in WINDOW
+DAYS, HOURS = 5, 5.5  # the default compliance days and hours per school day
+FIVE = Suppressor(5)  # the default threshold
 
 
 def build_fixture(conn) -> None:
@@ -114,7 +117,7 @@ def by_name(frame, column="name"):
 
 def test_comparison_figures_per_school_match_hand_calculation(db):
     with db.connect() as conn:
-        comparison = q.school_comparison(conn, WINDOW)
+        comparison = q.school_comparison(conn, WINDOW, DAYS, HOURS)
     rows = by_name(comparison.schools)
     assert sorted(rows.index) == ["De Eik", "De Linde", "De Wilg", "Het Baken"]  # Buiten is out of scope
     linde = rows.loc["De Linde"]
@@ -147,7 +150,7 @@ def test_comparison_figures_per_school_match_hand_calculation(db):
 
 def test_compliance_window_is_configurable(db):
     with db.connect() as conn:
-        rows = by_name(q.school_comparison(conn, WINDOW, compliance_days=7).schools)
+        rows = by_name(q.school_comparison(conn, WINDOW, 7, HOURS).schools)
     assert rows.loc["De Linde", "compliance"] == pytest.approx(2 / 4)   # 2, 5 (9 is late)
     assert rows.loc["De Eik", "compliance"] == pytest.approx(7 / 10)    # 0,1,1,2,3,4,6
     assert rows.loc["Het Baken", "compliance"] == pytest.approx(4 / 6)  # 1,3,7,7
@@ -155,7 +158,7 @@ def test_compliance_window_is_configurable(db):
 
 def test_municipal_total_and_similar_schools(db):
     with db.connect() as conn:
-        comparison = q.school_comparison(conn, WINDOW)
+        comparison = q.school_comparison(conn, WINDOW, DAYS, HOURS)
     total = q.municipal_total(comparison.schools, comparison.histogram).iloc[0]
     assert total["pupils"] == 880
     assert total["rate_total"] == pytest.approx(760 / 72600)          # 1,05 %
@@ -174,7 +177,7 @@ def test_municipal_total_and_similar_schools(db):
 
 def test_roll_up_to_board_swv_and_municipality(db):
     with db.connect() as conn:
-        comparison = q.school_comparison(conn, WINDOW)
+        comparison = q.school_comparison(conn, WINDOW, DAYS, HOURS)
     boards = by_name(q.roll_up(comparison.schools, comparison.histogram, "board"), "group")
     assert boards.loc["Stichting Noord", "rate_total"] == pytest.approx((145 + 176) / (8250 + 16500))
     assert boards.loc["Stichting Noord", "per_1000"] == pytest.approx(15 / 300 * 1000)
@@ -192,7 +195,7 @@ def test_roll_up_to_board_swv_and_municipality(db):
 def test_persistent_absence_share_for_a_school_year(db):
     with db.connect() as conn:
         assert q.year_to_date_end(conn, 2020) == D(2020, 10, 30)
-        rows = by_name(q.school_comparison(conn, q.Window.for_school_year(2020)).schools)
+        rows = by_name(q.school_comparison(conn, q.Window.for_school_year(2020), DAYS, HOURS).schools)
     # threshold 27,5 h: De Linde 30 and 27,5 → 2 of 100; De Eik 40,50,60,28,30,100 → 6 of 200
     assert rows.loc["De Linde", "persistent"] == 2
     assert rows.loc["De Linde", "persistent_share"] == pytest.approx(0.02)
@@ -206,7 +209,7 @@ def test_persistent_absence_share_for_a_school_year(db):
 
 def test_weekly_trend_for_the_municipality(db):
     with db.connect() as conn:
-        trend = q.absence_trend(conn, D(2020, 10, 5), D(2020, 10, 30), grain="week")
+        trend = q.absence_trend(conn, D(2020, 10, 5), D(2020, 10, 30), grain="week", hours_per_day=HOURS)
     week = trend[trend["period_start"] == "2020-10-05"].set_index("category")
     # week of 5 Oct: 880 pupils × 5 days × 5,5 h = 24.200 possible hours
     assert week.loc["ongeoorloofd", "possible_hours"] == 24200
@@ -219,7 +222,7 @@ def test_weekly_trend_for_the_municipality(db):
 
 def test_monthly_trend_equals_the_window_total(db):
     with db.connect() as conn:
-        trend = q.absence_trend(conn, D(2020, 10, 1), D(2020, 10, 31), grain="month")
+        trend = q.absence_trend(conn, D(2020, 10, 1), D(2020, 10, 31), grain="month", hours_per_day=HOURS)
     combined = q.combine_categories(trend, q.CATEGORIES)
     # a week belongs to the month of its Monday: 28 Sep – 2 Oct counts for September
     assert combined["period_start"].dt.month.tolist() == [9, 10]
@@ -231,12 +234,12 @@ def test_monthly_trend_equals_the_window_total(db):
 def test_trend_per_chosen_school_and_suppression(db):
     with db.connect() as conn:
         trend = q.absence_trend(conn, D(2020, 10, 5), D(2020, 10, 18), grain="week",
-                                school_ids=[LINDE, EIK], by_school=True)
+                                school_ids=[LINDE, EIK], by_school=True, hours_per_day=HOURS)
     assert set(trend["series"]) == {"De Linde", "De Eik"}
     row = trend[(trend["series"] == "De Linde") & (trend["period_start"] == "2020-10-12")
                 & (trend["category"] == "onbekend")].iloc[0]
     assert row["rate"] == pytest.approx(11 / (100 * 27.5))
-    hidden = q.suppress_trend(trend)
+    hidden = q.suppress_trend(trend, FIVE)
     row = hidden.loc[row.name]
     assert row["rate"] is None and row["hours"] is None and "minder dan 5" in row["rate_reden"]
 
@@ -246,8 +249,8 @@ def test_trend_per_chosen_school_and_suppression(db):
 
 def test_suppression_of_the_comparison_table(db):
     with db.connect() as conn:
-        comparison = q.school_comparison(conn, WINDOW)
-    shown = by_name(q.suppress_comparison(comparison.schools))
+        comparison = q.school_comparison(conn, WINDOW, DAYS, HOURS)
+    shown = by_name(q.suppress_comparison(comparison.schools, FIVE))
     # 3 meldingen → "<5"; Het Baken (6, the next smallest) is hidden too, so the total cannot tell
     assert shown.loc["De Linde", "meldingen"] == "<5"
     assert shown.loc["Het Baken", "meldingen"] == "<5"
@@ -279,7 +282,7 @@ def test_a_window_of_several_school_years_counts_pupil_years(db):
         conn.execute(insert(models.Verzuimmelding).values(pupil_id=1, school_id=EIK, kind="luxe",
                                                           reported_on=D(2020, 3, 2), status="open"))
     with db.connect() as conn:
-        rows = by_name(q.school_comparison(conn, q.Window.for_school_years(2019, 2020)).schools)
+        rows = by_name(q.school_comparison(conn, q.Window.for_school_years(2019, 2020), DAYS, HOURS).schools)
     # 150 + 200 = 350 pupil-years; 1 + 13 meldingen → 14 / 350 × 1.000 = 40 per 1.000 pupils a year
     assert rows.loc["De Eik", "pupils"] == 350
     assert rows.loc["De Eik", "meldingen"] == 14 and rows.loc["De Eik", "per_1000"] == pytest.approx(40.0)
@@ -289,8 +292,8 @@ def test_a_window_of_several_school_years_counts_pupil_years(db):
 
 def test_pupils_behind_the_hours_come_from_pupil_year_for_whole_school_years(db):
     with db.connect() as conn:
-        period = by_name(q.school_comparison(conn, WINDOW).schools)
-        year = by_name(q.school_comparison(conn, q.Window.for_school_year(2020)).schools)
+        period = by_name(q.school_comparison(conn, WINDOW, DAYS, HOURS).schools)
+        year = by_name(q.school_comparison(conn, q.Window.for_school_year(2020), DAYS, HOURS).schools)
     # in the period only the weekly maximum is known: 5 pupils with unauthorised absence at De Eik
     assert period.loc["De Eik", "involved_ongeoorloofd"] == 5
     # over the school year pupil_year counts them: 8 pupils of De Eik had unauthorised hours

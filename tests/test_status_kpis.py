@@ -6,6 +6,7 @@ import pytest
 
 import test_status_support as fixture
 from data_access import kpis
+from data_access.definitions import DEFAULTS, Suppressor
 from data_access.queries import status as q
 
 D = dt.date
@@ -64,7 +65,7 @@ def test_window_is_school_year_to_period_end():
 def _kpi_values(engine, end=D(2024, 3, 31)) -> dict[str, kpis.KpiValue]:
     start, end = kpis.kpi_window(end)
     with engine.connect() as conn:
-        return {key: d.compute(conn, start, end) for key, d in kpis.KPIS.items()}
+        return {key: d.compute(conn, start, end, DEFAULTS.compliance_school_days) for key, d in kpis.KPIS.items()}
 
 
 def _check_fixture_values(values):
@@ -103,18 +104,18 @@ def test_kpis_of_an_empty_year_have_no_value(engine):
     assert values["newsletters_per_year"].value == 0
 
 
-def _evidence(engine, suppress):
+def _evidence(engine, suppressor):
     with engine.connect() as conn:
         periods = {p.name: p for p in q.reporting_periods(conn)}
         actions = q.actions(conn).set_index("code")["action_id"]
-        frame = q.evidence(conn, periods["2024-T1"], suppress=suppress)
+        frame = q.evidence(conn, periods["2024-T1"], DEFAULTS, suppressor)
     frame["code"] = frame["action_id"].map({v: k for k, v in actions.items()})
     return frame.set_index(["code", "kpi"])
 
 
 def test_suggested_colours_per_action_for_leerplicht(engine):
     fixture.build(engine, users=False)
-    frame = _evidence(engine, suppress=False)
+    frame = _evidence(engine, suppressor=None)
     assert frame.loc[("LEA-01", "schools_visited_share"), "suggested"] == "rood"
     assert frame.loc[("LEA-02", "pilot_compliance_gap"), "suggested"] == "groen"
     assert frame.loc[("LEA-02", "reporting_compliance"), "suggested"] == "oranje"
@@ -124,7 +125,7 @@ def test_suggested_colours_per_action_for_leerplicht(engine):
 
 def test_small_counts_hide_the_value_and_the_colour_for_other_roles(engine):
     fixture.build(engine, users=False)
-    frame = _evidence(engine, suppress=True)
+    frame = _evidence(engine, suppressor=Suppressor(5))
     gap = frame.loc[("LEA-02", "pilot_compliance_gap")]  # 3 on time at pilot schools: below 5
     assert pd.isna(gap["value"]) and pd.isna(gap["suggested"]) and gap["counts"] == ()
     assert gap["reason"].startswith("verborgen")
@@ -136,5 +137,5 @@ def test_small_counts_hide_the_value_and_the_colour_for_other_roles(engine):
 def test_unknown_kpi_key_shows_a_reason_instead_of_failing(engine):
     links = pd.DataFrame([{"action_id": 1, "kpi": "bestaat_niet", "target": 1.0, "higher_is_better": True}])
     with engine.connect() as conn:
-        frame = kpis.evaluate(conn, links, D(2024, 3, 31))
+        frame = kpis.evaluate(conn, links, D(2024, 3, 31), DEFAULTS, None)
     assert frame.loc[0, "reason"] == "onbekende KPI" and pd.isna(frame.loc[0, "suggested"])

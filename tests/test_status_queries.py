@@ -18,7 +18,8 @@ from sqlalchemy import Connection, event, insert, select
 
 import test_status_support as fixture
 from data_access import kpis
-from data_access.metrics import COMPLIANCE_SCHOOL_DAYS, school_year_of
+from data_access.definitions import DEFAULTS, Suppressor
+from data_access.metrics import school_year_of
 from data_access.models import (
     LIGHTS, AppUser, Contact, PolicyAction, School, SchoolEnrolment, Signal16, StatusReport, Verzuimmelding,
 )
@@ -26,6 +27,8 @@ from data_access.queries import status as q
 from data_access.status_reports import NewReport, add_report
 
 D = dt.date
+DAYS = DEFAULTS.compliance_school_days
+FIVE = Suppressor(5)
 
 
 def _table(conn: Connection, *columns) -> pd.DataFrame:
@@ -58,7 +61,7 @@ def reference_counts(conn: Connection, start: dt.date, end: dt.date) -> dict[str
                       & signals["school_id"].isin(in_scope)]
     pilot_start = signals["school_id"].map(schools["pilot_start"])
     pilot = [p is not None and not pd.isna(p) and p <= day for p, day in zip(pilot_start, signals["signal_on"])]
-    on_time = [d is not None and not pd.isna(d) and d <= COMPLIANCE_SCHOOL_DAYS
+    on_time = [d is not None and not pd.isna(d) and d <= DEFAULTS.compliance_school_days
                for d in signals["school_days_to_melding"]]
     return {
         "schools": len(primary),
@@ -142,7 +145,7 @@ def check_against_reference(conn: Connection) -> None:
             pd.testing.assert_frame_equal(frame, overview)
             pd.testing.assert_frame_equal(counts, q.colour_counts(conn, period.id, programme, holder))
         start, end = kpis.kpi_window(period.end)
-        assert kpis.window_counts(conn, kpis.COUNT_QUERIES, start, end) == reference_counts(conn, start, end)
+        assert kpis.window_counts(conn, kpis.COUNT_QUERIES, start, end, DAYS) == reference_counts(conn, start, end)
 
 
 # --- the demo municipality -----------------------------------------------------------------
@@ -171,7 +174,7 @@ def test_kpi_counts_match_the_rows_for_windows_ending_every_month(demo_conn):
     while month_end <= last + dt.timedelta(days=31):
         month_end = (month_end.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
         start, end = kpis.kpi_window(month_end)
-        assert kpis.window_counts(demo_conn, kpis.COUNT_QUERIES, start, end) == \
+        assert kpis.window_counts(demo_conn, kpis.COUNT_QUERIES, start, end, DAYS) == \
             reference_counts(demo_conn, start, end), month_end
         month_end += dt.timedelta(days=1)
         checked += 1
@@ -183,9 +186,9 @@ def test_each_kpi_alone_equals_the_kpi_in_the_evidence(demo_conn):
     period = q.reporting_periods(demo_conn)[-1]
     start, end = kpis.kpi_window(period.end)
     links = [(1, key, 1.0, True) for key in kpis.KPIS]
-    evidence = kpis.evaluate_links(demo_conn, links, period.end, suppress=False).set_index("kpi")
+    evidence = kpis.evaluate_links(demo_conn, links, period.end, DEFAULTS, None).set_index("kpi")
     for key, definition in kpis.KPIS.items():
-        alone = definition.compute(demo_conn, start, end)
+        alone = definition.compute(demo_conn, start, end, DAYS)
         assert _none(evidence.loc[key, "value"]) == alone.value
         assert evidence.loc[key, "counts"] == alone.counts
 
@@ -229,7 +232,7 @@ def test_new_rows_show_at_once(database, request):
     t1 = ids["periods"]["2024-T1"]
     with engine.connect() as conn:
         period = next(p for p in q.reporting_periods(conn) if p.id == t1)
-        before = q.evidence(conn, period, suppress=False).set_index("kpi")
+        before = q.evidence(conn, period, DEFAULTS, None).set_index("kpi")
         q.overview(conn, t1, ids["periods"]["2023-T3"])
     with engine.begin() as conn:
         _add_rows_after_the_first_look(conn, ids)
@@ -241,7 +244,7 @@ def test_new_rows_show_at_once(database, request):
         assert counts[("Kwaliteit", "rood")] == 2 and counts[("Kwaliteit", "oranje")] == 0
         row = q.overview(conn, ids["periods"]["2024-T2"], t1).set_index("code").loc["LEA-04"]
         assert (row["quality"], row["versions"], row["prev_quality"]) == ("oranje", 2, "rood")
-        after = q.evidence(conn, period, suppress=False).set_index("kpi")
+        after = q.evidence(conn, period, DEFAULTS, None).set_index("kpi")
     assert before.loc["schools_visited_share", "value"] == 0.5
     assert after.loc["schools_visited_share", "value"] == 0.75
     assert after.loc["newsletters_per_year", "value"] == before.loc["newsletters_per_year", "value"] + 1
@@ -274,7 +277,7 @@ def test_round_trips_of_the_status_view(engine):
     with engine.connect() as conn:
         period = next(p for p in q.reporting_periods(conn) if p.id == t1)
         for call, expected in [
-            (lambda: q.evidence(conn, period), 2),  # the links, then all their KPI counts at once
+            (lambda: q.evidence(conn, period, DEFAULTS, FIVE), 2),  # the links, then all their KPI counts at once
             (lambda: q.overview(conn, t1, t3), 1),
             (lambda: q.colour_counts(conn, t1, "Verzuim"), 1),
             (lambda: q.period_status(conn, t1, t3, "Verzuim", None), 1),
@@ -287,9 +290,9 @@ def test_round_trips_of_the_status_view(engine):
 def test_without_links_no_kpi_is_computed(engine):
     with engine.connect() as conn:
         with Statements(engine) as seen:
-            frame = q.evidence(conn, q.Period(1, "2024-T1", D(2024, 1, 1), D(2024, 3, 31)))
+            frame = q.evidence(conn, q.Period(1, "2024-T1", D(2024, 1, 1), D(2024, 3, 31)), DEFAULTS, FIVE)
             unknown = kpis.evaluate(conn, pd.DataFrame([{"action_id": 1, "kpi": "bestaat_niet", "target": 1.0,
-                                                         "higher_is_better": True}]), D(2024, 3, 31))
+                                                         "higher_is_better": True}]), D(2024, 3, 31), DEFAULTS, FIVE)
         assert seen.count == 1  # the links only
     assert list(frame.columns) == kpis.EVIDENCE_COLUMNS and frame.empty
     assert (frame.dtypes == object).all()

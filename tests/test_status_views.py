@@ -22,6 +22,7 @@ from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 import test_status_support as fixture
 from data_access import kpis
 from data_access.db import make_engine
+from data_access.definitions import DEFAULTS, Suppressor
 from data_access.queries import status as q
 from data_access.status_reports import NewReport, add_report
 from ui import status_charts, status_data, status_tiles
@@ -30,6 +31,9 @@ from ui.status_tiles import (
     LIGHT_COLUMNS, Selection, badge, changes_since, explanation_lines, kpi_line, light_text, local_time,
     no_report_text,
 )
+
+FIVE = Suppressor(5)  # the default threshold
+
 
 # --- the straightforward rendering (what the page sent before the views) ----------------------
 
@@ -110,28 +114,28 @@ def selections(conn: Connection):
 
 
 def check_views(conn: Connection, view_of) -> int:
-    """Compare ``view_of(conn, period, previous, programme, holder, suppress)`` with the reference
+    """Compare ``view_of(conn, period, previous, programme, holder, suppressor)`` with the reference
     for every selection; returns the number of tiles compared."""
     compared = 0
-    for (period, previous, programme, holder), suppress in itertools.product(selections(conn), (True, False)):
+    for (period, previous, programme, holder), suppressor in itertools.product(selections(conn), (FIVE, None)):
         overview, counts = q.period_status(conn, period.id, previous.id if previous else None, programme, holder)
-        evidence = q.evidence(conn, period, suppress=suppress)
-        view = view_of(conn, period, previous, programme, holder, suppress)
+        evidence = q.evidence(conn, period, DEFAULTS, suppressor)
+        view = view_of(conn, period, previous, programme, holder, suppressor)
         assert [text for _, text in view.summary] == reference_summary(counts)
         assert view.any_report == (not overview["report_id"].isna().all())
         for only_not_green in (False, True):
             shown = status_tiles.apply_selection(overview, Selection(period, programme, holder, only_not_green))
             expected = [reference_tile(row, evidence, period, previous, conn) for _, row in shown.iterrows()]
             got = [view_tile(tile) for tile in status_tiles.visible_tiles(view, only_not_green)]
-            assert got == expected, (period.name, programme, holder, suppress, only_not_green)
+            assert got == expected, (period.name, programme, holder, suppressor, only_not_green)
             compared += len(got)
     return compared
 
 
-def built_view(conn, period, previous, programme, holder, suppress) -> status_tiles.OverviewView:
+def built_view(conn, period, previous, programme, holder, suppressor) -> status_tiles.OverviewView:
     """status_tiles.overview_view as ui.status_data calls it, without the cache."""
     overview, counts = q.period_status(conn, period.id, previous.id if previous else None, programme, holder)
-    return status_tiles.overview_view(overview, counts, q.evidence(conn, period, suppress=suppress), period,
+    return status_tiles.overview_view(overview, counts, q.evidence(conn, period, DEFAULTS, suppressor), period,
                                       previous, programme, holder,
                                       lambda action_id: q.report_versions(conn, action_id, period.id))
 
@@ -207,8 +211,9 @@ def test_views_equal_the_straightforward_rendering_on_postgresql(pg_engine):
 # --- through the cache (ui.status_data), and after a new report ------------------------------
 
 
-def cached_view(conn, period, previous, programme, holder, suppress) -> status_tiles.OverviewView:
-    return status_data.overview_view(period.id, previous.id if previous else None, programme, holder, suppress)
+def cached_view(conn, period, previous, programme, holder, suppressor) -> status_tiles.OverviewView:
+    return status_data.overview_view(period.id, previous.id if previous else None, programme, holder, DEFAULTS,
+                                     suppressor)
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
@@ -223,13 +228,13 @@ def test_cached_views_follow_a_new_report(database, request, app_env):
         check_history(conn, status_data.history_view)
 
     t1, t3 = ids["periods"]["2024-T1"], ids["periods"]["2023-T3"]
-    before = status_data.overview_view(t1, t3, None, None, True)
+    before = status_data.overview_view(t1, t3, None, None, DEFAULTS, FIVE)
     with engine.begin() as conn:
         add_report(conn, NewReport(ids["actions"]["LEA-04"], t1, "groen", "groen", "groen", "", "", ""),
                    username="lpa", roles=["leerplicht"])
-    assert status_data.overview_view(t1, t3, None, None, True) == before  # cached for its TTL
+    assert status_data.overview_view(t1, t3, None, None, DEFAULTS, FIVE) == before  # cached for its TTL
     st.cache_data.clear()  # what the page's save_report does
-    after = status_data.overview_view(t1, t3, None, None, True)
+    after = status_data.overview_view(t1, t3, None, None, DEFAULTS, FIVE)
     lea04 = next(tile for tile in after.tiles if tile.title.startswith("**LEA-04"))
     assert lea04.lights == "**Kwaliteit** :green-badge[● groen]  \n**Tijd** :green-badge[● groen]  \n" \
                            "**Geld** :green-badge[● groen]"

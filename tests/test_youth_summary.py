@@ -16,6 +16,7 @@ from sqlalchemy import String, case, cast, delete, func, insert, or_, select, te
 
 from data_access import aggregates
 from data_access.db import make_engine
+from data_access.definitions import DEFAULTS
 from data_access.metrics import (
     APPROACHING_HOURS,
     SIGNAL_HOURS,
@@ -27,7 +28,6 @@ from data_access.metrics import (
 from data_access.models import Absence, Concern, Contact, Pupil, PupilYear, School, Signal16, Verzuimmelding
 from data_access.queries import youths
 from data_access.queries.youths import (
-    LATE_THRESHOLD,
     LIST_COLUMNS,
     NO_CASE,
     TOTAL_COLUMNS,
@@ -62,10 +62,10 @@ DEMO_DATES = [
 # --- the straightforward computation (the list before the summaries) ---------------------
 
 
-def reference_youth_list(conn, today, late_threshold=LATE_THRESHOLD) -> pd.DataFrame:
+def reference_youth_list(conn, today, late_threshold=DEFAULTS.late_count) -> pd.DataFrame:
     year = school_year_of(today)
     start, _ = school_year_bounds(year)
-    possible = possible_hours_by_sector(conn, today)
+    possible = possible_hours_by_sector(conn, today, DEFAULTS.hours_per_day)
     least_possible = min((h for h in possible.values() if h > 0), default=0.0)
     signals = _signal16_per_pupil(conn, start, today)
     window = _reference_window_hours(conn, year, today)
@@ -210,10 +210,10 @@ def _ages_on(birth_dates: pd.Series, today: dt.date) -> pd.Series:
 # --- comparisons ---------------------------------------------------------------------------
 
 
-def assert_same_list(conn, today, late_threshold=LATE_THRESHOLD) -> pd.DataFrame:
+def assert_same_list(conn, today, late_threshold=DEFAULTS.late_count) -> pd.DataFrame:
     """The list equals the straightforward one: same rows (the fast list is in pupil order),
     same values, same column types."""
-    fast = youths.youth_list(conn, today, late_threshold)
+    fast = youths.youth_list(conn, today, late_threshold, DEFAULTS.hours_per_day)
     expected = reference_youth_list(conn, today, late_threshold)
     expected = expected.sort_values("pupil_id", kind="stable").reset_index(drop=True)
     pd.testing.assert_frame_equal(fast.reset_index(drop=True), expected)

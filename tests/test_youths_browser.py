@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from conftest import log_in, wait_ready
 from data_access.db import make_engine
+from data_access.definitions import DEFAULTS
 from data_access.models import AuditEvent
 from data_access.queries import youths
 
@@ -63,9 +64,9 @@ def expected_queue_head(url: str) -> str:
     engine = make_engine(url)
     with engine.connect() as conn:
         today = youths.default_today(conn)
-        rows = youths.apply_filters(youths.youth_list(conn, today), youths.YouthFilters(officers=("leerplicht",)),
+        rows = youths.apply_filters(youths.youth_list(conn, today, DEFAULTS.late_count, DEFAULTS.hours_per_day), youths.YouthFilters(officers=("leerplicht",)),
                                     today)
-        queue = youths.work_queue(rows, today)
+        queue = youths.work_queue(rows, today, DEFAULTS.no_contact_days)
     engine.dispose()
     return queue["pseudonym"].iloc[0]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from data_access.definitions import DEFAULTS
 from data_access.queries import youths
 from data_access.queries.youths import YouthFilters
 from test_youths_fixture import TODAY, fixture_db  # noqa: F401  (fixture)
@@ -18,7 +19,7 @@ EVERYONE = dict(officers=(), include_unassigned=True)
 @pytest.fixture
 def the_list(fixture_db):
     with fixture_db.connect() as conn:
-        return youths.youth_list(conn, TODAY)
+        return youths.youth_list(conn, TODAY, DEFAULTS.late_count, DEFAULTS.hours_per_day)
 
 
 @pytest.fixture
@@ -91,7 +92,7 @@ def test_work_queue_reasons(the_list):
     assert queue["pseudonym"].iloc[0] == "P-ZAAK"
     longer = youths.work_queue(the_list, TODAY, contact_days=60)
     assert dict(zip(longer["pseudonym"], longer["reasons"]))["P-ZAAK"] == "volgende actie verlopen"
-    asked = youths.work_queue(the_list, TODAY, signals=("te_laat", "langdurig"))
+    asked = youths.work_queue(the_list, TODAY, 30, signals=("te_laat", "langdurig"))
     assert sorted(asked["pseudonym"]) == ["P-LAAT", "P-LANG", "P-ZAAK"]
 
 

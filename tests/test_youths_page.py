@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from data_access.definitions import DEFAULTS
 from data_access.models import AuditEvent
 from data_access.queries import youths
 from test_youths_fixture import PUPILS, TODAY, fixture_db  # noqa: F401  (fixture)
@@ -148,7 +149,7 @@ def test_export_waits_for_a_purpose_and_each_file_is_audited(app, fixture_db):
     assert not any(b.proto.disabled for b in at.get("download_button"))
     # the generator behind the button: audit first, then the file
     with fixture_db.connect() as conn:
-        rows = youths.youth_list(conn, TODAY)
+        rows = youths.youth_list(conn, TODAY, DEFAULTS.late_count, DEFAULTS.hours_per_day)
     user = type("U", (), {"username": "leerplicht", "role_label": "leerplicht"})()
     data = export_file(fixture_db, user, youths.YouthFilters(), TODAY, "Casusoverleg", "csv",
                        rows[["pseudonym"]], rows["pupil_id"].tolist())()

@@ -7,14 +7,15 @@ import pytest
 from sqlalchemy import insert
 
 from data_access import aggregates
+from data_access.definitions import DEFAULTS
 from data_access.models import Absence, Period, Setting
 from data_access.queries import youths
 from test_youths_fixture import D, TODAY, any_fixture_db, fixture_db  # noqa: F401  (fixtures)
 
 
-def listed(db, today=TODAY, **kwargs) -> dict:
+def listed(db, today=TODAY, late_threshold=DEFAULTS.late_count) -> dict:
     with db.connect() as conn:
-        frame = youths.youth_list(conn, today, **kwargs)
+        frame = youths.youth_list(conn, today, late_threshold, DEFAULTS.hours_per_day)
     return {row["pseudonym"]: row for _, row in frame.iterrows()}
 
 

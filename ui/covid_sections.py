@@ -5,24 +5,28 @@ import datetime as dt
 
 import streamlit as st
 
+from data_access.definitions import Suppressor
 from data_access.periods import Window
 from ui import covid_data, covid_views
 from ui.covid_filters import Selection
 from ui.covid_views import DownloadChart
 from ui.downloads import chart_downloads, table_downloads
 
-SUPPRESSION_NOTE = ("Aantallen kleiner dan 5 zijn niet getekend of staan als ‘<5’ (kleine aantallen kunnen "
-                    "naar personen herleidbaar zijn).")
+
+
+def suppression_note(suppressor: Suppressor) -> str:
+    return (f"Aantallen kleiner dan {suppressor.threshold} zijn niet getekend of staan als ‘{suppressor.marker}’ "
+            "(kleine aantallen kunnen naar personen herleidbaar zijn).")
 
 
 UNITS = {"week": "Per week", "month": "Per maand"}
 
 
-def render_over_time(selection: Selection, baseline: Window, suppress: bool) -> None:
+def render_over_time(selection: Selection, baseline: Window, suppressor: Suppressor | None) -> None:
     """Contacts per week or month; ``baseline``: the chosen period's baseline weeks (shaded)."""
     unit = st.segmented_control("Tijdschaal", list(UNITS), format_func=UNITS.get, default="week",
                                 required=True, key="covid_unit", label_visibility="collapsed")
-    view = covid_data.load(covid_views.over_time_view, selection.group, unit, suppress, baseline)
+    view = covid_data.load(covid_views.over_time_view, selection.group, unit, suppressor, baseline)
     if view.empty:
         st.info("Er zijn geen contacten vastgelegd in deze schooljaren.", icon=":material/info:")
         return
@@ -32,21 +36,22 @@ def render_over_time(selection: Selection, baseline: Window, suppress: bool) -> 
     for index, panel in enumerate(view.panels):
         if not panel.has_rows:
             st.markdown(f"**{panel.title}**")
-            st.info("Geen contacten om te tekenen" + (": alle aantallen zijn kleiner dan 5." if suppress else "."),
-                    icon=":material/visibility_off:" if suppress else ":material/info:")
+            st.info("Geen contacten om te tekenen"
+                    + (f": alle aantallen zijn kleiner dan {suppressor.threshold}." if suppressor else "."),
+                    icon=":material/visibility_off:" if suppressor else ":material/info:")
         elif panel.spec is not None:
             st.vega_lite_chart(spec=panel.spec, width="stretch")  # what st.altair_chart would send
         else:
             charts = charts or view.charts()
             st.altair_chart(charts[index][1], width="stretch")
-    if suppress:
-        st.caption(SUPPRESSION_NOTE + " Per maand zijn minder aantallen te klein.")
+    if suppressor:
+        st.caption(suppression_note(suppressor) + " Per maand zijn minder aantallen te klein.")
     chart_downloads(DownloadChart(view), f"contacten-per-{'week' if unit == 'week' else 'maand'}",
                     key="covid-over-time")
 
 
-def render_comparison(selection: Selection, suppress: bool) -> None:
-    view = covid_data.load(covid_views.comparison_view, selection.group, selection.direction, suppress)
+def render_comparison(selection: Selection, suppressor: Suppressor | None) -> None:
+    view = covid_data.load(covid_views.comparison_view, selection.group, selection.direction, suppressor)
     st.caption("Elke COVID-periode (en opeenvolgende perioden samen) naast evenveel normale schoolweken, volgens "
                "de gekozen vergelijking. Verschil = periode min basis; bij percentages in procentpunten.")
     for heading, rows in view.sections:
@@ -56,8 +61,8 @@ def render_comparison(selection: Selection, suppress: bool) -> None:
     table_downloads(view.table, "covid-perioden-tegen-basis", key="covid-comparison")
 
 
-def render_mass_contacts(selection: Selection, suppress: bool) -> None:
-    view = covid_data.load(covid_views.mass_contacts_view, selection.group, suppress)
+def render_mass_contacts(selection: Selection, suppressor: Suppressor | None) -> None:
+    view = covid_data.load(covid_views.mass_contacts_view, selection.group, suppressor)
     if view is None:
         st.info("Er zijn in deze schooljaren geen nieuwsbrieven of informatiebijeenkomsten vastgelegd.",
                 icon=":material/info:")

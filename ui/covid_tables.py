@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data_access.definitions import Suppressor
 from data_access.queries import contacts
 from data_access.queries.contacts import METRIC_LABELS, PeriodReport
 from ui import covid_format as cf
 from ui import format as fmt
 
 
-def comparison_table(reports: list[PeriodReport], suppress: bool) -> pd.DataFrame:
+def comparison_table(reports: list[PeriodReport], suppressor: Suppressor | None) -> pd.DataFrame:
     """One row per period × figure: the period, its baseline and the difference, in Dutch text."""
-    frame = contacts.comparison_frame(reports, suppress)
+    frame = contacts.comparison_frame(reports, suppressor)
     return pd.DataFrame({
         "Periode": frame["period"],
         "Van – tot": [f"{fmt.date(s)} – {fmt.date(e)}" for s, e in zip(frame["start"], frame["end"])],
@@ -31,8 +32,8 @@ def comparison_sections(table: pd.DataFrame) -> tuple[tuple[str, pd.DataFrame], 
                  for (period, dates), rows in table.groupby(["Periode", "Van – tot"], sort=False))
 
 
-def mass_contacts_table(frame: pd.DataFrame, suppress: bool) -> pd.DataFrame:
-    shown = contacts.suppressed_mass_contacts(frame, suppress)
+def mass_contacts_table(frame: pd.DataFrame, suppressor: Suppressor | None) -> pd.DataFrame:
+    shown = contacts.suppressed_mass_contacts(frame, suppressor)
     return pd.DataFrame({
         "Periode": shown["period"],
         "Van – tot": [f"{fmt.date(s)} – {fmt.date(e)}" for s, e in zip(shown["period_start"], shown["period_end"])],

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from data_access.metrics import suppress_count
+from data_access.definitions import Suppressor
 from data_access.periods import BASELINE_DIRECTIONS
 from data_access.queries import contacts
 from data_access.queries.contacts import HIGHER_IS_BETTER, METRIC_LABELS, Figure, PeriodReport
@@ -92,10 +92,10 @@ class Tile:
     caption: str
 
 
-def tiles(report: PeriodReport, suppress: bool) -> tuple[tuple[Tile, ...], ...]:
+def tiles(report: PeriodReport, suppressor: Suppressor | None) -> tuple[tuple[Tile, ...], ...]:
     """The tiles in rows of three (TILE_ROWS)."""
-    mine = contacts.figures(report.metrics, suppress)
-    base = contacts.figures(report.baseline_metrics, suppress) if report.baseline_metrics else {}
+    mine = contacts.figures(report.metrics, suppressor)
+    base = contacts.figures(report.baseline_metrics, suppressor) if report.baseline_metrics else {}
     return tuple(tuple(_tile(key, mine[key], base.get(key)) for key in keys) for keys in TILE_ROWS)
 
 
@@ -144,7 +144,7 @@ def _counts_text(key: str, figure: Figure) -> str:
     return "benaderd, maar niet bereikt"
 
 
-def show_family_detail(families: pd.DataFrame, attempts: pd.DataFrame, suppress: bool) -> None:
+def show_family_detail(families: pd.DataFrame, attempts: pd.DataFrame, suppressor: Suppressor | None) -> None:
     """Open cases by outcome, and the attempts made for the families never reached, per channel."""
     left, right = st.columns(2)
     with left:
@@ -153,26 +153,26 @@ def show_family_detail(families: pd.DataFrame, attempts: pd.DataFrame, suppress:
     with right:
         st.markdown("**Pogingen bij gezinnen die nooit bereikt werden, per kanaal**")
         st.dataframe(attempts, hide_index=True, placeholder="–", width="stretch")
-    if suppress:
-        st.caption("Aantallen kleiner dan 5 staan als ‘<5’; dan wordt ook één ander aantal verborgen, zodat "
-                   "het totaal niets verraadt.")
+    if suppressor:
+        st.caption(f"Aantallen kleiner dan {suppressor.threshold} staan als ‘{suppressor.marker}’; dan wordt "
+                   "ook één ander aantal verborgen, zodat het totaal niets verraadt.")
 
 
-def family_table(report: PeriodReport, suppress: bool) -> pd.DataFrame:
-    columns = {"Periode": contacts.family_breakdown(report.metrics, suppress)["cases"]}
+def family_table(report: PeriodReport, suppressor: Suppressor | None) -> pd.DataFrame:
+    columns = {"Periode": contacts.family_breakdown(report.metrics, suppressor)["cases"]}
     if report.baseline_metrics:
-        columns["Basis"] = contacts.family_breakdown(report.baseline_metrics, suppress)["cases"]
+        columns["Basis"] = contacts.family_breakdown(report.baseline_metrics, suppressor)["cases"]
     frame = pd.DataFrame({"Uitkomst": list(STATUS_LABELS.values()),
                           **{name: [cf.count_text(v) for v in values] for name, values in columns.items()}})
     totals = {"Periode": report.metrics.cases_open}
     if report.baseline_metrics:
         totals["Basis"] = report.baseline_metrics.cases_open
-    total_row = {"Uitkomst": "Totaal open", **{k: cf.count_text(suppress_count(v) if suppress else v)
+    total_row = {"Uitkomst": "Totaal open", **{k: cf.count_text(suppressor.count(v) if suppressor else v)
                                                 for k, v in totals.items()}}
     return pd.concat([frame, pd.DataFrame([total_row])], ignore_index=True)
 
 
-def attempts_table(report: PeriodReport, suppress: bool) -> pd.DataFrame:
+def attempts_table(report: PeriodReport, suppressor: Suppressor | None) -> pd.DataFrame:
     windows = {"Periode": report.metrics}
     if report.baseline_metrics:
         windows["Basis"] = report.baseline_metrics
@@ -180,6 +180,6 @@ def attempts_table(report: PeriodReport, suppress: bool) -> pd.DataFrame:
     frame = pd.DataFrame({"Kanaal": [contacts.CHANNEL_LABELS.get(c, c) for c in channels]})
     for name, metrics in windows.items():
         attempts = {c: metrics.never_reached_attempts.get(c, 0) for c in channels}
-        shown = contacts.suppressed_attempts(attempts, suppress)
+        shown = contacts.suppressed_attempts(attempts, suppressor)
         frame[name] = [cf.count_text(v) for v in shown["attempts"]]
     return frame

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from data_access.metrics import school_year_bounds, school_year_of
+from data_access.definitions import Suppressor
 from data_access.periods import PeriodRow, Window
 from data_access.queries import contacts
 from data_access.queries.contacts import CHART_TARGETS
@@ -69,7 +70,8 @@ class ReportView:
 
 
 @st.cache_data(ttl=covid_data.TTL, max_entries=MAX_ENTRIES, show_spinner=False)
-def report_view(group: str, period_key: tuple[int, ...], direction: str, suppress: bool) -> ReportView | None:
+def report_view(group: str, period_key: tuple[int, ...], direction: str,
+                suppressor: Suppressor | None) -> ReportView | None:
     """None if the period no longer exists."""
     report = covid_data.period_report(group, period_key, direction)
     if report is None:
@@ -77,9 +79,9 @@ def report_view(group: str, period_key: tuple[int, ...], direction: str, suppres
     windows = [report.window] + ([report.baseline] if not report.baseline.is_empty else [])
     return ReportView(covid_tiles.has_no_contacts(report), report.baseline,
                       (min(w.start for w in windows), max(w.end for w in windows)),
-                      covid_tiles.windows_text(report), covid_tiles.tiles(report, suppress),
-                      shown_table(covid_tiles.family_table(report, suppress)),
-                      shown_table(covid_tiles.attempts_table(report, suppress)))
+                      covid_tiles.windows_text(report), covid_tiles.tiles(report, suppressor),
+                      shown_table(covid_tiles.family_table(report, suppressor)),
+                      shown_table(covid_tiles.attempts_table(report, suppressor)))
 
 
 @dataclass(frozen=True)
@@ -89,8 +91,8 @@ class ComparisonView:
 
 
 @st.cache_data(ttl=covid_data.TTL, max_entries=MAX_ENTRIES, show_spinner=False)
-def comparison_view(group: str, direction: str, suppress: bool) -> ComparisonView:
-    table = covid_tables.comparison_table(covid_data.all_period_reports(group, direction), suppress)
+def comparison_view(group: str, direction: str, suppressor: Suppressor | None) -> ComparisonView:
+    table = covid_tables.comparison_table(covid_data.all_period_reports(group, direction), suppressor)
     return ComparisonView(table, tuple((heading, shown_table(rows))
                                        for heading, rows in covid_tables.comparison_sections(table)))
 
@@ -102,13 +104,13 @@ class MassContactsView:
 
 
 @st.cache_data(ttl=covid_data.TTL, max_entries=MAX_ENTRIES, show_spinner=False)
-def mass_contacts_view(group: str, suppress: bool) -> MassContactsView | None:
+def mass_contacts_view(group: str, suppressor: Suppressor | None) -> MassContactsView | None:
     """The newsletters and information sessions table; None if there are none."""
     start, end = chart_range(covid_data.covid_periods(group))
     frame = covid_data.mass_contacts(group, start, end)
     if frame.empty:
         return None
-    table = covid_tables.mass_contacts_table(frame, suppress)
+    table = covid_tables.mass_contacts_table(frame, suppressor)
     return MassContactsView(table, shown_table(table))
 
 
@@ -130,47 +132,48 @@ class OverTimeView:
 
     group: str
     unit: str
-    suppress: bool
+    suppressor: Suppressor | None
     baseline: Window | None
     empty: bool  # no contacts at all in these school years
     panels: tuple[PanelView, ...]
 
     def charts(self) -> list[tuple[str, alt.LayerChart]]:
-        return over_time_charts(self.group, self.unit, self.suppress, self.baseline)
+        return over_time_charts(self.group, self.unit, self.suppressor, self.baseline)
 
     def download_chart(self) -> alt.VConcatChart:
         return covid_charts.download_chart(self.charts())
 
 
-def over_time_charts(group: str, unit: str, suppress: bool, baseline: Window | None) -> list[tuple[str, alt.LayerChart]]:
+def over_time_charts(group: str, unit: str, suppressor: Suppressor | None,
+                     baseline: Window | None) -> list[tuple[str, alt.LayerChart]]:
     """The Altair panels (target, chart), straight from the data; [] without any contacts."""
-    data, shading, start, end = _over_time_data(group, unit, suppress, baseline)
+    data, shading, start, end = _over_time_data(group, unit, suppressor, baseline)
     return [] if data is None else covid_charts.over_time_charts(data, shading, start, end, unit)
 
 
-def _over_time_data(group: str, unit: str, suppress: bool, baseline: Window | None):
+def _over_time_data(group: str, unit: str, suppressor: Suppressor | None, baseline: Window | None):
     closures = covid_data.covid_periods(group)
     start, end = chart_range(closures)
     frame = covid_data.contacts_over_time(group, start, end, unit)
     if frame.empty:
         return None, None, start, end
-    data = covid_charts.over_time_chart_data(contacts.suppressed_over_time(frame, suppress), unit)
+    data = covid_charts.over_time_chart_data(contacts.suppressed_over_time(frame, suppressor), unit)
     return data, covid_charts.shading_data(closures, baseline), start, end
 
 
 @st.cache_data(ttl=covid_data.TTL, max_entries=MAX_ENTRIES, show_spinner=False)
-def over_time_view(group: str, unit: str, suppress: bool, baseline: Window | None) -> OverTimeView:
+def over_time_view(group: str, unit: str, suppressor: Suppressor | None, baseline: Window | None) -> OverTimeView:
     """The over-time panels; ``baseline``: the chosen period's baseline (shaded blue)."""
-    data, shading, start, end = _over_time_data(group, unit, suppress, baseline)
+    data, shading, start, end = _over_time_data(group, unit, suppressor, baseline)
     if data is None:
-        return OverTimeView(group, unit, suppress, baseline, True, ())
+        return OverTimeView(group, unit, suppressor, baseline, True, ())
     charts = covid_charts.over_time_charts(data, shading, start, end, unit)
     drawn = set(data["target"])
     panels = tuple(PanelView(target, chart.title, target in drawn,
                              streamlit_spec(chart) if target in drawn else None)
                    for target, chart in charts)
     assert tuple(p.target for p in panels) == CHART_TARGETS
-    return OverTimeView(group, unit, suppress, baseline, False, panels)
+    return OverTimeView(group, unit, suppressor, baseline, False, panels)
 
 
 # --- school × week ----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from data_access.importers.run import GESLAAGD, PROEF_OK, ImportResult, counted,
 from data_access.importers.validate import parse_school_year_option
 from data_access.importers.write import Options
 from ui import format as fmt
+from ui.cache import invalidate
 from ui.db import engine
 from ui.downloads import table_bytes_csv
 from ui.guard import origin
@@ -91,7 +92,7 @@ def render_import_admin(user: users.User) -> None:
         st.session_state.pop(CHECK, None)
         check = None
         if result.written:
-            st.cache_data.clear()  # every page reads the new data on its next run
+            invalidate()  # every page reads the new data on its next run, the officers' list too
         done = result
     elif check is None:
         done = st.session_state.get(DONE)
@@ -279,7 +280,7 @@ def render_code_table(user: users.User) -> None:
                                             role=user.role_label, origin=origin())
                 extra = f" {fmt.number(n)} registraties kregen de categorie {category}." if n else ""
                 st.session_state[CODE_NOTICE] = ("success", f"Code {code.strip().upper()} opgeslagen.{extra}")
-                st.cache_data.clear()
+                invalidate()  # a code's category changes absence figures on every page
             except ValueError as exc:
                 st.session_state[CODE_NOTICE] = ("error", str(exc))
             st.rerun()
@@ -296,5 +297,5 @@ def render_code_table(user: users.User) -> None:
                 code_table.delete_code(conn, source, code, username=user.username, role=user.role_label,
                                        origin=origin())
             st.session_state[CODE_NOTICE] = ("success", f"Code {code} (bron {source}) verwijderd.")
-            st.cache_data.clear()
+            invalidate()
             st.rerun()

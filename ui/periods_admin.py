@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from data_access import periods, users
 from data_access.models import PERIOD_KINDS, SECTORS
 from ui import format as fmt
+from ui.cache import invalidate
 from ui.db import engine
 
 ALL_SECTORS = "alle"
@@ -119,6 +120,6 @@ def _save(write, success: str) -> None:
     except SQLAlchemyError:
         st.error("Opslaan is niet gelukt: de database is niet bereikbaar. Probeer het later opnieuw.")
         return
-    st.cache_data.clear()  # calendars and COVID figures everywhere depend on the periods
+    invalidate()  # calendars and COVID figures everywhere depend on the periods
     st.session_state[NOTICE] = success
     st.rerun()

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from data_access import access
+from data_access.definitions import Settings, Suppressor
 from data_access.users import User
+from ui import cache
 from ui import schools_data as data
 from ui.schools_charts import ChartStyle
 from ui.schools_labels import SCOPE_LABELS
@@ -57,15 +58,23 @@ class Scope:
 @dataclass(frozen=True)
 class PageContext:
     user: User
-    suppress: bool
-    threshold: int
+    settings: Settings
+    suppressor: Suppressor | None  # None: the role sees every count (leerplicht)
     meeting: bool
-    compliance_days: int
+    compliance_days: int  # the page's own choice, the setting by default
     scope: Scope | None
 
     @property
     def style(self) -> ChartStyle:
         return ChartStyle(self.meeting)
+
+    @property
+    def suppress(self) -> bool:
+        return self.suppressor is not None
+
+    @property
+    def threshold(self) -> int:
+        return self.settings.suppression_threshold
 
 
 def remember(key: str, default) -> None:
@@ -89,15 +98,16 @@ def explain(text: str, meeting: bool) -> None:
 def page_header(user: User) -> PageContext:
     keep_hidden_widget_values()
     remember(MEETING_KEY, False)
-    remember(DAYS_KEY, data.load(data.default_compliance_days))
+    settings = cache.settings()
+    remember(DAYS_KEY, settings.compliance_school_days)
     title, toggle = st.columns([3, 1], vertical_alignment="center")
     title.title("Verzuim per school")
     meeting = toggle.toggle("Vergadermodus", key=MEETING_KEY,
                             help="Grotere grafieken en tekst voor de beamer; knoppen en uitleg verdwijnen.")
     if meeting:
         st.markdown(MEETING_CSS, unsafe_allow_html=True)
-    suppress = not access.sees_personal_data(user.roles)
-    threshold = data.load(data.suppression_threshold)
+    suppressor = cache.suppressor_for(user.roles, settings)
+    suppress, threshold = suppressor is not None, settings.suppression_threshold
     explain("Hoe ontwikkelt het verzuim zich, hoe verhouden scholen zich tot elkaar en tot de gemeente, "
             "hoe verschillend registreren en melden scholen, en hielp de registratiepilot? "
             "Alleen geaggregeerde cijfers; geen gegevens van individuele leerlingen."
@@ -111,8 +121,9 @@ def page_header(user: User) -> PageContext:
             st.number_input("Meldtermijn voor de meldtrouw (schooldagen)", min_value=1, max_value=40, step=1,
                             key=DAYS_KEY,
                             help="Een 16-uurssignaal telt als op tijd gemeld als er binnen zoveel schooldagen "
-                                 "een 16-uursmelding volgde. Standaard: de instelling van beheer (anders 5).")
-    return PageContext(user, suppress, threshold, meeting, int(st.session_state[DAYS_KEY]), scope)
+                                 "een 16-uursmelding volgde. Standaard: de instelling van beheer "
+                                 f"({settings.compliance_school_days}).")
+    return PageContext(user, settings, suppressor, meeting, int(st.session_state[DAYS_KEY]), scope)
 
 
 def scope_selector(meeting: bool) -> Scope | None:

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from data_access.definitions import Suppressor
 from data_access.queries import pilot as pilot_queries
 from data_access.queries import schools as queries
 from ui.db import engine
@@ -46,18 +47,6 @@ def school_years() -> list[int]:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def suppression_threshold() -> int:
-    with engine().connect() as conn:
-        return queries.suppression_threshold(conn)
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
-def default_compliance_days() -> int:
-    with engine().connect() as conn:
-        return queries.compliance_days(conn)
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
 def periods(start: dt.date, end: dt.date) -> pd.DataFrame:
     with engine().connect() as conn:
         return queries.named_periods(conn, start, end)
@@ -65,22 +54,22 @@ def periods(start: dt.date, end: dt.date) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def trend(start: dt.date, end: dt.date, grain: str, school_ids: tuple[int, ...] | None,
-          by_school: bool) -> pd.DataFrame:
+          by_school: bool, hours_per_day: float) -> pd.DataFrame:
     with engine().connect() as conn:
-        return queries.absence_trend(conn, start, end, grain, school_ids, by_school)
+        return queries.absence_trend(conn, start, end, grain, school_ids, by_school, hours_per_day=hours_per_day)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def comparison(window: queries.Window, compliance_days: int) -> queries.Comparison:
+def comparison(window: queries.Window, compliance_days: int, hours_per_day: float) -> queries.Comparison:
     with engine().connect() as conn:
-        return queries.school_comparison(conn, window, compliance_days)
+        return queries.school_comparison(conn, window, compliance_days, hours_per_day)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def comparison_view(window: queries.Window, compliance_days: int, level: str, school_ids: tuple[int, ...] | None,
-                    suppress: bool, threshold: int) -> queries.ComparisonView:
+def comparison_view(window: queries.Window, compliance_days: int, hours_per_day: float, level: str,
+                    school_ids: tuple[int, ...] | None, suppressor: Suppressor | None) -> queries.ComparisonView:
     """The comparison rolled up and suppressed for this selection and role (cached as well)."""
-    return queries.comparison_view(comparison(window, compliance_days), level, school_ids, suppress, threshold)
+    return queries.comparison_view(comparison(window, compliance_days, hours_per_day), level, school_ids, suppressor)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data_access import metrics
 from data_access.queries import pilot as pilot_queries
 from data_access.queries.pilot import AFTER, BEFORE, OTHERS, PILOT, PilotEffect
 from ui import format as fmt
@@ -91,9 +90,8 @@ def pilot_section(ctx: PageContext) -> None:
 def _suppressed_groups(groups: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
     if not ctx.suppress:
         return groups.assign(compliance_reden="", per_1000_reden="")
-    return metrics.suppress_frame(groups, counts=["pupils", "meldingen", "signals", "on_time"],
-                                  rates={"compliance": ("on_time", "signals"), "per_1000": ("meldingen", "pupils")},
-                                  threshold=ctx.threshold)
+    return ctx.suppressor.frame(groups, counts=["pupils", "meldingen", "signals", "on_time"],
+                                rates={"compliance": ("on_time", "signals"), "per_1000": ("meldingen", "pupils")})
 
 
 def _metric_block(ctx: PageContext, metric: PilotMetric, effect: PilotEffect, shown: pd.DataFrame) -> None:

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from data_access import metrics
+from data_access.definitions import Suppressor
 from data_access.queries import schools as queries
 from ui import format as fmt
 from ui import schools_data as data
@@ -36,7 +37,7 @@ def trends_section(ctx: PageContext) -> None:
     _, end = metrics.school_year_bounds(last_year)
     scope = ctx.scope
     view = data.load(_trend_view, start, end, grain, scope.school_ids, tuple(categories), scope.per_school,
-                     ctx.suppress, ctx.threshold, scope.label, scope.sectors, ctx.meeting)
+                     ctx.suppressor, ctx.settings.hours_per_day, scope.label, scope.sectors, ctx.meeting)
     if view is None:
         st.info("Geen verzuimgegevens voor deze selectie en periode.", icon=":material/info:")
         return
@@ -96,14 +97,14 @@ class _DownloadChart:
 
 @st.cache_data(ttl=data.TTL, max_entries=32, show_spinner=False)  # an entry: 0.1-0.7 MB at region scale
 def _trend_view(start: dt.date, end: dt.date, grain: str, school_ids: tuple[int, ...] | None,
-                categories: tuple[str, ...], per_school: bool, suppress: bool, threshold: int, label: str,
-                sectors: tuple[str, ...], meeting: bool) -> TrendView | None:
+                categories: tuple[str, ...], per_school: bool, suppressor: Suppressor | None, hours_per_day: float,
+                label: str, sectors: tuple[str, ...], meeting: bool) -> TrendView | None:
     """Tooltips, shading, download table and chart spec for one selection (None: no absence data).
 
     A rerun with the same filters reuses them: the Altair spec alone takes longer than the rest of
     the page. The cache key is the filters only — hashing the trend frame as an argument took a
     quarter of a cached rerun under load."""
-    trend = data.trend(start, end, grain, school_ids, per_school)
+    trend = data.trend(start, end, grain, school_ids, per_school, hours_per_day)
     if trend.empty or trend["possible_hours"].sum() == 0:
         return None
     raw_periods = data.periods(start, end)
@@ -111,8 +112,8 @@ def _trend_view(start: dt.date, end: dt.date, grain: str, school_ids: tuple[int,
         points = queries.combine_categories(trend, categories)
     else:
         points = trend[trend["category"].isin(categories)]
-    if suppress:
-        points = queries.suppress_trend(points, threshold)
+    if suppressor:
+        points = queries.suppress_trend(points, suppressor)
     points = _with_tooltips(points, grain, label)
     periods = _shading(raw_periods, sectors, start, end)
     all_hidden = points["rate_pct"].notna().sum() == 0

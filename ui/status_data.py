@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from data_access.definitions import Settings, Suppressor
 from data_access.queries import status as q
 from ui import status_charts, status_tiles
 from ui.db import engine
@@ -27,16 +28,17 @@ def basics() -> tuple[list[q.Period], q.Period | None, status_tiles.ActionIndex]
 
 @st.cache_data(ttl=TTL, max_entries=256, show_spinner="Status wordt geladen…")
 def overview_view(period_id: int, previous_id: int | None, programme: str | None, holder: str | None,
-                  suppress: bool) -> status_tiles.OverviewView | None:
+                  settings: Settings, suppressor: Suppressor | None) -> status_tiles.OverviewView | None:
     """Summary and tiles of a period and programme/portfolio holder selection (a few kB); None
-    when the period no longer exists (the periods of :func:`basics` are out of date)."""
+    when the period no longer exists (the periods of :func:`basics` are out of date).
+    ``suppressor``: None for roles that see every count (leerplicht)."""
     with engine().connect() as conn:
         by_id = {p.id: p for p in q.reporting_periods(conn)}
         if period_id not in by_id:
             return None
         period, previous = by_id[period_id], by_id.get(previous_id)
         overview, counts = q.period_status(conn, period_id, previous_id, programme, holder)
-        evidence = q.evidence(conn, period, suppress=suppress)
+        evidence = q.evidence(conn, period, settings, suppressor)
         return status_tiles.overview_view(overview, counts, evidence, period, previous, programme, holder,
                                           lambda action_id: q.report_versions(conn, action_id, period_id))
 

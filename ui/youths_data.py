@@ -1,7 +1,7 @@
 """Cached loaders for /jongeren and the audit of what the officer sees.
 
-The list is cached per reference date and threshold (a short TTL; every change an officer makes
-clears it, so a new contact shows up at once). The detail of one youth is read fresh on every
+The list is cached per reference date and thresholds (a short TTL; every change an officer makes,
+and every import, clears it through ui.cache.invalidate, so a new contact shows up at once). The detail of one youth is read fresh on every
 view: it is small, and the access log must be current.
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.queries import youths
 from data_access.users import User
+from ui import cache
 from ui.db import engine
 from ui import youths_tables as tables
 from ui.guard import origin
@@ -26,9 +27,9 @@ DATABASE_DOWN = ("De database is nu niet bereikbaar, dus de lijst kan niet worde
 
 
 @st.cache_data(ttl=600, show_spinner="Lijst wordt opgebouwd…")
-def youth_list(today: dt.date, late_threshold: int) -> pd.DataFrame:
+def youth_list(today: dt.date, late_threshold: int, hours_per_day: float) -> pd.DataFrame:
     with engine().connect() as conn:
-        return youths.youth_list(conn, today, late_threshold)
+        return youths.youth_list(conn, today, late_threshold, hours_per_day)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
@@ -38,10 +39,10 @@ def filter_options() -> youths.FilterOptions:
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def defaults() -> tuple[dt.date, str, int]:
-    """Default reference date, where it comes from, and the lateness threshold."""
+def defaults() -> tuple[dt.date, str]:
+    """Default reference date and where it comes from."""
     with engine().connect() as conn:
-        return youths.default_today(conn), youths.today_source(conn), youths.late_threshold(conn)
+        return youths.default_today(conn), youths.today_source(conn)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
@@ -61,18 +62,18 @@ class ListView:
     pupil_ids: tuple[int, ...]
 
 
-@st.cache_resource(ttl=600, max_entries=32, show_spinner="Lijst wordt opgebouwd…")
-def list_view(today: dt.date, late_threshold: int, contact_days: int, filters: youths.YouthFilters,
-              search: str, _officers: dict[str, str]) -> ListView:
+@cache.data_resource(ttl=600, max_entries=32, show_spinner="Lijst wordt opgebouwd…")
+def list_view(today: dt.date, late_threshold: int, contact_days: int, hours_per_day: float,
+              filters: youths.YouthFilters, search: str, _officers: dict[str, str]) -> ListView:
     """Filtering, the queue and the Dutch table text, once per selection for all officers' sessions.
 
     A resource cache hands every session the same read-only object: with the list's 27 k rows
     at region scale, a copy per rerun and per session (st.cache_data) cost more time and memory
     than the work itself (server RSS 2.3 GB at 50 sessions). ``search`` is part of the key
-    because ``YouthFilters`` leaves it out of its equality; cleared by :func:`after_change`.
+    because ``YouthFilters`` leaves it out of its equality; cleared by ui.cache.invalidate.
     """
     del search  # in the key only; the filters carry it
-    everyone = youth_list(today, late_threshold)
+    everyone = youth_list(today, late_threshold, hours_per_day)
     in_category = pupils_with_categories(filters.categories, today) if filters.categories else None
     rows = youths.apply_filters(everyone, filters, today, in_category)
     queue = youths.work_queue(rows, today, contact_days, filters.signals)
@@ -82,13 +83,6 @@ def list_view(today: dt.date, late_threshold: int, contact_days: int, filters: y
         shown=None if rows.empty else tables.list_frame(rows, today, _officers),
         pupil_ids=tuple(rows["pupil_id"].tolist()),
     )
-
-
-def after_change() -> None:
-    """A contact, note or case was written: the list and the choices must show it."""
-    youth_list.clear()
-    filter_options.clear()
-    list_view.clear()
 
 
 def stop_when_database_down(error: SQLAlchemyError) -> None:

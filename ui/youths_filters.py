@@ -11,9 +11,8 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from data_access.definitions import Settings
 from data_access.queries.youths import (
-    CONTACT_DAYS,
-    LATE_THRESHOLD,
     SIGNAL_LABELS,
     SORT_KEYS,
     FilterOptions,
@@ -36,11 +35,12 @@ LIST_PARAMS = {"school": "school_ids", "swv": "swv_codes", "groep": "grades", "s
 @dataclasses.dataclass(frozen=True)
 class ViewSettings:
     """Settings that are not filters but shape what is computed: the reference date and the
-    two thresholds of the work queue."""
+    two thresholds of the work queue (by default the configured ``late_count`` and
+    ``no_contact_days``; the officer may choose others for the view)."""
 
     today: dt.date
-    late_threshold: int = LATE_THRESHOLD
-    contact_days: int = CONTACT_DAYS
+    late_threshold: int
+    contact_days: int
 
 
 # --- URL ⇄ filters (pure functions, tested without a browser) ---------------------------------
@@ -99,7 +99,7 @@ def filters_to_params(filters: YouthFilters) -> dict[str, str]:
 
 
 def settings_from_params(params: Mapping[str, list[str]], default_today: dt.date,
-                         default_late: int) -> ViewSettings:
+                         configured: Settings) -> ViewSettings:
     today = default_today
     try:
         today = dt.date.fromisoformat(_first(params, "peildatum") or "")
@@ -107,17 +107,17 @@ def settings_from_params(params: Mapping[str, list[str]], default_today: dt.date
         pass
     late = _int(_first(params, "te_laat_vanaf"))
     days = _int(_first(params, "geen_contact_dagen"))
-    return ViewSettings(today=min(today, dt.date.today()), late_threshold=late or default_late,
-                        contact_days=days or CONTACT_DAYS)
+    return ViewSettings(today=min(today, dt.date.today()), late_threshold=late or configured.late_count,
+                        contact_days=days or configured.no_contact_days)
 
 
-def settings_to_params(settings: ViewSettings, default_today: dt.date, default_late: int) -> dict[str, str]:
+def settings_to_params(settings: ViewSettings, default_today: dt.date, configured: Settings) -> dict[str, str]:
     params: dict[str, str] = {}
     if settings.today != default_today:
         params["peildatum"] = settings.today.isoformat()
-    if settings.late_threshold != default_late:
+    if settings.late_threshold != configured.late_count:
         params["te_laat_vanaf"] = str(settings.late_threshold)
-    if settings.contact_days != CONTACT_DAYS:
+    if settings.contact_days != configured.no_contact_days:
         params["geen_contact_dagen"] = str(settings.contact_days)
     return params
 
@@ -147,11 +147,11 @@ def _int(value: str | None) -> int | None:
 
 
 def filter_bar(me: str, options: FilterOptions, default_today: dt.date,
-               default_late: int) -> tuple[YouthFilters, ViewSettings]:
+               configured: Settings) -> tuple[YouthFilters, ViewSettings]:
     """Filter widgets, initialised from the URL on the first run; their values go back into it."""
     params = current_params()
     initial = filters_from_params(params, me, options)
-    settings = settings_from_params(params, default_today, default_late)
+    settings = settings_from_params(params, default_today, configured)
     _seed_widgets(initial, settings)
     k = PREFIX
     officers = {EVERYONE: "iedereen", me: "ik", **{u: n for u, n in options.officers.items() if u != me}}
@@ -203,13 +203,13 @@ def filter_bar(me: str, options: FilterOptions, default_today: dt.date,
         sort=sort, descending=descending, search=search or "",
     )
     settings = ViewSettings(today=today or default_today, late_threshold=int(late), contact_days=int(silent))
-    write_url(filters, settings, default_today, default_late)
+    write_url(filters, settings, default_today, configured)
     return filters, settings
 
 
-def write_url(filters: YouthFilters, settings: ViewSettings, default_today: dt.date, default_late: int,
+def write_url(filters: YouthFilters, settings: ViewSettings, default_today: dt.date, configured: Settings,
               selected: str | None = None) -> None:
-    params = {**filters_to_params(filters), **settings_to_params(settings, default_today, default_late)}
+    params = {**filters_to_params(filters), **settings_to_params(settings, default_today, configured)}
     if selected:
         params[SELECTED] = selected
     if current_params() != {k: [v] for k, v in params.items()}:

@@ -16,7 +16,7 @@ from data_access.models import CONTACT_CHANNELS
 from data_access.users import User
 from ui.db import engine
 from ui.guard import origin
-from ui.youths_data import after_change
+from ui.cache import invalidate
 from ui.youths_labels import CHANNEL_LABELS, SOURCE_LABELS, STATUS_LABELS, TARGET_LABELS, label
 
 FLASH = "youths_flash"
@@ -114,7 +114,7 @@ def _save(write, success: str) -> None:
     except SQLAlchemyError:
         st.error(NOT_SAVED)
         return
-    after_change()
+    invalidate()  # the list, its choices and the /covid and /status figures count contacts and cases
     st.session_state[FLASH] = success
     st.rerun()
 

@@ -46,9 +46,9 @@ from sqlalchemy import (
 
 from data_access import periods as periods_mod
 from data_access.aggregates import contact_segment_is_stale, month_sql, school_year_sql, week_sql
+from data_access.definitions.suppression import Suppressor
 from data_access.metrics import (
-    SUPPRESSED, SUPPRESSION_THRESHOLD, SchoolCalendar, is_small, median_or_none, school_year_bounds,
-    school_year_label, school_year_of, share, suppress_count, suppress_frame, week_start,
+    SchoolCalendar, median_or_none, school_year_bounds, school_year_label, school_year_of, share, week_start,
 )
 from data_access.models import Concern, Contact, ContactSegment, ContactWeek, Pupil, PupilEnrolment, School
 from data_access.periods import PeriodRow, Window
@@ -57,7 +57,6 @@ MASS_CHANNELS = ("newsletter", "info_session")
 FAMILY_TARGETS = ("family", "youth")
 CHART_TARGETS = ("school", "family", "youth")
 ATTEMPT_CHANNELS = ("phone", "email", "letter", "home_visit")
-HIDDEN_REASON = f"verborgen: teller of noemer kleiner dan {SUPPRESSION_THRESHOLD}"
 HEATMAP_LOOKBACK_WEEKS = 26
 
 TARGET_LABELS = {"school": "Scholen", "family": "Gezinnen", "youth": "Jongeren", "partner": "Partners"}
@@ -742,18 +741,19 @@ HIGHER_IS_BETTER = {"school_rate": True, "contacts_per_school_week": True, "fami
                     "median_days": False, "never_reached": False, "concern_share": True}
 
 
-def family_breakdown(metrics: ContactMetrics, suppress: bool) -> pd.DataFrame:
+def family_breakdown(metrics: ContactMetrics, suppressor: Suppressor | None) -> pd.DataFrame:
     """Open cases by outcome (reached, never reached, not contacted); their total is shown too.
 
-    Suppressed: counts of 1–4 become "<5", and when only one cell is hidden a second one is, so
-    the total cannot give it away (complementary suppression, as metrics.suppress_frame does). The
+    With a ``suppressor`` (every role but leerplicht): small counts become its marker ("<5"), and
+    when only one cell is hidden a second one is, so the total cannot give it away (complementary
+    suppression, as Suppressor.frame does). The
     second cell is chosen among the two "not reached" outcomes first — even a zero — because the
     reached count is published anyway as the numerator of the family contact rate: hiding it in
     the table would protect nothing and only hide the rate.
     """
     counts = {"reached": metrics.cases_reached, "never_reached": metrics.cases_never_reached,
               "not_contacted": metrics.cases_not_contacted}
-    hidden = {status for status, count in counts.items() if suppress and is_small(count)}
+    hidden = {status for status, count in counts.items() if suppressor and suppressor.hides(count)}
     if len(hidden) == 1:
         [only] = hidden
         not_reached = ["never_reached", "not_contacted"]
@@ -762,38 +762,39 @@ def family_breakdown(metrics: ContactMetrics, suppress: bool) -> pd.DataFrame:
         else:
             hidden.add(min(not_reached, key=lambda status: counts[status]))
     return pd.DataFrame({"status": list(counts),
-                         "cases": [SUPPRESSED if status in hidden else count for status, count in counts.items()]})
+                         "cases": [suppressor.marker if status in hidden else count
+                                   for status, count in counts.items()]})
 
 
-def _rate_figure(numerator: int, denominator: int, value: float | None, suppress: bool,
+def _rate_figure(numerator: int, denominator: int, value: float | None, suppressor: Suppressor | None,
                  hidden_numerator: bool = False) -> Figure:
     """A rate, hidden when its numerator or denominator is small (or the numerator is hidden)."""
-    if not suppress:
+    if suppressor is None:
         return Figure(value, numerator, denominator)
-    numerator_shown = SUPPRESSED if hidden_numerator else suppress_count(numerator)
-    denominator_shown = suppress_count(denominator)
+    numerator_shown = suppressor.marker if hidden_numerator else suppressor.count(numerator)
+    denominator_shown = suppressor.count(denominator)
     if isinstance(numerator_shown, str) or isinstance(denominator_shown, str):
-        return Figure(None, numerator_shown, denominator_shown, HIDDEN_REASON)
+        return Figure(None, numerator_shown, denominator_shown, suppressor.reason)
     return Figure(value, numerator, denominator)
 
 
-def figures(metrics: ContactMetrics, suppress: bool) -> dict[str, Figure]:
-    """Every figure of one window, suppressed for every role but leerplicht."""
-    breakdown = family_breakdown(metrics, suppress).set_index("status")["cases"]
+def figures(metrics: ContactMetrics, suppressor: Suppressor | None) -> dict[str, Figure]:
+    """Every figure of one window; with a ``suppressor`` (every role but leerplicht) suppressed."""
+    breakdown = family_breakdown(metrics, suppressor).set_index("status")["cases"]
     never = _plain(breakdown["never_reached"])
-    few_reached = suppress and is_small(metrics.cases_reached)
+    few_reached = suppressor is not None and suppressor.hides(metrics.cases_reached)
     return {
         "school_rate": _rate_figure(metrics.schools_contacted, metrics.schools, metrics.school_contact_rate,
-                                    suppress),
+                                    suppressor),
         "contacts_per_school_week": _rate_figure(metrics.school_contacts, metrics.schools,
-                                                 metrics.contacts_per_school_per_week, suppress),
+                                                 metrics.contacts_per_school_per_week, suppressor),
         "family_rate": _rate_figure(metrics.cases_reached, metrics.cases_open, metrics.family_contact_rate,
-                                    suppress, hidden_numerator=isinstance(breakdown["reached"], str)),
-        "median_days": (Figure(None, reason=f"verborgen: minder dan {SUPPRESSION_THRESHOLD} bereikte gezinnen")
+                                    suppressor, hidden_numerator=isinstance(breakdown["reached"], str)),
+        "median_days": (Figure(None, reason=suppressor.fewer_than("bereikte gezinnen"))
                         if few_reached else Figure(metrics.median_days_to_contact, metrics.cases_reached)),
-        "never_reached": Figure(never, reason=HIDDEN_REASON if isinstance(never, str) else ""),
+        "never_reached": Figure(never, reason=suppressor.reason if isinstance(never, str) else ""),
         "concern_share": _rate_figure(metrics.contacts_led_to_concern, metrics.contacts, metrics.concern_share,
-                                      suppress),
+                                      suppressor),
     }
 
 
@@ -805,12 +806,12 @@ def difference(key: str, period: Figure, baseline: Figure) -> float | None:
     return diff * 100 if METRIC_KINDS[key] == "share" else diff
 
 
-def comparison_frame(reports: list[PeriodReport], suppress: bool) -> pd.DataFrame:
+def comparison_frame(reports: list[PeriodReport], suppressor: Suppressor | None) -> pd.DataFrame:
     """Each period against its baseline, one row per period × figure (raw values, not formatted)."""
     rows = []
     for report in reports:
-        period_figures = figures(report.metrics, suppress)
-        base_figures = figures(report.baseline_metrics, suppress) if report.baseline_metrics else {}
+        period_figures = figures(report.metrics, suppressor)
+        base_figures = figures(report.baseline_metrics, suppressor) if report.baseline_metrics else {}
         for key in METRIC_KEYS:
             mine = period_figures[key]
             base = base_figures.get(key, Figure(None, reason="geen basisperiode met gegevens"))
@@ -826,18 +827,19 @@ def comparison_frame(reports: list[PeriodReport], suppress: bool) -> pd.DataFram
     return pd.DataFrame(rows, columns=columns).astype({"value": object, "baseline": object, "difference": object})
 
 
-def suppressed_over_time(frame: pd.DataFrame, suppress: bool) -> pd.DataFrame:
-    """The series as shown: for every role but leerplicht, small counts become "<5"."""
-    return suppress_frame(frame, counts=["contacts", "reached"]) if suppress else frame.copy()
+def suppressed_over_time(frame: pd.DataFrame, suppressor: Suppressor | None) -> pd.DataFrame:
+    """The series as shown: with a ``suppressor`` (every role but leerplicht), small counts become
+    its marker ("<5")."""
+    return suppressor.frame(frame, counts=["contacts", "reached"]) if suppressor else frame.copy()
 
 
-def suppressed_attempts(attempts: dict[str, int], suppress: bool) -> pd.DataFrame:
+def suppressed_attempts(attempts: dict[str, int], suppressor: Suppressor | None) -> pd.DataFrame:
     frame = pd.DataFrame({"channel": list(attempts), "attempts": list(attempts.values())})
-    return suppress_frame(frame, counts=["attempts"]) if suppress else frame
+    return suppressor.frame(frame, counts=["attempts"]) if suppressor else frame
 
 
-def suppressed_mass_contacts(frame: pd.DataFrame, suppress: bool) -> pd.DataFrame:
-    return suppress_frame(frame, counts=["occasions", "schools"]) if suppress else frame.copy()
+def suppressed_mass_contacts(frame: pd.DataFrame, suppressor: Suppressor | None) -> pd.DataFrame:
+    return suppressor.frame(frame, counts=["occasions", "schools"]) if suppressor else frame.copy()
 
 
 # --- small helpers --------------------------------------------------------------------------

@@ -51,7 +51,7 @@ def phase_of(school_year: int, pilot_start: dt.date) -> str | None:
     return None
 
 
-def pilot_panel(conn: Connection, compliance_days: int = metrics.COMPLIANCE_SCHOOL_DAYS) -> pd.DataFrame:
+def pilot_panel(conn: Connection, compliance_days: int) -> pd.DataFrame:
     """Per school × school year: pupils, meldingen, 16-hour signals, signals reported in time.
 
     Columns also say whether the school is a pilot school, the reference start used for it and

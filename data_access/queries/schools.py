@@ -19,8 +19,9 @@ from sqlalchemy import Connection, case, func, select
 
 from data_access import metrics
 from data_access.calendar import load_calendar
+from data_access.definitions.suppression import Suppressor
 from data_access.models import (
-    AbsenceWeek, Period, PupilYear, School, SchoolEnrolment, Setting, Signal16, Verzuimmelding,
+    AbsenceWeek, Period, PupilYear, School, SchoolEnrolment, Signal16, Verzuimmelding,
 )
 
 CATEGORIES = ("ongeoorloofd", "te_laat", "luxe", "ziek", "geoorloofd", "schorsing", "onbekend")
@@ -75,29 +76,6 @@ def school_years(conn: Connection) -> list[int]:
     """School years with enrolment counts, oldest first."""
     return [y for (y,) in conn.execute(
         select(SchoolEnrolment.school_year).distinct().order_by(SchoolEnrolment.school_year))]
-
-
-def setting_number(conn: Connection, key: str, default: float) -> float:
-    value = conn.execute(select(Setting.value).where(Setting.key == key)).scalar()
-    try:
-        return float(value) if value is not None else default
-    except ValueError:
-        return default
-
-
-def hours_per_day(conn: Connection) -> float:
-    """School hours per school day: Setting ``hours_per_day`` or the shared default (5.5)."""
-    return setting_number(conn, "hours_per_day", metrics.HOURS_PER_SCHOOL_DAY)
-
-
-def compliance_days(conn: Connection) -> int:
-    """Default N for reporting compliance: Setting ``compliance_school_days`` or the shared 5."""
-    return int(setting_number(conn, "compliance_school_days", metrics.COMPLIANCE_SCHOOL_DAYS))
-
-
-def suppression_threshold(conn: Connection) -> int:
-    """Small-cell threshold: Setting ``suppression_threshold`` or the shared default (5)."""
-    return int(setting_number(conn, "suppression_threshold", metrics.SUPPRESSION_THRESHOLD))
 
 
 def size_band(pupils: float | None) -> str | None:
@@ -160,8 +138,9 @@ def _period_of(weeks: pd.Series, grain: str) -> tuple[pd.Series, pd.Series]:
 
 
 def absence_trend(conn: Connection, start: dt.date, end: dt.date, grain: str = "month",
-                  school_ids: Sequence[int] | None = None, by_school: bool = False) -> pd.DataFrame:
-    """Absence rate per week / month / school year and category.
+                  school_ids: Sequence[int] | None = None, by_school: bool = False, *,
+                  hours_per_day: float) -> pd.DataFrame:
+    """Absence rate per week / month / school year and category; ``hours_per_day``: setting.
 
     One series for the whole selection, or one per school (``by_school``). Per row: absence
     ``hours`` (numerator), ``pupils`` enrolled (1 October) and ``possible_hours`` = Σ pupils ×
@@ -183,7 +162,7 @@ def absence_trend(conn: Connection, start: dt.date, end: dt.date, grain: str = "
 
     absence = _weekly_absence(conn, ids, weeks[0], last_monday, by_school)
     enrolment = _enrolment(conn, ids, metrics.school_year_of(weeks[0]), metrics.school_year_of(last_monday))
-    possible = _possible_hours_per_week(conn, register, enrolment, weeks, key)
+    possible = _possible_hours_per_week(conn, register, enrolment, weeks, key, hours_per_day)
     if possible.empty:
         return _empty_trend()
 
@@ -267,9 +246,8 @@ def _enrolment(conn: Connection, ids: Sequence[int] | None, first_year: int, las
 
 
 def _possible_hours_per_week(conn: Connection, register: pd.DataFrame, enrolment: pd.DataFrame,
-                             weeks: list[dt.date], key: list[str]) -> pd.DataFrame:
+                             weeks: list[dt.date], key: list[str], per_day: float) -> pd.DataFrame:
     """Per school or sector × week: enrolled pupils and pupils × school hours of that week."""
-    per_day = hours_per_day(conn)
     calendars = _sector_calendars(conn, sorted(register["sector"].unique()))
     week_frame = pd.DataFrame({"week_start": pd.to_datetime(weeks)})
     week_frame["school_year"] = [metrics.school_year_of(w) for w in weeks]
@@ -335,8 +313,7 @@ class Comparison:
     window: Window
 
 
-def school_comparison(conn: Connection, window: Window,
-                      compliance_days: int = metrics.COMPLIANCE_SCHOOL_DAYS) -> Comparison:
+def school_comparison(conn: Connection, window: Window, compliance_days: int, hours_per_day: float) -> Comparison:
     """One row per school with every comparison figure, numerators and denominators included.
 
     ``pupils`` is the enrolment (1 October) summed over the school years the window touches:
@@ -357,7 +334,7 @@ def school_comparison(conn: Connection, window: Window,
     ids = None  # every school of the municipality
     year = window.school_year
     weeks = mondays(window.start, window.end)
-    per_day = hours_per_day(conn)
+    per_day = hours_per_day
     calendars = _sector_calendars(conn, sorted(register["sector"].unique()))
     frame = register.merge(_window_denominators(conn, register, window, weeks, calendars, per_day),
                            on="school_id", how="left")
@@ -644,11 +621,11 @@ CATEGORY_RATES = tuple(f"rate_{c}" for c in SUPPRESSED_CATEGORIES)
 PROTECTED = "verborgen: zou een ander verborgen getal verraden"
 
 
-def suppress_comparison(frame: pd.DataFrame, threshold: int = metrics.SUPPRESSION_THRESHOLD) -> pd.DataFrame:
-    """metrics.suppress_frame on comparison rows (for every role but leerplicht).
+def suppress_comparison(frame: pd.DataFrame, suppressor: Suppressor) -> pd.DataFrame:
+    """Suppressor.frame on comparison rows (for every role but leerplicht).
 
-    Counts below the threshold become "<5"; a rate is hidden when its numerator or denominator
-    is small. Absence rates count the pupils behind the hours (a lower bound) as numerator;
+    Counts below the threshold become its marker ("<5"); a rate is hidden when its numerator or
+    denominator is small. Absence rates count the pupils behind the hours (a lower bound) as numerator;
     the 'onbekend' rate is exempt (see SUPPRESSED_CATEGORIES).
     Extra complementary rules keep a hidden absence figure from being worked out:
     - a row that hides exactly one category hides a second one (else the total gives it away),
@@ -657,9 +634,9 @@ def suppress_comparison(frame: pd.DataFrame, threshold: int = metrics.SUPPRESSIO
     """
     rates = {rate: parts for rate, parts in RATE_PARTS.items() if rate in frame.columns}
     counts = [c for c in COUNT_COLUMNS if c in frame.columns]
-    # work on the columns that matter only: suppress_frame copies and extends its input
+    # work on the columns that matter only: Suppressor.frame copies and extends its input
     needed = list(dict.fromkeys([*counts, *rates, *(part for parts in rates.values() for part in parts)]))
-    narrow = metrics.suppress_frame(frame[needed], counts=counts, rates=rates, threshold=threshold)
+    narrow = suppressor.frame(frame[needed], counts=counts, rates=rates)
     _protect_categories(narrow)
     for rate, (numerator, _) in rates.items():
         _protect_single_hidden_row(narrow, rate, frame[numerator])
@@ -715,9 +692,10 @@ class ComparisonView:
     schools_in_municipality: int
 
 
-def comparison_view(comparison: Comparison, level: str, school_ids: Sequence[int] | None, suppress: bool,
-                    threshold: int = metrics.SUPPRESSION_THRESHOLD) -> ComparisonView:
-    """Roll up and suppress a comparison the way the page shows it.
+def comparison_view(comparison: Comparison, level: str, school_ids: Sequence[int] | None,
+                    suppressor: Suppressor | None) -> ComparisonView:
+    """Roll up and suppress a comparison the way the page shows it (``suppressor``: None for
+    roles that see every count).
 
     Per school, suppression runs over all schools of the municipality before the selection is
     taken (so a complementary cell hidden elsewhere stays hidden); a roll-up is suppressed
@@ -726,7 +704,7 @@ def comparison_view(comparison: Comparison, level: str, school_ids: Sequence[int
     schools, histogram = comparison.schools, comparison.histogram
 
     def shown(frame: pd.DataFrame) -> pd.DataFrame:
-        return suppress_comparison(frame, threshold) if suppress else frame
+        return suppress_comparison(frame, suppressor) if suppressor else frame
 
     def selected(frame: pd.DataFrame) -> pd.DataFrame:
         return frame if school_ids is None else frame[schools["school_id"].isin(list(school_ids)).to_numpy()]
@@ -740,14 +718,13 @@ def comparison_view(comparison: Comparison, level: str, school_ids: Sequence[int
     return ComparisonView(rows, None, total, len(schools))
 
 
-def suppress_trend(trend: pd.DataFrame, threshold: int = metrics.SUPPRESSION_THRESHOLD) -> pd.DataFrame:
-    """Hide a trend point (rate and hours) when fewer than ``threshold`` pupils are behind it."""
+def suppress_trend(trend: pd.DataFrame, suppressor: Suppressor) -> pd.DataFrame:
+    """Hide a trend point (rate and hours) when too few pupils are behind it."""
     out = trend.copy()
-    hidden = (out["involved"].map(lambda v: metrics.is_small(v, threshold))
-              | out["pupils"].map(lambda v: metrics.is_small(v, threshold))).astype(bool)
+    hidden = (out["involved"].map(suppressor.hides) | out["pupils"].map(suppressor.hides)).astype(bool)
     out["rate"] = out["rate"].astype(object).where(~hidden, None)
     out["hours"] = out["hours"].astype(object).where(~hidden, None)
-    out["rate_reden"] = np.where(hidden, f"verborgen: minder dan {threshold} leerlingen", "")
+    out["rate_reden"] = np.where(hidden, suppressor.fewer_than("leerlingen"), "")
     return out
 
 

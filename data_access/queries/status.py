@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import BindParameter, Connection, Executable, Integer, Select, and_, bindparam, func, or_, select
 
 from data_access import kpis
+from data_access.definitions import Settings, Suppressor
 from data_access.models import LIGHTS, ActionKpi, AppUser, PolicyAction, ReportingPeriod, StatusReport
 
 LIGHT_COLUMNS = {"quality": "Kwaliteit", "time": "Tijd", "money": "Geld"}
@@ -232,9 +233,10 @@ def action_kpis(conn: Connection) -> pd.DataFrame:
     return _frame(conn, _ACTION_KPIS)
 
 
-def evidence(conn: Connection, period: Period, suppress: bool = True) -> pd.DataFrame:
-    """The linked KPIs of every action, computed for the period (see data_access.kpis)."""
-    return kpis.evaluate_links(conn, conn.execute(_ACTION_KPIS).all(), period.end, suppress=suppress)
+def evidence(conn: Connection, period: Period, settings: Settings, suppressor: Suppressor | None) -> pd.DataFrame:
+    """The linked KPIs of every action, computed for the period (see data_access.kpis);
+    ``suppressor``: None for roles that see every count."""
+    return kpis.evaluate_links(conn, conn.execute(_ACTION_KPIS).all(), period.end, settings, suppressor)
 
 
 # --- the lights as text: recognisable without colour (word + shape), for tiles and exports ----

@@ -24,7 +24,6 @@ from data_access import audit
 from data_access.calendar import load_calendar
 from data_access.metrics import (
     APPROACHING_HOURS,
-    HOURS_PER_SCHOOL_DAY,
     SIGNAL_HOURS,
     SIGNAL_WEEKS,
     UNAUTHORISED,
@@ -49,9 +48,6 @@ from data_access.models import (
     Signal16,
     Verzuimmelding,
 )
-
-LATE_THRESHOLD = 10
-CONTACT_DAYS = 30
 
 SIGNAL_LABELS = {
     "16_uur": "16 uur",
@@ -124,20 +120,6 @@ def today_source(conn: Connection) -> str:
     return "de laatste verzuimregistratie of vandaag, wat het eerst is"
 
 
-def late_threshold(conn: Connection) -> int:
-    """"Frequently late" from this many late arrivals (setting ``te_laat_drempel``, default 10)."""
-    value = _setting(conn, "te_laat_drempel")
-    return int(value) if value and value.isdigit() and int(value) > 0 else LATE_THRESHOLD
-
-
-def hours_per_day(conn: Connection) -> float:
-    """School hours per school day: setting ``hours_per_day`` or the shared default."""
-    try:
-        return float(_setting(conn, "hours_per_day") or HOURS_PER_SCHOOL_DAY)
-    except ValueError:
-        return HOURS_PER_SCHOOL_DAY
-
-
 @dataclass(frozen=True)
 class SignalWindow:
     """The current 4-school-week window: the Mondays of the school weeks it covers and its
@@ -176,11 +158,11 @@ def current_window(conn: Connection, today: dt.date, weeks: int = SIGNAL_WEEKS) 
     return SignalWindow(tuple(mondays), tuple(calendar.school_days(mondays[0], today)))
 
 
-def possible_hours_by_sector(conn: Connection, today: dt.date) -> dict[str | None, float]:
-    """School hours from 1 August to ``today`` per sector (holidays of that sector excluded)."""
+def possible_hours_by_sector(conn: Connection, today: dt.date, per_day: float) -> dict[str | None, float]:
+    """School hours from 1 August to ``today`` per sector (holidays of that sector excluded);
+    ``per_day``: the hours per school day (setting)."""
     start, _ = school_year_bounds(school_year_of(today))
     sectors = [s for (s,) in conn.execute(select(School.sector).distinct())]
-    per_day = hours_per_day(conn)
     hours = {s: school_hours(load_calendar(conn, s), start, today, per_day) for s in sectors}
     hours[None] = school_hours(load_calendar(conn), start, today, per_day)
     return hours
@@ -189,9 +171,11 @@ def possible_hours_by_sector(conn: Connection, today: dt.date) -> dict[str | Non
 # --- the list --------------------------------------------------------------------------------
 
 
-def youth_list(conn: Connection, today: dt.date | None = None,
-               late_threshold: int = LATE_THRESHOLD) -> pd.DataFrame:
+def youth_list(conn: Connection, today: dt.date | None, late_threshold: int, hours_per_day: float) -> pd.DataFrame:
     """One row per youth with a signal this school year or a case open (or closed) this year.
+
+    ``today``: the reference date (None: :func:`default_today`); ``late_threshold`` and
+    ``hours_per_day``: the settings (the page lets the officer choose another lateness count).
 
     Signals: ``16_uur`` (a signal16 row this school year up to today), ``bijna_16`` (10–16
     unauthorised hours in the current 4-school-week window, counted after the last signal or
@@ -205,7 +189,7 @@ def youth_list(conn: Connection, today: dt.date | None = None,
     """
     today = today or default_today(conn)
     with _without_collections():
-        return _youth_list(conn, today, late_threshold)
+        return _youth_list(conn, today, late_threshold, hours_per_day)
 
 
 @contextmanager
@@ -223,10 +207,10 @@ def _without_collections():
             gc.enable()
 
 
-def _youth_list(conn: Connection, today: dt.date, late_threshold: int) -> pd.DataFrame:
+def _youth_list(conn: Connection, today: dt.date, late_threshold: int, hours_per_day: float) -> pd.DataFrame:
     year = school_year_of(today)
     start, _ = school_year_bounds(year)
-    possible = possible_hours_by_sector(conn, today)
+    possible = possible_hours_by_sector(conn, today, hours_per_day)
     frame = _pupils_with_totals(conn, year, start, today, late_threshold, possible)
     if frame.empty:
         return pd.DataFrame(columns=LIST_COLUMNS)
@@ -623,7 +607,7 @@ QUEUE_REASONS = {
 }
 
 
-def work_queue(frame: pd.DataFrame, today: dt.date, contact_days: int = CONTACT_DAYS,
+def work_queue(frame: pd.DataFrame, today: dt.date, contact_days: int,
                signals: Sequence[str] = ()) -> pd.DataFrame:
     """Youths that need action now, most urgent first: open cases with an overdue next action,
     signals without an open case (``signals``, by default QUEUE_SIGNALS), open cases without

@@ -1,0 +1,98 @@
+"""Every threshold the definitions use, as one frozen value loaded once from the ``setting`` table.
+
+The defaults below are the only place these numbers are written down: a setting that is not
+stored means its default. Functions that depend on a threshold take a :class:`Settings` (or the
+one value they need) as a required argument, so forgetting it is a TypeError rather than a
+silent default. docs/definitions.md lists which page each setting changes.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, select
+
+from data_access.models import Setting
+
+
+@dataclass(frozen=True)
+class Settings:
+    signal_hours: float = 16.0           # 16-hour rule: more than this many unauthorised hours …
+    signal_weeks: int = 4                # … within this many consecutive school weeks
+    approaching_hours: float = 10.0      # "bijna 16 uur" from this many hours in the window
+    persistent_share: float = 0.10       # persistent absence: ≥ this share of possible hours
+    severe_share: float = 0.50           # severe absence: ≥ this share
+    suppression_threshold: int = 5       # counts of people 1 … threshold − 1 are hidden
+    compliance_school_days: int = 5      # meldtrouw: a melding within this many school days
+    late_count: int = 10                 # "vaak te laat" from this many late arrivals
+    no_contact_days: int = 30            # work queue: an open case without contact for this long
+    hours_per_day: float = 5.5           # school hours per school day (absence-rate denominator)
+
+
+DEFAULTS = Settings()
+
+# Field → key in the ``setting`` table. The keys already in use (demo, importer, /jongeren)
+# keep their names; ``te_laat_drempel`` is the lateness count /jongeren has always read.
+SETTING_KEYS: dict[str, str] = {
+    "signal_hours": "signal_hours",
+    "signal_weeks": "signal_weeks",
+    "approaching_hours": "approaching_hours",
+    "persistent_share": "persistent_share",
+    "severe_share": "severe_share",
+    "suppression_threshold": "suppression_threshold",
+    "compliance_school_days": "compliance_school_days",
+    "late_count": "te_laat_drempel",
+    "no_contact_days": "no_contact_days",
+    "hours_per_day": "hours_per_day",
+}
+
+# Dutch names for the error message (and later the settings screen on /beheer).
+LABELS: dict[str, str] = {
+    "signal_hours": "16-uursgrens (uren)",
+    "signal_weeks": "venster 16-uursregel (schoolweken)",
+    "approaching_hours": "bijna 16 uur vanaf (uren)",
+    "persistent_share": "langdurig verzuim vanaf (aandeel)",
+    "severe_share": "ernstig verzuim vanaf (aandeel)",
+    "suppression_threshold": "drempel kleine aantallen",
+    "compliance_school_days": "meldtrouw binnen (schooldagen)",
+    "late_count": "vaak te laat vanaf (keer)",
+    "no_contact_days": "geen contact sinds (dagen)",
+    "hours_per_day": "uren per schooldag",
+}
+
+
+class SettingError(ValueError):
+    """A stored setting cannot be used; the message is Dutch and names the setting."""
+
+
+def parse_setting(field: str, raw: str) -> float | int:
+    """A stored text as the number the field needs; Dutch SettingError when it is not one.
+
+    A decimal comma is accepted (beheer types "5,5"). Whole-number settings refuse fractions,
+    and every threshold must be above zero: a zero would silently switch a rule off.
+    """
+    key, label = SETTING_KEYS[field], LABELS[field]
+    kind = {f.name: f.type for f in dataclasses.fields(Settings)}[field]
+    text = str(raw).strip().replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        raise SettingError(f"De instelling '{label}' ({key}) is geen getal: '{raw}'.") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise SettingError(f"De instelling '{label}' ({key}) is geen getal: '{raw}'.")
+    if number <= 0:
+        raise SettingError(f"De instelling '{label}' ({key}) moet groter dan 0 zijn, niet '{raw}'.")
+    if kind in ("int", int):
+        if number != int(number):
+            raise SettingError(f"De instelling '{label}' ({key}) moet een geheel getal zijn, niet '{raw}'.")
+        return int(number)
+    return number
+
+
+def load_settings(conn: Connection) -> Settings:
+    """Every threshold in one read of the ``setting`` table; a missing key means its default."""
+    stored = dict(conn.execute(select(Setting.key, Setting.value)
+                               .where(Setting.key.in_(list(SETTING_KEYS.values())))).all())
+    values = {field: parse_setting(field, stored[key])
+              for field, key in SETTING_KEYS.items() if stored.get(key) not in (None, "")}
+    return dataclasses.replace(DEFAULTS, **values)

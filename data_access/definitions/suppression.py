@@ -1,0 +1,79 @@
+"""Small-cell suppression (DESIGN.md, "Definitions"): one rule for every page, export and KPI.
+
+For every role but ``leerplicht`` a count of people between 1 and the threshold − 1 is shown as
+"<T" (T = the configured ``suppression_threshold``); a rate is hidden when the number of people
+behind its numerator or its denominator is below the threshold; a zero stays 0. Where a total
+would give one hidden cell away, one more cell is hidden (complementary suppression).
+
+Callers that show everything (role leerplicht) pass no Suppressor (``None``) instead of one.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Suppressor:
+    threshold: int
+
+    @property
+    def marker(self) -> str:
+        """What a hidden count reads as: "<5" with the default threshold, "<10" with 10."""
+        return f"<{self.threshold}"
+
+    @property
+    def reason(self) -> str:
+        """Why a rate is hidden (shown beside it and in exports)."""
+        return f"verborgen: teller of noemer kleiner dan {self.threshold}"
+
+    def fewer_than(self, what: str) -> str:
+        """A reason naming the people counted: "verborgen: minder dan 5 leerlingen"."""
+        return f"verborgen: minder dan {self.threshold} {what}"
+
+    def hides(self, count: float | None) -> bool:
+        """True for a count of 1 … threshold − 1; never for 0, None or NaN."""
+        return count is not None and not pd.isna(count) and 0 < count < self.threshold
+
+    def count(self, count: int | None) -> int | str | None:
+        """The count as shown: the marker when it is hidden, else the count itself."""
+        return self.marker if self.hides(count) else count
+
+    def hides_rate(self, numerator: float | None, denominator: float | None) -> bool:
+        """A rate is hidden when the people behind its numerator or denominator are too few."""
+        return self.hides(numerator) or self.hides(denominator)
+
+    def rate(self, value: float | None, numerator: float | None, denominator: float | None) -> float | None:
+        """The rate as shown: None when hidden (see :meth:`hides_rate`)."""
+        return None if self.hides_rate(numerator, denominator) else value
+
+    def frame(self, frame: pd.DataFrame, counts: Sequence[str] = (),
+              rates: dict[str, tuple[str, str]] | None = None) -> pd.DataFrame:
+        """A copy of ``frame`` as shown.
+
+        ``counts``: columns of people counts; small ones become the marker. ``rates``: rate
+        column → (numerator column, denominator column); a hidden rate becomes None and its
+        reason goes into ``<rate>_reden``. When a count column hides exactly one cell, its next
+        smallest non-zero cell is hidden too, so a total shown elsewhere cannot give it away.
+        """
+        out = frame.copy()
+        hidden_counts = {col: self._small_cells(out[col]) for col in counts}
+        for rate, (num, den) in (rates or {}).items():
+            hidden = (hidden_counts.get(num, self._small_cells(out[num], complementary=False))
+                      | hidden_counts.get(den, self._small_cells(out[den], complementary=False)))
+            out[rate] = out[rate].astype(object).where(~hidden, None)
+            out[f"{rate}_reden"] = np.where(hidden, self.reason, "")
+        for col, small in hidden_counts.items():
+            out[col] = out[col].astype(object).where(~small, self.marker)
+        return out
+
+    def _small_cells(self, values: pd.Series, complementary: bool = True) -> pd.Series:
+        small = values.map(self.hides).astype(bool)
+        if complementary and small.sum() == 1 and len(values) > 1:
+            rest = values[~small & values.notna() & (values > 0)]
+            if not rest.empty:
+                small.loc[rest.idxmin()] = True
+        return small

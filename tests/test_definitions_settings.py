@@ -1,0 +1,52 @@
+"""Settings (data_access.definitions.settings): defaults, the stored values, and bad values."""
+import dataclasses
+
+import pytest
+from sqlalchemy import insert
+
+from data_access.definitions import DEFAULTS, SettingError, Settings, load_settings
+from data_access.models import Setting
+
+
+def store(engine, **values):
+    with engine.begin() as conn:
+        conn.execute(insert(Setting), [{"key": k, "value": v} for k, v in values.items()])
+
+
+def test_an_empty_setting_table_gives_the_defaults_of_the_design(engine):
+    with engine.connect() as conn:
+        settings = load_settings(conn)
+    assert settings == Settings(signal_hours=16.0, signal_weeks=4, approaching_hours=10.0,
+                                persistent_share=0.10, severe_share=0.50, suppression_threshold=5,
+                                compliance_school_days=5, late_count=10, no_contact_days=30,
+                                hours_per_day=5.5)
+    assert settings == DEFAULTS
+
+
+def test_stored_values_replace_their_defaults_under_the_keys_in_use(engine):
+    store(engine, suppression_threshold="10", compliance_school_days="3", hours_per_day="5,0",
+          te_laat_drempel="12", demo="1", municipality="Coevorden")
+    with engine.connect() as conn:
+        settings = load_settings(conn)
+    assert settings.suppression_threshold == 10 and isinstance(settings.suppression_threshold, int)
+    assert settings.compliance_school_days == 3
+    assert settings.hours_per_day == 5.0  # a decimal comma is read as a decimal point
+    assert settings.late_count == 12
+    assert settings.signal_hours == 16.0  # not stored: its default
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("suppression_threshold", "vijf", "is geen getal"),
+    ("compliance_school_days", "2.5", "moet een geheel getal zijn"),
+    ("hours_per_day", "0", "moet groter dan 0 zijn"),
+])
+def test_a_stored_value_that_is_no_usable_number_is_a_dutch_error_naming_the_setting(engine, key, value, message):
+    store(engine, **{key: value})
+    with engine.connect() as conn, pytest.raises(SettingError) as error:
+        load_settings(conn)
+    assert message in str(error.value) and key in str(error.value)
+
+
+def test_settings_are_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        DEFAULTS.suppression_threshold = 10  # type: ignore[misc]
