@@ -26,10 +26,26 @@ Lockout
     lockout are audited but not counted, so a lockout ends when it says it does. The same rule
     applies to names that do not exist, and every attempt spends one bcrypt check, so neither
     the messages nor the clock reveal whether an account exists.
+
+Per-origin throttle
+    One client must not be able to lock out every account by guessing across names. Attempts
+    are counted per origin (the client address ui/guard.origin gives) as well: after
+    ``free_failures`` failures from one origin within ``window``, each further attempt from it
+    must wait 2^k seconds after the origin's previous failure (k = 1, 2, … per failure beyond
+    the free ones, capped at ``max_delay``). An attempt that comes too early is refused with the
+    seconds still to wait and is *not* written to the account's rows, so it never counts toward
+    an account's lockout (nor toward the origin's delay: the wait ends when it says it does).
+    There is no origin column in ``login_attempt`` and migrations are not ours to add, so an
+    origin's attempts are rows of their own in that table, keyed ``ADRES:<origin>`` in the
+    username column: the key has upper-case letters, which a typed name never has after
+    :func:`normalise_username`, so nobody can charge attempts to someone else's address. The
+    origin row is written and committed before the account's row and recounted like it, so
+    parallel attempts from one origin are throttled too.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
 import secrets
@@ -316,12 +332,69 @@ def _current_lock(conn: Connection, username: str, policy: LockoutPolicy, now: d
     return end if end is not None and end > now else None
 
 
+# --- per-origin throttle -------------------------------------------------------------------
+
+ORIGIN_KEY_PREFIX = "ADRES:"  # upper case: never the result of normalise_username (see above)
+
+
+@dataclass(frozen=True)
+class ThrottlePolicy:
+    free_failures: int = 3
+    window: dt.timedelta = dt.timedelta(minutes=15)
+    max_delay: dt.timedelta = dt.timedelta(minutes=5)
+
+    @classmethod
+    def from_secrets(cls, secrets_dict: dict) -> ThrottlePolicy:
+        """``[login] origin_free_failures``, ``origin_window_minutes``, ``origin_max_delay_seconds``."""
+        section = secrets_dict.get("login") or {}
+        free = _positive_number(section.get("origin_free_failures", 3), "[login] origin_free_failures")
+        if free != int(free):
+            raise ConfigError("[login] origin_free_failures moet een geheel getal zijn.")
+        window = _positive_number(section.get("origin_window_minutes", 15), "[login] origin_window_minutes")
+        cap = _positive_number(section.get("origin_max_delay_seconds", 300), "[login] origin_max_delay_seconds")
+        return cls(int(free), dt.timedelta(minutes=window), dt.timedelta(seconds=cap))
+
+    def delay(self, failures: int) -> dt.timedelta:
+        """The wait after the latest of ``failures`` failures: 0, or 2^k seconds (capped)."""
+        beyond = failures - self.free_failures + 1
+        if beyond <= 0:
+            return dt.timedelta(0)
+        return min(dt.timedelta(seconds=2 ** min(beyond, 30)), self.max_delay)
+
+
+def origin_key(origin: str) -> str:
+    """The ``login_attempt.username`` value that holds an origin's attempts (≤ 64 characters)."""
+    key = ORIGIN_KEY_PREFIX + origin.strip()
+    if len(key) <= 64:
+        return key
+    return ORIGIN_KEY_PREFIX + "sha256:" + hashlib.sha256(origin.strip().encode()).hexdigest()[:48]
+
+
+def throttled_until(conn: Connection, origin: str, policy: ThrottlePolicy, now: dt.datetime | None = None,
+                    without: int | None = None) -> dt.datetime | None:
+    """Until when attempts from this origin must wait, or None when one may be tried now.
+
+    Every failure row of the origin in the window counts (but ``without``), also one a moment
+    later than ``now`` (a parallel attempt), as in :func:`_current_lock`."""
+    now = now or utcnow()
+    failures = sorted(conn.execute(
+        select(LoginAttempt.at).where(LoginAttempt.username == origin_key(origin),
+                                      LoginAttempt.success.is_(False), LoginAttempt.at > now - policy.window,
+                                      LoginAttempt.id != (without or 0))
+    ).scalars())
+    wait = policy.delay(len(failures))
+    if not failures or not wait:
+        return None
+    until = failures[-1] + wait
+    return until if until > now else None
+
+
 @dataclass(frozen=True)
 class LoginOutcome:
-    status: str  # "ok", "mislukt" or "geblokkeerd"
+    status: str  # "ok", "mislukt", "geblokkeerd" or "vertraagd" (too many attempts from this origin)
     username: str
     known: bool  # whether the name is an account that may log in (never shown to the user)
-    locked_until: dt.datetime | None = None
+    locked_until: dt.datetime | None = None  # for "vertraagd": until when the origin must wait
     just_locked: bool = False  # this failure started a lockout
 
     @property
@@ -338,9 +411,13 @@ def _step(target: Engine | Connection):
 
 
 def attempt_login(target: Engine | Connection, username: str, password: str, credentials: dict, verify,
-                  policy: LockoutPolicy, now: dt.datetime | None = None) -> LoginOutcome:
+                  policy: LockoutPolicy, now: dt.datetime | None = None, *, origin: str | None = None,
+                  throttle: ThrottlePolicy | None = None) -> LoginOutcome:
     """One login attempt, counted *before* the password is checked.
 
+    0. With an ``origin``: refuse while the origin must wait (nothing written, see the module
+       docstring), else write the origin's row as a failure, commit, and refuse when parallel
+       attempts from the origin got there first. A refusal here touches no account row.
     1. Refuse while the name is locked (not counted, so a lockout ends when it says it does).
     2. Write the attempt as a failure and commit it, so every parallel attempt sees it.
     3. Count the other failures again: when they already lock the name (parallel attempts got
@@ -362,6 +439,18 @@ def attempt_login(target: Engine | Connection, username: str, password: str, cre
     now = now or utcnow()
     name = normalise_username(username)
     known = name in credentials.get("usernames", {})
+    origin_id = None
+    if origin:
+        throttle = throttle or ThrottlePolicy()
+        with _step(target) as conn:
+            wait = throttled_until(conn, origin, throttle, now)
+            origin_id = None if wait is not None else record_attempt(conn, origin_key(origin), False, now)
+        if wait is None:
+            with _step(target) as conn:
+                wait = throttled_until(conn, origin, throttle, now, without=origin_id)
+        if wait is not None:
+            equalise_timing(password)
+            return LoginOutcome("vertraagd", name, known, wait)
     with _step(target) as conn:
         until = locked_until(conn, name, policy, now)
         own_id = None if until is not None else record_attempt(conn, name, False, now)
@@ -380,7 +469,8 @@ def attempt_login(target: Engine | Connection, username: str, password: str, cre
         success = False
     with _step(target) as conn:
         if success:
-            conn.execute(update(LoginAttempt).where(LoginAttempt.id == own_id).values(success=True))
+            conn.execute(update(LoginAttempt).where(LoginAttempt.id.in_([own_id, origin_id or 0]))
+                         .values(success=True))
             return LoginOutcome("ok", name, known)
         until = _current_lock(conn, name, policy, now)
         before = _current_lock(conn, name, policy, now, without=own_id)

@@ -265,8 +265,18 @@ def test_a_disabled_user_is_out_on_the_next_click_and_the_cookie_no_longer_works
 # --- lockout ---------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def no_origin_throttle(tmp_path) -> dict:
+    """The account lockout alone: every attempt here comes from 127.0.0.1, and the per-address
+    throttle (tested in test_security_throttle) would otherwise delay the fourth one."""
+    path = tmp_path / "secrets-zonder-adresrem.toml"
+    path.write_text("[login]\norigin_free_failures = 1000\n")
+    return {"LEA_SECRETS_FILE": str(path)}
+
+
 def test_lockout_after_five_failures_survives_a_new_app_process_and_expires(
-        streamlit_factory, demo_copy_url, env, browser):
+        streamlit_factory, demo_copy_url, no_origin_throttle, browser):
+    env = no_origin_throttle
     first = streamlit_factory(demo_copy_url, **env)
     context = browser.new_context(locale="nl-NL")
     page = context.new_page()
@@ -302,8 +312,8 @@ def test_lockout_after_five_failures_survives_a_new_app_process_and_expires(
         ["mislukt"] * 4 + ["geblokkeerd"] * 3 + ["ok"]
 
 
-def test_an_unknown_name_is_locked_the_same_way(streamlit_factory, demo_copy_url, env, page):
-    server = streamlit_factory(demo_copy_url, **env)
+def test_an_unknown_name_is_locked_the_same_way(streamlit_factory, demo_copy_url, no_origin_throttle, page):
+    server = streamlit_factory(demo_copy_url, **no_origin_throttle)
     open_app(page, server.url)
     for attempt in range(6):
         submit_login(page, "bestaat-niet", f"fout-{attempt}")

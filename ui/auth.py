@@ -17,7 +17,12 @@ Single sign-on: when ``[auth]`` is in secrets, Streamlit's st.login (OpenID Conn
 replaces the form; the account is the ``app_user`` with the same e-mail address.
 
 Roles are never taken from the session or a cookie: the user is re-read on every run.
+
+Database trouble (locked by a long write, read-only, gone) on any login path — the form, the
+cookie check, single sign-on, logout — is shown as a Dutch message that says what to do,
+never as a traceback: a locked database means "wait a few seconds", the rest "not reachable".
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,6 +32,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 import streamlit_authenticator as stauth
+from sqlalchemy.exc import DBAPIError, OperationalError
 from streamlit_authenticator.models import AuthenticationModel
 
 from data_access import audit as audit_log
@@ -46,8 +52,32 @@ AUTHENTICATOR_KEYS = ("name", "username", "authentication_status", "email", "rol
 FAILED = "Inloggen mislukt: gebruikersnaam of wachtwoord onjuist."
 LOCKED = ("Te veel mislukte pogingen: inloggen met deze gebruikersnaam is tijdelijk geblokkeerd. "
           "Probeer het over {minutes} minuten opnieuw of neem contact op met functioneel beheer.")
+THROTTLED = "Te veel pogingen vanaf dit adres, probeer het over {seconds} seconden opnieuw."
 SESSION_ENDED = "Uw sessie is beëindigd. Log opnieuw in."
 LOGGED_OUT = "U bent uitgelogd."
+DB_BUSY = ("De database is even bezet (er loopt waarschijnlijk een import) — probeer het over een paar "
+           "seconden opnieuw.")
+DB_UNAVAILABLE = ("De database is op dit moment niet bereikbaar of alleen-lezen, dus inloggen lukt nu niet. "
+                  "Probeer het over enkele minuten opnieuw; blijft dit zo, neem dan contact op met de "
+                  "functioneel beheerder.")
+LOGOUT_NOT_RECORDED = ("U bent in deze browser uitgelogd, maar de database kon het uitloggen niet vastleggen, "
+                       "dus uw sessies op andere apparaten lopen nog. Log later opnieuw in en uit, of vraag "
+                       "functioneel beheer om al uw sessies te beëindigen.")
+DB_ERRORS = (DBAPIError, OperationalError)
+
+
+def database_message(exc: BaseException) -> str:
+    """The Dutch message for a database error on a login path: wait (locked) or not reachable."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    busy = ("database is locked", "database is busy", "database table is locked", "lock timeout",
+            "could not obtain lock", "deadlock detected", "could not serialize")
+    return DB_BUSY if any(marker in text for marker in busy) else DB_UNAVAILABLE
+
+
+def _log_database_error(where: str, exc: BaseException) -> None:
+    # for the operator's log: the cause, without a traceback in the browser
+    print(f"LEA-dashboard: databasefout bij {where}: {type(exc).__name__}: {getattr(exc, 'orig', exc)}",
+          file=sys.stderr)
 
 
 # --- settings ------------------------------------------------------------------------------
@@ -58,6 +88,14 @@ def _settings() -> tuple[auth_rules.CookieConfig, auth_rules.LockoutPolicy]:
     try:
         return (auth_rules.cookie_config(secrets, demo=is_demo(), engine=engine()),
                 auth_rules.LockoutPolicy.from_secrets(secrets))
+    except auth_rules.ConfigError as exc:
+        _refuse_to_start(str(exc))
+        raise  # not reached: st.stop()
+
+
+def _throttle() -> auth_rules.ThrottlePolicy:
+    try:
+        return auth_rules.ThrottlePolicy.from_secrets(read_secrets())
     except auth_rules.ConfigError as exc:
         _refuse_to_start(str(exc))
         raise  # not reached: st.stop()
@@ -169,8 +207,22 @@ def _end_session(user: users.User | None, username: str, reason: str) -> None:
 def current_user() -> users.User | None:
     """The logged-in user as the database says now, or None (then the login page is shown).
 
-    Stops with a Dutch error page when the cookie key is missing or weak outside demo mode.
+    Stops with a Dutch error page when the cookie key is missing or weak outside demo mode, and
+    when the database cannot answer (busy or not reachable) — the next run tries again.
     """
+    try:
+        return _current_user()
+    except DB_ERRORS as exc:
+        _log_database_error("de sessiecontrole", exc)
+        if not st.session_state.get(SESSION_USER):
+            st.session_state[COOKIE_CHECKED] = False  # the cookie was not judged: judge it next run
+        from ui import shell
+
+        shell.trouble(database_message(exc))
+        raise  # not reached: st.stop()
+
+
+def _current_user() -> users.User | None:
     config, _policy = _settings()
     if sso_enabled():
         return _sso_user()
@@ -229,12 +281,19 @@ def login_page() -> None:
                 "`lea user add` (of bouwt de demo met `lea demo`).", icon=":material/person_add:")
     if error:
         st.error(error, icon=":material/error:")
+    elif notice == LOGOUT_NOT_RECORDED:
+        st.warning(notice, icon=":material/warning:")
     elif notice:
         st.info(notice, icon=":material/info:")
 
 
 def _submit_login() -> None:
-    message = _try_login(st.session_state.get("lea_login_username"), st.session_state.get("lea_login_password"))
+    try:
+        message = _try_login(st.session_state.get("lea_login_username"),
+                             st.session_state.get("lea_login_password"))
+    except DB_ERRORS as exc:
+        _log_database_error("het inloggen", exc)
+        message = database_message(exc)
     st.session_state["lea_login_password"] = ""
     if message:
         st.session_state[LOGIN_ERROR] = message
@@ -264,7 +323,8 @@ def _try_login(username: str | None, password: str | None) -> str | None:
                          details=details)
 
     # the engine, not a connection: the attempt is committed before its password check (lockout)
-    outcome = auth_rules.attempt_login(engine(), username or "", password or "", credentials, verify, policy)
+    outcome = auth_rules.attempt_login(engine(), username or "", password or "", credentials, verify, policy,
+                                       origin=where, throttle=_throttle())
     with engine().begin() as conn:
         account = users.get_user(conn, outcome.username) if outcome.username else None
         record(conn, audit_log.LOGIN, outcome.status, account, account if outcome.ok else None,
@@ -280,6 +340,9 @@ def _try_login(username: str | None, password: str | None) -> str | None:
                                 roles=list(account.roles), authentication_status=True, logout=None)
         return None
     st.session_state["authentication_status"] = False
+    if outcome.status == "vertraagd":
+        remaining = (outcome.locked_until - auth_rules.utcnow()).total_seconds()
+        return THROTTLED.format(seconds=max(1, math.ceil(remaining)))
     if outcome.status == "geblokkeerd":
         remaining = (outcome.locked_until - auth_rules.utcnow()).total_seconds()
         return LOCKED.format(minutes=max(1, math.ceil(remaining / 60)))
@@ -295,12 +358,18 @@ def user_box(user: users.User) -> None:
 def logout(user: users.User) -> None:
     """End the session everywhere: every cookie and session issued before now is refused.
 
-    A button callback, so the same run already shows the login page."""
-    with engine().begin() as conn:
-        auth_rules.record_logout(conn, user.username)
-        audit(user, audit_log.LOGOUT, object_type=audit_log.OBJECT_USER, object_id=user.username, conn=conn)
+    A button callback, so the same run already shows the login page. When the database cannot
+    record it, this browser is still logged out and the user is told the rest still runs."""
+    notice = LOGGED_OUT
+    try:
+        with engine().begin() as conn:
+            auth_rules.record_logout(conn, user.username)
+            audit(user, audit_log.LOGOUT, object_type=audit_log.OBJECT_USER, object_id=user.username, conn=conn)
+    except DB_ERRORS as exc:
+        _log_database_error("het uitloggen", exc)
+        notice = LOGOUT_NOT_RECORDED
     _clear_session()
-    st.session_state[NOTICE] = LOGGED_OUT
+    st.session_state[NOTICE] = notice
     if sso_enabled():
         st.logout()
         return
