@@ -50,3 +50,30 @@ def test_a_stored_value_that_is_no_usable_number_is_a_dutch_error_naming_the_set
 def test_settings_are_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         DEFAULTS.suppression_threshold = 10  # type: ignore[misc]
+
+
+def test_functions_that_depend_on_a_threshold_require_it():
+    """No silent default: leaving the threshold out is a TypeError."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from data_access import kpis
+    from data_access.queries import pilot, schools, status, youths
+
+    day = dt.date(2024, 3, 31)
+    calls = [
+        lambda: kpis.window_parameters(day, day),
+        lambda: kpis.window_counts(None, ["compliance"], day, day),
+        lambda: kpis.evaluate_links(None, [], day),
+        lambda: status.evidence(None, status.Period(1, "T1", day, day)),
+        lambda: schools.school_comparison(None, schools.Window.for_school_year(2023)),
+        lambda: schools.absence_trend(None, day, day, "week"),
+        lambda: schools.suppress_trend(pd.DataFrame()),
+        lambda: pilot.pilot_panel(None),
+        lambda: youths.youth_list(None, day),
+        lambda: youths.work_queue(pd.DataFrame(), day),
+    ]
+    for call in calls:
+        with pytest.raises(TypeError, match="missing"):  # raised when the arguments are bound
+            call()
