@@ -27,6 +27,7 @@ from data_access.queries import status as q
 from data_access.status_reports import NewReport, add_report
 from ui import status_charts, status_data, status_tiles
 from ui import format as fmt
+from ui.text import plain  # people's text is escaped, never markdown (issue 17 #4)
 from ui.status_tiles import (
     LIGHT_COLUMNS, Selection, badge, changes_since, explanation_lines, kpi_line, light_text, local_time,
     no_report_text,
@@ -45,8 +46,8 @@ def reference_tile(row, evidence: pd.DataFrame, period: q.Period, previous: q.Pe
     own = evidence[evidence["action_id"] == row["action_id"]]
     reported = row["quality"] if isinstance(row["quality"], str) else None
     planned = f" · gepland gereed {fmt.date(row['planned_end'])}" if status_tiles._present(row["planned_end"]) else ""
-    out = [("markdown", f"**{row['code']} — {row['title']}**"),
-           ("caption", f"{row['programme']} · portefeuillehouder {row['portfolio_holder']}{planned}")]
+    out = [("markdown", f"**{plain(row['code'])} — {plain(row['title'])}**"),
+           ("caption", f"{plain(row['programme'])} · portefeuillehouder {plain(row['portfolio_holder'])}{planned}")]
     details = []
     if reported is None:
         out.append(("info", no_report_text(row["planned_end"], period)))
@@ -54,7 +55,7 @@ def reference_tile(row, evidence: pd.DataFrame, period: q.Period, previous: q.Pe
         out.append(("markdown", "  \n".join(f"**{label}** {badge(row[key])}" for key, label in LIGHT_COLUMNS.items())))
         out.append(("caption", changes_since(row, previous)))
         if lines := explanation_lines(row):
-            details.append("  \n".join(f"**{label}:** {text}" for label, text in lines))
+            details.append("  \n".join(f"**{label}:** {plain(text, multiline=True)}" for label, text in lines))
     warning = None
     if not own.empty:
         start, end = kpis.kpi_window(period.end)
@@ -70,12 +71,12 @@ def reference_tile(row, evidence: pd.DataFrame, period: q.Period, previous: q.Pe
     if warning:
         out.append(("warning", warning))
     if reported is not None:
-        out.append(("caption", f"Gerapporteerd door {row['author_name']} op {local_time(row['created_at'])}"
+        out.append(("caption", f"Gerapporteerd door {plain(row['author_name'])} op {local_time(row['created_at'])}"
                     + (f" · {row['versions']} versies (correcties)" if row["versions"] > 1 else "")))
         if row["versions"] > 1:
             versions = q.report_versions(conn, int(row["action_id"]), period.id).iloc[1:]
             out.append(("expander-markdown", "\n\n".join(
-                f"{local_time(v.created_at)}, {v.author_name}: "
+                f"{local_time(v.created_at)}, {plain(v.author_name)}: "
                 + " · ".join(f"{label} {light_text(getattr(v, key))}" for key, label in LIGHT_COLUMNS.items())
                 for v in versions.itertuples())))
     return out
@@ -155,8 +156,8 @@ def reference_explanation(of_action: pd.DataFrame, periods: list[q.Period]) -> l
         report = reports.loc[period.id]
         lights = " · ".join(f"{label} {light_text(report[key])}" for key, label in LIGHT_COLUMNS.items())
         lines = explanation_lines(report) or [("Toelichting", "alle lichten groen")]
-        texts.append(f"**{period.name}** ({fmt.date(period.start)} t/m {fmt.date(period.end)}) — {lights}  \n"
-                     + "  \n".join(f"{label}: {text}" for label, text in lines))
+        texts.append(f"**{plain(period.name)}** ({fmt.date(period.start)} t/m {fmt.date(period.end)}) — {lights}  \n"
+                     + "  \n".join(f"{label}: {plain(text, multiline=True)}" for label, text in lines))
     return texts
 
 

@@ -40,6 +40,7 @@ from data_access import access, auth_rules, users
 from data_access.settings import read_secrets
 from ui.db import engine, has_accounts, is_demo
 from ui.guard import LAST_PAGE, SESSION_ISSUED, SESSION_USER, audit, origin
+from ui.text import plain
 
 PENDING_COOKIE = "lea_pending_cookie"      # (component key, token, expires) to set in the browser
 PENDING_DELETE = "lea_pending_cookie_del"  # component key of a cookie deletion still to run
@@ -351,7 +352,7 @@ def _try_login(username: str | None, password: str | None) -> str | None:
 
 def user_box(user: users.User) -> None:
     roles = ", ".join(users.ROLE_LABELS.get(r, r) for r in user.roles) or "geen rol"
-    st.caption(f"Ingelogd als **{user.name}** ({roles})")
+    st.caption(f"Ingelogd als **{plain(user.name)}** ({roles})")  # a display name is people's text
     st.button("Uitloggen", key="lea_logout", icon=":material/logout:", on_click=logout, args=(user,))
 
 

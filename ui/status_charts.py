@@ -18,6 +18,7 @@ from data_access.queries.status import (
 )
 from ui import format as fmt
 from ui.downloads import chart_downloads
+from ui.text import plain
 
 DOMAIN = ["groen", "oranje", "rood", NO_REPORT]
 COLOURS = ["#1a7f37", "#e07000", "#c62828", "#9e9e9e"]
@@ -138,6 +139,7 @@ def explanation_text(of_action: pd.DataFrame, periods: list[Period]) -> str:
         report = reports.loc[period.id]
         lights = " · ".join(f"{label} {light_text(report[key])}" for key, label in LIGHT_COLUMNS.items())
         lines = explanation_lines(report) or [("Toelichting", "alle lichten groen")]
-        paragraphs.append(f"**{period.name}** ({fmt.date(period.start)} t/m {fmt.date(period.end)}) — {lights}  \n"
-                          + "  \n".join(f"{label}: {text}" for label, text in lines))
+        paragraphs.append(f"**{plain(period.name)}** ({fmt.date(period.start)} t/m {fmt.date(period.end)}) — "
+                          f"{lights}  \n"
+                          + "  \n".join(f"{label}: {plain(text, multiline=True)}" for label, text in lines))
     return "\n\n".join(paragraphs)

@@ -19,6 +19,7 @@ from data_access.queries.status import (
 )
 from data_access.status_reports import NewReport
 from ui import format as fmt
+from ui.text import plain
 
 BADGE_COLOURS = {"groen": "green", "oranje": "orange", "rood": "red"}
 ALL_PROGRAMMES = "Alle programma's"
@@ -97,12 +98,12 @@ def changes_since(row, previous: Period | None) -> str:
     if previous is None:
         return "Geen eerdere rapportageperiode om mee te vergelijken."
     if not isinstance(row["prev_quality"], str):
-        return f"Geen rapportage in {previous.name} om mee te vergelijken."
+        return f"Geen rapportage in {plain(previous.name)} om mee te vergelijken."
     changed = [f"{label}: {row[f'prev_{key}']} → {row[key]}" for key, label in LIGHT_COLUMNS.items()
                if row[f"prev_{key}"] != row[key]]
     if not changed:
-        return f"Ongewijzigd sinds {previous.name}."
-    return f"Sinds {previous.name}: " + "; ".join(changed)
+        return f"Ongewijzigd sinds {plain(previous.name)}."
+    return f"Sinds {plain(previous.name)}: " + "; ".join(changed)
 
 
 def summary_badges(counts: pd.DataFrame, light: str) -> str:
@@ -192,8 +193,8 @@ def summary_texts(counts: pd.DataFrame) -> tuple[tuple[str, str], ...]:
 
 
 def colour_summary(summary: Iterable[tuple[str, str]], period: Period) -> None:
-    st.subheader(f"Samenvatting {period.name}")
-    st.caption(f"Aantal acties per kleur, volgens de laatste rapportage per actie in {period.name} "
+    st.subheader(f"Samenvatting {plain(period.name)}")
+    st.caption(f"Aantal acties per kleur, volgens de laatste rapportage per actie in {plain(period.name)} "
                f"({fmt.date(period.start)} t/m {fmt.date(period.end)}); programma en "
                "portefeuillehouder uit de selectie tellen mee.")
     for column, (_, text) in zip(st.columns(3, border=True), summary):
@@ -229,8 +230,8 @@ def tile_view(row, evidence: pd.DataFrame, period: Period, previous: Period | No
     return TileView(
         action_id=int(row["action_id"]),
         not_green=any(row[key] in ("oranje", "rood") for key in LIGHT_COLUMNS),
-        title=f"**{row['code']} — {row['title']}**",
-        caption=f"{row['programme']} · portefeuillehouder {row['portfolio_holder']}{planned}",
+        title=f"**{plain(row['code'])} — {plain(row['title'])}**",
+        caption=f"{plain(row['programme'])} · portefeuillehouder {plain(row['portfolio_holder'])}{planned}",
         no_report=None if reported else no_report_text(row["planned_end"], period),
         lights="  \n".join(f"**{label}** {badge(row[key])}" for key, label in LIGHT_COLUMNS.items())
         if reported else None,
@@ -244,7 +245,7 @@ def tile_view(row, evidence: pd.DataFrame, period: Period, previous: Period | No
 
 def _explanation(row) -> str | None:
     lines = explanation_lines(row)
-    return "  \n".join(f"**{label}:** {text}" for label, text in lines) if lines else None
+    return "  \n".join(f"**{label}:** {plain(text, multiline=True)}" for label, text in lines) if lines else None
 
 
 def _evidence(evidence: pd.DataFrame, reported_quality: str | None, period: Period) -> tuple[str | None, str | None]:
@@ -263,7 +264,7 @@ def _evidence(evidence: pd.DataFrame, reported_quality: str | None, period: Peri
 
 
 def _authorship(row) -> str:
-    return (f"Gerapporteerd door {row['author_name']} op {local_time(row['created_at'])}"
+    return (f"Gerapporteerd door {plain(row['author_name'])} op {local_time(row['created_at'])}"
             + (f" · {row['versions']} versies (correcties)" if row["versions"] > 1 else ""))
 
 
@@ -273,7 +274,7 @@ def _earlier_versions(row, versions_of: Callable[[int], pd.DataFrame]) -> tuple[
     lines = []
     for version in versions_of(int(row["action_id"])).iloc[1:].itertuples():
         lights = " · ".join(f"{label} {light_text(getattr(version, key))}" for key, label in LIGHT_COLUMNS.items())
-        lines.append(f"{local_time(version.created_at)}, {version.author_name}: {lights}")
+        lines.append(f"{local_time(version.created_at)}, {plain(version.author_name)}: {lights}")
     return tuple(lines)
 
 
