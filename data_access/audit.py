@@ -5,7 +5,9 @@ import datetime as dt
 import json
 
 import pandas as pd
-from sqlalchemy import Connection, insert, select
+from collections.abc import Iterable
+
+from sqlalchemy import Column, Connection, ForeignKey, Integer, MetaData, Table, insert, or_, select
 
 from data_access.exports import tables
 from data_access.models import AuditEvent
@@ -33,6 +35,15 @@ OBJECT_PAGE = "pagina"
 OBJECT_AUDIT = "auditlog"
 EVENTS_LIMIT = 5000
 
+# Which pupils one event showed or wrote (migration 0007): one narrow row per pupil, so "who saw
+# youth X" is an index look-up. Kept out of models.Base on purpose: code that walks every data
+# table (the demo's emptying, table counts, dumps) must never touch the audit trail.
+AUDIT_PUPIL = Table(
+    "audit_pupil", MetaData(),
+    Column("event_id", Integer, ForeignKey(AuditEvent.__table__.c.id), primary_key=True),
+    Column("pupil_id", Integer, primary_key=True),
+)
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -49,9 +60,11 @@ def record(
     result: str = "ok",
     origin: str | None = None,
     details: dict | None = None,
-) -> None:
-    """Write one audit row in the caller's transaction."""
-    conn.execute(
+    pupil_ids: Iterable[int] | None = None,
+) -> int:
+    """Write one audit row in the caller's transaction, and with ``pupil_ids`` one audit_pupil
+    row per distinct pupil the event showed or wrote (one multi-row insert). Returns the event id."""
+    event_id = conn.execute(
         insert(AuditEvent).values(
             at=utcnow(),
             username=username,
@@ -62,15 +75,37 @@ def record(
             result=result,
             origin=origin,
             details=json.dumps(details, ensure_ascii=False, default=str) if details else None,
-        )
-    )
+        ).returning(AuditEvent.id)
+    ).scalar_one()
+    if pupil_ids is not None:
+        ids = sorted({int(i) for i in pupil_ids})
+        if ids:
+            conn.execute(insert(AUDIT_PUPIL), [{"event_id": event_id, "pupil_id": i} for i in ids])
+    return event_id
+
+
+def who_saw(conn: Connection, pupil_id: int, **filters) -> pd.DataFrame:
+    """Every event that showed, wrote or changed this pupil, newest first: list views and exports
+    that named it (audit_pupil) and events about it alone (detail views, contacts, cases).
+    ``filters``: those of ``events`` (user, action, period, limit)."""
+    return events(conn, pupil_id=pupil_id, **filters)
+
+
+def pupil_ids_of(conn: Connection, event_id: int) -> list[int]:
+    """The pupils one event named, ascending."""
+    return list(conn.execute(select(AUDIT_PUPIL.c.pupil_id).where(AUDIT_PUPIL.c.event_id == event_id)
+                             .order_by(AUDIT_PUPIL.c.pupil_id)).scalars())
 
 
 def events(conn: Connection, *, username: str | None = None, action: str | None = None,
            object_type: str | None = None, object_id: str | None = None,
            since: dt.datetime | None = None, until: dt.datetime | None = None,
-           limit: int = EVENTS_LIMIT) -> pd.DataFrame:
+           limit: int = EVENTS_LIMIT, pupil_id: int | None = None) -> pd.DataFrame:
     q = select(AuditEvent.__table__).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    if pupil_id is not None:
+        named = select(AUDIT_PUPIL.c.event_id).where(AUDIT_PUPIL.c.pupil_id == int(pupil_id))
+        q = q.where(or_(AuditEvent.id.in_(named),
+                        (AuditEvent.object_type == OBJECT_PUPIL) & (AuditEvent.object_id == str(int(pupil_id)))))
     if username:
         q = q.where(AuditEvent.username == username)
     if action:
@@ -83,7 +118,10 @@ def events(conn: Connection, *, username: str | None = None, action: str | None 
         q = q.where(AuditEvent.at >= since)
     if until:
         q = q.where(AuditEvent.at < until)
-    rows = conn.execute(q).all()
+    return _frame(conn.execute(q).all())
+
+
+def _frame(rows) -> pd.DataFrame:
     return pd.DataFrame(
         [{"tijd (UTC)": r.at, "gebruiker": r.username, "rol": r.role, "actie": r.action,
           "objecttype": r.object_type, "object": r.object_id, "resultaat": r.result,

@@ -28,6 +28,23 @@ class CaseError(ValueError):
     """A change that cannot be stored; the message is Dutch and meant for the user."""
 
 
+class StaleCase(CaseError):
+    """The case changed since the officer's form was drawn: the message says what changed, and
+    the form keeps the officer's input so it can be checked and saved again (``current_version``)."""
+
+    def __init__(self, message: str, current_version: int):
+        super().__init__(message)
+        self.current_version = current_version
+
+
+def case_version(conn: Connection, concern_id: int) -> int:
+    """The version a form must send back with ``change_case_status(expected_version=…)``."""
+    version = conn.execute(select(Concern.version).where(Concern.id == concern_id)).scalar()
+    if version is None:
+        raise CaseError("Deze zaak bestaat niet (meer).")
+    return version
+
+
 def add_contact(conn: Connection, *, pupil_id: int, officer: str, role: str, on: dt.date, target: str,
                 channel: str, reached: bool, purpose: str | None = None, notes: str | None = None,
                 concern_id: int | None = None, today: dt.date | None = None, origin: str | None = None) -> int:
@@ -73,9 +90,23 @@ def add_case_note(conn: Connection, *, concern_id: int, author: str, role: str, 
 def change_case_status(conn: Connection, *, concern_id: int, author: str, role: str, status: str,
                        phase: str | None = None, mas_route: str | None = None,
                        next_action: str | None = None, next_action_on: dt.date | None = None,
-                       note: str | None = None, on: dt.date | None = None, origin: str | None = None) -> int:
+                       note: str | None = None, on: dt.date | None = None, origin: str | None = None,
+                       expected_version: int | None = None) -> int:
     """Change a case's status (and phase, route, next action); the change goes into the case
-    history as a note. Closing sets ``closed_on``; reopening clears it. Returns the note id."""
+    history as a note. Closing sets ``closed_on``; reopening clears it. Returns the note id.
+
+    ``expected_version``: the case's version when the form was drawn (``case_version``). When the
+    case was saved by someone else since, nothing is written and StaleCase says what changed."""
+    # The version is claimed by the transaction's first statement, a write: on SQLite it takes the
+    # write lock before anything is read (a read first would leave a snapshot that a concurrent
+    # save makes stale), on PostgreSQL it locks the row until commit. A second save of the same
+    # version therefore waits for the first and then finds no row to claim.
+    claim = update(Concern).where(Concern.id == concern_id).values(version=Concern.version + 1)
+    if expected_version is not None:
+        claim = claim.where(Concern.version == expected_version)
+    if conn.execute(claim).rowcount != 1:
+        _case(conn, concern_id)  # a case that is gone says so
+        raise _stale(conn, concern_id, expected_version)
     case = _case(conn, concern_id)
     if status not in CASE_STATUSES and status != case.status:
         raise CaseError(f"Onbekende status: {status}.")
@@ -115,6 +146,28 @@ def open_case(conn: Connection, *, pupil_id: int, officer: str, role: str, opene
     audit.record(conn, "zaak_geopend", username=officer, role=role, object_type=audit.OBJECT_PUPIL,
                  origin=origin, object_id=pupil_id, details={"concern_id": concern_id, "bron": source})
     return concern_id
+
+
+def _stale(conn: Connection, concern_id: int, expected_version: int | None) -> StaleCase:
+    """What changed since ``expected_version``, in Dutch: who saved, when, and what the case is now."""
+    now = conn.execute(select(Concern.status, Concern.phase, Concern.mas_route, Concern.next_action,
+                              Concern.next_action_on, Concern.version)
+                       .where(Concern.id == concern_id)).one()
+    last = conn.execute(select(ConcernNote.author, ConcernNote.at).where(ConcernNote.concern_id == concern_id,
+                                                                         ConcernNote.status.is_not(None))
+                        .order_by(ConcernNote.at.desc(), ConcernNote.id.desc()).limit(1)).first()
+    who = f" door {last.author} ({last.at:%d-%m-%Y %H:%M} UTC)" if last else ""
+    state = [f"status {now.status}"]
+    if now.phase:
+        state.append(f"fase {now.phase}")
+    if now.mas_route:
+        state.append(f"route {now.mas_route}")
+    if now.next_action:
+        state.append(f"volgende actie {now.next_action}"
+                     + (f" op {now.next_action_on:%d-%m-%Y}" if now.next_action_on else ""))
+    return StaleCase(
+        f"Deze zaak is intussen gewijzigd{who}; nu: {', '.join(state)}. Uw wijziging is niet opgeslagen "
+        "maar staat nog in het formulier: controleer haar en sla opnieuw op.", now.version)
 
 
 def _school_of(conn: Connection, pupil_id: int) -> int | None:

@@ -21,7 +21,7 @@ def _engine(args):
 
 
 def cmd_init(args) -> int:
-    engine = _engine(args)
+    engine = get_engine(database_url(args.database_url), create=True)  # init makes a new database on purpose
     migrate(engine)
     print(f"Database bijgewerkt tot migratie {head_revision()}.")
     return 0
@@ -130,8 +130,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from data_access.db import MissingDatabase
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except MissingDatabase as exc:  # a mistyped path: say which (Dutch), never make an empty file there
+        print(str(exc), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -376,7 +376,7 @@ def build_file(path: Path, seed: int = 2024, password: str | None = None) -> dic
     try:
         for piece in pieces:
             piece.unlink(missing_ok=True)
-        engine = make_engine(f"sqlite:///{partial}")
+        engine = make_engine(f"sqlite:///{partial}", create=True)
         migrate(engine)
         summary = build(engine, seed=seed, password=password)
         with engine.connect() as conn:  # fold the write-ahead log into the file before the move

@@ -163,6 +163,7 @@ class Concern(Base):
     next_action: Mapped[str | None] = personal(type_=String(200))
     next_action_on: Mapped[dt.date | None] = mapped_column(Date)
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # lost-update check (0008)
 
     notes: Mapped[list[ConcernNote]] = relationship(back_populates="concern", order_by="ConcernNote.at")
 
@@ -264,6 +265,7 @@ class StatusReport(Base):
     measure: Mapped[str | None] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    version: Mapped[int | None] = mapped_column(Integer)  # number within action + period (0008)
 
 
 class AuditEvent(Base):

@@ -2,12 +2,20 @@
 
 A status report is never changed or deleted (the database refuses it, migration 0002); a
 correction is a new report for the same action and period, and the latest one counts.
+
+Versions (migration 0008): the n-th report of an action and period has version n. A form sends
+the version it was drawn with (``current_version``) as ``expected_version``; when another report
+was added since, the new one is refused with StaleReport saying who reported what, so a
+correction never silently hides a report its author has not seen. Two reports that claim the
+same version at the same moment: the unique index refuses the second.
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from data_access import audit
 from data_access.models import LIGHTS, PolicyAction, ReportingPeriod, StatusReport
@@ -24,6 +32,14 @@ class StatusReportError(ValueError):
     def __init__(self, messages: list[str]):
         super().__init__("; ".join(messages))
         self.messages = messages
+
+
+class StaleReport(StatusReportError):
+    """A report was added for this action and period since the form was drawn."""
+
+    def __init__(self, messages: list[str], current_version: int):
+        super().__init__(messages)
+        self.current_version = current_version
 
 
 @dataclass(frozen=True)
@@ -61,10 +77,18 @@ def validation_errors(report: NewReport) -> list[str]:
     return errors
 
 
-def add_report(conn: Connection, report: NewReport, *, username: str, roles) -> int:
+def current_version(conn: Connection, action_id: int, period_id: int) -> int:
+    """How many reports this action has for this period (0: none yet) — the version a form sends back."""
+    return conn.execute(select(func.count()).select_from(StatusReport).where(
+        StatusReport.action_id == action_id, StatusReport.reporting_period_id == period_id)).scalar_one()
+
+
+def add_report(conn: Connection, report: NewReport, *, username: str, roles,
+               expected_version: int | None = None) -> int:
     """Validate and append a report in the caller's transaction; returns its id.
 
-    Raises StatusReportError (Dutch messages) when refused, PermissionError when the user may not edit.
+    Raises StatusReportError (Dutch messages) when refused, StaleReport when ``expected_version``
+    is no longer the current one, PermissionError when the user may not edit.
     """
     if not may_edit(roles):
         raise PermissionError("Alleen leerplicht en beheer mogen statusrapportages toevoegen.")
@@ -75,14 +99,37 @@ def add_report(conn: Connection, report: NewReport, *, username: str, roles) -> 
         errors.append("Deze rapportageperiode bestaat niet.")
     if errors:
         raise StatusReportError(errors)
-    report_id = conn.execute(insert(StatusReport).values(
-        action_id=report.action_id, reporting_period_id=report.period_id, **report.lights(),
-        **report.explanation(), author=username, created_at=audit.utcnow(),
-    ).returning(StatusReport.id)).scalar_one()
+    version = current_version(conn, report.action_id, report.period_id)
+    if expected_version is not None and version != expected_version:
+        raise _stale(conn, report, version)
+    try:
+        # PostgreSQL aborts the whole transaction on a failed statement: a savepoint keeps it usable
+        # to say what changed. SQLite undoes only the statement (and pysqlite's savepoints would
+        # commit the caller's transaction early), so none there.
+        with conn.begin_nested() if conn.dialect.name != "sqlite" else nullcontext():
+            report_id = conn.execute(insert(StatusReport).values(
+                action_id=report.action_id, reporting_period_id=report.period_id, **report.lights(),
+                **report.explanation(), author=username, created_at=audit.utcnow(), version=version + 1,
+            ).returning(StatusReport.id)).scalar_one()
+    except IntegrityError:  # another report took version + 1 between our count and our insert
+        raise _stale(conn, report, current_version(conn, report.action_id, report.period_id)) from None
     audit.record(conn, AUDIT_ACTION, username=username, role=",".join(roles), object_type="status_report",
                  object_id=report_id, details={"action_id": report.action_id, "period_id": report.period_id,
                                                 **report.lights()})
     return report_id
+
+
+def _stale(conn: Connection, report: NewReport, version: int) -> StaleReport:
+    last = conn.execute(select(StatusReport.author, StatusReport.created_at, StatusReport.quality,
+                               StatusReport.time, StatusReport.money)
+                        .where(StatusReport.action_id == report.action_id,
+                               StatusReport.reporting_period_id == report.period_id)
+                        .order_by(StatusReport.created_at.desc(), StatusReport.id.desc()).limit(1)).first()
+    what = (f" door {last.author} ({last.created_at:%d-%m-%Y %H:%M} UTC): kwaliteit {last.quality}, "
+            f"tijd {last.time}, geld {last.money}") if last else ""
+    return StaleReport([f"Voor deze actie en periode is intussen een rapportage toegevoegd{what}. Uw rapportage "
+                        "is niet opgeslagen maar staat nog in het formulier: bekijk de nieuwe en sla opnieuw op."],
+                       version)
 
 
 def _clean(value: str | None) -> str | None:

@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from data_access import audit
 from data_access.models import Pupil
+from ui.audit_download import audit_csv_file
 from ui.db import engine
-from ui.guard import audit as audit_event
-from ui.guard import require
+from ui.guard import SESSION_ISSUED, origin, require
 
 user = require("audit")
 
@@ -28,8 +28,9 @@ chosen_user = col_user.selectbox("Gebruiker", [ALL, *usernames], key="audit_user
 chosen_action = col_action.selectbox("Actie", [ALL, *actions], key="audit_action")
 period = col_period.date_input("Periode (UTC)", value=(today - dt.timedelta(days=30), today), format="DD-MM-YYYY",
                                key="audit_period")
-pseudonym = col_pupil.text_input("Jongere (pseudoniem)", key="audit_pupil",
-                                 help="Wie heeft deze jongere bekeken of gewijzigd?").strip()
+pseudonym = col_pupil.text_input("Wie zag jongere (pseudoniem)…", key="audit_pupil",
+                                 help="Wie heeft deze jongere gezien (in een lijst, een export of het dossier) "
+                                      "of gewijzigd?").strip()
 
 start, end = (period if isinstance(period, (list, tuple)) and len(period) == 2
               else (period[0], period[0]) if isinstance(period, (list, tuple)) and period else (period, period))
@@ -46,10 +47,9 @@ if pseudonym:
     if pupil_id is None:
         st.warning("Geen jongere met dit pseudoniem.")
         st.stop()
-    filters.update(object_type=audit.OBJECT_PUPIL, object_id=str(pupil_id))
 
 with engine().connect() as conn:
-    events = audit.events(conn, **filters)
+    events = audit.events(conn, pupil_id=pupil_id, **filters)
 
 st.write(f"**{len(events):,}** gebeurtenissen".replace(",", "."))
 if len(events) >= audit.EVENTS_LIMIT:
@@ -58,11 +58,9 @@ st.dataframe(events, hide_index=True, placeholder="–", width="stretch",
              column_config={"tijd (UTC)": st.column_config.DatetimeColumn(format="DD-MM-YYYY HH:mm:ss")})
 
 
-def _record_export() -> None:
-    details = {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in filters.items() if v}
-    audit_event(user, audit.EXPORT, object_type=audit.OBJECT_AUDIT, details={**details, "rijen": len(events)})
-
-
-st.download_button("Exporteren naar CSV", data=audit.to_csv(events), mime="text/csv",
-                   file_name=f"auditlog-{start:%Y%m%d}-{end:%Y%m%d}.csv", icon=":material/download:",
-                   on_click=_record_export, key="audit_export")
+# a deferred download: the file is made (and audited, with the session checked again) when fetched
+st.download_button("Exporteren naar CSV",
+                   data=audit_csv_file(engine(), user.username, st.session_state.get(SESSION_ISSUED), filters,
+                                       pupil_id, origin()),
+                   mime="text/csv", file_name=f"auditlog-{start:%Y%m%d}-{end:%Y%m%d}.csv",
+                   icon=":material/download:", on_click="ignore", key="audit_export")

@@ -57,7 +57,7 @@ def sqlite_url(tmp_path) -> str:
 @pytest.fixture
 def engine(sqlite_url):
     """A fresh, migrated, empty SQLite database."""
-    eng = make_engine(sqlite_url)
+    eng = make_engine(sqlite_url, create=True)
     migrate(eng)
     yield eng
     eng.dispose()
@@ -146,7 +146,7 @@ def demo_url(tmp_path_factory) -> str:
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     url = f"sqlite:///{path}"
-    eng = make_engine(url)
+    eng = make_engine(url, create=True)
     migrate(eng)
     demo.build(eng, seed=2024, password=DEMO_PASSWORD)
     eng.dispose()

@@ -21,6 +21,7 @@ def lea(url: str, *args: str, stdin: str | None = None, monkeypatch=None) -> int
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request):
     if request.param == "sqlite":
+        request.getfixturevalue("engine")  # the file exists (lea init); a missing one is refused
         return request.getfixturevalue("sqlite_url")
     return request.getfixturevalue("pg_url")
 
@@ -86,7 +87,7 @@ def test_refusals_are_dutch_and_change_nothing(sqlite_url, monkeypatch, capsys, 
         assert conn.execute(select(AuditEvent.id)).first() is None
 
 
-def test_the_last_beheer_account_keeps_its_role(sqlite_url, monkeypatch, capsys):
+def test_the_last_beheer_account_keeps_its_role(engine, sqlite_url, monkeypatch, capsys):
     lea(sqlite_url, "add", "bea", "--name", "Bea", "--roles", "beheer", stdin="", monkeypatch=monkeypatch)
     assert lea(sqlite_url, "roles", "bea", "lea") == 1
     assert lea(sqlite_url, "disable", "bea") == 1

@@ -70,12 +70,14 @@ def test_expiry_and_name_are_configurable_and_checked():
             rules.cookie_config({"auth_cookie": {"key": KEY, **bad}}, demo=False)
 
 
-def test_demo_mode_makes_one_random_key_and_keeps_it_in_the_database(engine):
+def test_demo_mode_makes_one_random_key_and_keeps_it_outside_the_database(engine, sqlite_url):
     first = rules.cookie_config({}, demo=True, engine=engine)
     second = rules.cookie_config({}, demo=True, engine=engine)
     assert first.key == second.key and rules.key_problem(first.key) is None
+    key_file = Path(sqlite_url.split("///", 1)[1] + ".sleutel")  # beside the database, mode 0600
+    assert key_file.read_text().strip() == first.key and key_file.stat().st_mode & 0o777 == 0o600
     with engine.connect() as conn:
-        assert conn.execute(select(Setting.value).where(Setting.key == "cookie_key")).scalar() == first.key
+        assert conn.execute(select(Setting.value).where(Setting.key == "cookie_key")).scalar() is None
     # a configured strong key wins; an example key is refused even in demo mode
     assert rules.cookie_config({"auth_cookie": {"key": KEY}}, demo=True, engine=engine).key == KEY
     with pytest.raises(rules.ConfigError):

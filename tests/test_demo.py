@@ -93,7 +93,7 @@ def fingerprint(engine) -> dict:
 
 
 def test_same_seed_gives_identical_rows(demo_url, tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'again.sqlite'}")
+    engine = make_engine(f"sqlite:///{tmp_path / 'again.sqlite'}", create=True)
     migrate(engine)
     summary = demo.build(engine, seed=2024, password=DEMO_PASSWORD)
     reference = make_engine(demo_url)

@@ -95,7 +95,7 @@ def test_lea_demo_prints_url_accounts_roles_and_the_password_once(tmp_path, caps
 
 def test_lea_demo_does_not_overwrite_real_data(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'lea.sqlite'}"
-    eng = make_engine(url)
+    eng = make_engine(url, create=True)
     migrate(eng)
     with eng.begin() as conn:
         conn.execute(insert(School).values(vestigingsnummer="99ZZ00", brin="99ZZ", name="Echte school",
@@ -117,7 +117,7 @@ def empty_db(tmp_path, app_env, monkeypatch):
     secrets_file.write_text(f'[auth_cookie]\nkey = "{secrets.token_urlsafe(48)}"\n')
     monkeypatch.setenv("LEA_SECRETS_FILE", str(secrets_file))
     url = f"sqlite:///{tmp_path / 'leeg.sqlite'}"
-    eng = make_engine(url)
+    eng = make_engine(url, create=True)
     migrate(eng)
     app_env(url)
     yield eng

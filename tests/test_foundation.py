@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, insert, select, text, update
@@ -98,7 +99,10 @@ def test_database_url_order_env_then_secrets_then_default(tmp_path, monkeypatch)
 
 
 def test_cli_init_then_check_reports_current_schema_and_counts(sqlite_url, capsys):
-    assert lea(["check", "--database-url", sqlite_url]) == 1  # not migrated yet
+    # a file that does not exist is refused with its name (a typing error), not made empty
+    assert lea(["check", "--database-url", sqlite_url]) == 2
+    assert f"Het databasebestand {sqlite_url.split('///', 1)[1]} bestaat niet" in capsys.readouterr().err
+    assert not Path(sqlite_url.split("///", 1)[1]).exists()
     assert lea(["init", "--database-url", sqlite_url]) == 0
     capsys.readouterr()
     assert lea(["check", "--database-url", sqlite_url]) == 0

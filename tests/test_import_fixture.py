@@ -60,7 +60,7 @@ def base(engine):
 def base_file(tmp_path_factory) -> Path:
     """A migrated SQLite file with the base data, to copy per hypothesis example."""
     path = tmp_path_factory.mktemp("import-base") / "base.sqlite"
-    eng = make_engine(f"sqlite:///{path}")
+    eng = make_engine(f"sqlite:///{path}", create=True)
     migrate(eng)
     load_base(eng)
     with eng.connect() as conn:

@@ -21,7 +21,7 @@ ROLES = ("lea", "leerplicht", "portefeuillehouder", "beheer")
 
 def make_db(path, *builders) -> str:
     url = f"sqlite:///{path}"
-    eng = make_engine(url)
+    eng = make_engine(url, create=True)
     migrate(eng)
     with eng.begin() as conn:
         for build in builders:

@@ -135,6 +135,8 @@ def test_a_refused_change_moves_nothing(db, at_change):
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request):
+    if request.param == "sqlite":
+        request.getfixturevalue("engine")  # the file exists (lea init); a missing one is refused
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from data_access import setup
+from data_access.db import MissingDatabase
 from data_access.settings import database_url
 
 
@@ -27,6 +28,8 @@ def database_problem() -> str | None:
     try:
         with engine().connect() as conn:
             conn.exec_driver_sql("SELECT 1")
+    except MissingDatabase as exc:  # a mistyped path: say which, never make an empty database there
+        return str(exc)
     except (DBAPIError, OperationalError, OSError):
         return UNREACHABLE
     return None

@@ -23,19 +23,41 @@ VIEW_AUDITED_PAGES = {key for key, page in access.PAGES.items()
                       if page["roles"] <= access.PERSONAL_DATA_ROLES} | {"audit"}
 
 
+def client_origin(forwarded: object, ip: object, host: object, trusted_hops: int) -> str | None:
+    """The client address, given how many reverse proxies in front of the app are trusted.
+
+    Every proxy appends the address it received the request from to X-Forwarded-For, so with N
+    trusted proxies the N-th entry from the right is the address the first trusted proxy saw;
+    anything left of it was written by the client and may be forged. With 0 (the default) the
+    header is ignored: a client could send any value. Too few entries (a request that did not
+    pass every proxy) → the peer address, never a client-written entry."""
+    if trusted_hops > 0 and isinstance(forwarded, str):
+        entries = [e.strip() for e in forwarded.split(",")]
+        if len(entries) >= trusted_hops and entries[-trusted_hops]:
+            return entries[-trusted_hops][:100]
+    for value in (ip, host):  # (values that are not strings come from a test harness)
+        if isinstance(value, str) and value:
+            return value[:100]
+    return None
+
+
+def trusted_hops() -> int:
+    """``[proxy] trusted_hops`` in secrets: the reverse proxies in front of the app (default 0)."""
+    try:
+        value = int((st.secrets.get("proxy") or {}).get("trusted_hops", 0))
+    except Exception:  # noqa: BLE001 - no secrets file, or not a number: trust no proxy
+        return 0
+    return max(value, 0)
+
+
 def origin() -> str | None:
-    """Where the request came from, where known: first X-Forwarded-For hop, client IP or Host."""
+    """Where the request came from, where known (see client_origin)."""
     try:
         headers = st.context.headers
         forwarded, ip, host = headers.get("X-Forwarded-For"), st.context.ip_address, headers.get("Host")
     except Exception:  # noqa: BLE001 - outside a request there is no origin
         return None
-    if isinstance(forwarded, str) and forwarded.strip():
-        return forwarded.split(",")[0].strip()[:100]
-    for value in (ip, host):  # (values that are not strings come from a test harness)
-        if isinstance(value, str) and value:
-            return value[:100]
-    return None
+    return client_origin(forwarded, ip, host, trusted_hops())
 
 
 def audit(user: users.User | None, action: str, *, object_type: str | None = None,

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from data_access import audit
 from data_access.queries import youths
 from data_access.users import User
 from ui.db import engine
@@ -38,13 +39,28 @@ def export_file(db: Engine, user: User, filters: youths.YouthFilters, today: dt.
 
     def generate() -> bytes:
         with db.begin() as conn:
-            youths.record_export(conn, user.username, user.role_label, filters, today, purpose, file_format,
-                                 pupil_ids, source)
+            record_export(conn, user.username, user.role_label, filters, today, purpose, file_format,
+                          pupil_ids, source)
         if file_format == "xlsx":
             return table_bytes_xlsx(table, sheet="Jongeren in beeld")
         return table_bytes_csv(table)
 
     return generate
+
+
+def record_export(conn, username: str, role: str, filters: youths.YouthFilters, today: dt.date, purpose: str,
+                  file_format: str, pupil_ids: list[int], origin: str | None = None) -> int:
+    """The export's audit event with its pupils in audit_pupil (so "who saw youth X" finds it).
+
+    Same event as ``youths.record_export`` (queries/youths.py, owned elsewhere), which cannot
+    pass pupil ids on yet; the JSON list in details stays until its readers use audit_pupil."""
+    if not purpose.strip():
+        raise ValueError("Een doel (doelbinding) is verplicht bij een export.")
+    ids = [int(i) for i in pupil_ids]
+    return audit.record(conn, audit.EXPORT, username=username, role=role, object_type=youths.OBJECT_LIST,
+                        object_id="jongeren", origin=origin, pupil_ids=ids,
+                        details={"doel": purpose.strip(), "formaat": file_format, "filters": filters.for_audit(),
+                                 "peildatum": today.isoformat(), "rijen": len(ids), "pupil_ids": ids})
 
 
 def export_panel(user: User, filters: youths.YouthFilters, today: dt.date, table: pd.DataFrame,

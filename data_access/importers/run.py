@@ -1,4 +1,12 @@
-"""One import, start to end: read → validate → write in one transaction → refresh → audit.
+"""One import, start to end: read → validate → stage, then write in one short transaction →
+refresh → audit.
+
+The long part (reading, validating and staging a file of a million rows takes tens of seconds)
+holds no write lock: the rows go into temporary tables of the import's own connection. Only the
+final apply — staged rows into their tables, summaries, audit — runs in one write transaction
+(``BEGIN IMMEDIATE`` on SQLite), so a login during an import waits a moment instead of failing.
+Imports run one at a time (``import_slot``), so what the read phase checked still holds when it is
+written. The first real import into the demo ends demo mode (data_access/demo_mode.py).
 
 Nothing is written when anything is wrong, unless the user chose "alleen geldige rijen". A dry
 run ("proefimport") does the same work and rolls back, so the preview shows exactly what an
@@ -8,16 +16,20 @@ file's name and SHA-256, the row counts and the result (never any row content).
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import threading
 import time
+from contextlib import contextmanager
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
-from data_access import audit
+from data_access import audit, demo_mode
+from data_access.db import sqlite_path
 from data_access.importers.kinds import get_kind
 from data_access.importers.reading import ReadError, Source, TableReader
 from data_access.importers.validate import PROBLEM_COLUMNS, ChunkCheck, Problem, Problems
@@ -51,6 +63,8 @@ class ImportResult:
     refreshes: list[Refresh] = field(default_factory=list)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)   # seconds per phase
+    demo_ended: bool = False       # this import ended demo mode (the warning is in messages)
+    started: float = field(default_factory=time.perf_counter)
 
     @property
     def ok(self) -> bool:
@@ -122,6 +136,7 @@ def run_import(
     today = options.today or dt.date.today()
     result = ImportResult(spec.key, spec.label, src.name, options)
     started, cpu_started = time.perf_counter(), time.process_time()
+    result.started = started
     problems = Problems(src.name)
     structural_rows: set[int] = set()
 
@@ -135,8 +150,17 @@ def run_import(
     report(0.0, "Bestand lezen…")
 
     committed = False
+    refusal = None
+    if not options.dry_run:
+        with engine.connect() as conn:
+            refusal = demo_mode.import_refusal(conn, username)
     try:
-        reader = TableReader(src, spec)
+        if refusal:  # a demo account may not bring real data into the demo (see demo_mode)
+            problems.add(Problem(src.name, None, None, None, refusal))
+            result.messages.append(refusal)
+            reader = None
+        else:
+            reader = TableReader(src, spec)
     except ReadError as exc:
         for p in exc.problems:
             problems.add(p)
@@ -144,62 +168,41 @@ def run_import(
     if reader is not None:
         result.sha256, result.file_description = reader.info.sha256, reader.info.describe()
         handler = HANDLERS[spec.key](spec, options, reader.info, problems, today, username)
-        with engine.connect() as conn:
+        with engine.connect() as conn, import_slot(conn):
             sqlite_write = conn.dialect.name == "sqlite" and not options.dry_run
-            # References are checked against the snapshot this transaction reads (see write.Refs), so
-            # SQLite's per-row foreign-key look-ups add nothing but time for the big absence files.
+            # References are checked against what the read phase saw (see write.Refs; imports run one
+            # at a time, and only imports change schools, pupils and absence), so SQLite's per-row
+            # foreign-key look-ups add nothing but time for the big absence files.
             fk_off = sqlite_write and spec.key == "verzuim"
             if fk_off:
                 conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
                 conn.commit()
-            tx = conn.begin()
             try:
-                if sqlite_write:
-                    # take the write lock now: the references read below stay valid until commit
-                    conn.exec_driver_sql("BEGIN IMMEDIATE")
-                try:
-                    handler.prepare(conn)
-                    for chunk in reader.chunks(on_structural):
-                        check = ChunkCheck(spec, chunk, problems, reader.info.header_of, today).run()
-                        handler.check_chunk(conn, chunk, check)
-                        report(0.95 * reader.fraction, f"{_n(handler.rows_read)} rijen gecontroleerd…")
-                    handler.finish(conn)
-                    if not handler.rows_read and not structural_rows and not problems.count:
-                        problems.add(Problem(src.name, None, None, None,
-                                             "Het bestand bevat geen gegevens: alleen een kopregel."))
-                    result.timings["lezen, controleren en schrijven"] = time.perf_counter() - started
-                    result.timings["cpu: lezen, controleren en schrijven"] = time.process_time() - cpu_started
-                    if isinstance(handler, AbsenceHandler):
-                        result.timings["waarvan schrijven"] = handler.write_seconds
-                except ReadError as exc:
-                    for p in exc.problems:
-                        problems.add(p)
-                structural = problems.count and not handler.rows_read
-                rejected = problems.count > 0 and (not options.only_valid or structural or _file_level(problems))
-                _collect(result, handler, len(structural_rows))
-                if rejected or options.dry_run:
-                    tx.rollback()
-                    result.status = (PROEF_AFGEWEZEN if rejected else PROEF_OK) if options.dry_run else AFGEWEZEN
-                else:
-                    report(0.96, "Samenvattingen bijwerken…")
-                    refreshes = (handler.result_refreshes() if isinstance(handler, AbsenceHandler)
-                                 else handler.refreshes)
-                    refresh_started, refresh_cpu = time.perf_counter(), time.process_time()
-                    _refresh(conn, refreshes)
-                    result.timings["samenvattingen"] = time.perf_counter() - refresh_started
-                    result.timings["cpu: samenvattingen"] = time.process_time() - refresh_cpu
-                    result.refreshes = refreshes
-                    result.status, result.written = GESLAAGD, True
-                    result.seconds = time.perf_counter() - started
-                    _audit(conn, result, username, role, origin)
-                    tx.commit()
-                    committed = True
-            except BaseException:
-                if tx.is_active:
-                    tx.rollback()
-                raise
+                # 1. The long part — read, validate, stage into temporary tables — holds no write
+                #    lock: logins, audit rows and officers' changes go on meanwhile.
+                read_failed = False
+                with conn.begin():
+                    try:
+                        handler.prepare(conn)
+                        for chunk in reader.chunks(on_structural):
+                            check = ChunkCheck(spec, chunk, problems, reader.info.header_of, today).run()
+                            handler.check_chunk(conn, chunk, check)
+                            report(0.95 * reader.fraction, f"{_n(handler.rows_read)} rijen gecontroleerd…")
+                        handler.finish_reading(conn)
+                    except ReadError as exc:
+                        read_failed = True
+                        for p in exc.problems:
+                            problems.add(p)
+                result.timings["lezen en controleren"] = time.perf_counter() - started
+                result.timings["cpu: lezen en controleren"] = time.process_time() - cpu_started
+                # 2. One short write transaction applies it all, or nothing.
+                _write_phase(conn, handler, result, problems, structural_rows, src.name, options,
+                             sqlite_write, read_failed, username, role, origin, report)
+                committed = result.written
             finally:
                 _restore_foreign_keys(conn, fk_off)
+        if committed and result.demo_ended:
+            demo_mode.rotate_key(engine)  # after the commit: every demo cookie is refused from now on
     result.problems = sorted(problems.items, key=lambda p: p.row or 0)
     result.problem_count = problems.count
     if reader is None:
@@ -210,6 +213,84 @@ def run_import(
             _audit(conn, result, username, role, origin)
     report(1.0, "Klaar.")
     return result
+
+
+def _write_phase(conn, handler, result: ImportResult, problems: Problems, structural_rows: set[int],
+                 name: str, options: Options, sqlite_write: bool, read_failed: bool, username, role, origin,
+                 report) -> None:
+    write_started = time.perf_counter()
+    tx = conn.begin()
+    try:
+        if sqlite_write:
+            # the write lock, for the short apply only; a login meanwhile waits (busy_timeout) briefly
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if not read_failed:
+            handler.finish(conn)
+            if not handler.rows_read and not structural_rows and not problems.count:
+                problems.add(Problem(name, None, None, None, "Het bestand bevat geen gegevens: alleen een kopregel."))
+        result.timings["schrijven"] = time.perf_counter() - write_started
+        if isinstance(handler, AbsenceHandler):
+            result.timings["waarvan schrijven"] = handler.write_seconds
+        structural = problems.count and not handler.rows_read
+        rejected = problems.count > 0 and (not options.only_valid or structural or _file_level(problems))
+        _collect(result, handler, len(structural_rows))
+        if rejected or options.dry_run:
+            tx.rollback()
+            result.status = (PROEF_AFGEWEZEN if rejected else PROEF_OK) if options.dry_run else AFGEWEZEN
+            return
+        report(0.96, "Samenvattingen bijwerken…")
+        refreshes = handler.result_refreshes() if isinstance(handler, AbsenceHandler) else handler.refreshes
+        refresh_started, refresh_cpu = time.perf_counter(), time.process_time()
+        _refresh(conn, refreshes)
+        result.timings["samenvattingen"] = time.perf_counter() - refresh_started
+        result.timings["cpu: samenvattingen"] = time.process_time() - refresh_cpu
+        result.refreshes = refreshes
+        # the first real import ends demo mode, in this same transaction (data_access/demo_mode.py)
+        warning = demo_mode.end(conn, username=username, role=role, origin=origin)
+        if warning:
+            result.messages.append(warning)
+            result.demo_ended = True
+        result.status, result.written = GESLAAGD, True
+        result.seconds = time.perf_counter() - result.started
+        _audit(conn, result, username, role, origin)
+        tx.commit()
+    except BaseException:
+        if tx.is_active:
+            tx.rollback()
+        result.written = False
+        raise
+
+
+IMPORT_LOCK_KEY = 0x4C45_4131  # "LEA1": the PostgreSQL advisory lock every import takes
+_memory_lock = threading.Lock()
+
+
+@contextmanager
+def import_slot(conn):
+    """One import at a time per database: the read phase's view of schools, pupils, codes and
+    absence stays true until its write phase (only imports change them). A second import waits."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": IMPORT_LOCK_KEY})
+        conn.commit()
+        try:
+            yield
+        finally:
+            if conn.in_transaction():
+                conn.rollback()
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": IMPORT_LOCK_KEY})
+            conn.commit()
+        return
+    path = sqlite_path(conn.engine.url.render_as_string(hide_password=False))
+    if path is None:
+        with _memory_lock:
+            yield
+        return
+    with open(path.with_name(path.name + "-import.lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _restore_foreign_keys(conn, fk_off: bool) -> None:

@@ -13,7 +13,8 @@ Semantics (the same file twice changes nothing):
 
 Absence is streamed: each chunk is checked against the references (dicts loaded once), against
 earlier chunks (duplicates, hours per pupil per day) and against the database (an indexed
-look-up per chunk), then written with :func:`data_access.bulk.insert_rows`.
+look-up per chunk), then staged with :func:`data_access.bulk.insert_rows` into a temporary table
+and moved into ``absence`` in the short write phase (see importers/run.py).
 """
 from __future__ import annotations
 
@@ -164,7 +165,9 @@ UNKNOWN_PUPIL = "Leerling met pseudoniem '{v}' bestaat niet: importeer eerst de 
 
 
 class Handler:
-    """Base: the chunk loop calls ``check_chunk`` per chunk and ``finish`` once at the end."""
+    """Base: the read phase calls ``prepare``, ``check_chunk`` per chunk and ``finish_reading``;
+    the write phase (a short write transaction) calls ``finish``. Nothing in the read phase writes
+    to the database's own tables — only to temporary (staging) tables of the connection."""
 
     needs_pupils = False
 
@@ -190,8 +193,11 @@ class Handler:
     def check_chunk(self, conn: Connection, chunk: Chunk, check: ChunkCheck) -> None:
         raise NotImplementedError
 
+    def finish_reading(self, conn: Connection) -> None:
+        """End of the read phase (no write lock held; see importers/run.py): file-level checks."""
+
     def finish(self, conn: Connection) -> None:
-        pass
+        """The write phase, under the write lock: apply what the read phase collected or staged."""
 
     def may_write(self) -> bool:
         """Writing stops as soon as the import will be rejected anyway (strict mode)."""
@@ -870,6 +876,8 @@ class AbsenceHandler(Handler):
         self.affected: set[int] = set()
         self.first_day: np.datetime64 | None = None
         self.last_day: np.datetime64 | None = None
+        self.stage_table = False
+        self.staged_deletes: list[np.ndarray] = []
 
     # per chunk
     def check_chunk(self, conn, chunk, check):
@@ -1197,9 +1205,39 @@ class AbsenceHandler(Handler):
         self.last_day = hi if self.last_day is None else max(self.last_day, hi)
 
     def _delete_ids(self, conn, ids):
-        for start in range(0, len(ids), 10_000):
-            part = ids[start:start + 10_000].tolist()
-            conn.execute(delete(Absence).where(Absence.id.in_(part)))
+        """Staged: the rows are deleted in the write phase (later chunks cannot match them: a key
+        occurs once in a file)."""
+        self.staged_deletes.append(np.asarray(ids, dtype=np.int64))
+
+    def _stage(self, conn) -> None:
+        """The temporary table the read phase writes new rows into. Temporary tables belong to the
+        connection (SQLite keeps them in its own temp database): filling it takes no write lock
+        on the database, so logins and other writers go on during a long import."""
+        if self.stage_table:
+            return
+        conn.execute(text("DROP TABLE IF EXISTS lea_stage_absence"))
+        date_type, real = ("DATE", "DOUBLE PRECISION") if self.dialect == "postgresql" else ("TEXT", "REAL")
+        conn.execute(text(f"CREATE TEMPORARY TABLE lea_stage_absence (pupil_id BIGINT, school_id BIGINT, "
+                          f"date {date_type}, hours {real}, code VARCHAR(10), category VARCHAR(20), "
+                          f"registered_on {date_type})"))
+        self.stage_table = True
+
+    def _apply_staged(self, conn) -> None:
+        started = time.perf_counter()
+        if self.staged_deletes:
+            ids = np.concatenate(self.staged_deletes)
+            for start in range(0, len(ids), 10_000):
+                part = ids[start:start + 10_000].tolist()
+                conn.execute(delete(Absence).where(Absence.id.in_(part)))
+            self.staged_deletes = []
+        if self.stage_table:
+            columns = ", ".join(ABSENCE_COLUMNS)
+            # in the order of the unique index (pupil, date): the B-tree grows at the end, not everywhere
+            conn.execute(text(f"INSERT INTO absence ({columns}) SELECT {columns} FROM lea_stage_absence "
+                              "ORDER BY pupil_id, date"))
+            conn.execute(text("DROP TABLE lea_stage_absence"))
+            self.stage_table = False
+        self.write_seconds += time.perf_counter() - started
 
     def _insert(self, conn, pupil, school, day, hours, codes, category, registered, mask):
         idx = np.flatnonzero(mask)
@@ -1219,10 +1257,11 @@ class AbsenceHandler(Handler):
             reg_list = [None] * len(idx)
         rows = zip(pupil_i.tolist(), school[idx].astype(np.int64).tolist(), day_iso.tolist(),
                    hours[idx].tolist(), codes[idx].tolist(), category[idx].tolist(), reg_list, strict=True)
-        bulk.insert_rows(conn, "absence", ABSENCE_COLUMNS, rows)
+        self._stage(conn)
+        bulk.insert_rows(conn, "lea_stage_absence", ABSENCE_COLUMNS, rows)
 
     # end of file
-    def finish(self, conn):
+    def finish_reading(self, conn):
         if self.keys_table:
             conn.execute(text("DROP TABLE lea_import_keys"))
             self.keys_table = False
@@ -1240,6 +1279,14 @@ class AbsenceHandler(Handler):
             codes = ", ".join(sorted({e["code"] for e in self.unknown.values()}))
             self.messages.append(f"{self.onbekend_rows} registraties met een onbekende code ({codes}) zijn als "
                                  "'onbekend' geïmporteerd en worden op de pagina's gemarkeerd.")
+
+    def finish(self, conn):
+        """The write phase: the staged deletes and rows, then the period replacement."""
+        if self.may_write():
+            self._apply_staged(conn)
+        elif self.stage_table:  # rejected after all (a later chunk had a problem): the staged rows go
+            conn.execute(text("DROP TABLE lea_stage_absence"))
+            self.stage_table = False
         if self.options.replace_period and self.hulls:
             self._replace(conn)
 
