@@ -87,12 +87,13 @@ def test_demo_mode_makes_a_random_key_on_first_use(engine, sqlite_url, app_env, 
     at = app().run()
     assert not at.exception and not at.error
     assert [t.label for t in at.text_input] == ["Gebruikersnaam", "Wachtwoord"]
+    key_file = Path(sqlite_url.split("///", 1)[1] + ".sleutel")  # outside the database (issue 17 #6)
+    key = key_file.read_text().strip()
+    assert key and len(key) >= 43 and key_file.stat().st_mode & 0o777 == 0o600
     with engine.connect() as conn:
-        key = conn.execute(select(Setting.value).where(Setting.key == "cookie_key")).scalar()
-    assert key and len(key) >= 43
+        assert conn.execute(select(Setting.value).where(Setting.key == "cookie_key")).scalar() is None
     app().run()
-    with engine.connect() as conn:  # the same key on the next run: sessions survive a restart
-        assert conn.execute(select(Setting.value).where(Setting.key == "cookie_key")).scalar() == key
+    assert key_file.read_text().strip() == key  # the same key on the next run: sessions survive a restart
 
 
 # --- login and logout ---------------------------------------------------------------------
