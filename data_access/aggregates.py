@@ -224,13 +224,12 @@ def _refresh_signals(conn, school_ids, start, end) -> None:
     rows = []
     for pupil_id, days in absences.items():
         pupil_meldingen = meldingen.get(pupil_id, [])
-        resets = [m[0] for m in pupil_meldingen]
-        signals = sixteen_hour_signals(days, weeks, resets)
+        signals = sixteen_hour_signals(days, weeks)
         used: set[int] = set()
         for i, signal in enumerate(signals):
-            next_window = signals[i + 1].window_start if i + 1 < len(signals) else dt.date.max
+            next_signal = signals[i + 1].signal_on if i + 1 < len(signals) else dt.date.max
             melding = answering_melding([m for m in pupil_meldingen if m[1] not in used],
-                                        signal.window_start, signal.signal_on, next_window)
+                                        signal.window_start, signal.signal_on, next_signal)
             delay = None
             if melding:
                 used.add(melding[1])
@@ -242,18 +241,18 @@ def _refresh_signals(conn, school_ids, start, end) -> None:
 
 
 def answering_melding(meldingen: list[tuple[dt.date, int, dt.date | None]], window_start: dt.date,
-                      signal_on: dt.date, next_window_start: dt.date) -> tuple[dt.date, int, dt.date | None] | None:
+                      signal_on: dt.date, next_signal_on: dt.date) -> tuple[dt.date, int, dt.date | None] | None:
     """The 16_uur melding (reported_on, id, absence_start) that answered a signal.
 
     First choice: the melding whose stated absence start lies in the signal's window. Otherwise
-    the first one reported from the window start until the next signal's window start, so a
-    signal nobody reported cannot borrow the melding that answered a later signal.
+    the first one reported on or after the signal day and before the next signal, so a signal
+    nobody reported cannot borrow the melding that answered a later one.
     """
     stated = next((m for m in meldingen if m[2] is not None and window_start <= m[2] <= signal_on
                    and m[0] >= window_start), None)
     if stated:
         return stated
-    return next((m for m in meldingen if window_start <= m[0] < next_window_start
+    return next((m for m in meldingen if signal_on <= m[0] < next_signal_on
                  and (m[2] is None or m[2] >= window_start)), None)
 
 

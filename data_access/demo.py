@@ -928,26 +928,18 @@ class _Generator:
             rows = list(zip(days, hours[lo:hi].tolist()))
             school_on = dict(zip(days, self.py_school[py[lo:hi]].tolist()))
             py_on = dict(zip(days, py[lo:hi].tolist()))
-            resets: list[dt.date] = []
-            done: dt.date | None = None
-            while True:
-                signals = sixteen_hour_signals(rows, self.week_index, resets)
-                nxt = next((sg for sg in signals if done is None or sg.signal_on > done), None)
-                if nxt is None:
-                    break
-                done = nxt.signal_on
-                school = school_on[nxt.signal_on]
-                self.signals_per_py[py_on[nxt.signal_on]] += 1
-                prob, delay = self._report_probability(school, nxt.signal_on)
+            for signal in sixteen_hour_signals(rows, self.week_index):
+                school = school_on[signal.signal_on]
+                self.signals_per_py[py_on[signal.signal_on]] += 1
+                prob, delay = self._report_probability(school, signal.signal_on)
                 if rng.random() >= prob:
                     continue
                 k = 1 + int(rng.poisson(delay))
-                reported = self.school_day_after(nxt.signal_on, k)
+                reported = self.school_day_after(signal.signal_on, k)
                 if reported > self.today:
                     continue
-                resets.append(reported)
-                self.meldingen.append(dict(pupil=int(p_), school=school, kind="16_uur", start=nxt.window_start,
-                                           reported=reported, hours=nxt.hours))
+                self.meldingen.append(dict(pupil=int(p_), school=school, kind="16_uur", start=signal.window_start,
+                                           reported=reported, hours=signal.hours))
 
     def _other_meldingen(self) -> None:
         rng = self.rng["meldingen"]

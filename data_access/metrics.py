@@ -165,7 +165,6 @@ def school_week_index(calendar: SchoolCalendar, start: dt.date, end: dt.date) ->
 def sixteen_hour_signals(
     absences: Iterable[tuple[dt.date, float]],
     week_index: dict[dt.date, int],
-    resets: Iterable[dt.date] = (),
     threshold: float = SIGNAL_HOURS,
     weeks: int = SIGNAL_WEEKS,
 ) -> list[Signal]:
@@ -173,24 +172,19 @@ def sixteen_hour_signals(
 
     A signal is raised on the first absence day on which the unauthorised hours within the
     current and the previous ``weeks - 1`` school weeks exceed ``threshold`` (more than 16, so
-    exactly 16 is no signal). Hours on holidays and study days are ignored. After a signal, and after each
-    reset date (a ``16_uur`` melding), counting starts again: earlier hours no longer count.
+    exactly 16 is no signal). Hours on holidays and study days are ignored. Counting restarts
+    the school day after a signal, so no hour counts in two signals; when (or whether) a melding
+    was filed plays no part.
     """
-    reset_days = sorted(resets)
     window: deque[tuple[dt.date, int, float]] = deque()
     total = 0.0
     signals: list[Signal] = []
-    counted_after: dt.date | None = None
     school_days = getattr(week_index, "school_days", None)
     for day, hours in sorted(absences):
         week = week_index.get(week_start(day))
         if week is None or (school_days is not None and day not in school_days):
             continue
-        while reset_days and reset_days[0] < day:
-            counted_after = max(counted_after or reset_days[0], reset_days.pop(0))
-        if counted_after is not None and day <= counted_after:
-            continue
-        while window and (window[0][1] <= week - weeks or (counted_after and window[0][0] <= counted_after)):
+        while window and window[0][1] <= week - weeks:
             total -= window.popleft()[2]
         window.append((day, week, hours))
         total += hours
@@ -198,7 +192,6 @@ def sixteen_hour_signals(
             signals.append(Signal(day, window[0][0], round(total, 2)))
             window.clear()
             total = 0.0
-            counted_after = day
     return signals
 
 

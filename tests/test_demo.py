@@ -306,7 +306,7 @@ def signals(conn):
     pilot = {s: p is not None for s, p in rows(conn, "SELECT id, pilot_start FROM school")}
     out = []
     for pupil, days in absences.items():
-        for signal in sixteen_hour_signals(days, weeks, meldingen[pupil]):
+        for signal in sixteen_hour_signals(days, weeks):
             school = school_on[(pupil, signal.signal_on)]
             compliant = any(signal.signal_on <= r and counter.between(signal.signal_on, r) <= 5
                             for r in meldingen[pupil])

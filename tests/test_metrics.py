@@ -57,14 +57,21 @@ def test_hours_on_a_holiday_are_ignored():
     assert sixteen_hour_signals(rows, WEEKS) == []
 
 
-def test_counting_restarts_after_a_signal_and_after_a_melding():
+def test_counting_restarts_the_school_day_after_a_signal():
     rows = [(D(2020, 11, 2 + i), 6.0) for i in range(5)]  # 6 h a day Mon–Fri
     signals = sixteen_hour_signals(rows, WEEKS)
-    # 6+6+6 = 18 > 16 on Wed; restart: Thu 6 + Fri 6 = 12 → no second signal
-    assert [s.signal_on for s in signals] == [D(2020, 11, 4)]
-    # a melding on Tue 3 Nov resets: Wed+Thu+Fri = 18 → signal on Fri instead
-    with_melding = sixteen_hour_signals(rows, WEEKS, resets=[D(2020, 11, 3)])
-    assert [s.signal_on for s in with_melding] == [D(2020, 11, 6)]
+    # 6+6+6 = 18 > 16 on Wed; restart on Thu: Thu 6 + Fri 6 = 12 → no second signal
+    assert [(s.signal_on, s.window_start, s.hours) for s in signals] == [(D(2020, 11, 4), D(2020, 11, 2), 18.0)]
+
+
+def test_unreported_hours_after_a_signal_count_whenever_the_melding_is_filed():
+    # Signal on Wed 4 Nov (6+6+6 = 18). The school files its melding late, on Tue 10 Nov; the
+    # function is not even told: the filing date plays no part. The hours from Thu 5 Nov on
+    # count towards the next signal: Thu 6 + Fri 6 + Mon 9 Nov 5.5 = 17.5 > 16 → signal on Mon.
+    rows = [(D(2020, 11, 2 + i), 6.0) for i in range(5)] + [(D(2020, 11, 9), 5.5)]
+    signals = sixteen_hour_signals(rows, WEEKS)
+    assert [(s.signal_on, s.window_start, s.hours) for s in signals] == [
+        (D(2020, 11, 4), D(2020, 11, 2), 18.0), (D(2020, 11, 9), D(2020, 11, 5), 17.5)]
 
 
 def test_persistence_levels():

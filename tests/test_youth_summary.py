@@ -69,7 +69,6 @@ def reference_youth_list(conn, today, late_threshold=DEFAULTS.late_count) -> pd.
     least_possible = min((h for h in possible.values() if h > 0), default=0.0)
     signals = _signal16_per_pupil(conn, start, today)
     window = _reference_window_hours(conn, year, today)
-    window = window[window["window_hours"] >= APPROACHING_HOURS - 1e-9]
     cases = _cases_this_year(conn, start, today)
     frame = _reference_pupils_with_totals(conn, year, start, today, late_threshold, least_possible)
     if frame.empty:
@@ -140,20 +139,15 @@ def _reference_window_hours(conn, year, today) -> pd.DataFrame:
         return _frame([], ["pupil_id", "window_hours"])
     last_signal = (select(Signal16.pupil_id, func.max(Signal16.signal_on).label("on"))
                    .where(Signal16.signal_on <= today).group_by(Signal16.pupil_id).subquery())
-    last_melding = (select(Verzuimmelding.pupil_id, func.max(Verzuimmelding.reported_on).label("on"))
-                    .where(Verzuimmelding.kind == "16_uur", Verzuimmelding.reported_on <= today)
-                    .group_by(Verzuimmelding.pupil_id).subquery())
     with_unauthorised = select(PupilYear.pupil_id).where(PupilYear.school_year == year,
                                                          PupilYear.unauthorised_hours > 0)
     in_window = or_(*[Absence.date.between(first, last) for first, last in window.day_ranges()])
     rows = conn.execute(
         select(Absence.pupil_id, func.sum(Absence.hours))
         .outerjoin(last_signal, last_signal.c.pupil_id == Absence.pupil_id)
-        .outerjoin(last_melding, last_melding.c.pupil_id == Absence.pupil_id)
         .where(Absence.pupil_id.in_(with_unauthorised), Absence.category == UNAUTHORISED,
                Absence.date.between(window.start, today), in_window,
-               or_(last_signal.c.on.is_(None), Absence.date > last_signal.c.on),
-               or_(last_melding.c.on.is_(None), Absence.date > last_melding.c.on))
+               or_(last_signal.c.on.is_(None), Absence.date > last_signal.c.on))
         .group_by(Absence.pupil_id)
     ).all()
     return _frame(rows, ["pupil_id", "window_hours"])

@@ -24,7 +24,7 @@ PUPILS = {
     1: ("P-EXACT", "Anna", "Exact", D(2010, 5, 1), 1, 5),        # 16 h in window: approaching, no signal
     2: ("P-OVER", "Bram", "Boven", D(2009, 11, 14), 1, 6),       # 16,5 h: signal on Fri 6 Nov
     3: ("P-VAKANTIE", "Cas", "Vakantie", D(2008, 1, 1), 2, 7),   # window across the autumn holiday
-    4: ("P-MELDING", "Dina", "Melding", D(2008, 2, 2), 2, 8),    # restart after a 16_uur melding
+    4: ("P-MELDING", "Dina", "Melding", D(2008, 2, 2), 2, 8),    # a melding filed before the signal
     5: ("P-LAAT", "Eva", "Laat", D(2011, 3, 3), 1, 4),           # 10 times late
     6: ("P-LAAT9", "Finn", "Bijna", D(2011, 4, 4), 1, 4),        # 9 times late: no signal
     7: ("P-LANG", "Gijs", "Langdurig", D(2010, 6, 6), 2, 5),     # 27,5 h sick = exactly 10 %
@@ -62,8 +62,8 @@ def absence_rows() -> list[tuple]:
     add(3, D(2020, 10, 12), 6.0, "A", "ongeoorloofd")
     add(3, D(2020, 10, 20), 8.0, "A", "ongeoorloofd")
     add(3, D(2020, 11, 2), 5.0, "A", "ongeoorloofd")
-    # 4: 6 h Mon 2, Tue 3 Nov; 16_uur melding on Tue 3 Nov; 6 h Wed 4, Thu 5 Nov
-    #    → 24 h in a row, but counting restarts after the melding: 12 h, no signal, approaching
+    # 4: 6 h Mon 2 – Thu 5 Nov; 16_uur melding (absence from 2 Nov) filed on Tue 3 Nov
+    #    → 18 h on Wed 4 Nov: a signal, answered by that melding; restart on Thu: 6 h in the window
     for i in range(4):
         add(4, D(2020, 11, 2 + i), 6.0, "A", "ongeoorloofd")
     for day in weekdays(D(2020, 9, 1), 10):  # 5: late on 10 days
@@ -135,7 +135,7 @@ def test_fixture_builds_and_has_the_signals_the_other_tests_rely_on(engine):
     build(engine)
     with engine.connect() as conn:
         signals = conn.exec_driver_sql("SELECT pupil_id, signal_on FROM signal16 ORDER BY pupil_id").all()
-    assert [(p, str(d)[:10]) for p, d in signals] == [(2, "2020-11-06"), (3, "2020-11-02")]
+    assert [(p, str(d)[:10]) for p, d in signals] == [(2, "2020-11-06"), (3, "2020-11-02"), (4, "2020-11-04")]
 
 
 @pytest.fixture

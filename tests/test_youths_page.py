@@ -61,7 +61,9 @@ def test_the_officer_sees_the_queue_and_the_list_and_the_view_is_audited(app, fi
     at = app("leerplicht")
     assert not at.exception
     assert [t.label for t in at.tabs] == ["Werkvoorraad", "Alle jongeren in beeld"]
-    assert at.caption[2].value.startswith("**3 jongeren.**") and at.caption[3].value.startswith("**7 jongeren**")
+    # queue: P-ZAAK (next action overdue), then signals without an open case: P-ERNSTIG (≥ 50 %),
+    # P-MELDING and P-VAKANTIE (16 hours)
+    assert at.caption[2].value.startswith("**4 jongeren.**") and at.caption[3].value.startswith("**7 jongeren**")
     queue = table(at, "Reden")
     assert queue.iloc[0]["Pseudoniem"] == "P-ZAAK"
     assert queue.iloc[0]["Reden"] == "volgende actie verlopen, geen contact sinds 30 dagen"
@@ -186,6 +188,6 @@ def test_a_long_list_sends_its_first_rows_and_says_how_many_there_are(app, fixtu
     assert not at.exception
     assert len(table(at, "Pseudoniem")) == 2 and len(table(at, "Reden")) == 2
     assert any(c.value.startswith("De eerste 2 van 7 in deze volgorde") for c in at.caption)
-    assert any(c.value.startswith("De eerste 2 van 3 in deze volgorde") for c in at.caption)
+    assert any(c.value.startswith("De eerste 2 van 4 in deze volgorde") for c in at.caption)
     assert len(at.selectbox(key="yt_pick_0").options) == 2
     assert json.loads(audit(fixture_db, "bekijk_lijst")[0].details)["rijen"] == 7  # the audit names the whole list

@@ -8,7 +8,7 @@ from sqlalchemy import insert
 
 from data_access import aggregates
 from data_access.definitions import DEFAULTS
-from data_access.models import Absence, Period, Setting
+from data_access.models import Absence, Period, Setting, Verzuimmelding
 from data_access.queries import youths
 from test_youths_fixture import D, TODAY, any_fixture_db, fixture_db  # noqa: F401  (fixtures)
 
@@ -37,12 +37,34 @@ def test_a_window_across_the_autumn_holiday_is_four_school_weeks(any_fixture_db)
     assert rows["P-VAKANTIE"]["signals16"] == 1
 
 
-def test_counting_restarts_after_a_16_uur_melding(any_fixture_db):
-    # 24 h on 2–5 Nov, but the melding on 3 Nov restarts the count: 12 h after it
+def test_a_melding_does_not_restart_the_count(any_fixture_db):
+    # 6 h on Mon 2 – Thu 5 Nov; a 16_uur melding (absence from 2 Nov) was filed on Tue 3 Nov.
+    # The filing date plays no part: 6+6+6 = 18 > 16 on Wed 4 Nov is a signal, answered by that
+    # melding (its stated start lies in the window); counting restarts on Thu: 6 h in the window.
     rows = listed(any_fixture_db)
-    assert rows["P-MELDING"]["signals"] == ("bijna_16",)
-    assert rows["P-MELDING"]["window_hours"] == 12.0
+    assert rows["P-MELDING"]["signals"] == ("16_uur",)
+    assert rows["P-MELDING"]["last_signal_on"] == D(2020, 11, 4)
+    assert rows["P-MELDING"]["unreported_signals"] == 0
+    assert rows["P-MELDING"]["window_hours"] == 6.0
     assert rows["P-MELDING"]["unauthorised_hours"] == 24.0
+
+
+def test_a_melding_reported_after_the_reference_date_is_not_yet_reported(any_fixture_db):
+    # P-OVER's signal of Fri 6 Nov gets a melding filed on Tue 10 Nov: at reference date Mon
+    # 9 Nov the signal is "niet gemeld" (nothing reported on or before it), from 10 Nov on not.
+    with any_fixture_db.begin() as conn:
+        conn.execute(insert(Verzuimmelding).values(
+            id=2, pupil_id=2, school_id=1, kind="16_uur", absence_start=D(2020, 11, 2), reported_on=D(2020, 11, 10),
+            hours=16.5, status="open", officer="leerplicht"))
+        aggregates.refresh_all(conn)
+    assert listed(any_fixture_db, today=D(2020, 11, 9))["P-OVER"]["signal_labels"] == "16 uur (niet gemeld)"
+    assert listed(any_fixture_db, today=D(2020, 11, 10))["P-OVER"]["unreported_signals"] == 0
+
+
+def test_window_hours_below_the_approaching_line_are_shown_as_they_are(any_fixture_db):
+    # P-MELDING has 6 h after its signal: shown as 6,0, not as 0 (it is not "bijna 16")
+    rows = listed(any_fixture_db)
+    assert rows["P-MELDING"]["window_hours"] == 6.0 and "bijna_16" not in rows["P-MELDING"]["signals"]
 
 
 def test_hours_on_a_study_day_inside_the_window_do_not_count(fixture_db):

@@ -218,7 +218,6 @@ def _youth_list(conn: Connection, today: dt.date, late_threshold: int, hours_per
     window = _window_hours(conn, today, frame.index[frame["unauthorised_hours"] > 0])
     frame = _up_to_today(conn, frame, year, start, today)
     signals = _signal16_per_pupil(conn, start, today)
-    window = window[window["window_hours"] >= APPROACHING_HOURS - 1e-9]
     cases = _cases_this_year(conn, start, today)
     contacts = _last_contacts(conn)
     frame = frame.join(signals).join(window).join(cases).join(contacts.reindex(frame.index))
@@ -230,9 +229,12 @@ def _youth_list(conn: Connection, today: dt.date, late_threshold: int, hours_per
 
 def _signal16_per_pupil(conn: Connection, start: dt.date, today: dt.date) -> pd.DataFrame:
     rows = _rows_with_dates(conn, (
+        # "niet gemeld" on ``today``: no answering melding reported on or before it
         select(Signal16.pupil_id, func.count().label("signals16"),
                func.max(Signal16.signal_on).label("last_signal_on"),
-               func.sum(case((Signal16.melding_id.is_(None), 1), else_=0)).label("unreported_signals"))
+               func.sum(case((or_(Verzuimmelding.id.is_(None), Verzuimmelding.reported_on > today), 1),
+                             else_=0)).label("unreported_signals"))
+        .outerjoin(Verzuimmelding, Verzuimmelding.id == Signal16.melding_id)
         .where(Signal16.signal_on.between(start, today))
         .group_by(Signal16.pupil_id)), dates=[2])
     return _frame(rows, ["pupil_id", "signals16", "last_signal_on", "unreported_signals"])
@@ -332,8 +334,9 @@ def _totals_up_to(conn: Connection, year: int, start: dt.date, today: dt.date) -
 
 
 def _window_hours(conn: Connection, today: dt.date, pupils: Iterable[int]) -> pd.DataFrame:
-    """Unauthorised hours in the current 4-school-week window, after each pupil's last reset
-    (a 16-hour signal or a 16_uur melding), for ``pupils`` only.
+    """Unauthorised hours in the current 4-school-week window, after each pupil's last 16-hour
+    signal (counting restarts the school day after a signal; a melding plays no part), for
+    ``pupils`` only.
 
     The window's few unauthorised rows are read by date from ix_absence_unauthorised (a partial
     index: the category is written into the query literally, else SQLite cannot use it), the
@@ -353,13 +356,6 @@ def _window_hours(conn: Connection, today: dt.date, pupils: Iterable[int]) -> pd
     last_reset = dict(_rows_with_dates(conn, select(Signal16.pupil_id, func.max(Signal16.signal_on))
                                        .where(Signal16.signal_on <= today, Signal16.pupil_id.in_(in_rows))
                                        .group_by(Signal16.pupil_id), dates=[1])) if rows else {}
-    if rows:
-        melding = Verzuimmelding
-        for pupil_id, reported_on in _rows_with_dates(
-                conn, select(melding.pupil_id, func.max(melding.reported_on))
-                .where(melding.kind == "16_uur", melding.reported_on <= today, melding.pupil_id.in_(in_rows))
-                .group_by(melding.pupil_id), dates=[1]):
-            last_reset[pupil_id] = max(reported_on, last_reset.get(pupil_id, reported_on))
     hours: dict[int, float] = {}
     for pupil_id, day, value in rows:
         reset = last_reset.get(pupil_id)
