@@ -90,9 +90,9 @@ def test_pilot_chart_shows_both_groups_and_the_expected_line(engine):
     groups = pilot_queries.group_table(totals).assign(compliance_reden="", per_1000_reden="")
     metric = PILOT_METRICS[0]
     effect = pilot_queries.did_estimate(totals, "compliance")
-    text = svg(pilot_chart(_points(effect, metric, groups), metric.axis, metric.decimals, metric.suffix, STYLE))
+    text = svg(pilot_chart(_points([effect], metric, groups), metric.axis, metric.decimals, metric.suffix, STYLE))
     for label in ("pilotscholen", "overige scholen", "pilotscholen zonder pilot (verwacht)", "vóór de pilot",
-                  "na de start", "90,0%", "60,0%", "50,0%"):
+                  "tijdens de pilot", "90,0%", "60,0%", "50,0%"):
         assert label in text, label
 
 

@@ -194,11 +194,11 @@ def test_pilot_effect_in_two_sentences(pilot_url):
     no_errors(at)
     texts = [m.value for m in at.markdown]
     compliance = next(t for t in texts if t.startswith("Bij de pilotscholen ging de meldtrouw"))
-    assert "van 50,0% vóór de pilot naar 90,0% erna, bij de overige scholen van 50,0% naar 60,0%." in compliance
+    assert "van 50,0% vóór de pilot naar 90,0% tijdens de pilot, bij de overige scholen van 50,0% naar 60,0%." in compliance
     assert "+30,0 procentpunt (95%-interval +" in compliance
     assert "waarschijnlijk geen toeval" in compliance
     meldingen = next(t for t in texts if t.startswith("Bij de pilotscholen ging het aantal meldingen"))
-    assert "van 20,0 vóór de pilot naar 50,0 erna, bij de overige scholen van 20,0 naar 30,0." in meldingen
+    assert "van 20,0 vóór de pilot naar 50,0 tijdens de pilot, bij de overige scholen van 20,0 naar 30,0." in meldingen
     assert "+20,0 meldingen per 1.000 leerlingen (95%-interval +20,0 tot +20,0)" in meldingen
 
 

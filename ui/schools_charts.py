@@ -204,11 +204,11 @@ def registration_scatter(rows: pd.DataFrame, tooltip: list[tuple[str, str]],
 
 def pilot_chart(points: pd.DataFrame, axis_title: str, decimals: int, suffix: str,
                 style: ChartStyle) -> alt.TopLevelMixin:
-    """Pilot and other schools before and after the start; dashed: the pilot schools had they
-    followed the other schools (the gap at the right end is the difference-in-differences)."""
+    """Pilot and other schools before, during and (once it ended) after the pilot; dashed: the
+    pilot schools had they followed the other schools (the gap is the difference-in-differences)."""
     series = ["pilotscholen", "overige scholen", "pilotscholen zonder pilot (verwacht)"]
     base = alt.Chart(points).encode(
-        x=alt.X("fase:N", sort=["vóór de pilot", "na de start"], title=None,
+        x=alt.X("fase:N", sort=["vóór de pilot", "tijdens de pilot", "na de pilot"], title=None,
                 axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", axis=value_axis(axis_title, decimals, suffix), scale=alt.Scale(zero=False)),
         color=alt.Color("reeks:N", title=None, sort=series,

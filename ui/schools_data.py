@@ -73,10 +73,12 @@ def comparison_view(window: queries.Window, compliance_days: int, hours_per_day:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def pilot(compliance_days: int) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pilot_queries.PilotEffect]]:
-    """School × phase totals, the group × phase table and the DiD per pilot metric."""
+def pilot(compliance_days: int) -> tuple[pd.DataFrame, pd.DataFrame, dict[tuple[str, str], pilot_queries.PilotEffect]]:
+    """School × phase totals, the group × phase table and the DiD per pilot metric and compared
+    phase ('tijdens', and 'na' once the pilot has ended)."""
     with engine().connect() as conn:
         panel = pilot_queries.pilot_panel(conn, compliance_days)
     totals = pilot_queries.school_phase_totals(panel)
-    effects = {metric: pilot_queries.did_estimate(totals, metric) for metric in pilot_queries.METRICS}
+    effects = {(metric, phase): pilot_queries.did_estimate(totals, metric, phase)
+               for metric in pilot_queries.METRICS for phase in pilot_queries.compared_phases(totals)}
     return panel, pilot_queries.group_table(totals), effects

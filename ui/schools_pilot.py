@@ -1,12 +1,13 @@
-"""Pilot tab: pilot schools against the others, before and after the start, with the
-difference-in-differences, its bootstrap interval and two plain Dutch sentences per figure."""
+"""Pilot tab: pilot schools against the others before, during and (once it ended) after the
+pilot, with the difference-in-differences per phase, its bootstrap interval and plain Dutch
+sentences per figure."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
 from data_access.queries import pilot as pilot_queries
-from data_access.queries.pilot import AFTER, BEFORE, OTHERS, PILOT, PilotEffect
+from data_access.queries.pilot import AFTER, BEFORE, DURING, OTHERS, PILOT, PilotEffect
 from ui import format as fmt
 from ui import schools_data as data
 from ui.downloads import chart_downloads
@@ -14,7 +15,7 @@ from ui.schools_charts import pilot_chart
 from ui.schools_controls import PageContext, explain
 from ui.schools_tables import table_downloads
 
-PHASE_LABELS = {BEFORE: "vóór de pilot", AFTER: "na de start"}
+PHASE_LABELS = {BEFORE: "vóór de pilot", DURING: "tijdens de pilot", AFTER: "na de pilot"}
 EXPECTED = "pilotscholen zonder pilot (verwacht)"
 
 
@@ -46,10 +47,11 @@ PILOT_METRICS = (
 
 
 def two_sentences(effect: PilotEffect, metric: PilotMetric) -> str:
-    """What the chart shows, in two plain Dutch sentences."""
+    """What the chart shows for one compared phase, in two plain Dutch sentences."""
+    then = PHASE_LABELS[effect.phase]
     first = (f"Bij de pilotscholen ging {metric.name} van {metric.text(effect.pilot_before)} vóór de pilot naar "
-             f"{metric.text(effect.pilot_after)} erna, bij de overige scholen van {metric.text(effect.others_before)} "
-             f"naar {metric.text(effect.others_after)}.")
+             f"{metric.text(effect.pilot_then)} {then}, bij de overige scholen van "
+             f"{metric.text(effect.others_before)} naar {metric.text(effect.others_then)}.")
     if effect.low is None:
         return first + (f" Het verschil tussen die twee veranderingen is {metric.difference(effect.did)} "
                         f"{metric.unit}; een betrouwbaarheidsinterval kon niet worden berekend.")
@@ -67,23 +69,27 @@ def pilot_section(ctx: PageContext) -> None:
                 "evalueren.", icon=":material/info:")
         return
     start = pilot_queries.reference_start(panel)
-    if groups.empty or set(zip(groups["group"], groups["phase"])) != {(g, p) for g in (PILOT, OTHERS)
-                                                                       for p in (BEFORE, AFTER)}:
+    end = panel["pilot_end"].iloc[0]
+    phases = sorted({phase for _, phase in effects}, key=pilot_queries.PHASES.index)
+    if groups.empty or not phases:
         st.info(f"De pilot startte op {fmt.date(start)}. Voor een vergelijking zijn zowel pilotscholen als andere "
-                "scholen nodig met leerlingen in schooljaren vóór én na de start; die zijn er (nog) niet.",
+                "scholen nodig met leerlingen in schooljaren vóór en tijdens de pilot; die zijn er (nog) niet.",
                 icon=":material/info:")
         return
     shown = _suppressed_groups(groups, ctx)
     st.subheader("Hielp de registratiepilot?")
-    explain(f"Pilotscholen: scholen met een startdatum pilot (eerste start {fmt.date(start)}); overige scholen: de "
-            "andere scholen in dezelfde sectoren. Vóór = schooljaren die eindigden vóór de start; na = schooljaren "
-            "waarin de pilot op de teldatum 1 oktober liep. Alleen scholen met leerlingen in beide fasen tellen mee. "
-            f"Interval: {effects['compliance'].reps} keer scholen opnieuw trekken per groep (bootstrap, vaste seed).",
+    period = f"van {fmt.date(start)} t/m {fmt.date(end)}" if end is not None and pd.notna(end) else \
+        f"sinds {fmt.date(start)} (nog geen einddatum)"
+    explain(f"Pilotscholen: scholen met een startdatum pilot; de pilot liep {period}. Overige scholen: de andere "
+            "scholen in dezelfde sectoren. Vóór = schooljaren die eindigden vóór de start; tijdens = schooljaren "
+            "waarin de pilot op de teldatum 1 oktober liep; na = schooljaren met 1 oktober na het einde. Alleen "
+            "scholen met leerlingen vóór én in de vergeleken fase tellen mee. Interval: "
+            f"{pilot_queries.BOOTSTRAP_REPS} keer scholen opnieuw trekken per groep (bootstrap, vaste seed).",
             ctx.meeting)
     columns = st.columns(len(PILOT_METRICS)) if not ctx.meeting else [st.container() for _ in PILOT_METRICS]
     for column, metric in zip(columns, PILOT_METRICS):
         with column:
-            _metric_block(ctx, metric, effects[metric.key], shown)
+            _metric_block(ctx, metric, [effects[(metric.key, phase)] for phase in phases], shown)
     _group_table(ctx, shown)
 
 
@@ -94,7 +100,7 @@ def _suppressed_groups(groups: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
                                 rates={"compliance": ("on_time", "signals"), "per_1000": ("meldingen", "pupils")})
 
 
-def _metric_block(ctx: PageContext, metric: PilotMetric, effect: PilotEffect, shown: pd.DataFrame) -> None:
+def _metric_block(ctx: PageContext, metric: PilotMetric, effects: list[PilotEffect], shown: pd.DataFrame) -> None:
     st.markdown(f"**{metric.title}**")
     hidden = shown[shown[f"{metric.key}_reden"] != ""]
     if not hidden.empty:
@@ -102,32 +108,32 @@ def _metric_block(ctx: PageContext, metric: PilotMetric, effect: PilotEffect, sh
         st.info(f"Verborgen: bij {cells} is de teller of noemer kleiner dan {ctx.threshold}, dus dit verschil "
                 "kunnen we niet tonen zonder een klein aantal prijs te geven.", icon=":material/visibility_off:")
         return
-    if effect.did is None:
+    if all(effect.did is None for effect in effects):
         st.info("Niet te berekenen: een van de groepen heeft geen signalen of leerlingen in een fase.",
                 icon=":material/info:")
         return
-    chart = pilot_chart(_points(effect, metric, shown), metric.axis, metric.decimals, metric.suffix, ctx.style)
+    chart = pilot_chart(_points(effects, metric, shown), metric.axis, metric.decimals, metric.suffix, ctx.style)
     st.altair_chart(chart, width="stretch")
-    st.markdown(two_sentences(effect, metric))
+    for effect in effects:
+        if effect.did is not None:
+            st.markdown(two_sentences(effect, metric))
     if not ctx.meeting:
         chart_downloads(chart, f"pilot-{metric.key}", key=f"schools-pilot-{metric.key}")
 
 
-def _points(effect: PilotEffect, metric: PilotMetric, shown: pd.DataFrame) -> pd.DataFrame:
+def _points(effects: list[PilotEffect], metric: PilotMetric, shown: pd.DataFrame) -> pd.DataFrame:
     parts = {(g, p): _parts(row, metric) for (g, p), row in shown.set_index(["group", "phase"]).iterrows()}
-    rows = [
-        (PILOT, BEFORE, effect.pilot_before), (PILOT, AFTER, effect.pilot_after),
-        (OTHERS, BEFORE, effect.others_before), (OTHERS, AFTER, effect.others_after),
-    ]
+    first = effects[0]
+    rows = [(PILOT, BEFORE, first.pilot_before), (OTHERS, BEFORE, first.others_before)]
+    for effect in effects:
+        rows += [(PILOT, effect.phase, effect.pilot_then), (OTHERS, effect.phase, effect.others_then)]
     points = [{"reeks": g, "fase": PHASE_LABELS[p], "value": metric.value(v), "tekst": metric.text(v),
                "uitleg": parts.get((g, p), "")} for g, p, v in rows]
-    points += [
-        {"reeks": EXPECTED, "fase": PHASE_LABELS[BEFORE], "value": metric.value(effect.pilot_before),
-         "tekst": "", "uitleg": "startpunt pilotscholen"},
-        {"reeks": EXPECTED, "fase": PHASE_LABELS[AFTER], "value": metric.value(effect.expected_without_pilot),
-         "tekst": metric.text(effect.expected_without_pilot),
-         "uitleg": "startpunt pilotscholen + verandering bij de overige scholen"},
-    ]
+    points.append({"reeks": EXPECTED, "fase": PHASE_LABELS[BEFORE], "value": metric.value(first.pilot_before),
+                   "tekst": "", "uitleg": "startpunt pilotscholen"})
+    points += [{"reeks": EXPECTED, "fase": PHASE_LABELS[effect.phase],
+                "value": metric.value(effect.expected_without_pilot), "tekst": metric.text(effect.expected_without_pilot),
+                "uitleg": "startpunt pilotscholen + verandering bij de overige scholen"} for effect in effects]
     return pd.DataFrame(points)
 
 

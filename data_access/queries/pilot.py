@@ -1,19 +1,23 @@
 """Evaluation of the registration pilot: difference-in-differences with a bootstrap over schools.
 
 Pilot schools are schools with ``school.pilot_start``; the comparison group is every other
-school in the sectors that have pilot schools. A school year is *before* the pilot when it
-ends before the start, *after* when the pilot had started by the 1 October count date of
-that year; a year in which the pilot started later than 1 October belongs to neither. For the
-comparison group the earliest pilot start is the reference. Only schools with pupils in both
-phases count (a balanced panel), so the same schools are compared before and after.
+school in the sectors that have pilot schools. The phases of a school year, from the pilot's
+own ``period`` row (kind ``pilot``) and the school's start (for the comparison group the
+earliest pilot start):
+- *voor* (before): school years that ended before the start;
+- *tijdens* (during): school years whose 1 October count date lies inside the pilot's period;
+- *na* (after): school years whose 1 October lies after the pilot's end.
+A year in which the pilot started after 1 October belongs to none. Only schools with pupils
+before and in the compared phase count (a balanced panel), so the same schools are compared.
 
 Per group and phase the figures are pooled (Σ numerators / Σ denominators):
 - reporting compliance = signals with a melding within N school days / signals;
 - meldingen per 1,000 = meldingen / pupils (summed over the years in the phase) × 1,000,
   i.e. per 1,000 pupils per school year.
 
-DiD = (pilot after − pilot before) − (others after − others before). The 95 % interval comes
-from resampling schools with replacement within each group (a seeded, deterministic bootstrap).
+DiD for a phase = (pilot in phase − pilot before) − (others in phase − others before), for
+*tijdens* and, once the pilot has ended, for *na*. The 95 % interval comes from resampling
+schools with replacement within each group (a seeded, deterministic bootstrap).
 """
 from __future__ import annotations
 
@@ -26,10 +30,11 @@ from sqlalchemy import Connection, case, func, literal_column, select
 
 from data_access import metrics
 from data_access.aggregates import school_year_sql
-from data_access.models import School, SchoolEnrolment, Signal16, Verzuimmelding
+from data_access.models import Period, School, SchoolEnrolment, Signal16, Verzuimmelding
 from data_access.queries.schools import query_frame, school_register
 
-BEFORE, AFTER = "voor", "na"
+BEFORE, DURING, AFTER = "voor", "tijdens", "na"
+PHASES = (BEFORE, DURING, AFTER)
 PILOT, OTHERS = "pilotscholen", "overige scholen"
 BOOTSTRAP_REPS = 2000
 BOOTSTRAP_SEED = 20240501
@@ -41,14 +46,21 @@ METRICS: dict[str, tuple[str, str, float]] = {
 }
 
 
-def phase_of(school_year: int, pilot_start: dt.date) -> str | None:
-    """'voor', 'na' or None (the year the pilot started after the 1 October count date)."""
-    start_year = metrics.school_year_of(pilot_start)
-    if school_year < start_year:
+def phase_of(school_year: int, pilot_start: dt.date, pilot_end: dt.date | None) -> str | None:
+    """'voor', 'tijdens', 'na' or None (the year the pilot started after the 1 October count date)."""
+    count_date = dt.date(school_year, 10, 1)
+    if school_year < metrics.school_year_of(pilot_start):
         return BEFORE
-    if school_year > start_year or pilot_start <= dt.date(school_year, 10, 1):
+    if pilot_end is not None and count_date > pilot_end:
         return AFTER
+    if pilot_start <= count_date:
+        return DURING
     return None
+
+
+def pilot_end(conn: Connection) -> dt.date | None:
+    """The last day of the pilot's period (kind ``pilot``); None while no end is recorded."""
+    return conn.execute(select(func.max(Period.end)).where(Period.kind == "pilot")).scalar()
 
 
 def pilot_panel(conn: Connection, compliance_days: int) -> pd.DataFrame:
@@ -61,7 +73,7 @@ def pilot_panel(conn: Connection, compliance_days: int) -> pd.DataFrame:
     pilots = register[register["pilot_start"].notna()]
     if pilots.empty:
         return pd.DataFrame(columns=["school_id", "name", "sector", "group", "reference_start", "school_year",
-                                     "pupils", "meldingen", "signals", "on_time", "phase"])
+                                     "pupils", "meldingen", "signals", "on_time", "pilot_end", "phase"])
     register = register[register["sector"].isin(set(pilots["sector"]))].copy()
     first_start = min(pilots["pilot_start"])
     register["group"] = np.where(register["pilot_start"].notna(), PILOT, OTHERS)
@@ -88,18 +100,22 @@ def pilot_panel(conn: Connection, compliance_days: int) -> pd.DataFrame:
     panel[["meldingen", "signals", "on_time"]] = panel[["meldingen", "signals", "on_time"]].fillna(0)
     # inner join: only schools of the sectors with pilot schools
     panel = register[["school_id", "name", "sector", "group", "reference_start"]].merge(panel, on="school_id")
-    panel["phase"] = [phase_of(int(y), s) for y, s in zip(panel["school_year"], panel["reference_start"])]
+    end = pilot_end(conn)
+    if isinstance(end, str):
+        end = dt.date.fromisoformat(end[:10])
+    panel["pilot_end"] = end
+    panel["phase"] = [phase_of(int(y), s, end) for y, s in zip(panel["school_year"], panel["reference_start"])]
     return panel.sort_values(["group", "school_id", "school_year"], ignore_index=True)
 
 
 def school_phase_totals(panel: pd.DataFrame) -> pd.DataFrame:
-    """Per school × phase sums, for the schools that have pupils in both phases."""
+    """Per school × phase sums, for the schools that have pupils before and in a later phase."""
     counted = panel[panel["phase"].notna() & (panel["pupils"] > 0)]
     totals = counted.groupby(["school_id", "group", "phase"], as_index=False)[
         ["pupils", "meldingen", "signals", "on_time"]].sum()
-    phases = totals.groupby("school_id")["phase"].nunique()
-    balanced = phases[phases == 2].index
-    return totals[totals["school_id"].isin(balanced)].reset_index(drop=True)
+    has_before = set(totals.loc[totals["phase"] == BEFORE, "school_id"])
+    later = set(totals.loc[totals["phase"] != BEFORE, "school_id"])
+    return totals[totals["school_id"].isin(has_before & later)].reset_index(drop=True)
 
 
 def group_table(totals: pd.DataFrame) -> pd.DataFrame:
@@ -109,18 +125,28 @@ def group_table(totals: pd.DataFrame) -> pd.DataFrame:
         signals=("signals", "sum"), on_time=("on_time", "sum"))
     table["compliance"] = [metrics.share(n, d) for n, d in zip(table["on_time"], table["signals"])]
     table["per_1000"] = [metrics.per_thousand(n, d) for n, d in zip(table["meldingen"], table["pupils"])]
-    order = {(PILOT, BEFORE): 0, (PILOT, AFTER): 1, (OTHERS, BEFORE): 2, (OTHERS, AFTER): 3}
-    table["order"] = [order[(g, p)] for g, p in zip(table["group"], table["phase"])]
+    table["order"] = [(group != PILOT) * 10 + PHASES.index(phase) for group, phase in zip(table["group"], table["phase"])]
     return table.sort_values("order").drop(columns="order").reset_index(drop=True)
+
+
+def compared_phases(totals: pd.DataFrame) -> list[str]:
+    """The phases after 'voor' that both groups have: 'tijdens' and, once the pilot ended, 'na'."""
+    present = {(g, p) for g, p in zip(totals["group"], totals["phase"])}
+    if not {(PILOT, BEFORE), (OTHERS, BEFORE)} <= present:
+        return []
+    return [phase for phase in (DURING, AFTER) if {(PILOT, phase), (OTHERS, phase)} <= present]
 
 
 @dataclass(frozen=True)
 class PilotEffect:
+    """The difference-in-differences of one metric between 'voor' and ``phase``."""
+
     metric: str
+    phase: str
     pilot_before: float | None
-    pilot_after: float | None
+    pilot_then: float | None
     others_before: float | None
-    others_after: float | None
+    others_then: float | None
     did: float | None
     low: float | None
     high: float | None
@@ -131,10 +157,10 @@ class PilotEffect:
 
     @property
     def expected_without_pilot(self) -> float | None:
-        """Pilot schools' 'after' had they followed the trend of the other schools."""
-        if None in (self.pilot_before, self.others_after, self.others_before):
+        """Pilot schools' level in ``phase`` had they followed the trend of the other schools."""
+        if None in (self.pilot_before, self.others_then, self.others_before):
             return None
-        return self.pilot_before + (self.others_after - self.others_before)
+        return self.pilot_before + (self.others_then - self.others_before)
 
     @property
     def interval_excludes_zero(self) -> bool:
@@ -146,20 +172,25 @@ def _pooled(num: np.ndarray, den: np.ndarray, scale: float) -> np.ndarray:
         return np.where(den > 0, num / np.where(den > 0, den, 1) * scale, np.nan)
 
 
-def _arrays(totals: pd.DataFrame, group: str, metric: str) -> np.ndarray:
-    """Per school of ``group``: numerator and denominator before and after (n × 4)."""
+def _arrays(totals: pd.DataFrame, group: str, metric: str, phase: str) -> np.ndarray:
+    """Per school of ``group`` with pupils in both phases: numerator and denominator before and
+    in ``phase`` (n × 4)."""
     num, den, _ = METRICS[metric]
-    part = totals[totals["group"] == group]
-    wide = part.pivot_table(index="school_id", columns="phase", values=[num, den], aggfunc="sum", fill_value=0)
-    return np.column_stack([wide[(num, BEFORE)], wide[(den, BEFORE)], wide[(num, AFTER)], wide[(den, AFTER)]]
-                           ).astype(float) if not part.empty else np.zeros((0, 4))
+    part = totals[(totals["group"] == group) & totals["phase"].isin([BEFORE, phase])]
+    wide = part.pivot_table(index="school_id", columns="phase", values=[num, den], aggfunc="sum")
+    if part.empty or (num, phase) not in wide or (num, BEFORE) not in wide:
+        return np.zeros((0, 4))
+    wide = wide.dropna()  # the balanced panel of this comparison
+    return np.column_stack([wide[(num, BEFORE)], wide[(den, BEFORE)], wide[(num, phase)], wide[(den, phase)]]
+                           ).astype(float)
 
 
-def did_estimate(totals: pd.DataFrame, metric: str, reps: int = BOOTSTRAP_REPS,
+def did_estimate(totals: pd.DataFrame, metric: str, phase: str = DURING, reps: int = BOOTSTRAP_REPS,
                  seed: int = BOOTSTRAP_SEED) -> PilotEffect:
-    """Difference-in-differences of a pooled metric with a school-level bootstrap 95 % interval."""
+    """Difference-in-differences of a pooled metric between 'voor' and ``phase``, with a
+    school-level bootstrap 95 % interval."""
     _, _, scale = METRICS[metric]
-    pilot, others = _arrays(totals, PILOT, metric), _arrays(totals, OTHERS, metric)
+    pilot, others = _arrays(totals, PILOT, metric, phase), _arrays(totals, OTHERS, metric, phase)
 
     def levels(a: np.ndarray) -> tuple[float | None, float | None]:
         sums = a.sum(axis=0)
@@ -176,11 +207,11 @@ def did_estimate(totals: pd.DataFrame, metric: str, reps: int = BOOTSTRAP_REPS,
         draws = draws[~np.isnan(draws)]
         if len(draws):
             low, high = (float(v) for v in np.percentile(draws, [2.5, 97.5]))
-    return PilotEffect(metric, pb, pa, ob, oa, did, low, high, len(pilot), len(others), reps, seed)
+    return PilotEffect(metric, phase, pb, pa, ob, oa, did, low, high, len(pilot), len(others), reps, seed)
 
 
 def _bootstrap_change(arrays: np.ndarray, reps: int, rng: np.random.Generator, scale: float) -> np.ndarray:
-    """After − before of the pooled metric, for ``reps`` resamples of the schools."""
+    """Phase − before of the pooled metric, for ``reps`` resamples of the schools."""
     n = len(arrays)
     picks = rng.integers(0, n, size=(reps, n))
     sums = arrays[picks].sum(axis=1)  # reps × 4
