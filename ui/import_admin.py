@@ -36,13 +36,20 @@ def _kind_label(key: str) -> str:
 
 # --- Import ---------------------------------------------------------------------------------
 
+MAX_UPLOAD_MB = 100  # room for a school year of absence of a large municipality (~1 M rows of ~40 bytes)
+
 
 def render_import_admin(user: users.User) -> None:
     st.header("Import")
     st.caption("Lees een CSV- of Excelbestand in. Eerst wordt alles gecontroleerd (proefimport); bij één "
                "probleem wordt niets geschreven, tenzij u kiest voor alleen de geldige rijen. Sjablonen en "
                "uitleg per soort staan op het tabblad Sjablonen.")
-    uploaded = st.file_uploader("Bestand (CSV of Excel)", type=["csv", "txt", "xlsx", "xlsm"], key="import_file")
+    # The drop zone's own words ("Drag and drop file here", "Browse files") are Streamlit's and stay
+    # English (no parameter for them); the caption says it in Dutch.
+    uploaded = st.file_uploader("Bestand (CSV of Excel)", type=["csv", "txt", "xlsx", "xlsm"], key="import_file",
+                                max_upload_size=MAX_UPLOAD_MB)
+    st.caption(f"Sleep het bestand naar het vak of kies het met de knop. Hoogstens {MAX_UPLOAD_MB} MB; "
+               "CSV (.csv, .txt) of Excel-werkmap (.xlsx, .xlsm).")
     done = st.session_state.get(DONE)
     if uploaded is None:
         if done is not None:

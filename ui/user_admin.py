@@ -58,7 +58,8 @@ def render_user_admin(user: users.User) -> None:
         username = st.text_input("Gebruikersnaam", help="kleine letters, cijfers, . _ -", key="user_add_username")
         name = st.text_input("Naam", key="user_add_name")
         email = st.text_input("E-mailadres (voor single sign-on, optioneel)", key="user_add_email")
-        chosen = st.multiselect("Rollen", ROLES, format_func=lambda r: users.ROLE_LABELS[r], key="user_add_roles")
+        chosen = st.multiselect("Rollen", ROLES, format_func=lambda r: users.ROLE_LABELS[r], key="user_add_roles",
+                                placeholder="Kies een of meer rollen")
         first = st.text_input("Wachtwoord", type="password", autocomplete="new-password", key="user_add_password",
                               help=f"minstens {users.MIN_PASSWORD_LENGTH} tekens")
         if st.form_submit_button("Gebruiker toevoegen", type="primary", key="user_add_submit"):
@@ -72,7 +73,7 @@ def render_user_admin(user: users.User) -> None:
     with roles, st.form("user_roles"):
         target = st.selectbox("Gebruiker", names, key="user_roles_target")
         chosen = st.multiselect("Nieuwe rollen", ROLES, format_func=lambda r: users.ROLE_LABELS[r],
-                                key="user_roles_new")
+                                key="user_roles_new", placeholder="Kies een of meer rollen")
         st.caption("De rollen worden vervangen door de gekozen rollen; dit geldt vanaf de volgende klik.")
         if st.form_submit_button("Rollen opslaan", type="primary", key="user_roles_submit"):
             _apply(user, audit.ROLES_CHANGED, target,
