@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select, text
@@ -189,3 +190,40 @@ def test_origin_is_taken_from_the_trusted_proxy_count(forwarded, hops, expected)
 def test_origin_without_an_address_is_the_host_or_nothing():
     assert client_origin("6.6.6.6", None, "lea.example", 0) == "lea.example"
     assert client_origin(None, None, None, 0) is None
+
+
+# --- the /audit page ------------------------------------------------------------------------
+
+
+def test_the_audit_page_answers_who_saw_youth_x_including_list_views(demo_copy_url, app_env, monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    from data_access.models import Pupil
+
+    monkeypatch.setenv("LEA_SECRETS_FILE", str(tmp_path / "geen-secrets.toml"))
+    app_env(demo_copy_url)
+    eng = make_engine(demo_copy_url)
+    try:
+        with eng.connect() as conn:
+            (x, pseudonym), (other, _) = conn.execute(select(Pupil.id, Pupil.pseudonym).order_by(Pupil.id).limit(2)).all()
+        with eng.begin() as conn:
+            audit.record(conn, "bekijk_lijst", username="lpa2", role="leerplicht", object_type="lijst",
+                         object_id="jongeren", pupil_ids=[x, other])
+            audit.record(conn, "bekijk_lijst", username="lpa3", role="leerplicht", object_type="lijst",
+                         object_id="jongeren", pupil_ids=[other])
+            audit.record(conn, "bekijk_jongere", username="leerplicht", role="leerplicht", object_type="pupil",
+                         object_id=x)
+        at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=90)
+        at.session_state["lea_username"] = "beheer"
+        at.session_state["lea_auth_at"] = time.time()
+        at.run()
+        at.switch_page("pages/audit.py").run()
+        field = at.text_input(key="audit_pupil")
+        assert field.label == "Wie zag jongere (pseudoniem)…"
+        field.input(pseudonym).run()
+        assert not at.exception
+        shown = at.dataframe[0].value
+        assert sorted(zip(shown["gebruiker"], shown["actie"])) == [("leerplicht", "bekijk_jongere"),
+                                                                   ("lpa2", "bekijk_lijst")]
+    finally:
+        eng.dispose()

@@ -189,3 +189,30 @@ def test_a_sqlite_path_that_does_not_exist_is_refused_with_its_name(tmp_path):
     eng.dispose()
     assert missing.exists()
     make_engine(f"sqlite:///{missing}").dispose()  # now it exists
+
+
+def test_postgresql_an_import_as_the_app_role_writes_everything_and_frees_its_lock(pg_engine, pg_url):
+    """The app connects as lea_app (migration 0007): staging tables, the apply, the summaries
+    and the audit row need nothing more; the advisory lock that keeps imports one at a time is
+    released, so the next import runs."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from data_access.importers import Options, run_import
+    from data_access.importers.run import IMPORT_LOCK_KEY
+
+    app = make_engine(make_url(pg_url).set(username="lea_app").render_as_string(hide_password=False))
+    try:
+        load_base(app)
+        data = "datum;pseudoniem;uren;code\n02-10-2023;LL01;2;A\n03-10-2023;LL02;1;ZI\n".encode()
+        first = run_import(app, "verzuim", data, file_name="v.csv", options=Options(today=TODAY))
+        again = run_import(app, "verzuim", data, file_name="v.csv", options=Options(today=TODAY))
+        assert first.ok and first.counts.inserted == 2
+        assert again.ok and again.counts.inserted == 0 and again.counts.unchanged == 2
+        assert absence_rows(app) == 2
+        with app.connect() as conn:
+            held = conn.execute(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :k"),
+                                {"k": IMPORT_LOCK_KEY}).scalar()
+        assert held == 0
+    finally:
+        app.dispose()
