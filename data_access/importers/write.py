@@ -1232,9 +1232,8 @@ class AbsenceHandler(Handler):
             self.staged_deletes = []
         if self.stage_table:
             columns = ", ".join(ABSENCE_COLUMNS)
-            # in the order of the unique index (pupil, date): the B-tree grows at the end, not everywhere
-            conn.execute(text(f"INSERT INTO absence ({columns}) SELECT {columns} FROM lea_stage_absence "
-                              "ORDER BY pupil_id, date"))
+            # in the order staged: each chunk sorted by the unique index (pupil, date), as _insert wrote it
+            conn.execute(text(f"INSERT INTO absence ({columns}) SELECT {columns} FROM lea_stage_absence"))
             conn.execute(text("DROP TABLE lea_stage_absence"))
             self.stage_table = False
         self.write_seconds += time.perf_counter() - started
