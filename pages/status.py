@@ -13,6 +13,7 @@ from data_access.exports.status_html import council_appendix_html  # noqa: E402
 from data_access.queries import status as q  # noqa: E402
 from ui import cache, status_charts, status_data, status_tiles  # noqa: E402
 from ui.db import engine  # noqa: E402
+from ui.text import plain  # noqa: E402
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
 
@@ -78,7 +79,7 @@ with tabs[0]:
     status_tiles.colour_summary(view.summary, selection.period)
     shown = status_tiles.visible_tiles(view, selection.only_not_green)
     if not view.any_report:
-        st.info(f"Voor {selection.period.name} is nog geen statusrapportage vastgelegd.")
+        st.info(f"Voor {plain(selection.period.name)} is nog geen statusrapportage vastgelegd.")
     if not shown:
         st.info("Geen acties in deze selectie. Pas de selectie aan.")
     else:
@@ -94,7 +95,7 @@ with tabs[1]:
         database_unreachable()
 
 with tabs[2]:
-    st.subheader(f"Raadsbijlage {selection.period.name}")
+    st.subheader(f"Raadsbijlage {plain(selection.period.name)}")  # period names are typed by beheer
     st.caption("Alle acties van de periode (de selectie op programma en portefeuillehouder telt hier niet), "
                "met de drie lichten als vorm en woord, ook leesbaar in zwart-wit.")
     stamp = f"lea-status-{selection.period.name}".replace(" ", "-").replace("/", "-")

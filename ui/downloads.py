@@ -3,14 +3,105 @@
 The table files come from data_access.exports.tables, the one writer that neutralises
 spreadsheet formulas (a leading ``'`` in CSV, typed text cells in Excel); never write a table
 with pandas' to_csv/to_excel directly.
+
+Files with personal data are decided when they are made, not when their button was drawn
+(issue 17 #5): the button gets a callable (Streamlit runs it on the click, in a worker thread,
+outside any script run) wrapped by :func:`guarded`, which asks the database again whether the
+session that drew the button may still have the file — account active, a role that may, the
+session issued after the account's cut-off — and whether that browser session is still logged
+in with that same login. Otherwise no file is made, the refusal is audited and the button
+shows Streamlit's error; the click's rerun then shows the Dutch reason (the session ended).
+
+Binding: Streamlit's deferred-file handler does not tell the callable which session asked
+(its ``session_id`` argument is unused), so the file cannot be refused by the asker's
+identity. It is bound to the drawing session instead: the id is a random uuid4 sent only to
+that session's browser, Streamlit drops it when that session goes, and the generator refuses
+once that session logged out or another login replaced it.
 """
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Engine
 
+from data_access import audit as audit_log
+from data_access import auth_rules
 from data_access.exports import tables
+from data_access.users import User
+
+
+class DownloadRefused(Exception):
+    """The file was not made: the session may no longer have it (the reason is audited)."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    """The session that drew a download button, as it was when drawn."""
+    username: str
+    role: str | None
+    issued_at: float | None
+    roles: frozenset[str]  # the file needs one of these
+    origin: str | None
+    state: object | None  # the drawing session's (thread-safe) session state
+
+    def session_moved_on(self) -> bool:
+        """The drawing browser session logged out or holds another login now."""
+        if self.state is None:
+            return False
+        from ui.guard import SESSION_ISSUED, SESSION_USER
+
+        current = self.state.filtered_state  # no script-run hooks: safe from the worker thread
+        return current.get(SESSION_USER) != self.username or current.get(SESSION_ISSUED) != self.issued_at
+
+
+def grant(user: User, roles: frozenset[str] | set[str] | tuple[str, ...]) -> Grant:
+    """The current session's grant for a file that needs one of ``roles`` (call in the script run)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    from ui.guard import SESSION_ISSUED, origin
+
+    ctx = get_script_run_ctx()
+    return Grant(user.username, user.role_label, st.session_state.get(SESSION_ISSUED), frozenset(roles),
+                 origin(), ctx.session_state if ctx is not None else None)
+
+
+def session_grant(db: Engine, roles: frozenset[str] | set[str] | tuple[str, ...]) -> Grant | None:
+    """:func:`grant` for the logged-in user of this session (read from the database), or None."""
+    from data_access import users
+    from ui.guard import SESSION_USER
+
+    username = st.session_state.get(SESSION_USER)
+    if not username:
+        return None
+    with db.connect() as conn:
+        user = users.get_user(conn, username)
+    return grant(user, roles) if user is not None else None
+
+
+def guarded(db: Engine, who: Grant, what: dict, generate: Callable[[], bytes]) -> Callable[[], bytes]:
+    """``generate`` behind a fresh check of ``who`` at click time; a refusal is audited
+    (action export, result geweigerd, ``what`` names the file) and raises DownloadRefused."""
+
+    def run() -> bytes:
+        with db.begin() as conn:
+            problem = auth_rules.download_problem(conn, who.username, who.issued_at, who.roles)
+            if problem is None and who.session_moved_on():
+                problem = "sessie_gewisseld"
+            if problem is not None:
+                audit_log.record(conn, audit_log.EXPORT, username=who.username, role=who.role,
+                                 object_type=what.get("object_type"), object_id=what.get("object_id"),
+                                 result="geweigerd", origin=who.origin,
+                                 details={"reden": problem, **{k: v for k, v in what.items()
+                                                               if k not in ("object_type", "object_id")}})
+        if problem is not None:
+            raise DownloadRefused(problem)
+        return generate()
+
+    return run
 
 
 def table_bytes_csv(frame: pd.DataFrame) -> bytes:
@@ -39,10 +130,37 @@ def chart_bytes(chart: alt.TopLevelMixin, fmt: str) -> bytes:
     return vlc.vegalite_to_png(spec, scale=2)
 
 
-def chart_downloads(chart: alt.TopLevelMixin, name: str, key: str) -> None:
-    """PNG and SVG of an Altair chart, rendered on the server (no browser needed)."""
+def chart_downloads(chart: alt.TopLevelMixin, name: str, key: str, *,
+                    personal: tuple[Engine, Grant, dict] | None = None) -> None:
+    """PNG and SVG of an Altair chart, rendered on the server (no browser needed).
+
+    ``personal`` = (engine, grant, audit fields) for a chart of personal data: each file is
+    checked and audited when it is made (see :func:`guarded`), and the click reruns the page,
+    so a refused session sees why."""
     with st.popover("Download grafiek", icon=":material/image:"):
-        st.download_button("PNG", lambda: chart_bytes(chart, "png"), f"{name}.png", "image/png",
-                           key=f"{key}-png", on_click="ignore")
-        st.download_button("SVG", lambda: chart_bytes(chart, "svg"), f"{name}.svg", "image/svg+xml",
-                           key=f"{key}-svg", on_click="ignore")
+        for label, fmt, mime in (("PNG", "png", "image/png"), ("SVG", "svg", "image/svg+xml")):
+            def make(fmt: str = fmt) -> bytes:
+                return chart_bytes(chart, fmt)
+
+            data = make
+            if personal is not None:
+                db, who, what = personal
+                data = guarded(db, who, {**what, "formaat": fmt}, _audited(db, who, {**what, "formaat": fmt}, make))
+            st.download_button(label, data, f"{name}.{fmt}", mime, key=f"{key}-{fmt}",
+                               on_click="ignore" if personal is None else "rerun")
+
+
+def _audited(db: Engine, who: Grant, what: dict, generate: Callable[[], bytes]) -> Callable[[], bytes]:
+    """``generate`` with an audit row for the file it made (personal data leaves only with its row)."""
+
+    def run() -> bytes:
+        data = generate()
+        with db.begin() as conn:
+            audit_log.record(conn, audit_log.EXPORT, username=who.username, role=who.role,
+                             object_type=what.get("object_type"), object_id=what.get("object_id"),
+                             origin=who.origin, pupil_ids=[int(what["object_id"])]
+                             if what.get("object_type") == audit_log.OBJECT_PUPIL else None,
+                             details={k: v for k, v in what.items() if k not in ("object_type", "object_id")})
+        return data
+
+    return run

@@ -17,6 +17,7 @@ from ui import cache
 from ui import schools_data as data
 from ui.schools_charts import ChartStyle
 from ui.schools_labels import SCOPE_LABELS
+from ui.text import plain
 
 MEETING_KEY = "schools_meeting"
 DAYS_KEY = "schools_compliance_days"
@@ -140,7 +141,7 @@ def scope_selector(meeting: bool) -> Scope | None:
     if level == "municipality":
         names = sorted(set(register["municipality"]))
         label = names[0] if len(names) == 1 else "alle scholen"
-        choice_col.markdown(f"**{len(register)} scholen** in {_join(names)}")
+        choice_col.markdown(f"**{len(register)} scholen** in {_join([plain(n) for n in names])}")  # imported names
         return Scope(level, label, None, tuple(sorted(set(register["sector"]))))
     if level in ("swv", "board"):
         column = "swv_code" if level == "swv" else "board"

@@ -21,6 +21,7 @@ from ui.schools_labels import (
     CATEGORY_LABELS, DEFAULT_TREND_CATEGORIES, GRAIN_LABELS, PERIOD_KIND_LABELS,
 )
 from ui.schools_tables import table_downloads
+from ui.text import plain
 
 CATEGORIES_KEY = "schools_trend_categories"
 YEARS_KEY = "schools_trend_years"
@@ -42,7 +43,7 @@ def trends_section(ctx: PageContext) -> None:
         st.info("Geen verzuimgegevens voor deze selectie en periode.", icon=":material/info:")
         return
 
-    heading = f"Verzuim per {GRAIN_LABELS[grain].lower()} — {scope.label}"
+    heading = f"Verzuim per {GRAIN_LABELS[grain].lower()} — {plain(scope.label)}"  # school/board names: text
     st.subheader(heading)
     if view.all_hidden:
         st.info("Alle waarden in deze selectie zijn verborgen omdat er minder dan "

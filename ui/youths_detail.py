@@ -7,12 +7,15 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
+from data_access import access
+from data_access import audit as audit_log
 from data_access.metrics import school_year_of
 from data_access.queries import youths
 from data_access.users import User
 from ui import format as fmt
 from ui.db import engine
-from ui.downloads import chart_downloads
+from ui.downloads import chart_downloads, session_grant
+from ui.text import plain
 from ui.youths_charts import calendar_grid, calendar_heatmap, hours_by_category
 from ui.youths_data import details_summary
 from ui.youths_forms import contact_form, note_form, open_case_form, status_form
@@ -47,11 +50,11 @@ def load(pupil_id: int, today: dt.date) -> dict:
 
 
 def header(profile: youths.YouthProfile, row: pd.Series | None, today: dt.date) -> None:
-    st.subheader(f"{profile.pseudonym} — {profile.name}")
+    st.subheader(f"{plain(profile.pseudonym)} — {plain(profile.name)}")  # imported text: never markdown
     st.caption(" · ".join([
-        profile.school or "school onbekend", f"groep/leerjaar {profile.grade or '–'}",
+        plain(profile.school) or "school onbekend", f"groep/leerjaar {plain(profile.grade) or '–'}",
         f"{profile.age} jaar (geboren {fmt.date(profile.birth_date)})",
-        f"samenwerkingsverband {profile.swv_code or '–'}",
+        f"samenwerkingsverband {plain(profile.swv_code) or '–'}",
     ]))
     labels = row["signal_labels"] if row is not None else ""
     case = label(STATUS_LABELS, row["case_status"]) if row is not None else "geen zaak"
@@ -79,7 +82,12 @@ def absence_calendar(data: dict, today: dt.date, pseudonym: str) -> None:
                 f"tot {fmt.date(today)}**")
     chart = calendar_heatmap(grid)
     st.altair_chart(chart, width="content")
-    chart_downloads(chart, f"verzuimkalender-{pseudonym}", key=f"cal-{pseudonym}")
+    # personal data: each PNG/SVG is checked again and audited when it is made (issue 17 #5)
+    db = engine()
+    who = session_grant(db, access.PERSONAL_DATA_ROLES)
+    personal = (db, who, {"object_type": audit_log.OBJECT_PUPIL, "object_id": data["profile"].pupil_id,
+                          "bestand": "verzuimkalender"}) if who is not None else None
+    chart_downloads(chart, f"verzuimkalender-{pseudonym}", key=f"cal-{pseudonym}", personal=personal)
     totals = hours_by_category(data["absence"])
     if totals.empty:
         st.info("Geen geregistreerd verzuim dit schooljaar.")
@@ -142,7 +150,7 @@ def case_panel(user: User, data: dict, default_day: dt.date) -> None:
         open_case_form(user, data["profile"].pupil_id, default_day)
     else:
         case = open_cases.iloc[0]
-        st.markdown(f"**Open zaak nr. {case['concern_id']}** — {_or_dash(case['reason'])}")
+        st.markdown(f"**Open zaak nr. {case['concern_id']}** — {_or_dash(case['reason'])}")  # _or_dash escapes
         st.caption(" · ".join([
             f"geopend {fmt.date(_as_date(case['opened_on']))} (bron: {label(SOURCE_LABELS, case['source'])})",
             f"route {_or_dash(case['mas_route'])}", f"fase {_or_dash(case['phase'])}",
@@ -182,7 +190,8 @@ def access_panel(data: dict) -> None:
 
 
 def _or_dash(value) -> str:
-    return value if isinstance(value, str) and value.strip() else "–"
+    """People's text (reason, route, phase, officer, next action) as literal text, or a dash."""
+    return plain(value) if isinstance(value, str) and value.strip() else "–"
 
 
 def _date_columns(*names: str) -> dict:

@@ -3,6 +3,10 @@
 The file is generated on the server when the officer clicks (a deferred download), and the
 audit row is written by that same generator: no file of personal data leaves without its row,
 whatever the browser does. Until a purpose is chosen the buttons are disabled and no file exists.
+
+The click is decided when the file is made (ui.downloads.guarded, issue 17 #5): a session that
+was ended, lost the leerplicht role, or was replaced by another login since the button was drawn
+gets no file, and the refusal is audited; the click's rerun then shows the user why.
 """
 from __future__ import annotations
 
@@ -13,13 +17,13 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from data_access import audit
+from data_access import access, audit
 from data_access.queries import youths
 from data_access.users import User
 from ui.db import engine
 from ui.guard import origin
 from ui.youths_tables import youths_count
-from ui.downloads import table_bytes_csv, table_bytes_xlsx
+from ui.downloads import grant, guarded, table_bytes_csv, table_bytes_xlsx
 
 PURPOSES = (
     "Casusoverleg met school of zorgpartner",
@@ -82,16 +86,20 @@ def export_panel(user: User, filters: youths.YouthFilters, today: dt.date, table
         name = f"jongeren-in-beeld-{today.isoformat()}"
         left, right = st.columns(2)
         db, source = engine(), origin()
+        who = grant(user, access.PERSONAL_DATA_ROLES)
 
         def file(file_format: str):
             if not ready:
                 return b""
-            return export_file(db, user, filters, today, purpose, file_format, table, pupil_ids, source)
+            return guarded(db, who, {"object_type": youths.OBJECT_LIST, "object_id": "jongeren",
+                                     "formaat": file_format},
+                           export_file(db, user, filters, today, purpose, file_format, table, pupil_ids, source))
 
+        # on_click="rerun": after a refused click the rerun shows why (the session has ended)
         left.download_button(
-            "Download CSV", file("csv"), f"{name}.csv", "text/csv", key="yx_csv", on_click="ignore",
+            "Download CSV", file("csv"), f"{name}.csv", "text/csv", key="yx_csv", on_click="rerun",
             disabled=not ready, icon=":material/download:")
         right.download_button(
             "Download Excel", file("xlsx"),
             f"{name}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="yx_xlsx",
-            on_click="ignore", disabled=not ready, icon=":material/download:")
+            on_click="rerun", disabled=not ready, icon=":material/download:")
