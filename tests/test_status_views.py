@@ -15,7 +15,6 @@ import itertools
 
 import pandas as pd
 import pytest
-import streamlit as st
 from sqlalchemy import Connection
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
@@ -25,7 +24,7 @@ from data_access.db import make_engine
 from data_access.definitions import DEFAULTS, Suppressor
 from data_access.queries import status as q
 from data_access.status_reports import NewReport, add_report
-from ui import status_charts, status_data, status_tiles
+from ui import cache, status_charts, status_data, status_tiles
 from ui import format as fmt
 from ui.text import plain  # people's text is escaped, never markdown (issue 17 #4)
 from ui.status_tiles import (
@@ -234,7 +233,7 @@ def test_cached_views_follow_a_new_report(database, request, app_env):
         add_report(conn, NewReport(ids["actions"]["LEA-04"], t1, "groen", "groen", "groen", "", "", ""),
                    username="lpa", roles=["leerplicht"])
     assert status_data.overview_view(t1, t3, None, None, DEFAULTS, FIVE) == before  # cached for its TTL
-    st.cache_data.clear()  # what the page's save_report does
+    cache.invalidate()  # what the page's save_report does
     after = status_data.overview_view(t1, t3, None, None, DEFAULTS, FIVE)
     lea04 = next(tile for tile in after.tiles if tile.title.startswith("**LEA-04"))
     assert lea04.lights == "**Kwaliteit** :green-badge[● groen]  \n**Tijd** :green-badge[● groen]  \n" \
