@@ -227,3 +227,14 @@ def test_the_audit_page_answers_who_saw_youth_x_including_list_views(demo_copy_u
                                                                    ("lpa2", "bekijk_lijst")]
     finally:
         eng.dispose()
+
+
+def test_the_list_view_audit_names_the_pupils_it_showed(engine):
+    with engine.begin() as conn:
+        youths.record_list_view(conn, "lpa1", "leerplicht", youths.YouthFilters(), dt.date(2026, 3, 2), 3,
+                                "10.0.0.1", pupil_ids=[5, 9, 7])
+        youths.record_list_view(conn, "lpa2", "leerplicht", youths.YouthFilters(), dt.date(2026, 3, 2), 0)
+    with engine.connect() as conn:
+        first, second = conn.execute(select(AuditEvent.id).order_by(AuditEvent.id)).scalars().all()
+        assert audit.pupil_ids_of(conn, first) == [5, 7, 9] and audit.pupil_ids_of(conn, second) == []
+        assert actions_of(audit.who_saw(conn, 9)) == [("lpa1", youths.LIST_VIEW)]

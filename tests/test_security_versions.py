@@ -13,6 +13,7 @@ import test_status_support as status_fixture
 from data_access import cases
 from data_access.models import Concern, ConcernNote, Pupil, School, StatusReport
 from data_access.status_reports import NewReport, StaleReport, add_report, current_version
+from test_youths_fixture import fixture_db  # noqa: F401  (fixture)
 
 TODAY = dt.date(2026, 3, 2)
 
@@ -177,3 +178,38 @@ def test_the_migration_numbers_existing_reports_by_creation_time(sqlite_url):
                             {"a": ids["actions"]["LEA-02"], "p": ids["periods"]["2024-T1"]}).all()
     eng.dispose()
     assert [(r.author, r.version) for r in rows] == [("lpa", 1), ("admin", 2)]
+
+
+# --- the case form on /jongeren -------------------------------------------------------------
+
+
+def test_the_case_form_tells_a_stale_save_what_changed_and_keeps_the_input_for_a_retry(sqlite_url, app_env, request):
+    from streamlit.testing.v1 import AppTest
+
+    fixture_db = request.getfixturevalue("fixture_db")  # the /jongeren fixture (test_youths_fixture)
+    app_env(sqlite_url)
+    at = AppTest.from_file("../pages/jongeren.py", default_timeout=60)
+    at.session_state["lea_username"] = "leerplicht"
+    at.query_params["jongere"] = "P-ZAAK"
+    at.run()  # the officer opens the case: the form starts from its version now
+    with fixture_db.connect() as conn:
+        concern_id = conn.execute(select(Concern.id).where(Concern.pupil_id == 10)).scalar_one()
+        version = cases.case_version(conn, concern_id)
+    with fixture_db.begin() as conn:  # meanwhile a colleague saves the same case
+        cases.change_case_status(conn, concern_id=concern_id, author="lpa2", role="leerplicht", status="in_behandeling",
+                                 next_action="Huisbezoek", expected_version=version)
+    next(t for t in at.text_input if t.label == "Volgende actie").input("Gesprek op school")
+    save = lambda: next(b for b in at.button if b.label == "Wijziging opslaan").click().run()  # noqa: E731
+    save()
+    assert not at.exception and not [s for s in at.success if "Zaak bijgewerkt" in s.value]
+    [error] = [e.value for e in at.error]
+    assert "gewijzigd door lpa2" in error and "volgende actie Huisbezoek" in error
+    assert next(t for t in at.text_input if t.label == "Volgende actie").value == "Gesprek op school"  # kept
+    save()  # the retry, now that the officer knows
+    assert any("Zaak bijgewerkt" in s.value for s in at.success)
+    with fixture_db.connect() as conn:
+        case = conn.execute(select(Concern.next_action, Concern.version).where(Concern.id == concern_id)).one()
+        authors = conn.execute(select(ConcernNote.author).where(ConcernNote.concern_id == concern_id,
+                                                                ConcernNote.status.is_not(None))
+                               .order_by(ConcernNote.id)).scalars().all()
+    assert tuple(case) == ("Gesprek op school", version + 2) and authors[-2:] == ["lpa2", "leerplicht"]

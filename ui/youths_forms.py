@@ -67,6 +67,12 @@ def status_form(user: User, case: pd.Series, default_day: dt.date) -> None:
     statuses = _with_current(cases.CASE_STATUSES, case["status"])
     phases = _with_current(cases.CASE_PHASES, case["phase"])
     routes = _with_current(cases.MAS_ROUTES, case["mas_route"])
+    # The case's version when the officer started on this form: a save by someone else in between
+    # is refused with what changed (cases.StaleCase), and the input stays for a retry.
+    version_key = f"status_{concern_id}_versie"
+    if version_key not in st.session_state:
+        with engine().connect() as conn:
+            st.session_state[version_key] = cases.case_version(conn, concern_id)
     with st.form(f"status_{concern_id}", border=True):
         st.markdown("**Status, fase en volgende actie**")
         a, b, c = st.columns(3)
@@ -81,8 +87,8 @@ def status_form(user: User, case: pd.Series, default_day: dt.date) -> None:
             _save(lambda conn: cases.change_case_status(
                 conn, concern_id=concern_id, author=user.username, role=user.role_label, status=status, phase=phase,
                 mas_route=route, next_action=next_action, next_action_on=next_on, note=note, on=default_day,
-                origin=origin()),
-                  f"Zaak bijgewerkt: status '{label(STATUS_LABELS, status)}'.")
+                origin=origin(), expected_version=st.session_state[version_key]),
+                  f"Zaak bijgewerkt: status '{label(STATUS_LABELS, status)}'.", version_key=version_key)
 
 
 def open_case_form(user: User, pupil_id: int, default_day: dt.date) -> None:
@@ -104,10 +110,15 @@ def open_case_form(user: User, pupil_id: int, default_day: dt.date) -> None:
                   "De zaak is geopend; u bent behandelaar.")
 
 
-def _save(write, success: str) -> None:
+def _save(write, success: str, version_key: str | None = None) -> None:
     try:
         with engine().begin() as conn:
             write(conn)
+    except cases.StaleCase as error:
+        st.error(str(error))
+        if version_key:  # the officer has now been told what changed: the retry saves on it
+            st.session_state[version_key] = error.current_version
+        return
     except cases.CaseError as error:
         st.error(str(error))
         return
@@ -115,6 +126,8 @@ def _save(write, success: str) -> None:
         st.error(NOT_SAVED)
         return
     invalidate()  # the list, its choices and the /covid and /status figures count contacts and cases
+    if version_key:  # read again on the next draw: this save moved it on
+        st.session_state.pop(version_key, None)
     st.session_state[FLASH] = success
     st.rerun()
 

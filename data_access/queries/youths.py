@@ -819,9 +819,10 @@ OBJECT_LIST = "lijst"
 
 
 def record_list_view(conn: Connection, username: str, role: str, filters: YouthFilters, today: dt.date,
-                     rows: int, origin: str | None = None) -> None:
+                     rows: int, origin: str | None = None, pupil_ids: Iterable[int] | None = None) -> None:
+    """``pupil_ids``: the youths the list showed, one audit_pupil row each ("who saw youth X")."""
     audit.record(conn, LIST_VIEW, username=username, role=role, object_type=OBJECT_LIST, object_id="jongeren",
-                 origin=origin,
+                 origin=origin, pupil_ids=pupil_ids,
                  details={"filters": filters.for_audit(), "peildatum": today.isoformat(), "rijen": rows})
 
 
