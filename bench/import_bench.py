@@ -49,7 +49,7 @@ def prepare(workdir: Path, rows: int, pupils: int, seed: int = 7) -> tuple[str, 
     from data_access.schema import migrate
 
     url = f"sqlite:///{workdir / 'bench.sqlite'}"
-    engine = make_engine(url)
+    engine = make_engine(url, create=True)  # a new benchmark database on purpose
     migrate(engine)
     from data_access.demo import duo_csv_path
 

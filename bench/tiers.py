@@ -136,7 +136,7 @@ def ensure(tier: str, seed: int = 2024, engine: str = "sqlite", database_url: st
             if rebuild or not complete:
                 log(f"Cache {path.name} {'wordt opnieuw gebouwd' if complete else 'is onvolledig of van een andere generatorversie; opnieuw bouwen'}")
                 _remove_sqlite(path)
-    eng = make_engine(url)
+    eng = make_engine(url, create=True)  # the tier's database is (re)built here on purpose
     migrate(eng)
     marker = _setting(eng, MARKER)
     if matches(marker) and not rebuild:
