@@ -1,17 +1,23 @@
-"""In a real browser on (a copy of) the demo: the beheer user logs in, uploads the DUO register on
-/beheer, runs the proefimport, imports it, then uploads a broken absence file and sees the report
-while nothing is written. Screenshots go to /tmp/lea-import-*.png."""
+"""In a real browser on (a copy of) the demo: an administrator with an account of their own (a demo
+account may not bring real data into the demo) logs in, uploads the DUO register on /beheer, runs
+the proefimport, imports it — which ends demo mode, with the warning on the page — then uploads a
+broken absence file and sees the report while nothing is written. Screenshots go to
+/tmp/lea-import-*.png."""
 from __future__ import annotations
+
+import secrets
 
 from sqlalchemy import func, select
 
-from conftest import DEMO_PASSWORD, wait_ready
+from conftest import wait_ready
+from data_access import users
 from data_access.db import make_engine
 from data_access.models import Absence, AuditEvent, School
 from test_import_fixture import DUO_FILE
 
 SHOTS = "/tmp/lea-import-{}.png"
 LONG = 180_000
+OWN_PASSWORD = "een-eigen-lang-wachtwoord"
 
 
 def counts(url: str) -> tuple[int, int, list[str]]:
@@ -33,11 +39,18 @@ def upload(page, path) -> None:
 
 def test_beheer_imports_the_duo_register_and_gets_a_report_for_a_broken_file(streamlit_factory, demo_copy_url,
                                                                              page, tmp_path):
-    server = streamlit_factory(demo_copy_url, LEA_SECRETS_FILE=str(tmp_path / "geen-secrets.toml"))
+    engine = make_engine(demo_copy_url)
+    with engine.begin() as conn:
+        users.create_user(conn, "fb.jansen", "F. Jansen", ["beheer"], OWN_PASSWORD)
+    engine.dispose()
+    # a real installation has its own cookie key: the session goes on after demo mode ends
+    secrets_file = tmp_path / "secrets.toml"
+    secrets_file.write_text(f'[auth_cookie]\nkey = "{secrets.token_urlsafe(48)}"\n')
+    server = streamlit_factory(demo_copy_url, LEA_SECRETS_FILE=str(secrets_file))
     page.goto(server.url)
     wait_ready(page)
-    page.get_by_label("Gebruikersnaam").fill("beheer")
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_label("Gebruikersnaam").fill("fb.jansen")
+    page.get_by_label("Wachtwoord").fill(OWN_PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     page.get_by_role("link", name="Beheer").click()
     page.get_by_role("heading", name="Beheer", exact=True).wait_for(timeout=LONG)
@@ -57,6 +70,7 @@ def test_beheer_imports_the_duo_register_and_gets_a_report_for_a_broken_file(str
     page.screenshot(path=SHOTS.format("2-geslaagd"))
     schools, _, results = counts(demo_copy_url)
     assert schools == 6589 and results[-2:] == ["proef", "ok"]
+    assert page.get_by_text("De demomodus is uitgeschakeld", exact=False).count() == 1  # issue 17 #6
 
     broken = tmp_path / "verzuim-kapot.csv"
     broken.write_text("datum;pseudoniem;uren;code\n02-10-2023;ONBEKEND1;2;A\n", encoding="utf-8")
