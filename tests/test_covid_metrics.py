@@ -207,12 +207,13 @@ def family_metrics(reached: int, never: int, not_contacted: int) -> contacts.Con
 
 
 @pytest.mark.parametrize("counts, shown, rate_shown", [
-    # 3 never reached is small; 7 not contacted goes too, or 40 − 30 − 7 would give the 3 away
-    ((30, 3, 7), [30, "<5", "<5"], True),
-    # 2 not contacted, nobody never reached: the zero is hidden with it (11 is in the rate anyway)
-    ((11, 0, 2), [11, "<5", "<5"], True),
-    # reached itself small: the rate goes, and the smaller of the others with it
-    ((3, 6, 10), ["<5", "<5", 10], False),
+    # 3 never reached is small; 7 not contacted goes too ("•": hidden, not small), or 40 − 30 − 7
+    # would give the 3 away
+    ((30, 3, 7), [30, "<5", "•"], True),
+    # 2 not contacted, nobody never reached: the zero is hidden with it as "•" (11 is in the rate anyway)
+    ((11, 0, 2), [11, "•", "<5"], True),
+    # reached itself small: the rate goes, and the smaller of the others with it (6, as "•")
+    ((3, 6, 10), ["<5", "•", 10], False),
     # nothing small: nothing hidden
     ((20, 5, 6), [20, 5, 6], True),
 ])

@@ -43,12 +43,15 @@ def test_frame_hides_small_counts_and_one_more_cell_so_a_total_gives_nothing_awa
     frame = pd.DataFrame({"school": ["A", "B", "C"], "meldingen": [3, 12, 40],
                           "leerlingen": [250, 300, 4], "per_1000": [12.0, 40.0, 10000.0]})
     out = FIVE.frame(frame, counts=["meldingen"], rates={"per_1000": ("meldingen", "leerlingen")})
-    # A: 3 → "<5"; the only small cell, so the next smallest (12) is hidden too
-    assert list(out["meldingen"]) == ["<5", "<5", 40]
+    # A: 3 → "<5"; the only small cell, so the next smallest (12) is hidden too — marked "•":
+    # it is hidden to protect A, and it is not below 5
+    assert list(out["meldingen"]) == ["<5", "•", 40]
     # a rate is hidden where its numerator or denominator is hidden (B's rate would give 12 away;
     # C has 4 pupils)
     assert list(out["per_1000"]) == [None, None, None]
-    assert out.loc[0, "per_1000_reden"] == "verborgen: teller of noemer kleiner dan 5"
+    assert list(out["per_1000_reden"]) == ["verborgen: teller of noemer kleiner dan 5",
+                                           "verborgen om een klein aantal elders te beschermen",
+                                           "verborgen: teller of noemer kleiner dan 5"]
     frame.loc[1, "meldingen"] = 5
     frame.loc[0, "meldingen"] = 6
     shown = FIVE.frame(frame, counts=["meldingen"], rates={"per_1000": ("meldingen", "leerlingen")})
@@ -59,8 +62,8 @@ def test_frame_hides_small_counts_and_one_more_cell_so_a_total_gives_nothing_awa
 def test_frame_with_threshold_ten_hides_seven_and_the_complementary_cell():
     frame = pd.DataFrame({"kanaal": ["telefoon", "brief", "huisbezoek"], "pogingen": [7, 25, 0]})
     out = TEN.frame(frame, counts=["pogingen"])
-    # 7 < 10 → "<10"; the one other non-zero cell (25) is hidden with it; 0 stays 0
-    assert list(out["pogingen"]) == ["<10", "<10", 0]
+    # 7 < 10 → "<10"; the one other non-zero cell (25) is hidden with it as "•"; 0 stays 0
+    assert list(out["pogingen"]) == ["<10", "•", 0]
     assert list(FIVE.frame(frame, counts=["pogingen"])["pogingen"]) == [7, 25, 0]
 
 

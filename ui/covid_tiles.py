@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from data_access.definitions import Suppressor
+from data_access.definitions.suppression import COMPLEMENTARY, COMPLEMENTARY_REASON
 from data_access.periods import BASELINE_DIRECTIONS
 from data_access.queries import contacts
 from data_access.queries.contacts import HIGHER_IS_BETTER, METRIC_LABELS, Figure, PeriodReport
@@ -155,7 +156,8 @@ def show_family_detail(families: pd.DataFrame, attempts: pd.DataFrame, suppresso
         st.dataframe(attempts, hide_index=True, placeholder="–", width="stretch")
     if suppressor:
         st.caption(f"Aantallen kleiner dan {suppressor.threshold} staan als ‘{suppressor.marker}’; dan wordt "
-                   "ook één ander aantal verborgen, zodat het totaal niets verraadt.")
+                   f"ook één ander aantal verborgen (‘{COMPLEMENTARY}’: {COMPLEMENTARY_REASON}), zodat het totaal "
+                   "niets verraadt.")
 
 
 def family_table(report: PeriodReport, suppressor: Suppressor | None) -> pd.DataFrame:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from data_access.definitions.suppression import COMPLEMENTARY, COMPLEMENTARY_REASON
 from data_access.queries import pilot as pilot_queries
 from data_access.queries.pilot import AFTER, BEFORE, DURING, OTHERS, PILOT, PilotEffect
 from ui import format as fmt
@@ -102,9 +103,10 @@ def _suppressed_groups(groups: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
 
 def _metric_block(ctx: PageContext, metric: PilotMetric, effects: list[PilotEffect], shown: pd.DataFrame) -> None:
     st.markdown(f"**{metric.title}**")
-    hidden = shown[shown[f"{metric.key}_reden"] != ""]
-    if not hidden.empty:
-        cells = " en ".join(f"{g} {PHASE_LABELS[p]}" for g, p in zip(hidden["group"], hidden["phase"]))
+    reasons = shown[f"{metric.key}_reden"]
+    small = shown[(reasons != "") & (reasons != COMPLEMENTARY_REASON)]
+    if (reasons != "").any():
+        cells = " en ".join(f"{g} {PHASE_LABELS[p]}" for g, p in zip(small["group"], small["phase"]))
         st.info(f"Verborgen: bij {cells} is de teller of noemer kleiner dan {ctx.threshold}, dus dit verschil "
                 "kunnen we niet tonen zonder een klein aantal prijs te geven.", icon=":material/visibility_off:")
         return
@@ -163,4 +165,6 @@ def _group_table(ctx: PageContext, shown: pd.DataFrame) -> None:
         st.dataframe(table, hide_index=True, placeholder="–", width="stretch", column_config={
             "Meldingen per 1.000": st.column_config.NumberColumn(format="localized"),
             "Meldtrouw (%)": st.column_config.NumberColumn(format="localized")})
+        if (table == COMPLEMENTARY).any().any():
+            st.caption(f"‘{COMPLEMENTARY}’: {COMPLEMENTARY_REASON}.")
         table_downloads(table, "pilot-evaluatie", key="schools-pilot-table")

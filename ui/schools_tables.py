@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from data_access.definitions.suppression import COMPLEMENTARY, COMPLEMENTARY_REASON
 from data_access.queries import schools as queries
 from ui import downloads
 from ui import format as fmt
@@ -199,6 +200,8 @@ def show_table(table: ShownTable, meeting: bool, meeting_columns: list[str] | No
             help="–: geen gegevens, of verborgen omdat teller of noemer te klein is (zie de laatste kolom)")
     st.dataframe(table.frame, hide_index=True, column_config=config, width="stretch", placeholder="–",
                  height=min(40 + 35 * len(table.frame), 640))
+    if (table.frame == COMPLEMENTARY).any().any():
+        st.caption(f"‘{COMPLEMENTARY}’: {COMPLEMENTARY_REASON} (een totaal zou het anders verraden).")
 
 
 def table_downloads(frame: pd.DataFrame, name: str, key: str) -> None:

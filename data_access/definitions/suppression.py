@@ -3,7 +3,8 @@
 For every role but ``leerplicht`` a count of people between 1 and the threshold − 1 is shown as
 "<T" (T = the configured ``suppression_threshold``); a rate is hidden when the number of people
 behind its numerator or its denominator is below the threshold; a zero stays 0. Where a total
-would give one hidden cell away, one more cell is hidden (complementary suppression).
+would give one hidden cell away, one more cell is hidden (complementary suppression) and marked
+"•" — never "<T", which would claim that it is small.
 
 Callers that show everything (role leerplicht) pass no Suppressor (``None``) instead of one.
 """
@@ -14,6 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+
+COMPLEMENTARY = "•"
+COMPLEMENTARY_REASON = "verborgen om een klein aantal elders te beschermen"
 
 
 @dataclass(frozen=True)
@@ -60,20 +65,26 @@ class Suppressor:
         smallest non-zero cell is hidden too, so a total shown elsewhere cannot give it away.
         """
         out = frame.copy()
-        hidden_counts = {col: self._small_cells(out[col]) for col in counts}
+        small = {col: self._small_cells(out[col]) for col in counts}
+        extra = {col: self._complementary(out[col], small[col]) for col in counts}
         for rate, (num, den) in (rates or {}).items():
-            hidden = (hidden_counts.get(num, self._small_cells(out[num], complementary=False))
-                      | hidden_counts.get(den, self._small_cells(out[den], complementary=False)))
-            out[rate] = out[rate].astype(object).where(~hidden, None)
-            out[f"{rate}_reden"] = np.where(hidden, self.reason, "")
-        for col, small in hidden_counts.items():
-            out[col] = out[col].astype(object).where(~small, self.marker)
+            direct = (small.get(num, self._small_cells(out[num])) | small.get(den, self._small_cells(out[den])))
+            protecting = (extra.get(num, False) | extra.get(den, False)) & ~direct
+            out[rate] = out[rate].astype(object).where(~(direct | protecting), None)
+            out[f"{rate}_reden"] = np.where(direct, self.reason, np.where(protecting, COMPLEMENTARY_REASON, ""))
+        for col in counts:
+            out[col] = out[col].astype(object).where(~small[col], self.marker).where(~extra[col], COMPLEMENTARY)
         return out
 
-    def _small_cells(self, values: pd.Series, complementary: bool = True) -> pd.Series:
-        small = values.map(self.hides).astype(bool)
-        if complementary and small.sum() == 1 and len(values) > 1:
+    def _small_cells(self, values: pd.Series) -> pd.Series:
+        return values.map(self.hides).astype(bool)
+
+    @staticmethod
+    def _complementary(values: pd.Series, small: pd.Series) -> pd.Series:
+        """When exactly one cell of a column is small, its next smallest non-zero cell too."""
+        extra = pd.Series(False, index=values.index)
+        if small.sum() == 1 and len(values) > 1:
             rest = values[~small & values.notna() & (values > 0)]
             if not rest.empty:
-                small.loc[rest.idxmin()] = True
-        return small
+                extra.loc[rest.idxmin()] = True
+        return extra

@@ -46,7 +46,7 @@ from sqlalchemy import (
 
 from data_access import periods as periods_mod
 from data_access.aggregates import contact_segment_is_stale, month_sql, school_year_sql, week_sql
-from data_access.definitions.suppression import Suppressor
+from data_access.definitions.suppression import COMPLEMENTARY, Suppressor
 from data_access.metrics import (
     SchoolCalendar, median_or_none, school_year_bounds, school_year_label, school_year_of, share, week_start,
 )
@@ -745,8 +745,8 @@ def family_breakdown(metrics: ContactMetrics, suppressor: Suppressor | None) -> 
     """Open cases by outcome (reached, never reached, not contacted); their total is shown too.
 
     With a ``suppressor`` (every role but leerplicht): small counts become its marker ("<5"), and
-    when only one cell is hidden a second one is, so the total cannot give it away (complementary
-    suppression, as Suppressor.frame does). The
+    when only one cell is hidden a second one is, marked "•", so the total cannot give it away
+    (complementary suppression, as Suppressor.frame does). The
     second cell is chosen among the two "not reached" outcomes first — even a zero — because the
     reached count is published anyway as the numerator of the family contact rate: hiding it in
     the table would protect nothing and only hide the rate.
@@ -754,16 +754,17 @@ def family_breakdown(metrics: ContactMetrics, suppressor: Suppressor | None) -> 
     counts = {"reached": metrics.cases_reached, "never_reached": metrics.cases_never_reached,
               "not_contacted": metrics.cases_not_contacted}
     hidden = {status for status, count in counts.items() if suppressor and suppressor.hides(count)}
+    protecting: set[str] = set()
     if len(hidden) == 1:
         [only] = hidden
         not_reached = ["never_reached", "not_contacted"]
         if only in not_reached:
-            hidden.add(next(status for status in not_reached if status != only))
+            protecting.add(next(status for status in not_reached if status != only))
         else:
-            hidden.add(min(not_reached, key=lambda status: counts[status]))
+            protecting.add(min(not_reached, key=lambda status: counts[status]))
     return pd.DataFrame({"status": list(counts),
-                         "cases": [suppressor.marker if status in hidden else count
-                                   for status, count in counts.items()]})
+                         "cases": [suppressor.marker if status in hidden else COMPLEMENTARY if status in protecting
+                                   else count for status, count in counts.items()]})
 
 
 def _rate_figure(numerator: int, denominator: int, value: float | None, suppressor: Suppressor | None,
