@@ -10,9 +10,13 @@ youth, and when), ``[x](javascript:…)`` or a bare ``www.…``/``a@b.nl`` would
 :func:`plain` puts a backslash (CommonMark's escape, shown as the character itself) before
 exactly the characters that can start markdown or HTML there: ``\ ` * _ [ ] < > | ~ $ & : @``
 anywhere (links, images, emphasis, code, HTML tags and entities, tables, strikethrough,
-formulas, ``:colour[…]`` directives and icons; ``:`` and ``@`` also stop GFM's bare
-``https://…`` and ``a@b.nl`` links), the ``.`` of ``www.`` (bare www links), and at the start
-of a line a ``- + = # >`` or the ``.``/``)`` after leading digits (lists, headings, quotes).
+formulas, ``:colour[…]`` directives and icons), and at the start of a line a ``- + = # >`` or
+the ``.``/``)`` after leading digits (lists, headings, quotes).
+
+Bare ``https://…``, ``www.…`` and ``a@b.nl`` need more: GFM (remark-gfm in Streamlit) also
+finds them in the text *after* parsing, past any escape. An invisible WORD JOINER (U+2060)
+after ``http``/``https``/``ftp``, after ``www`` and after ``@`` breaks that match; the text
+looks the same (a copy contains the invisible character).
 Everything else (hyphens in ``LEA-03``, dots in ``Dhr. J.``) stays as it is, so the text reads
 the same in the markdown source. Use it on each interpolated value, never on the whole
 f-string (the app's own ``**bold**`` must keep working).
@@ -23,7 +27,8 @@ import math
 import re
 
 _ANYWHERE = re.compile(r"([\\`*_\[\]<>|~$&:@])")
-_WWW_DOT = re.compile(r"(?i)(?<=www)\.")
+_BARE_LINK = re.compile(r"(?i)(\b(?:https?|ftp)(?=:)|\bwww(?=\.)|@)")
+WORD_JOINER = "\u2060"
 _LIST_NUMBER = re.compile(r"^(\d{1,9})([.)])")
 _LINE_MARK = re.compile(r"^([-+=#>])")
 _SPACE = re.compile(r"[ \t\f\v\u00a0]+")
@@ -53,7 +58,7 @@ def plain(value: object, *, multiline: bool = False) -> str:
     lines = [_SPACE.sub(" ", line).strip() for line in text.split("\n")]
     escaped = []
     for line in lines:
-        line = _WWW_DOT.sub(r"\\.", _ANYWHERE.sub(r"\\\1", line))
+        line = _ANYWHERE.sub(r"\\\1", _BARE_LINK.sub(r"\1" + WORD_JOINER, line))
         escaped.append(_LINE_MARK.sub(r"\\\1", _LIST_NUMBER.sub(r"\1\\\2", line)))
     if multiline:
         return "  \n".join(escaped).strip()
