@@ -238,3 +238,16 @@ def test_the_list_view_audit_names_the_pupils_it_showed(engine):
         first, second = conn.execute(select(AuditEvent.id).order_by(AuditEvent.id)).scalars().all()
         assert audit.pupil_ids_of(conn, first) == [5, 7, 9] and audit.pupil_ids_of(conn, second) == []
         assert actions_of(audit.who_saw(conn, 9)) == [("lpa1", youths.LIST_VIEW)]
+
+
+def test_the_audit_csv_is_refused_to_a_session_whose_beheer_role_was_removed(engine):
+    _beheer(engine)
+    _beheer(engine, "tweede")
+    with engine.begin() as conn:
+        users.set_roles(conn, "beheerder", ["lea"])
+    fetch = audit_csv_file(engine, "beheerder", time.time(), {}, None, None)  # a session from after the change
+    with pytest.raises(DownloadRefused):
+        fetch()
+    with engine.connect() as conn:
+        [details] = conn.execute(select(AuditEvent.details).where(AuditEvent.object_type == audit.OBJECT_AUDIT)).scalars()
+    assert json.loads(details) == {"reden": "rol_ingetrokken"}

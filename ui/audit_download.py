@@ -28,10 +28,11 @@ def audit_csv_file(db: Engine, username: str, issued_at: float | None, filters: 
     def generate() -> bytes:
         with db.begin() as conn:
             user = users.get_user(conn, username)
-            if user is None or auth_rules.session_problem(user.active, user.last_logout_at, issued_at) \
-                    or not access.may_open(user.roles, "audit"):
+            problem = auth_rules.download_problem(conn, username, issued_at, access.PAGES["audit"]["roles"])
+            if problem:
                 audit.record(conn, audit.EXPORT, username=username, role=user.role_label if user else None,
-                             object_type=audit.OBJECT_AUDIT, result=REFUSED, origin=origin)
+                             object_type=audit.OBJECT_AUDIT, result=REFUSED, origin=origin,
+                             details={"reden": problem})
                 refused = True
             else:
                 refused = False
