@@ -114,11 +114,7 @@ def assert_nothing_rendered(page, port: int) -> None:
     """No image or link made of the planted text, anywhere on the page; the text itself is there."""
     outside = page.locator(f"img[src*='127.0.0.1:{port}'], [style*='127.0.0.1:{port}'], source[src*='{port}']")
     assert outside.count() == 0
-    links = page.locator("a[href^='javascript:'], a[href*='127.0.0.1:" + str(port) + "']")
-    if links.count():
-        print("LINKS", [links.nth(i).evaluate("e => e.parentElement.parentElement.outerHTML.slice(0, 600)")
-                        for i in range(min(3, links.count()))])
-    assert links.count() == 0
+    assert page.locator("a[href^='javascript:'], a[href*='127.0.0.1:" + str(port) + "']").count() == 0
     text = page.locator("[data-testid='stMain']").inner_text().replace(J, "")  # invisible joiners
     for attack in attacks(port):
         assert attack in text, attack

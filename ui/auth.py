@@ -277,7 +277,12 @@ def login_page() -> None:
         st.form_submit_button("Inloggen", type="primary", icon=":material/login:", on_click=_submit_login)
     error = st.session_state.pop(LOGIN_ERROR, None)
     notice = st.session_state.get(NOTICE)
-    if not has_accounts():
+    try:
+        empty = not has_accounts()
+    except DB_ERRORS as exc:  # the form is still useful: its submit says what is wrong
+        _log_database_error("het tellen van de accounts", exc)
+        empty = False
+    if empty:
         st.info("Deze installatie heeft nog geen accounts. Functioneel beheer maakt ze met "
                 "`lea user add` (of bouwt de demo met `lea demo`).", icon=":material/person_add:")
     if error:
