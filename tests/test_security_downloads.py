@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from sqlalchemy import select
 
 from conftest import log_in, wait_ready
@@ -133,3 +135,55 @@ def test_the_absence_calendar_png_is_audited_and_refused_once_the_role_is_gone(
     assert [(r[0], r[2], r[3].get("formaat"), r[3].get("reden")) for r in rows[1:]] == [
         ("geweigerd", str(pupil_id), "png", "na_uitloggen")]
     assert downloads == []
+
+
+# --- the rule itself, without a browser --------------------------------------------------------
+
+
+class FakeState:
+    """What ui.downloads reads of the drawing session's state (``filtered_state``)."""
+
+    def __init__(self, **values):
+        self.filtered_state = values
+
+
+def test_a_file_is_made_only_for_the_same_login_of_the_drawing_session(engine):
+    from ui.downloads import DownloadRefused, Grant, guarded
+
+    with engine.begin() as conn:
+        users.create_user(conn, "lotte", "Lotte", ["leerplicht"], "geheim-wachtwoord-1")
+    issued = time.time()
+    state = FakeState(lea_username="lotte", lea_auth_at=issued)
+    who = Grant("lotte", "leerplicht", issued, frozenset({"leerplicht"}), "10.0.0.1", state)
+    made = []
+    run = guarded(engine, who, {"object_type": "lijst", "object_id": "jongeren", "formaat": "csv"},
+                  lambda: made.append(1) or b"bestand")
+    assert run() == b"bestand" and made == [1]
+
+    state.filtered_state = {"lea_username": "lotte", "lea_auth_at": issued + 5}  # logged out and in again
+    with pytest.raises(DownloadRefused):
+        run()
+    state.filtered_state = {}  # logged out
+    with pytest.raises(DownloadRefused):
+        run()
+    assert made == [1]
+    with engine.connect() as conn:
+        rows = conn.execute(select(AuditEvent.result, AuditEvent.origin, AuditEvent.details)
+                            .where(AuditEvent.action == "export").order_by(AuditEvent.id)).all()
+    assert [(r.result, r.origin, json.loads(r.details)) for r in rows] == [
+        ("geweigerd", "10.0.0.1", {"reden": "sessie_gewisseld", "formaat": "csv"})] * 2
+
+
+def test_download_problem_names_each_reason(engine):
+    from data_access import auth_rules
+
+    with engine.begin() as conn:
+        users.create_user(conn, "lotte", "Lotte", ["leerplicht"], "geheim-wachtwoord-1")
+        users.create_user(conn, "bea", "Bea", ["beheer"], "geheim-wachtwoord-2")
+    now = time.time()
+    with engine.begin() as conn:
+        assert auth_rules.download_problem(conn, "lotte", now, {"leerplicht"}) is None
+        assert auth_rules.download_problem(conn, "bea", now + 60, {"leerplicht"}) == "rol_ingetrokken"
+        assert auth_rules.download_problem(conn, "niemand", now, {"leerplicht"}) == "onbekende_gebruiker"
+        users.set_active(conn, "lotte", False)
+        assert auth_rules.download_problem(conn, "lotte", now, {"leerplicht"}) == "gebruiker_uitgeschakeld"

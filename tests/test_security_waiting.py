@@ -135,3 +135,24 @@ def test_a_write_locked_database_at_login_says_wait_and_the_next_try_works(site,
     login(at, "leerplicht", PASSWORD)
     assert not at.exception and not at.error
     assert at.session_state["lea_username"] == "leerplicht"
+
+
+def test_a_locked_database_at_the_cookie_check_says_wait_and_checks_the_cookie_again(site, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    calls = []
+
+    def locked(_config):
+        calls.append(1)
+        raise OperationalError("SELECT …", {}, Exception("database is locked"))
+
+    monkeypatch.setattr("ui.auth._user_from_cookie", locked)
+    at = app().run()
+    assert not at.exception
+    assert errors(at) == [BUSY]
+    assert not at.text_input  # no login form under the message: the cookie may still be valid
+    assert at.session_state["lea_cookie_checked"] is False
+    monkeypatch.setattr("ui.auth._user_from_cookie", lambda _config: None)
+    at.run()  # the next run checks the cookie again (there is none here: the login form)
+    assert calls == [1] and not at.error
+    assert [t.label for t in at.text_input] == ["Gebruikersnaam", "Wachtwoord"]
