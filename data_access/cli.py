@@ -41,6 +41,9 @@ def cmd_demo(args) -> int:
             engine = _engine(args)
             migrate(engine)
             summary = demo.build(engine, seed=args.seed, password=args.password, replace=True)
+            from data_access import demo_mode
+
+            demo_mode.rotate_key(engine)  # a new demo: no cookie of an earlier one is valid
     except demo.DemoError as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -384,6 +384,9 @@ def build_file(path: Path, seed: int = 2024, password: str | None = None) -> dic
         engine.dispose()
         engine = None
         os.replace(partial, path)
+        from data_access import demo_mode
+
+        demo_mode.rotate_key(f"sqlite:///{path}")  # a new demo: no cookie of an earlier one is valid
         return summary
     finally:
         if engine is not None:

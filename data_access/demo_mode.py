@@ -93,8 +93,11 @@ def cookie_key(engine_or_url: Engine | str) -> str:
 
 
 def rotate_key(engine_or_url: Engine | str) -> None:
-    """Replace the key: every cookie signed with the old one is refused from now on."""
-    _write_new(key_path(engine_or_url), replace=True)
+    """Replace the key: every cookie signed with the old one is refused from now on. Without a
+    key file there is nothing to replace (the next use makes a new one)."""
+    path = key_path(engine_or_url)
+    if path.exists():
+        _write_new(path, replace=True)
 
 
 def is_on(conn: Connection) -> bool:

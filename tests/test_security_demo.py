@@ -179,3 +179,17 @@ def test_random_keys_measure_at_least_128_bits(make):
     for _ in range(200):
         key = make()
         assert auth_rules.estimated_entropy_bits(key) >= 128 and auth_rules.key_problem(key) is None
+
+
+def test_a_rebuilt_demo_gets_a_new_key(tmp_path, monkeypatch):
+    """`lea demo` (and the first start) build the demo with demo.build_file: old demo cookies end."""
+    from data_access import demo
+
+    monkeypatch.setattr(demo, "build", lambda engine, **_: {})  # the schema is enough here
+    path = tmp_path / "lea.sqlite"
+    demo.build_file(path)
+    first = demo_mode.cookie_key(f"sqlite:///{path}")
+    demo.build_file(path)
+    second = (tmp_path / "lea.sqlite.sleutel").read_text().strip()
+    assert second != first and auth_rules.key_problem(second) is None
+    assert (tmp_path / "lea.sqlite.sleutel").stat().st_mode & 0o777 == 0o600
