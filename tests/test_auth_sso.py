@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from data_access import access, auth_rules, users
-from data_access.models import AppUser, AuditEvent, Setting
+from data_access.models import AppUser, AuditEvent, School, Setting
 
 ROOT = Path(__file__).resolve().parent.parent
 AUTH = {
@@ -30,6 +30,8 @@ def site(engine, sqlite_url, app_env, monkeypatch, tmp_path):
     monkeypatch.setenv("LEA_SECRETS_FILE", str(tmp_path / "geen-secrets.toml"))
     with engine.begin() as conn:
         conn.execute(insert(Setting).values(key="demo", value="1"))
+        # one school, so the pages are the pages (an empty database shows "Nog geen gegevens")
+        conn.execute(insert(School).values(vestigingsnummer="01AA00", brin="01AA", name="De Esdoorn", sector="BAO"))
         users.create_user(conn, "lotte", "Lotte Leerplicht", ["leerplicht"], None, email="Lotte@Gemeente.example")
         users.create_user(conn, "oud", "Oud Account", ["lea"], None, email="oud@gemeente.example", active=False)
     app_env(sqlite_url)
