@@ -179,6 +179,10 @@ def test_only_the_open_tab_runs(fixture_url):
 def test_trends_for_chosen_schools_and_for_the_municipality(fixture_url):
     at = open_page("lea")
     assert any(s.value == "Verzuim per maand — Testgemeente" for s in at.subheader)
+    # the fixture's last registered day is Fri 30 Oct 2020, inside school year 2020/21: the
+    # figures say up to which day they run
+    assert any(c.value.startswith("Cijfers t/m 30-10-2020: de laatste dag waarop geregistreerd is.")
+               for c in at.caption)
     at = open_page("lea", schools_scope="schools", schools_scope_schools=["De Linde", "De Eik"])
     no_errors(at)
     assert any(s.value == "Verzuim per maand — De Linde, De Eik" for s in at.subheader)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+import pandas as pd
 import pytest
 from sqlalchemy import insert
 
@@ -146,6 +147,30 @@ def test_comparison_figures_per_school_match_hand_calculation(db):
     assert wilg["signals"] == 0 and wilg["compliance"] != wilg["compliance"]  # no signals: empty (NaN)
     # a named period is not a whole school year: no persistent-absence figure
     assert rows["persistent_share"].isna().all()
+
+
+def test_a_school_whose_data_stop_early_is_not_diluted(db):
+    # De Wilg's last registered day is Fri 9 Oct 2020 (a pupil_year row says so). Its window
+    # ends there: 5 school days (5–9 Oct) × 5,5 h × 180 pupils = 4.950 possible hours, not
+    # 15 × 5,5 × 180 = 14.850; its 99 sick hours are 2,0 % of that, not 0,67 %.
+    with db.begin() as conn:
+        conn.execute(insert(models.Pupil).values(id=900, pseudonym="P0900", first_name="Fictief", last_name="Wilg",
+                                                 birth_date=D(2012, 1, 1), school_id=WILG, grade=6))
+        conn.execute(insert(models.PupilYear).values(pupil_id=900, school_year=2020, school_id=WILG, absence_hours=99,
+                                                     unauthorised_hours=0, late_count=0,
+                                                     last_absence_on=D(2020, 10, 9)))
+    with db.connect() as conn:
+        wilg = by_name(q.school_comparison(conn, WINDOW, DAYS, HOURS).schools).loc["De Wilg"]
+        trend = q.absence_trend(conn, D(2020, 10, 5), D(2020, 11, 30), "month", [WILG], by_school=True,
+                                hours_per_day=HOURS)
+    assert wilg["possible_hours"] == 180 * 5 * 5.5 == 4950
+    assert wilg["rate_ziek"] == pytest.approx(99 / 4950)
+    sick = trend[trend["category"] == "ziek"].set_index("period_start")
+    # October from Mon 5 Oct: only 5–9 Oct counts (the weeks after 9 Oct do not), 4.950 h.
+    # November: nothing registered, so no rate — not 0 %.
+    assert sick.loc["2020-10-01", "possible_hours"] == 4950
+    assert sick.loc["2020-10-01", "rate"] == pytest.approx(99 / 4950)
+    assert sick.loc["2020-11-01", "possible_hours"] == 0 and pd.isna(sick.loc["2020-11-01", "rate"])
 
 
 def test_compliance_window_is_configurable(db):

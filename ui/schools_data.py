@@ -60,6 +60,14 @@ def trend(start: dt.date, end: dt.date, grain: str, school_ids: tuple[int, ...] 
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def registered_through(school_ids: tuple[int, ...] | None, end: dt.date) -> dt.date | None:
+    """The last registered day of the selection up to ``end``: where its figures end (t/m)."""
+    with engine().connect() as conn:
+        days = queries.last_registered_days(conn, school_ids)
+    return min(max(days.values()), end) if days else None
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def comparison(window: queries.Window, compliance_days: int, hours_per_day: float) -> queries.Comparison:
     with engine().connect() as conn:
         return queries.school_comparison(conn, window, compliance_days, hours_per_day)

@@ -45,6 +45,10 @@ def trends_section(ctx: PageContext) -> None:
 
     heading = f"Verzuim per {GRAIN_LABELS[grain].lower()} — {plain(scope.label)}"  # school/board names: text
     st.subheader(heading)
+    through = data.load(data.registered_through, scope.school_ids, end)
+    if through is not None and through < end:
+        st.caption(f"Cijfers t/m {fmt.date(through)}: de laatste dag waarop geregistreerd is. Elke school telt tot "
+                   "haar eigen laatste registratiedag, zodat dagen zonder gegevens het percentage niet verlagen.")
     if view.all_hidden:
         st.info("Alle waarden in deze selectie zijn verborgen omdat er minder dan "
                 f"{ctx.threshold} leerlingen achter zitten. Kies een grotere selectie of een langere periode.",

@@ -108,17 +108,49 @@ def mondays(start: dt.date, end: dt.date) -> list[dt.date]:
     return [first + dt.timedelta(weeks=i) for i in range((end - first).days // 7 + 1)]
 
 
-def school_days_per_week(calendar: metrics.SchoolCalendar, weeks: Sequence[dt.date]) -> np.ndarray:
-    """School days in each week (Monday … Sunday) of ``weeks``."""
-    if not len(weeks):
-        return np.zeros(0, dtype=int)
-    days = np.array(calendar.school_days(min(weeks), max(weeks) + dt.timedelta(days=6)), dtype="datetime64[D]")
-    starts = np.array(weeks, dtype="datetime64[D]")
-    return np.searchsorted(days, starts + 7) - np.searchsorted(days, starts)
-
-
 def _sector_calendars(conn: Connection, sectors) -> dict[str, metrics.SchoolCalendar]:
     return {sector: load_calendar(conn, sector) for sector in sectors}
+
+
+def last_registered_days(conn: Connection, ids: Sequence[int] | None) -> dict[int, dt.date]:
+    """Per school the last day it registered any absence (from pupil_year)."""
+    rows = conn.execute(select(PupilYear.school_id, func.max(PupilYear.last_absence_on))
+                        .where(_of_schools(PupilYear.school_id, ids)).group_by(PupilYear.school_id)).all()
+    return {school: day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10])
+            for school, day in rows if day is not None}
+
+
+def school_days_per_school_week(calendars: dict[str, metrics.SchoolCalendar], register: pd.DataFrame,
+                                weeks: Sequence[dt.date], last_days: dict[int, dt.date]) -> pd.DataFrame:
+    """Per school × week: its school days, none after the school's last registered day.
+
+    The window of every figure ends at the school's last registered day (DESIGN, Definitions): a
+    running school year, or a school whose data stop early, is not diluted by days without data.
+    ``registered`` is False for the weeks after that day (the school's pupils do not count there).
+    A school that registered nothing at all is not cut.
+    """
+    if not len(weeks) or register.empty:
+        return pd.DataFrame(columns=["school_id", "sector", "week_start", "school_days", "registered"])
+    starts = np.array(weeks, dtype="datetime64[D]")
+    first, last = min(weeks), max(weeks) + dt.timedelta(days=6)
+    days = {sector: np.array(calendar.school_days(first, last), dtype="datetime64[D]")
+            for sector, calendar in calendars.items()}
+    parts = []
+    for school_id, sector in zip(register["school_id"], register["sector"]):
+        sector_days = days[sector]
+        until = last_days.get(school_id)
+        if until is not None:
+            sector_days = sector_days[sector_days <= np.datetime64(until)]
+        counts = np.searchsorted(sector_days, starts + 7) - np.searchsorted(sector_days, starts)
+        registered = np.ones(len(weeks), dtype=bool) if until is None else starts <= np.datetime64(until)
+        parts.append((school_id, sector, counts, registered))
+    return pd.DataFrame({
+        "school_id": np.repeat([p[0] for p in parts], len(weeks)),
+        "sector": np.repeat([p[1] for p in parts], len(weeks)),
+        "week_start": np.tile(pd.to_datetime(starts), len(parts)),
+        "school_days": np.concatenate([p[2] for p in parts]),
+        "registered": np.concatenate([p[3] for p in parts]),
+    })
 
 
 # --- trends --------------------------------------------------------------------------------
@@ -146,7 +178,8 @@ def absence_trend(conn: Connection, start: dt.date, end: dt.date, grain: str = "
     ``hours`` (numerator), ``pupils`` enrolled (1 October) and ``possible_hours`` = Σ pupils ×
     school hours (denominator), ``rate`` (metrics.absence_rate) and ``involved``: a lower bound of
     the number of pupils behind the hours (the largest weekly count of distinct pupils), used
-    for small-cell suppression. A week belongs to the month / school year of its Monday.
+    for small-cell suppression. A week belongs to the month / school year of its Monday. Each
+    school counts up to its last registered day (see :func:`school_days_per_school_week`).
     """
     if grain not in GRAINS:
         raise ValueError(grain)
@@ -156,13 +189,12 @@ def absence_trend(conn: Connection, start: dt.date, end: dt.date, grain: str = "
     if register.empty:
         return _empty_trend()
     ids = None if school_ids is None else register["school_id"].tolist()
-    key = ["school_id"] if by_school else ["sector"]
     weeks = mondays(start, end)
     last_monday = weeks[-1]
 
     absence = _weekly_absence(conn, ids, weeks[0], last_monday, by_school)
     enrolment = _enrolment(conn, ids, metrics.school_year_of(weeks[0]), metrics.school_year_of(last_monday))
-    possible = _possible_hours_per_week(conn, register, enrolment, weeks, key, hours_per_day)
+    possible = _possible_hours_per_week(conn, register, enrolment, weeks, hours_per_day)
     if possible.empty:
         return _empty_trend()
 
@@ -246,18 +278,16 @@ def _enrolment(conn: Connection, ids: Sequence[int] | None, first_year: int, las
 
 
 def _possible_hours_per_week(conn: Connection, register: pd.DataFrame, enrolment: pd.DataFrame,
-                             weeks: list[dt.date], key: list[str], per_day: float) -> pd.DataFrame:
-    """Per school or sector × week: enrolled pupils and pupils × school hours of that week."""
+                             weeks: list[dt.date], per_day: float) -> pd.DataFrame:
+    """Per school × week: enrolled pupils and pupils × school hours of that week, up to the
+    school's last registered day (after it the school's pupils do not count)."""
     calendars = _sector_calendars(conn, sorted(register["sector"].unique()))
-    week_frame = pd.DataFrame({"week_start": pd.to_datetime(weeks)})
-    week_frame["school_year"] = [metrics.school_year_of(w) for w in weeks]
-    school_days = pd.concat([
-        week_frame.assign(sector=sector, school_days=school_days_per_week(calendar, weeks))
-        for sector, calendar in calendars.items()
-    ], ignore_index=True)
-    group = ["sector", "school_year"] if key == ["sector"] else ["school_id", "sector", "school_year"]
-    pupils = enrolment.groupby(group, as_index=False)["pupils"].sum()
-    frame = school_days.merge(pupils, on=["sector", "school_year"], how="inner")
+    ids = register["school_id"].tolist()
+    frame = school_days_per_school_week(calendars, register, weeks, last_registered_days(conn, ids))
+    frame["school_year"] = frame["week_start"].map({pd.Timestamp(w): metrics.school_year_of(w) for w in weeks})
+    frame = frame.merge(enrolment[["school_id", "school_year", "pupils"]], on=["school_id", "school_year"],
+                        how="inner")
+    frame["pupils"] = frame["pupils"].where(frame["registered"], 0)
     frame["possible_hours"] = frame["pupils"] * frame["school_days"] * per_day
     return frame
 
@@ -365,18 +395,18 @@ def school_comparison(conn: Connection, window: Window, compliance_days: int, ho
 def _window_denominators(conn: Connection, register: pd.DataFrame, window: Window, weeks: list[dt.date],
                          calendars: dict[str, metrics.SchoolCalendar], per_day: float) -> pd.DataFrame:
     """Per school: pupils (summed over the school years of the window: pupil-years),
-    possible hours (Σ pupils of the week's school year × school hours of the week) and the
-    pupils of the window's last school year (for the size band)."""
+    possible hours (Σ pupils of the week's school year × school hours of the week, up to the
+    school's last registered day) and the pupils of the window's last school year (for the size
+    band)."""
     enrolment = _enrolment(conn, None, window.years[0], window.years[-1])
     if enrolment.empty:
         return pd.DataFrame(columns=["school_id", "pupils", "possible_hours", "latest_pupils"])
-    week_years = [metrics.school_year_of(max(w, window.start)) for w in weeks]
-    school_days = pd.concat([
-        pd.DataFrame({"sector": sector, "school_year": week_years,
-                      "school_days": school_days_per_week(calendar, weeks)})
-        for sector, calendar in calendars.items()
-    ]).groupby(["sector", "school_year"], as_index=False)["school_days"].sum()
-    per_year = enrolment.merge(school_days, on=["sector", "school_year"], how="left").fillna({"school_days": 0})
+    per_week = school_days_per_school_week(calendars, register, weeks,
+                                           last_registered_days(conn, register["school_id"].tolist()))
+    per_week["school_year"] = per_week["week_start"].map(
+        {pd.Timestamp(w): metrics.school_year_of(max(w, window.start)) for w in weeks})
+    school_days = per_week.groupby(["school_id", "school_year"], as_index=False)["school_days"].sum()
+    per_year = enrolment.merge(school_days, on=["school_id", "school_year"], how="left").fillna({"school_days": 0})
     per_year["possible_hours"] = per_year["pupils"] * per_year["school_days"] * per_day
     latest = per_year.sort_values("school_year").groupby("school_id")["pupils"].last().rename("latest_pupils")
     sums = per_year.groupby("school_id")[["pupils", "possible_hours"]].sum()
