@@ -173,6 +173,31 @@ def test_a_school_whose_data_stop_early_is_not_diluted(db):
     assert sick.loc["2020-11-01", "possible_hours"] == 0 and pd.isna(sick.loc["2020-11-01", "rate"])
 
 
+def test_a_period_starting_on_a_wednesday_counts_its_own_dates(db):
+    # Window Wed 7 – Fri 30 Oct 2020. Its own school days: Wed 7 – Fri 9 Oct (3), 12–16 Oct (5),
+    # 26–30 Oct (5), the autumn holiday in between: 13 × 5,5 h × 100 pupils = 7.150 h at De Linde.
+    # Absence on Mon 5 and Tue 6 Oct falls outside it; Wed 7 – Sun 11 Oct is read from the absence
+    # rows (the week's summary would include Monday and Tuesday), the weeks of 12 and 26 Oct from
+    # the summary (ziek 44, onbekend 11; te laat 2).
+    with db.begin() as conn:
+        for pid, day, hours, category in [(901, D(2020, 10, 5), 5.5, "ziek"), (901, D(2020, 10, 6), 5.5, "ziek"),
+                                          (902, D(2020, 10, 7), 5.5, "ziek"), (903, D(2020, 10, 8), 2.0, "ongeoorloofd")]:
+            if not conn.execute(models.Pupil.__table__.select().where(models.Pupil.id == pid)).first():
+                conn.execute(insert(models.Pupil).values(id=pid, pseudonym=f"P{pid}", first_name="Fictief",
+                                                         last_name="Kind", birth_date=D(2012, 1, 1),
+                                                         school_id=LINDE, grade=6))
+            conn.execute(insert(models.Absence).values(pupil_id=pid, school_id=LINDE, date=day, hours=hours,
+                                                       code="X", category=category))
+    window = q.Window(D(2020, 10, 7), D(2020, 10, 30), "vanaf woensdag")
+    with db.connect() as conn:
+        linde = by_name(q.school_comparison(conn, window, DAYS, HOURS).schools).loc["De Linde"]
+    assert linde["possible_hours"] == 13 * 5.5 * 100 == 7150
+    assert linde["hours_ziek"] == 5.5 + 44
+    assert linde["hours_ongeoorloofd"] == 2.0
+    assert linde["hours_total"] == 5.5 + 44 + 2 + 11 + 2 == 64.5
+    assert linde["rate_ziek"] == pytest.approx(49.5 / 7150)
+
+
 def test_compliance_window_is_configurable(db):
     with db.connect() as conn:
         rows = by_name(q.school_comparison(conn, WINDOW, 7, HOURS).schools)

@@ -89,7 +89,9 @@ def comparison_section(ctx: PageContext) -> None:
             + (SIMILAR_RULE if level == "school" else "Bestuur, samenwerkingsverband en gemeente: de scholen "
                "van de selectie opgeteld.")
             + ("" if window.is_school_year else
-               " Een periode telt in hele weken; langdurig verzuim bestaat alleen per heel schooljaar.")
+               f" Een periode telt precies haar eigen dagen ({fmt.date(window.start)} t/m {fmt.date(window.end)}); "
+               "langdurig verzuim bestaat alleen per heel schooljaar.")
+            + " Elke school telt tot haar laatste registratiedag."
             + f" Meldtrouw: 16-uurssignalen gevolgd door een 16-uursmelding binnen {ctx.compliance_days} "
               "schooldagen ÷ alle 16-uurssignalen.", ctx.meeting)
 

@@ -21,7 +21,7 @@ from data_access import metrics
 from data_access.calendar import load_calendar
 from data_access.definitions.suppression import Suppressor
 from data_access.models import (
-    AbsenceWeek, Period, PupilYear, School, SchoolEnrolment, Signal16, Verzuimmelding,
+    Absence, AbsenceWeek, Period, PupilYear, School, SchoolEnrolment, Signal16, Verzuimmelding,
 )
 
 CATEGORIES = ("ongeoorloofd", "te_laat", "luxe", "ziek", "geoorloofd", "schorsing", "onbekend")
@@ -121,8 +121,11 @@ def last_registered_days(conn: Connection, ids: Sequence[int] | None) -> dict[in
 
 
 def school_days_per_school_week(calendars: dict[str, metrics.SchoolCalendar], register: pd.DataFrame,
-                                weeks: Sequence[dt.date], last_days: dict[int, dt.date]) -> pd.DataFrame:
-    """Per school × week: its school days, none after the school's last registered day.
+                                weeks: Sequence[dt.date], last_days: dict[int, dt.date],
+                                start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
+    """Per school × week: its school days from ``start`` to ``end`` (exact dates: a window that
+    starts on a Wednesday counts that week from Wednesday), none after the school's last
+    registered day.
 
     The window of every figure ends at the school's last registered day (DESIGN, Definitions): a
     running school year, or a school whose data stop early, is not diluted by days without data.
@@ -132,7 +135,8 @@ def school_days_per_school_week(calendars: dict[str, metrics.SchoolCalendar], re
     if not len(weeks) or register.empty:
         return pd.DataFrame(columns=["school_id", "sector", "week_start", "school_days", "registered"])
     starts = np.array(weeks, dtype="datetime64[D]")
-    first, last = min(weeks), max(weeks) + dt.timedelta(days=6)
+    first = max(min(weeks), start) if start else min(weeks)
+    last = min(max(weeks) + dt.timedelta(days=6), end) if end else max(weeks) + dt.timedelta(days=6)
     days = {sector: np.array(calendar.school_days(first, last), dtype="datetime64[D]")
             for sector, calendar in calendars.items()}
     parts = []
@@ -297,7 +301,8 @@ def _possible_hours_per_week(conn: Connection, register: pd.DataFrame, enrolment
 
 @dataclass(frozen=True)
 class Window:
-    """What a comparison covers: whole weeks from the week of ``start`` up to ``end``."""
+    """What a comparison covers: the exact dates from ``start`` to ``end`` (DESIGN: windows are exact
+    dates), each school up to its last registered day."""
 
     start: dt.date
     end: dt.date
@@ -371,7 +376,7 @@ def school_comparison(conn: Connection, window: Window, compliance_days: int, ho
     frame["schools"] = 1
     frame["size_band"] = frame["latest_pupils"].map(size_band)
 
-    frame = frame.merge(_absence_by_category(conn, ids, weeks[0], weeks[-1]), on="school_id", how="left")
+    frame = frame.merge(_absence_by_category(conn, ids, window.start, window.end), on="school_id", how="left")
     frame = frame.merge(_meldingen(conn, ids, window), on="school_id", how="left")
     frame = frame.merge(_signals(conn, ids, window, compliance_days), on="school_id", how="left")
     frame = frame.merge(_last_registration(conn, ids, window.end), on="school_id", how="left")
@@ -402,7 +407,8 @@ def _window_denominators(conn: Connection, register: pd.DataFrame, window: Windo
     if enrolment.empty:
         return pd.DataFrame(columns=["school_id", "pupils", "possible_hours", "latest_pupils"])
     per_week = school_days_per_school_week(calendars, register, weeks,
-                                           last_registered_days(conn, register["school_id"].tolist()))
+                                           last_registered_days(conn, register["school_id"].tolist()),
+                                           window.start, window.end)
     per_week["school_year"] = per_week["week_start"].map(
         {pd.Timestamp(w): metrics.school_year_of(max(w, window.start)) for w in weeks})
     school_days = per_week.groupby(["school_id", "school_year"], as_index=False)["school_days"].sum()
@@ -413,16 +419,36 @@ def _window_denominators(conn: Connection, register: pd.DataFrame, window: Windo
     return sums.join(latest).reset_index()
 
 
-def _absence_by_category(conn: Connection, ids: Sequence[int] | None, first_monday: dt.date,
-                         last_monday: dt.date) -> pd.DataFrame:
-    """Per school, one column per category: hours and the pupils behind them (a lower bound)."""
-    long = query_frame(conn, (
-        select(AbsenceWeek.school_id, AbsenceWeek.category, func.sum(AbsenceWeek.hours),
-               func.max(AbsenceWeek.pupils))
-        .where(_of_schools(AbsenceWeek.school_id, ids), AbsenceWeek.week_start >= first_monday,
-               AbsenceWeek.week_start <= last_monday)
-        .group_by(AbsenceWeek.school_id, AbsenceWeek.category)
-    ), ["school_id", "category", "hours", "involved"])
+def _absence_by_category(conn: Connection, ids: Sequence[int] | None, start: dt.date,
+                         end: dt.date) -> pd.DataFrame:
+    """Per school, one column per category: the hours registered from ``start`` to ``end`` (exact
+    dates: the weeks whose Monday to Friday lie in the window from absence_week, the part-weeks at
+    either end from the absence rows, a few days each) and the pupils behind them (a lower bound:
+    the largest count of one part). Schools register on weekdays, so a window that ends on a
+    Friday takes its last week whole."""
+    whole = [m for m in mondays(start, end) if m >= start and m + dt.timedelta(days=4) <= end]
+    parts = []
+    if whole:
+        parts.append(query_frame(conn, (
+            select(AbsenceWeek.school_id, AbsenceWeek.category, func.sum(AbsenceWeek.hours),
+                   func.max(AbsenceWeek.pupils))
+            .where(_of_schools(AbsenceWeek.school_id, ids), AbsenceWeek.week_start >= whole[0],
+                   AbsenceWeek.week_start <= whole[-1])
+            .group_by(AbsenceWeek.school_id, AbsenceWeek.category)
+        ), ["school_id", "category", "hours", "involved"]))
+        edges = [(start, whole[0] - dt.timedelta(days=1)), (whole[-1] + dt.timedelta(days=7), end)]
+    else:
+        edges = [(start, end)]
+    for first, last in edges:
+        if first <= last:
+            parts.append(query_frame(conn, (
+                select(Absence.school_id, Absence.category, func.sum(Absence.hours),
+                       func.count(Absence.pupil_id.distinct()))
+                .where(_of_schools(Absence.school_id, ids), Absence.date.between(first, last))
+                .group_by(Absence.school_id, Absence.category)
+            ), ["school_id", "category", "hours", "involved"]))
+    long = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["school_id", "category", "hours", "involved"])
     long["category"] = long["category"].where(long["category"].isin(CATEGORIES), UNKNOWN_CATEGORY)
     long = long.groupby(["school_id", "category"], as_index=False).agg(hours=("hours", "sum"),
                                                                      involved=("involved", "max"))
