@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from data_access import audit as audit_log
 from data_access.definitions import DEFAULTS
-from data_access.models import AuditEvent
+from data_access.models import AuditEvent, Pupil
 from data_access.queries import youths
 from test_youths_fixture import PUPILS, TODAY, fixture_db  # noqa: F401  (fixture)
 
@@ -75,6 +76,12 @@ def test_the_officer_sees_the_queue_and_the_list_and_the_view_is_audited(app, fi
     assert (event.username, event.object_type) == ("leerplicht", "lijst")
     details = json.loads(event.details)
     assert details["filters"]["officers"] == ["leerplicht"] and details["rijen"] == 7
+    # "who saw youth X": the event names the 7 youths of the list, by id
+    with fixture_db.connect() as conn:
+        shown = set(audit_log.pupil_ids_of(conn, event.id))
+        listed_ids = {pid for (pid,) in conn.execute(select(Pupil.id).where(Pupil.pseudonym.in_(
+            listed["Pseudoniem"].tolist())))}
+    assert len(shown) == 7 and shown == listed_ids
     at.run()  # a rerun of the same view is not a new view
     assert len(audit(fixture_db, "bekijk_lijst")) == 1
 

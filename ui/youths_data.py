@@ -101,7 +101,8 @@ def audit_list_view(user: User, filters: youths.YouthFilters, today: dt.date, pu
     if st.session_state.get(LAST_VIEW) == view:
         return
     with engine().begin() as conn:
-        youths.record_list_view(conn, user.username, user.role_label, filters, today, len(pupil_ids), origin())
+        youths.record_list_view(conn, user.username, user.role_label, filters, today, len(pupil_ids), origin(),
+                                pupil_ids=pupil_ids)
     st.session_state[LAST_VIEW] = view
 
 
