@@ -23,6 +23,13 @@ Decisions worth knowing:
 * Every school is phoned at least once in every week with a school day during each closure
   (16-03-2020 … 07-06-2020 including the half-group weeks, 16-12-2020 … 07-02-2021 and the week
   of 21-12-2021); normal periods have a check-in roughly every eight weeks.
+* The demo exercises every definition (issue 16): a small edge-case step, drawn from its own
+  "edges" stream, adds in the school year of today four pupils sick from some day up to today
+  (≥ 50 %: "ernstig") and two with a long spell earlier (30–45 %), one school that stops
+  registering 6 school weeks before today's week (16-05-2025), a pupil with unauthorised hours
+  between a 16-hour signal (03-06-2025) and a melding filed 7 school days later, a signal of
+  18-06-2025 whose melding is filed on 24-06-2025 (after a reference date such as 20-06-2025),
+  and three youths with two cases open at once. See ``_Generator._edge_absence``.
 * ``replace=True`` deletes existing data first, but ``status_report`` is append-only (a
   database trigger refuses DELETE), so a database that holds status reports is refused with
   "Database bevat al gegevens; gebruik een lege database". ``audit_event`` rows are kept.
@@ -45,12 +52,14 @@ from sqlalchemy import Connection, Engine, delete, func, select
 
 from data_access import bulk
 from data_access import demo_names as names
+from data_access.definitions.settings import DEFAULTS
 from data_access.metrics import (
     HOURS_PER_SCHOOL_DAY,
     SchoolCalendar,
     school_week_index,
     school_year_of,
     sixteen_hour_signals,
+    week_start,
 )
 from data_access.models import ROLES, Base, Setting, StatusReport
 
@@ -465,7 +474,8 @@ def _write(conn: Connection, data: dict, timings: dict[str, float]) -> None:
 def _write_settings(conn: Connection, spec: MunicipalitySpec, seed: int) -> None:
     values = {
         "demo": "1", "municipality": spec.name, "hours_per_day": str(HOURS_PER_SCHOOL_DAY),
-        "suppression_threshold": "5", "compliance_school_days": "5",
+        "suppression_threshold": str(DEFAULTS.suppression_threshold),
+        "compliance_school_days": str(DEFAULTS.compliance_school_days),
         "demo_today": spec.today.isoformat(), "demo_seed": str(seed),
     }
     conn.execute(delete(Setting).where(Setting.key.in_(list(values))))
@@ -501,7 +511,25 @@ def _pick(rng: np.random.Generator, options: Sequence, p: Sequence[float] | None
     return options[int(rng.choice(len(options), p=p))]
 
 
-STREAMS = ("schools", "pupils", "absence", "meldingen", "concerns", "contacts", "programme")
+CONCERN_REASONS = {
+    "DUO-melding": ("Ongeoorloofd verzuim boven de 16 uur", "Langdurig relatief verzuim",
+                    "Herhaald ongeoorloofd verzuim"),
+    "GGD": ("Zorgwekkend ziekteverzuim", "Signaal jeugdarts over gezondheid en schoolgang"),
+    "jeugdconsulent": ("Zorgen over thuissituatie en schoolgang", "Schoolweigering"),
+    "ouders": ("Vraag van ouders over schoolgang en ondersteuning", "Dreigend thuiszitten"),
+    "politie": ("Signaal politie: kind onder schooltijd op straat",),
+    "school": ("Zorgen over schoolgang", "Veelvuldig te laat en signaalverzuim",
+               "Geen passend onderwijsaanbod (thuiszitter)"),
+}
+NEXT_ACTIONS = ("Huisbezoek plannen", "Gesprek met ouders en school", "Overleg met jeugdconsulent",
+                "Advies jeugdarts opvragen", "Evaluatie plan van aanpak", "Terugkoppeling aan school",
+                "Zorgoverleg (OZA) inplannen", "Controle schoolgang na afspraken")
+CLOSING = ("schoolgang hersteld", "doorverwezen naar jeugdhulp", "afspraken nagekomen",
+           "leerling verhuisd", "passend onderwijsaanbod gevonden", "proces-verbaal afgehandeld")
+
+# "edges" comes last: SeedSequence children depend on their index only, so adding it did not
+# change the draws of the other streams.
+STREAMS = ("schools", "pupils", "absence", "meldingen", "concerns", "contacts", "programme", "edges")
 
 
 class _Generator:
@@ -512,6 +540,11 @@ class _Generator:
         self.today = spec.today
         self.today64 = np.datetime64(self.today, "D")
         self.out: dict[str, tuple[Sequence[str], object]] = {}
+        # Set by the edge cases (see _edge_absence): (pupil, signal day) → school days to its melding,
+        # and the pupil-years of the long-term sick pupils.
+        self.edge_reports: dict[tuple[int, dt.date], int] = {}
+        self.edge_severe: set[int] = set()
+        self.edges: dict[str, object] = {}
 
     def run(self) -> dict:
         self._periods()
@@ -849,6 +882,9 @@ class _Generator:
         lag = rng.geometric(1 - self.register_lag[school] * np.where(after_pilot, 0.5, 1.0)) - 1
         lag = np.where(self.registration[day] < 1, lag + rng.integers(0, 4, len(lag)), lag)
         registered = np.busday_offset(self.days[day], lag, roll="forward")
+        py, day, cat, hours, unknown, code, category, registered = self._edge_absence(
+            py, day, cat, hours, unknown, code, category, registered)
+        school = self.py_school[py]
         pupil = self.py_pupil[py]
         order = np.lexsort((day, pupil))
         self.abs_py, self.abs_day, self.abs_cat = py[order], day[order], cat[order]
@@ -934,6 +970,12 @@ class _Generator:
             for signal in sixteen_hour_signals(rows, self.week_index):
                 school = school_on[signal.signal_on]
                 self.signals_per_py[py_on[signal.signal_on]] += 1
+                planned = self.edge_reports.get((int(p_), signal.signal_on))
+                if planned is not None:  # an edge case: reported this many school days after the signal
+                    self.meldingen.append(dict(pupil=int(p_), school=school, kind="16_uur", start=signal.window_start,
+                                               reported=self.school_day_after(signal.signal_on, planned),
+                                               hours=signal.hours))
+                    continue
                 prob, delay = self._report_probability(school, signal.signal_on)
                 if rng.random() >= prob:
                     continue
@@ -986,7 +1028,8 @@ class _Generator:
                 add(i, "signaal", hit[1], hit[2], 1 + int(rng.poisson(3)), round(float(sums[ONGEOORLOOFD][i]), 2))
         sick = rows_of(ZIEK)
         for i in np.flatnonzero(sums[ZIEK] >= 0.12 * possible):
-            if rng.random() < 0.07:
+            drawn = rng.random() < 0.07
+            if drawn or int(i) in self.edge_severe:  # the long-term sick pupils are known to leerplicht
                 hit = crossing(sick, i, 0.10 * possible[i])
                 add(i, "zorgwekkend_ziek", hit[1], hit[0], 2 + int(rng.poisson(5)), round(float(sums[ZIEK][i]), 2))
         late = rows_of(TE_LAAT)
@@ -1064,56 +1107,14 @@ class _Generator:
         candidates = [c for c in candidates if c["opened"] <= self.today]
         candidates.sort(key=lambda c: (c["opened"], c["pupil"]))
         busy_until: dict[int, dt.date] = {}
-        reasons = {
-            "DUO-melding": ("Ongeoorloofd verzuim boven de 16 uur", "Langdurig relatief verzuim",
-                            "Herhaald ongeoorloofd verzuim"),
-            "GGD": ("Zorgwekkend ziekteverzuim", "Signaal jeugdarts over gezondheid en schoolgang"),
-            "jeugdconsulent": ("Zorgen over thuissituatie en schoolgang", "Schoolweigering"),
-            "ouders": ("Vraag van ouders over schoolgang en ondersteuning", "Dreigend thuiszitten"),
-            "politie": ("Signaal politie: kind onder schooltijd op straat",),
-            "school": ("Zorgen over schoolgang", "Veelvuldig te laat en signaalverzuim",
-                       "Geen passend onderwijsaanbod (thuiszitter)"),
-        }
-        next_actions = ("Huisbezoek plannen", "Gesprek met ouders en school", "Overleg met jeugdconsulent",
-                        "Advies jeugdarts opvragen", "Evaluatie plan van aanpak", "Terugkoppeling aan school",
-                        "Zorgoverleg (OZA) inplannen", "Controle schoolgang na afspraken")
-        closing = ("schoolgang hersteld", "doorverwezen naar jeugdhulp", "afspraken nagekomen",
-                   "leerling verhuisd", "passend onderwijsaanbod gevonden", "proces-verbaal afgehandeld")
         self.concerns: list[dict] = []
         for c in candidates:
             if busy_until.get(c["pupil"], dt.date.min) >= c["opened"]:
                 continue
             duration = int(np.clip(rng.lognormal(np.log(140), 0.7), 14, 700))
-            closed = c["opened"] + dt.timedelta(days=duration)
-            if closed > self.today:
-                closed = None
-            busy_until[c["pupil"]] = closed or dt.date.max
-            melding = c["melding"]
-            if c["source"] == "GGD" or (melding and melding["kind"] == "zorgwekkend_ziek"):
-                reason = _pick(rng, reasons["GGD"])
-            else:
-                reason = _pick(rng, reasons[c["source"]])
-            if "ziek" in reason.lower() or c["source"] in ("GGD", "jeugdconsulent"):
-                mas = "MAS-2 zorg"
-            elif melding and melding.get("outcome") == "proces-verbaal":
-                mas = "MAS-3 handhaving"
-            else:
-                mas = _pick(rng, ("MAS-1 preventief", "MAS-2 zorg", "MAS-3 handhaving"), (0.5, 0.3, 0.2))
-            age = ((closed or self.today) - c["opened"]).days
-            phase_now = ("intake" if age < 14 else "onderzoek" if age < 45 else "plan van aanpak" if age < 90
-                         else "uitvoering")
-            officer = melding["officer"] if melding else self.officer[c["school"]]
-            c.update(id=len(self.concerns) + 1, closed=closed, reason=reason, mas=mas, officer=officer,
-                     status="gesloten" if closed else ("open" if phase_now == "intake" else "in_behandeling"),
-                     phase="afgesloten" if closed else phase_now, phase_reached=phase_now,
-                     never_reached=rng.random() < 0.1)
-            if closed:
-                c["next_action"], c["next_action_on"] = None, None
-                c["closing"] = _pick(rng, closing)
-            else:
-                c["next_action"] = _pick(rng, next_actions)
-                c["next_action_on"] = self.today + dt.timedelta(days=int(rng.integers(-25, 41)))
-            self.concerns.append(c)
+            self._complete_concern(c, duration, rng)
+            busy_until[c["pupil"]] = c["closed"] or dt.date.max
+        self._edge_concerns()
         rows, notes = [], []
         for c in self.concerns:
             rows.append((c["id"], c["pupil"] + 1, c["opened"].isoformat(), c["source"], c["reason"], c["status"],
@@ -1136,6 +1137,38 @@ class _Generator:
         self.out["concern"] = (("id", "pupil_id", "opened_on", "source", "reason", "status", "mas_route", "phase",
                                 "officer", "next_action", "next_action_on", "closed_on"), rows)
         self.out["concern_note"] = (("id", "concern_id", "at", "author", "status", "phase", "note"), notes)
+
+    def _complete_concern(self, c: dict, duration: int, rng: np.random.Generator) -> None:
+        """Fill in a case opened on c["opened"] that lasts ``duration`` days (open if that is after today)."""
+        closed = c["opened"] + dt.timedelta(days=duration)
+        if closed > self.today:
+            closed = None
+        melding = c["melding"]
+        if c["source"] == "GGD" or (melding and melding["kind"] == "zorgwekkend_ziek"):
+            reason = _pick(rng, CONCERN_REASONS["GGD"])
+        else:
+            reason = _pick(rng, CONCERN_REASONS[c["source"]])
+        if "ziek" in reason.lower() or c["source"] in ("GGD", "jeugdconsulent"):
+            mas = "MAS-2 zorg"
+        elif melding and melding.get("outcome") == "proces-verbaal":
+            mas = "MAS-3 handhaving"
+        else:
+            mas = _pick(rng, ("MAS-1 preventief", "MAS-2 zorg", "MAS-3 handhaving"), (0.5, 0.3, 0.2))
+        age = ((closed or self.today) - c["opened"]).days
+        phase_now = ("intake" if age < 14 else "onderzoek" if age < 45 else "plan van aanpak" if age < 90
+                     else "uitvoering")
+        officer = melding["officer"] if melding else self.officer[c["school"]]
+        c.update(id=len(self.concerns) + 1, closed=closed, reason=reason, mas=mas, officer=officer,
+                 status="gesloten" if closed else ("open" if phase_now == "intake" else "in_behandeling"),
+                 phase="afgesloten" if closed else phase_now, phase_reached=phase_now,
+                 never_reached=rng.random() < 0.1)
+        if closed:
+            c["next_action"], c["next_action_on"] = None, None
+            c["closing"] = _pick(rng, CLOSING)
+        else:
+            c["next_action"] = _pick(rng, NEXT_ACTIONS)
+            c["next_action_on"] = self.today + dt.timedelta(days=int(rng.integers(-25, 41)))
+        self.concerns.append(c)
 
     # --- contacts -----------------------------------------------------------------------------------
 
@@ -1294,6 +1327,137 @@ class _Generator:
             if self.py_year[i] == year:
                 return int(self.py_school[i])
         return int(self.py_school[hi - 1])
+
+    # --- edge cases ---------------------------------------------------------------------------------
+    #
+    # A few targeted additions, drawn from their own "edges" stream, so that the demo exercises every
+    # definition of DESIGN.md ("Definitions") in the school year of today. Everything else is
+    # generated as before; the additions replace the chosen pupils' own rows on the days they use.
+
+    EDGE_SEVERE = 4            # long-term sick up to today: ≥ 50 % of the possible hours ("ernstig")
+    EDGE_LONG_SPELL = 2        # a long spell earlier in the year: about 30–45 % ("langdurig")
+    EDGE_STOP_WEEKS = 6        # whole school weeks before today's week without registrations at one school
+    EDGE_LATE_DAYS = 7         # the late melding: school days after its signal
+    EDGE_RECENT_DAYS = 4       # the recent melding: school days after its signal (signal 8 school days ago)
+
+    def _edge_absence(self, py, day, cat, hours, unknown, code, category, registered):
+        """The absence side of the edge cases (the arrays of _absence in, the same arrays out):
+
+        * one school (not special education, of middling size) stops registering: no absence after
+          the last school day of the 7th school week before today's week (16-05-2025 in the demo),
+          so 6 whole school weeks and today's week stay empty;
+        * EDGE_SEVERE pupils are sick every school day from a day in the year up to today, 55–85 %
+          of the school days to date; EDGE_LONG_SPELL pupils were sick for 30–45 % of them earlier in
+          the year;
+        * a "late" pupil (no unauthorised absence this year of its own): a full day unauthorised on
+          school days t-20, t-19 and t-18 (t = today's index; 16.5 h: a signal on t-18), then 5.5 h on
+          t-17 and 3 h on t-15, hours after the signal, before its melding filed EDGE_LATE_DAYS school
+          days after the signal (t-11);
+        * a "recent" pupil: a full day unauthorised on t-10, t-9 and t-8 (a signal on t-8), its
+          melding filed EDGE_RECENT_DAYS school days later (t-4): after a reference date a week
+          before today, on time, and before today.
+
+        None of the pupils is at the school that stops registering.
+        """
+        year = school_year_of(self.today)
+        if year not in self.spec.years:
+            return py, day, cat, hours, unknown, code, category, registered
+        rng, r = self.rng["edges"], year - self.spec.first_year
+        lo = int(self.year_off[r])
+        t = int(np.searchsorted(self.days, self.today64, side="right")) - 1
+        if t - lo < 60:
+            return py, day, cat, hours, unknown, code, category, registered
+        keep = np.ones(len(py), bool)
+        # One school stops registering.
+        early = -1
+        sizes = np.array([self.enrolment.get((s, year), 0) for s in range(self.n_schools)])
+        regular = [s for s in range(self.n_schools) if self.spec.schools[s].sector != "SBAO" and sizes[s] > 0]
+        if len(regular) >= 2:
+            q1, q3 = np.percentile(sizes[regular], [25, 75])
+            middling = [s for s in regular if q1 <= sizes[s] <= q3] or regular
+            early = int(middling[int(rng.integers(len(middling)))])
+            monday = week_start(self.day_dates[t])
+            stop_monday = {n: m for m, n in self.week_index.items()}.get(
+                self.week_index[monday] - self.EDGE_STOP_WEEKS - 1)
+            if stop_monday is not None:
+                cutoff = int(np.searchsorted(self.days, np.datetime64(stop_monday + dt.timedelta(days=6)),
+                                             side="right")) - 1
+                keep &= ~((self.py_school[py] == early) & (day > cutoff) & (day >= lo))
+                self.edges["stopped_school"] = (early, self.day_dates[cutoff])
+        # The pupils.
+        unauthorised_py = set(py[(cat == ONGEOORLOOFD) & (day >= lo)].tolist())
+        pool = np.flatnonzero((self.py_year == year) & (self.py_school != early) & (self.py_grade >= 3))
+        clean = np.array([i for i in pool.tolist() if i not in unauthorised_py], dtype=int)
+        if len(clean) < 2 or len(pool) < 2 + self.EDGE_SEVERE + self.EDGE_LONG_SPELL:
+            return py, day, cat, hours, unknown, code, category, registered
+        late_py, recent_py = (int(i) for i in rng.choice(clean, 2, replace=False))
+        rest = np.setdiff1d(pool, [late_py, recent_py])
+        chosen = rng.choice(rest, self.EDGE_SEVERE + self.EDGE_LONG_SPELL, replace=False).tolist()
+        severe, spell = chosen[: self.EDGE_SEVERE], chosen[self.EDGE_SEVERE:]
+        to_date = t - lo + 1
+        new: list[tuple[int, int, int, float]] = []  # (pupil-year, school-day index, category, hours)
+        for i in severe:
+            n_days = int(np.ceil(rng.uniform(0.55, 0.85) * to_date))
+            new += [(int(i), d, ZIEK, HOURS_PER_SCHOOL_DAY) for d in range(t - n_days + 1, t + 1)]
+            self.edge_severe.add(int(i))
+        for i in spell:
+            n_days = int(np.ceil(rng.uniform(0.30, 0.45) * to_date))
+            first = lo + int(rng.integers(5, max(6, to_date - n_days - 20)))
+            new += [(int(i), d, ZIEK, HOURS_PER_SCHOOL_DAY) for d in range(first, first + n_days)]
+        full = HOURS_PER_SCHOOL_DAY
+        new += [(late_py, t - k, ONGEOORLOOFD, full) for k in (20, 19, 18, 17)] + [(late_py, t - 15, ONGEOORLOOFD, 3.0)]
+        new += [(recent_py, t - k, ONGEOORLOOFD, full) for k in (10, 9, 8)]
+        pupil_of = self.py_pupil
+        self.edge_reports[(int(pupil_of[late_py]), self.day_dates[t - 18])] = self.EDGE_LATE_DAYS
+        self.edge_reports[(int(pupil_of[recent_py]), self.day_dates[t - 8])] = self.EDGE_RECENT_DAYS
+        self.edges.update(severe=[int(pupil_of[i]) for i in severe], long_spell=[int(pupil_of[i]) for i in spell],
+                          late=int(pupil_of[late_py]), recent=int(pupil_of[recent_py]))
+        n_py_days = len(self.days) + 1
+        new_py = np.array([n[0] for n in new], dtype=py.dtype)
+        new_day = np.array([n[1] for n in new], dtype=day.dtype)
+        keep &= ~np.isin(py.astype(np.int64) * n_py_days + day, new_py.astype(np.int64) * n_py_days + new_day)
+        new_cat = np.array([n[2] for n in new], dtype=cat.dtype)
+        new_code = np.where(new_cat == ZIEK, "ZI", self.unauth_code[self.py_school[new_py]]).astype(object)
+        return (np.concatenate([py[keep], new_py]), np.concatenate([day[keep], new_day]),
+                np.concatenate([cat[keep], new_cat]),
+                np.concatenate([hours[keep], np.array([n[3] for n in new], dtype=float)]),
+                np.concatenate([unknown[keep], np.zeros(len(new), bool)]),
+                np.concatenate([code[keep], new_code]),
+                np.concatenate([category[keep], np.array(CATEGORY_NAMES, dtype=object)[new_cat]]),
+                np.concatenate([registered[keep], self.days[new_day]]))
+
+    def _edge_concerns(self) -> None:
+        """Youths with two cases open at once: a second case (jeugdconsulent, or GGD when the first
+        came from a jeugdconsulent) opened while the first still ran. Two youths whose cases both
+        run today (the first one's second case opened in the last two weeks: still at intake), one
+        whose two cases overlapped earlier and are both closed."""
+        rng = self.rng["edges"]
+        today = self.today
+        open_now = [c for c in self.concerns if c["closed"] is None and (today - c["opened"]).days >= 60]
+        closed = [c for c in self.concerns if c["closed"] is not None and (c["closed"] - c["opened"]).days >= 90
+                  and (today - c["closed"]).days >= 120]
+        picks: list[dict] = []
+        for pool, k in ((open_now, 2), (closed, 1)):
+            pool = [c for c in pool if c["pupil"] not in {p["pupil"] for p in picks}]
+            if len(pool) >= k:
+                picks += [pool[i] for i in sorted(rng.choice(len(pool), k, replace=False).tolist())]
+        for k, first in enumerate(picks):
+            until = first["closed"] or today
+            if k == 0 and first["closed"] is None:  # opened last week or so: still at intake ("open")
+                opened = today - dt.timedelta(days=int(rng.integers(2, 12)))
+                opened -= dt.timedelta(days=max(0, opened.weekday() - 4))
+            else:
+                opened = first["opened"] + dt.timedelta(days=int(rng.integers(14, (until - first["opened"]).days - 20)))
+                if opened.weekday() >= 5:
+                    opened += dt.timedelta(days=7 - opened.weekday())
+            if first["closed"] is None:
+                duration = (today - opened).days + 30  # still open today
+            else:
+                duration = (first["closed"] - opened).days + int(rng.integers(20, 80))
+            second = dict(pupil=first["pupil"], school=self.pupil_school_on(first["pupil"], opened), opened=opened,
+                          source="GGD" if first["source"] == "jeugdconsulent" else "jeugdconsulent", melding=None)
+            self._complete_concern(second, duration, rng)
+        self.edges["two_cases"] = [c["pupil"] for c in picks]
 
     # --- the LEA programme ----------------------------------------------------------------------------
 
