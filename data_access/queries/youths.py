@@ -10,10 +10,8 @@ that was imported last week show a consistent picture.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -188,23 +186,7 @@ def youth_list(conn: Connection, today: dt.date | None, late_threshold: int, hou
     is read for today itself. Rows in pupil order.
     """
     today = today or default_today(conn)
-    with _without_collections():
-        return _youth_list(conn, today, late_threshold, hours_per_day)
-
-
-@contextmanager
-def _without_collections():
-    """No cyclic garbage collection while the list is built: its tens of thousands of row tuples
-    would start one collection per 700 allocations and now and then one of the whole heap (tens
-    of ms at region scale), while they are freed by reference counting anyway. The collector's
-    previous state is restored."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    return _youth_list(conn, today, late_threshold, hours_per_day)
 
 
 def _youth_list(conn: Connection, today: dt.date, late_threshold: int, hours_per_day: float) -> pd.DataFrame:
