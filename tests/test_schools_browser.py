@@ -58,8 +58,12 @@ def test_lea_uses_every_view_of_the_schools_page(streamlit_factory, page, demo_u
     page.screenshot(path=SHOTS.format("registratie"), full_page=True)
 
     open_tab(page, "Registratiepilot")
-    sentence = page.get_by_text(re.compile(r"^Bij de pilotscholen ging het aantal meldingen per 1\.000"))
-    sentence.wait_for()
+    # one sentence per compared phase: "tijdens" and, since the demo's pilot ended, "na"
+    sentences = page.get_by_text(re.compile(r"^Bij de pilotscholen ging het aantal meldingen per 1\.000"))
+    sentences.first.wait_for()
+    assert sentences.count() == 2
+    assert "tijdens de pilot" in sentences.nth(0).inner_text() and "na de pilot" in sentences.nth(1).inner_text()
+    sentence = sentences.first
     assert "95%-interval" in sentence.inner_text()
     no_traceback(page)
     page.screenshot(path=SHOTS.format("pilot"), full_page=True)

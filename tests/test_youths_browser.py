@@ -136,11 +136,12 @@ def test_officer_goes_from_queue_to_file_logs_a_contact_and_sees_it_in_the_list(
     admin = browser.new_context(viewport={"width": 1400, "height": 1400}, locale="nl-NL").new_page()
     log_in(admin, server.url, "beheer")
     open_page(admin, "Auditlog", "Auditlog")
-    admin.get_by_label("Jongere (pseudoniem)", exact=True).fill(first)
+    admin.get_by_label("Wie zag jongere (pseudoniem)…", exact=True).fill(first)
     admin.keyboard.press("Enter")
     wait_ready(admin)
-    events = rows_when(admin, lambda rows: rows and all(r.get("object") == str(pupil_id) for r in rows))
-    shown = [r.get("actie") for r in events]
+    events = rows_when(admin, lambda rows: rows and any(r.get("object") == str(pupil_id) for r in rows))
+    shown = [r.get("actie") for r in events if r.get("object") == str(pupil_id)]
     assert shown[:2] == ["contact_toegevoegd", "bekijk_jongere"]  # newest first
+    assert "bekijk_lijst" in [r.get("actie") for r in events]  # the list that showed this youth, too
     admin.screenshot(path=SHOTS.format("4-auditlog"))
     admin.context.close()
