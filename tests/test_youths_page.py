@@ -198,3 +198,18 @@ def test_a_long_list_sends_its_first_rows_and_says_how_many_there_are(app, fixtu
     assert any(c.value.startswith("De eerste 2 van 4 in deze volgorde") for c in at.caption)
     assert len(at.selectbox(key="yt_pick_0").options) == 2
     assert json.loads(audit(fixture_db, "bekijk_lijst")[0].details)["rijen"] == 7  # the audit names the whole list
+
+
+@pytest.mark.parametrize("params, ignored", [
+    ({"leeftijd_van": "50"}, "leeftijd_van=50"),                 # outside the slider's 4–23
+    ({"leeftijd_tot": "５０"}, "leeftijd_tot=５０"),              # full-width digits: read as 50, outside
+    ({"peildatum": "0001-01-01"}, "peildatum=0001-01-01"),       # before 2000
+    ({"peildatum": "1900-01-01"}, "peildatum=1900-01-01"),
+    ({"te_laat_vanaf": "0"}, "te_laat_vanaf=0"),                 # the widget starts at 1
+])
+def test_a_link_with_values_out_of_range_opens_with_a_notice(app, params, ignored):
+    at = app("leerplicht", **params)
+    assert not at.exception
+    notices = [i.value for i in at.info if i.value.startswith("Uit de link genegeerd")]
+    assert notices == [f"Uit de link genegeerd (buiten het bereik van het filter): {ignored}."]
+    assert any(c.value.startswith("**4 jongeren.**") for c in at.caption)  # the default view

@@ -23,6 +23,11 @@ from ui.youths_labels import CATEGORY_LABELS, STATUS_LABELS, label
 
 EVERYONE = "*"
 AGE_RANGE = (4, 23)
+# The widgets' ranges; a URL value outside them is ignored with a notice (never a crash).
+CONTACT_DAYS_RANGE = (0, 3650)
+LATE_RANGE = (1, 200)
+SILENT_RANGE = (1, 365)
+EARLIEST_TODAY = dt.date(2000, 1, 1)
 SELECTED = "jongere"
 PREFIX = "yf_"
 SEARCH_KEPT = "youths_search_kept"  # survives a visit to a youth's detail (the widget's state does not)
@@ -46,8 +51,11 @@ class ViewSettings:
 # --- URL ⇄ filters (pure functions, tested without a browser) ---------------------------------
 
 
-def filters_from_params(params: Mapping[str, list[str]], me: str, options: FilterOptions) -> YouthFilters:
-    """Filters from URL parameters; unknown ids and malformed values are dropped, never fatal."""
+def filters_from_params(params: Mapping[str, list[str]], me: str, options: FilterOptions,
+                        ignored: list[str] | None = None) -> YouthFilters:
+    """Filters from URL parameters; unknown ids and malformed values are dropped, never fatal.
+    Numbers outside the widget's range are dropped too and named in ``ignored``."""
+    ignored = [] if ignored is None else ignored
     known = {"school_ids": set(options.schools), "swv_codes": set(options.swv_codes),
              "grades": set(options.grades), "signals": set(SIGNAL_LABELS),
              "categories": set(options.categories) | set(CATEGORY_LABELS),
@@ -66,9 +74,9 @@ def filters_from_params(params: Mapping[str, list[str]], me: str, options: Filte
     else:
         values["officers"] = (me,)
     values["include_unassigned"] = _first(params, "zonder_behandelaar") != "0"
-    values["age_min"] = _int(_first(params, "leeftijd_van"))
-    values["age_max"] = _int(_first(params, "leeftijd_tot"))
-    values["contact_older_than_days"] = _int(_first(params, "contact_ouder_dan"))
+    values["age_min"] = _int_in(params, "leeftijd_van", AGE_RANGE, ignored)
+    values["age_max"] = _int_in(params, "leeftijd_tot", AGE_RANGE, ignored)
+    values["contact_older_than_days"] = _int_in(params, "contact_ouder_dan", CONTACT_DAYS_RANGE, ignored)
     values["overdue_only"] = _first(params, "verlopen") == "1"
     sort = _first(params, "sorteer")
     values["sort"] = sort if sort in SORT_KEYS else "urgentie"
@@ -99,14 +107,23 @@ def filters_to_params(filters: YouthFilters) -> dict[str, str]:
 
 
 def settings_from_params(params: Mapping[str, list[str]], default_today: dt.date,
-                         configured: Settings) -> ViewSettings:
+                         configured: Settings, ignored: list[str] | None = None) -> ViewSettings:
+    """The view's reference date and thresholds from the URL; values outside the widgets' ranges
+    (a reference date before 2000 or after today) are ignored and named in ``ignored``."""
+    ignored = [] if ignored is None else ignored
     today = default_today
-    try:
-        today = dt.date.fromisoformat(_first(params, "peildatum") or "")
-    except ValueError:
-        pass
-    late = _int(_first(params, "te_laat_vanaf"))
-    days = _int(_first(params, "geen_contact_dagen"))
+    text = _first(params, "peildatum")
+    if text:
+        try:
+            asked = dt.date.fromisoformat(text)
+        except ValueError:
+            asked = None
+        if asked is not None and EARLIEST_TODAY <= asked <= dt.date.today():
+            today = asked
+        else:
+            ignored.append("peildatum")
+    late = _int_in(params, "te_laat_vanaf", LATE_RANGE, ignored)
+    days = _int_in(params, "geen_contact_dagen", SILENT_RANGE, ignored)
     return ViewSettings(today=min(today, dt.date.today()), late_threshold=late or configured.late_count,
                         contact_days=days or configured.no_contact_days)
 
@@ -135,6 +152,18 @@ def _first(params: Mapping[str, list[str]], key: str) -> str | None:
     return values[0] if values else None
 
 
+def _int_in(params: Mapping[str, list[str]], key: str, bounds: tuple[int, int], ignored: list[str]) -> int | None:
+    """The whole number in ``key`` if it lies within ``bounds``; else None (and ``key`` is noted
+    when a value was given). Digits of any script (full-width too) are read as digits."""
+    text = _first(params, key)
+    value = _int(text)
+    if value is not None and bounds[0] <= value <= bounds[1]:
+        return value
+    if text not in (None, ""):
+        ignored.append(key)
+    return None
+
+
 def _int(value: str | None) -> int | None:
     try:
         number = int(value) if value not in (None, "") else None
@@ -150,8 +179,12 @@ def filter_bar(me: str, options: FilterOptions, default_today: dt.date,
                configured: Settings) -> tuple[YouthFilters, ViewSettings]:
     """Filter widgets, initialised from the URL on the first run; their values go back into it."""
     params = current_params()
-    initial = filters_from_params(params, me, options)
-    settings = settings_from_params(params, default_today, configured)
+    ignored: list[str] = []
+    initial = filters_from_params(params, me, options, ignored)
+    settings = settings_from_params(params, default_today, configured, ignored)
+    if ignored and f"{PREFIX}officer" not in st.session_state:  # a link opened: say what was left out
+        st.info("Uit de link genegeerd (buiten het bereik van het filter): "
+                + ", ".join(f"{key}={_first(params, key)}" for key in ignored) + ".", icon=":material/link_off:")
     _seed_widgets(initial, settings)
     k = PREFIX
     officers = {EVERYONE: "iedereen", me: "ik", **{u: n for u, n in options.officers.items() if u != me}}
@@ -187,7 +220,8 @@ def filter_bar(me: str, options: FilterOptions, default_today: dt.date,
                            help="Alleen open zaken waarvan de volgende actie vóór de peildatum lag.")
         descending = c.toggle("Aflopend sorteren", key=f"{k}descending")
         e, f, g, _ = st.columns(4)
-        today = e.date_input("Peildatum", key=f"{k}today", max_value=dt.date.today(), format="DD-MM-YYYY",
+        today = e.date_input("Peildatum", key=f"{k}today", min_value=EARLIEST_TODAY, max_value=dt.date.today(),
+                             format="DD-MM-YYYY",
                              help=f"Standaard {fmt.date(default_today)}: de laatste verzuimregistratie of "
                                   "vandaag, wat het eerst is (in de demo haar vaste 'vandaag').")
         late = f.number_input("Vaak te laat vanaf (keer)", min_value=1, max_value=200, key=f"{k}late",
