@@ -83,6 +83,14 @@ def current_version(conn: Connection, action_id: int, period_id: int) -> int:
         StatusReport.action_id == action_id, StatusReport.reporting_period_id == period_id)).scalar_one()
 
 
+def versions(conn: Connection) -> dict[tuple[int, int], int]:
+    """(action, period) → its current version, for every pair with a report (a form keeps these
+    from the moment it was drawn)."""
+    rows = conn.execute(select(StatusReport.action_id, StatusReport.reporting_period_id, func.count())
+                        .group_by(StatusReport.action_id, StatusReport.reporting_period_id)).all()
+    return {(action, period): count for action, period, count in rows}
+
+
 def add_report(conn: Connection, report: NewReport, *, username: str, roles,
                expected_version: int | None = None) -> int:
     """Validate and append a report in the caller's transaction; returns its id.

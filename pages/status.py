@@ -16,6 +16,7 @@ from ui.db import engine  # noqa: E402
 from ui.text import plain  # noqa: E402
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
+SEEN_VERSIONS = "status_versions_seen"  # (action, period) → version, as the form was last drawn
 
 
 def database_unreachable() -> None:
@@ -24,10 +25,13 @@ def database_unreachable() -> None:
     st.stop()
 
 
-def save_report(report: status_reports.NewReport) -> None:
+def save_report(report: status_reports.NewReport, seen: dict[tuple[int, int], int]) -> None:
+    """Append the report, unless another was added for its action and period since the form was
+    drawn (``seen``): then say what changed; the form keeps the input for a retry."""
     try:
         with engine().begin() as conn:
-            status_reports.add_report(conn, report, username=user.username, roles=user.roles)
+            status_reports.add_report(conn, report, username=user.username, roles=user.roles,
+                                      expected_version=seen.get((report.action_id, report.period_id), 0))
     except status_reports.StatusReportError as refused:
         st.error("De rapportage is niet opgeslagen:\n\n" + "\n".join(f"- {m}" for m in refused.messages))
         return
@@ -115,5 +119,8 @@ with tabs[2]:
 if editing:
     with tabs[3]:
         st.subheader("Statusrapportage toevoegen")
+        seen = st.session_state.get(SEEN_VERSIONS, {})
+        with engine().connect() as conn:  # what this form shows now; a save checks against it
+            st.session_state[SEEN_VERSIONS] = status_reports.versions(conn)
         if report := status_tiles.report_form(actions, periods, selection.period):
-            save_report(report)
+            save_report(report, seen)

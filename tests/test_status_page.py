@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
 import test_status_support as fixture
+from data_access import status_reports
 from data_access.models import AuditEvent, ReportingPeriod, StatusReport
 from data_access.queries import status as q
 
@@ -194,6 +195,29 @@ def test_leerplicht_adds_a_report_and_the_rule_is_enforced(filled):
         actions = [a for (a,) in conn.execute(select(AuditEvent.username).where(
             AuditEvent.action == "status_report_toegevoegd"))]
     assert actions == ["lpa"]
+
+
+def test_a_report_added_elsewhere_meanwhile_is_not_silently_overwritten(filled):
+    at = run_as("lpa")  # the form is drawn: LEA-04 in this period has the reports it has now
+    lea04, period = action_id(filled, "LEA-04"), at.selectbox(key="form_period").value
+    with filled.begin() as conn:  # meanwhile a colleague adds one for the same action and period
+        status_reports.add_report(conn, status_reports.NewReport(lea04, period, "groen", "groen", "groen", "", "", ""),
+                                  username="admin", roles=("beheer",))
+    at.selectbox(key="form_action").set_value(lea04)
+    for light in ("form_quality", "form_time", "form_money"):
+        at.radio(key=light).set_value("groen")
+    next(b for b in at.button if b.label == "Rapportage toevoegen").click().run()
+    [error] = texts(at.error)
+    assert "Voor deze actie en periode is intussen een rapportage toegevoegd door admin" in error
+    with filled.connect() as conn:
+        latest = conn.execute(select(StatusReport.author).where(
+            StatusReport.action_id == lea04, StatusReport.reporting_period_id == period)
+            .order_by(StatusReport.version.desc()).limit(1)).scalar_one()
+    assert latest == "admin"  # the colleague's report is still the latest: nothing of lpa's was added
+    # the officer has now seen it; the input is still in the form and a second click saves it
+    assert at.radio(key="form_money").value == "groen"
+    next(b for b in at.button if b.label == "Rapportage toevoegen").click().run()
+    assert "De statusrapportage is toegevoegd." in texts(at.success)
 
 
 def test_beheer_may_add_reports_too(filled):
