@@ -61,6 +61,9 @@ def main(url: str, password: str) -> int:
             page.get_by_role("button", name="Inloggen").click()
             try:
                 page.get_by_role("button", name="Uitloggen").wait_for(timeout=30_000)
+                # the session cookie is set from JavaScript just after: a typed URL needs it
+                page.wait_for_function("document.cookie.includes('lea_sessie=')", timeout=30_000)
+                settle(page)
                 check(True, f"{role}: eerste inlogpoging")
             except Exception:  # noqa: BLE001 - reported as a failed check
                 check(False, f"{role}: eerste inlogpoging")
