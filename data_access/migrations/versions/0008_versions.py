@@ -46,9 +46,27 @@ def upgrade() -> None:
                     ["action_id", "reporting_period_id", "version"], unique=True)
 
 
+# SQLite rebuilds a table to drop a column, and the rebuild loses the table's triggers: the
+# append-only ones of status_report (0002, 0007) are put back after it, as 0007 has them.
+SQLITE_STATUS_REPORT_TRIGGERS = (
+    "CREATE TRIGGER status_report_no_update BEFORE UPDATE ON status_report "
+    "BEGIN SELECT RAISE(ABORT, 'status_report is append-only'); END",
+    "CREATE TRIGGER status_report_no_delete BEFORE DELETE ON status_report "
+    "BEGIN SELECT RAISE(ABORT, 'status_report is append-only'); END",
+    "CREATE TRIGGER status_report_no_replace BEFORE INSERT ON status_report "
+    "WHEN EXISTS (SELECT 1 FROM status_report WHERE id = NEW.id) "
+    "BEGIN SELECT RAISE(ABORT, 'status_report is append-only'); END",
+)
+
+
 def downgrade() -> None:
     op.drop_index("ux_status_report_version", table_name="status_report")
     with op.batch_alter_table("status_report") as batch:
         batch.drop_column("version")
     with op.batch_alter_table("concern") as batch:
         batch.drop_column("version")
+    if op.get_bind().dialect.name == "sqlite":
+        for trigger in ("status_report_no_update", "status_report_no_delete", "status_report_no_replace"):
+            op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        for statement in SQLITE_STATUS_REPORT_TRIGGERS:
+            op.execute(statement)
