@@ -276,4 +276,10 @@ def log_in(page, url: str, username: str, password: str = DEMO_PASSWORD) -> None
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
+    # logged in: the start page then switches to the role's first page (one more run); a click
+    # before that switch could be overtaken by it
+    page.get_by_role("button", name="Uitloggen").wait_for(timeout=60_000)
+    page.wait_for_function("location.pathname !== '/' || "
+                           "[...document.querySelectorAll('h1')].some(h => h.innerText.trim() === 'Geen toegang')",
+                           timeout=60_000)
     wait_ready(page)
