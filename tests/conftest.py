@@ -266,7 +266,8 @@ def page(browser):
 def wait_ready(page, timeout: float = 30_000) -> None:
     """Wait until the script has finished and no skeleton is left."""
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
-    page.wait_for_function("!document.querySelector(\"[data-testid='stSkeleton']\")", timeout=timeout)
+    # a locator, not wait_for_function: the latter polls with eval, which a strict CSP refuses
+    page.locator("[data-testid='stSkeleton']").first.wait_for(state="detached", timeout=timeout)
 
 
 def log_in(page, url: str, username: str, password: str = DEMO_PASSWORD) -> None:
