@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from data_access import audit
 from data_access.models import Pupil
-from ui.audit_download import audit_csv_file
+from ui.admin.audit_download import audit_csv_file
 from ui.db import engine
 from ui.guard import SESSION_ISSUED, origin, require
 

@@ -4,9 +4,9 @@ user = require("beheer")
 
 import streamlit as st  # noqa: E402
 
-from ui.import_admin import render_code_table, render_import_admin, render_templates  # noqa: E402
-from ui.periods_admin import render_periods_admin  # noqa: E402
-from ui.user_admin import render_user_admin  # noqa: E402
+from ui.admin.imports import render_code_table, render_import_admin, render_templates  # noqa: E402
+from ui.admin.periods import render_periods_admin  # noqa: E402
+from ui.admin.users import render_user_admin  # noqa: E402
 
 st.title("Beheer")
 

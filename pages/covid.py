@@ -4,7 +4,12 @@ user = require("covid")
 
 import streamlit as st  # noqa: E402
 
-from ui import cache, covid_data, covid_filters, covid_sections, covid_tiles, covid_views  # noqa: E402
+from ui import cache  # noqa: E402
+from ui.covid import data as covid_data  # noqa: E402
+from ui.covid import filters as covid_filters  # noqa: E402
+from ui.covid import sections as covid_sections  # noqa: E402
+from ui.covid import tiles as covid_tiles  # noqa: E402
+from ui.covid import views as covid_views  # noqa: E402
 
 suppressor = cache.suppressor_for(user.roles)  # None: leerplicht sees every count
 

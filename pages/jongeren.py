@@ -17,16 +17,16 @@ from data_access.metrics import school_year_of  # noqa: E402
 from data_access.queries import youths  # noqa: E402
 from ui import cache  # noqa: E402
 from ui import format as fmt  # noqa: E402
-from ui import youths_data as data  # noqa: E402
-from ui import youths_detail as detail  # noqa: E402
+from ui.youths import data  # noqa: E402
+from ui.youths import detail  # noqa: E402
 from ui.db import engine, is_demo  # noqa: E402
-from ui.youths_export import export_panel  # noqa: E402
-from ui.youths_filters import (  # noqa: E402
+from ui.youths.export import export_panel  # noqa: E402
+from ui.youths.filters import (  # noqa: E402
     SELECTED, current_params, filter_bar, settings_from_params,
 )
-from ui.youths_forms import show_flash  # noqa: E402
-from ui import youths_tables  # noqa: E402
-from ui.youths_tables import (  # noqa: E402
+from ui.youths.forms import show_flash  # noqa: E402
+from ui.youths import tables as youths_tables  # noqa: E402
+from ui.youths.tables import (  # noqa: E402
     open_by_pseudonym, queue_table, youth_table, youths_count,
 )
 

@@ -4,10 +4,10 @@ user = require("scholen")
 
 import streamlit as st  # noqa: E402
 
-from ui.schools_comparison import comparison_section, registration_section  # noqa: E402
-from ui.schools_controls import TAB_KEY, page_header  # noqa: E402
-from ui.schools_pilot import pilot_section  # noqa: E402
-from ui.schools_trends import trends_section  # noqa: E402
+from ui.schools.comparison import comparison_section, registration_section  # noqa: E402
+from ui.schools.controls import TAB_KEY, page_header  # noqa: E402
+from ui.schools.pilot import pilot_section  # noqa: E402
+from ui.schools.trends import trends_section  # noqa: E402
 
 context = page_header(user)
 

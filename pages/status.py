@@ -11,7 +11,10 @@ from data_access import status_reports  # noqa: E402
 from data_access.exports.status_docx import council_appendix_docx  # noqa: E402
 from data_access.exports.status_html import council_appendix_html  # noqa: E402
 from data_access.queries import status as q  # noqa: E402
-from ui import cache, status_charts, status_data, status_tiles  # noqa: E402
+from ui import cache  # noqa: E402
+from ui.status import charts as status_charts  # noqa: E402
+from ui.status import data as status_data  # noqa: E402
+from ui.status import tiles as status_tiles  # noqa: E402
 from ui.db import engine  # noqa: E402
 from ui.text import plain  # noqa: E402
 

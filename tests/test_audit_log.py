@@ -70,7 +70,7 @@ def login(at, username: str, password: str):
 
 def fetch_audit_csv(eng, filters: dict) -> bytes:
     """What the browser's fetch of the page's deferred CSV download runs (AppTest cannot fetch it)."""
-    from ui.audit_download import audit_csv_file
+    from ui.admin.audit_download import audit_csv_file
 
     return audit_csv_file(eng, "beheer", time.time(), filters, None, None)()
 

@@ -139,7 +139,7 @@ def test_an_unreachable_database_gives_a_dutch_error():
     def script():
         from sqlalchemy.exc import OperationalError
 
-        from ui import covid_data
+        from ui.covid import data as covid_data
 
         def broken():
             raise OperationalError("SELECT 1", {}, Exception("connection refused"))

@@ -1,4 +1,4 @@
-"""The beheer form for periods (ui/periods_admin.py), rendered with AppTest as the /beheer page will."""
+"""The beheer form for periods (ui/admin/periods.py), rendered with AppTest as the /beheer page will."""
 import datetime as dt
 
 from sqlalchemy import select
@@ -15,7 +15,7 @@ def admin_script():
 
     from data_access import users as accounts
     from ui.db import engine
-    from ui.periods_admin import render_periods_admin
+    from ui.admin.periods import render_periods_admin
 
     with engine().connect() as conn:
         user = accounts.get_user(conn, st.session_state["who"])

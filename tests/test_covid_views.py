@@ -1,6 +1,6 @@
 """The cached views of /covid against the straightforward rendering.
 
-The page sends ready views (ui.covid_views), cached by the filter values: Vega-Lite specs of the
+The page sends ready views (ui.covid.views), cached by the filter values: Vega-Lite specs of the
 charts, the Arrow tables st.dataframe would make, the tiles' texts. Here they are compared with
 what the page sent before it cached them: the Altair charts built from the queries and converted
 by st.altair_chart's own converter, the tables made from the period reports. For every sector ×
@@ -24,9 +24,12 @@ from data_access.definitions import Suppressor
 from data_access.models import Contact
 from data_access.queries import contacts
 from data_access.queries.contacts import HEATMAP_LOOKBACK_WEEKS
-from ui import covid_charts, covid_tables, covid_tiles, covid_views
-from ui import covid_format as cf
-from ui.covid_views import DownloadChart
+from ui.covid import charts as covid_charts
+from ui.covid import tables as covid_tables
+from ui.covid import tiles as covid_tiles
+from ui.covid import views as covid_views
+from ui.covid import format as cf
+from ui.covid.views import DownloadChart
 
 FIVE = Suppressor(5)  # the default threshold
 

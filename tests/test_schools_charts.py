@@ -11,11 +11,11 @@ from data_access.queries import schools as q
 from test_schools_pilot import build_pilot_fixture
 from test_schools_queries import DAYS, FIVE, HOURS, WINDOW, build_fixture
 from ui.downloads import chart_bytes
-from ui.schools_charts import ChartStyle, trend_by_category, trend_by_series
-from ui.schools_comparison import comparison_chart, comparison_points, registration_chart, registration_points
-from ui.schools_labels import DEFAULT_TREND_CATEGORIES, FIGURES
-from ui.schools_pilot import PILOT_METRICS, _points, pilot_chart
-from ui.schools_trends import _shading, _with_tooltips
+from ui.schools.charts import ChartStyle, trend_by_category, trend_by_series
+from ui.schools.comparison import comparison_chart, comparison_points, registration_chart, registration_points
+from ui.schools.labels import DEFAULT_TREND_CATEGORIES, FIGURES
+from ui.schools.pilot import PILOT_METRICS, _points, pilot_chart
+from ui.schools.trends import _shading, _with_tooltips
 
 D = dt.date
 STYLE = ChartStyle()

@@ -17,9 +17,9 @@ from data_access.db import make_engine
 from data_access.models import AuditEvent
 from data_access.queries import youths
 from data_access.schema import migrate
-from ui.audit_download import DownloadRefused, audit_csv_file
+from ui.admin.audit_download import DownloadRefused, audit_csv_file
 from ui.guard import client_origin
-from ui.youths_export import export_file
+from ui.youths.export import export_file
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

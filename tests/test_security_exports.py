@@ -24,7 +24,7 @@ from data_access.exports import tables
 from data_access.queries import youths
 from test_import_fixture import base, imp  # noqa: F401 - base is a fixture
 from ui import downloads
-from ui.youths_export import export_file
+from ui.youths.export import export_file
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANTED = ['=HYPERLINK("http://x")', "+1+cmd|' /C calc'!A0", '-1+HYPERLINK("http://x","klik")', "@SUM(1)",
@@ -115,7 +115,7 @@ def test_the_import_error_report_neutralises_the_rejected_values(base, sqlite_ur
     content = "pseudoniem;voornaam;achternaam;geboortedatum\n" + "".join(
         f"LL{20 + i};{value};Smit;01-01-2016\n" for i, value in enumerate(PLANTED[:4]))
     result = imp(base, "leerlingen", content)
-    # the page's download (ui/import_admin.py) …
+    # the page's download (ui/admin/imports.py) …
     rows = csv_rows(downloads.table_bytes_csv(result.problems_frame()))
     assert [r[3] for r in rows[1:]] == ["'" + v for v in PLANTED[:4]]
     # … and the CLI's --report file

@@ -1,7 +1,7 @@
 """The status page's cached views against the straightforward rendering.
 
-The page sends ready texts (ui.status_tiles.OverviewView, one per period and programme/portfolio
-holder selection) and a ready Vega-Lite spec (ui.status_charts.HistoryView, one per action),
+The page sends ready texts (ui.status.tiles.OverviewView, one per period and programme/portfolio
+holder selection) and a ready Vega-Lite spec (ui.status.charts.HistoryView, one per action),
 cached by the filter values. Here they are compared with what the page sent before it cached
 them: the overview frame filtered per selection, the evidence frame filtered per tile, the
 versions read per tile, the Altair chart converted by st.altair_chart itself. On the hand-made
@@ -24,10 +24,13 @@ from data_access.db import make_engine
 from data_access.definitions import DEFAULTS, Suppressor
 from data_access.queries import status as q
 from data_access.status_reports import NewReport, add_report
-from ui import cache, status_charts, status_data, status_tiles
+from ui import cache
+from ui.status import charts as status_charts
+from ui.status import data as status_data
+from ui.status import tiles as status_tiles
 from ui import format as fmt
 from ui.text import plain  # people's text is escaped, never markdown (issue 17 #4)
-from ui.status_tiles import (
+from ui.status.tiles import (
     LIGHT_COLUMNS, Selection, badge, changes_since, explanation_lines, kpi_line, light_text, local_time,
     no_report_text,
 )
@@ -133,7 +136,7 @@ def check_views(conn: Connection, view_of) -> int:
 
 
 def built_view(conn, period, previous, programme, holder, suppressor) -> status_tiles.OverviewView:
-    """status_tiles.overview_view as ui.status_data calls it, without the cache."""
+    """status_tiles.overview_view as ui.status.data calls it, without the cache."""
     overview, counts = q.period_status(conn, period.id, previous.id if previous else None, programme, holder)
     return status_tiles.overview_view(overview, counts, q.evidence(conn, period, DEFAULTS, suppressor), period,
                                       previous, programme, holder,
@@ -208,7 +211,7 @@ def test_views_equal_the_straightforward_rendering_on_postgresql(pg_engine):
             *reference_history(conn, action_id), title, code)) == 4
 
 
-# --- through the cache (ui.status_data), and after a new report ------------------------------
+# --- through the cache (ui.status.data), and after a new report ------------------------------
 
 
 def cached_view(conn, period, previous, programme, holder, suppressor) -> status_tiles.OverviewView:

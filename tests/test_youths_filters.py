@@ -11,7 +11,7 @@ from data_access.definitions import DEFAULTS
 from data_access.queries import youths
 from data_access.queries.youths import YouthFilters
 from test_youths_fixture import TODAY, fixture_db  # noqa: F401  (fixture)
-from ui.youths_filters import filters_from_params, filters_to_params
+from ui.youths.filters import filters_from_params, filters_to_params
 
 EVERYONE = dict(officers=(), include_unassigned=True)
 

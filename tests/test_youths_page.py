@@ -149,7 +149,7 @@ def test_a_status_change_and_a_note_from_the_file_are_audited_and_shown_in_the_h
 
 
 def test_export_waits_for_a_purpose_and_each_file_is_audited(app, fixture_db):
-    from ui.youths_export import export_file
+    from ui.youths.export import export_file
 
     at = app("leerplicht")
     buttons = [b for b in at.get("download_button")]
@@ -188,7 +188,7 @@ def test_the_personal_data_check_would_notice_a_leak(app):
 
 
 def test_a_long_list_sends_its_first_rows_and_says_how_many_there_are(app, fixture_db, monkeypatch):
-    from ui import youths_tables
+    from ui.youths import tables as youths_tables
 
     monkeypatch.setattr(youths_tables, "SHOWN_ROWS", 2)
     at = app("leerplicht")

@@ -19,7 +19,7 @@ from data_access.queries.youths import (
     YouthFilters,
 )
 from ui import format as fmt
-from ui.youths_labels import CATEGORY_LABELS, STATUS_LABELS, label
+from ui.youths.labels import CATEGORY_LABELS, STATUS_LABELS, label
 
 EVERYONE = "*"
 AGE_RANGE = (4, 23)

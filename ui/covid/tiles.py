@@ -12,7 +12,7 @@ from data_access.definitions.suppression import COMPLEMENTARY, COMPLEMENTARY_REA
 from data_access.periods import BASELINE_DIRECTIONS
 from data_access.queries import contacts
 from data_access.queries.contacts import HIGHER_IS_BETTER, METRIC_LABELS, Figure, PeriodReport
-from ui import covid_format as cf
+from ui.covid import format as cf
 
 TILE_ROWS = (("school_rate", "contacts_per_school_week", "family_rate"),
              ("median_days", "never_reached", "concern_share"))

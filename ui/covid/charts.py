@@ -8,7 +8,7 @@ import pandas as pd
 
 from data_access.periods import KIND_LABELS, PeriodRow, Window
 from data_access.queries.contacts import CHANNEL_LABELS, CHART_TARGETS, HEATMAP_LOOKBACK_WEEKS, TARGET_LABELS
-from ui import covid_format as cf
+from ui.covid import format as cf
 from ui import format as fmt
 
 DUTCH_MONTH_LABELS = (

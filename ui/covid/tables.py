@@ -6,7 +6,7 @@ import pandas as pd
 from data_access.definitions import Suppressor
 from data_access.queries import contacts
 from data_access.queries.contacts import METRIC_LABELS, PeriodReport
-from ui import covid_format as cf
+from ui.covid import format as cf
 from ui import format as fmt
 
 

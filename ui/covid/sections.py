@@ -7,9 +7,10 @@ import streamlit as st
 
 from data_access.definitions import Suppressor
 from data_access.periods import Window
-from ui import covid_data, covid_views
-from ui.covid_filters import Selection
-from ui.covid_views import DownloadChart
+from ui.covid import data as covid_data
+from ui.covid import views as covid_views
+from ui.covid.filters import Selection
+from ui.covid.views import DownloadChart
 from ui.downloads import chart_downloads, table_downloads
 
 

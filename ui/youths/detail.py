@@ -16,10 +16,10 @@ from ui import format as fmt
 from ui.db import engine
 from ui.downloads import chart_downloads, session_grant
 from ui.text import plain
-from ui.youths_charts import calendar_grid, calendar_heatmap, hours_by_category
-from ui.youths_data import details_summary
-from ui.youths_forms import contact_form, note_form, open_case_form, status_form
-from ui.youths_labels import (
+from ui.youths.charts import calendar_grid, calendar_heatmap, hours_by_category
+from ui.youths.data import details_summary
+from ui.youths.forms import contact_form, note_form, open_case_form, status_form
+from ui.youths.labels import (
     ACTION_LABELS,
     CHANNEL_LABELS,
     MELDING_LABELS,

@@ -14,9 +14,9 @@ import streamlit as st
 from data_access.definitions import Settings, Suppressor
 from data_access.users import User
 from ui import cache
-from ui import schools_data as data
-from ui.schools_charts import ChartStyle
-from ui.schools_labels import SCOPE_LABELS
+from ui.schools import data
+from ui.schools.charts import ChartStyle
+from ui.schools.labels import SCOPE_LABELS
 from ui.text import plain
 
 MEETING_KEY = "schools_meeting"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from ui.schools_labels import CATEGORY_COLORS, CATEGORY_LABELS, PERIOD_KIND_COLORS, PERIOD_KIND_LABELS
+from ui.schools.labels import CATEGORY_COLORS, CATEGORY_LABELS, PERIOD_KIND_COLORS, PERIOD_KIND_LABELS
 
 MONTHS = "['jan','feb','mrt','apr','mei','jun','jul','aug','sep','okt','nov','dec']"
 TIME_LABELS = (

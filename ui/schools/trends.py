@@ -13,14 +13,14 @@ from data_access import metrics
 from data_access.definitions import Suppressor
 from data_access.queries import schools as queries
 from ui import format as fmt
-from ui import schools_data as data
+from ui.schools import data
 from ui.downloads import chart_downloads
-from ui.schools_charts import ChartStyle, trend_by_category, trend_by_series
-from ui.schools_controls import PageContext, explain, remember
-from ui.schools_labels import (
+from ui.schools.charts import ChartStyle, trend_by_category, trend_by_series
+from ui.schools.controls import PageContext, explain, remember
+from ui.schools.labels import (
     CATEGORY_LABELS, DEFAULT_TREND_CATEGORIES, GRAIN_LABELS, PERIOD_KIND_LABELS,
 )
-from ui.schools_tables import table_downloads
+from ui.schools.tables import table_downloads
 from ui.text import plain
 
 CATEGORIES_KEY = "schools_trend_categories"

@@ -22,7 +22,7 @@ from data_access.queries import youths
 from data_access.users import User
 from ui.db import engine
 from ui.guard import origin
-from ui.youths_tables import youths_count
+from ui.youths.tables import youths_count
 from ui.downloads import grant, guarded, table_bytes_csv, table_bytes_xlsx
 
 PURPOSES = (

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import format as fmt
-from ui.youths_labels import STATUS_LABELS, label
+from ui.youths.labels import STATUS_LABELS, label
 
 SHOWN_ROWS = 1000  # rows sent to the browser per table (and pseudonym choices); the export holds all
 

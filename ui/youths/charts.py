@@ -8,7 +8,7 @@ import pandas as pd
 
 from data_access.metrics import week_start
 from ui import format as fmt
-from ui.youths_labels import CATEGORY_LABELS
+from ui.youths.labels import CATEGORY_LABELS
 
 WEEKDAYS = ["ma", "di", "wo", "do", "vr"]
 PRESENT = "geen verzuim"

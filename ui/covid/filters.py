@@ -6,7 +6,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from data_access import periods
-from ui import covid_data, format as fmt
+from ui import format as fmt
+from ui.covid import data as covid_data
 
 DIRECTION_LABELS = {"before": "Vóór de periode", "after": "Na de periode", "both": "Vóór en na"}
 

@@ -10,11 +10,11 @@ from data_access.definitions.suppression import COMPLEMENTARY, COMPLEMENTARY_REA
 from data_access.queries import pilot as pilot_queries
 from data_access.queries.pilot import AFTER, BEFORE, DURING, OTHERS, PILOT, PilotEffect
 from ui import format as fmt
-from ui import schools_data as data
+from ui.schools import data
 from ui.downloads import chart_downloads
-from ui.schools_charts import pilot_chart
-from ui.schools_controls import PageContext, explain
-from ui.schools_tables import table_downloads
+from ui.schools.charts import pilot_chart
+from ui.schools.controls import PageContext, explain
+from ui.schools.tables import table_downloads
 
 PHASE_LABELS = {BEFORE: "vóór de pilot", DURING: "tijdens de pilot", AFTER: "na de pilot"}
 EXPECTED = "pilotscholen zonder pilot (verwacht)"

@@ -12,7 +12,8 @@ import streamlit as st
 
 from data_access.definitions import Settings, Suppressor
 from data_access.queries import status as q
-from ui import status_charts, status_tiles
+from ui.status import charts as status_charts
+from ui.status import tiles as status_tiles
 from ui.db import engine
 
 TTL = 600

@@ -17,7 +17,7 @@ from data_access.users import User
 from ui.db import engine
 from ui.guard import origin
 from ui.cache import invalidate
-from ui.youths_labels import CHANNEL_LABELS, SOURCE_LABELS, STATUS_LABELS, TARGET_LABELS, label
+from ui.youths.labels import CHANNEL_LABELS, SOURCE_LABELS, STATUS_LABELS, TARGET_LABELS, label
 
 FLASH = "youths_flash"
 TARGETS = ("family", "youth", "school", "partner")  # a youth's contact is mostly with the family

@@ -20,7 +20,10 @@ from data_access.definitions import Suppressor
 from data_access.periods import PeriodRow, Window
 from data_access.queries import contacts
 from data_access.queries.contacts import CHART_TARGETS
-from ui import covid_charts, covid_data, covid_tables, covid_tiles
+from ui.covid import charts as covid_charts
+from ui.covid import data as covid_data
+from ui.covid import tables as covid_tables
+from ui.covid import tiles as covid_tiles
 
 MAX_ENTRIES = 64  # an entry: a few hundred kB at region scale (the heat map's Arrow data)
 

@@ -18,7 +18,7 @@ from data_access.queries import youths
 from data_access.users import User
 from ui import cache
 from ui.db import engine
-from ui import youths_tables as tables
+from ui.youths import tables
 from ui.guard import origin
 
 LAST_VIEW = "youths_last_audited_view"

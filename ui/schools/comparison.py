@@ -9,12 +9,12 @@ import streamlit as st
 from data_access import metrics
 from data_access.queries import schools as queries
 from ui import format as fmt
-from ui import schools_data as data
+from ui.schools import data
 from ui.downloads import chart_downloads
-from ui.schools_charts import comparison_dots, registration_scatter
-from ui.schools_controls import PageContext, explain, remember
-from ui.schools_labels import CHART_FIGURES, FIGURES, ROLL_UP_LABELS, Figure
-from ui.schools_tables import (
+from ui.schools.charts import comparison_dots, registration_scatter
+from ui.schools.controls import PageContext, explain, remember
+from ui.schools.labels import CHART_FIGURES, FIGURES, ROLL_UP_LABELS, Figure
+from ui.schools.tables import (
     HEADERS, ShownTable, comparison_table, figure_text, figure_value, registration_table, show_table,
     table_downloads,
 )
