@@ -84,6 +84,41 @@ def record(
     return event_id
 
 
+# The free text beside an export's purpose: kept for the privacy officer, who reads it from the
+# database; beheer sees only its length, because people type names there despite the hint.
+EXPLANATION = "toelichting"
+
+
+def record_export(conn: Connection, *, username: str, role: str, object_type: str, object_id: str,
+                  purpose: str, explanation: str, file_format: str, pupil_ids: Iterable[int],
+                  origin: str | None = None, **context) -> int:
+    """An export of personal data: the purpose chosen from the list (doelbinding), the free-text
+    explanation, the format, ``context`` (e.g. filters, peildatum) and one audit_pupil row per
+    pupil in the file. Returns the event id."""
+    if not purpose.strip():
+        raise ValueError("Een doel (doelbinding) is verplicht bij een export.")
+    ids = sorted({int(i) for i in pupil_ids})
+    details = {"doel": purpose.strip(), "formaat": file_format, **context, "rijen": len(ids)}
+    if explanation.strip():
+        details[EXPLANATION] = explanation.strip()
+    return record(conn, EXPORT, username=username, role=role, object_type=object_type, object_id=object_id,
+                  origin=origin, pupil_ids=ids, details=details)
+
+
+def shown_details(details: str | None) -> str | None:
+    """The details as the audit page and its CSV show them: an export's explanation only by length."""
+    if not details or EXPLANATION not in details:
+        return details
+    try:
+        parsed = json.loads(details)
+    except ValueError:
+        return details
+    if isinstance(parsed, dict) and isinstance(parsed.get(EXPLANATION), str):
+        parsed[EXPLANATION] = f"({len(parsed[EXPLANATION])} tekens, niet getoond)"
+        return json.dumps(parsed, ensure_ascii=False)
+    return details
+
+
 def who_saw(conn: Connection, pupil_id: int, **filters) -> pd.DataFrame:
     """Every event that showed, wrote or changed this pupil, newest first: list views and exports
     that named it (audit_pupil) and events about it alone (detail views, contacts, cases).
@@ -125,7 +160,7 @@ def _frame(rows) -> pd.DataFrame:
     return pd.DataFrame(
         [{"tijd (UTC)": r.at, "gebruiker": r.username, "rol": r.role, "actie": r.action,
           "objecttype": r.object_type, "object": r.object_id, "resultaat": r.result,
-          "herkomst": r.origin, "details": r.details} for r in rows],
+          "herkomst": r.origin, "details": shown_details(r.details)} for r in rows],
         columns=["tijd (UTC)", "gebruiker", "rol", "actie", "objecttype", "object", "resultaat",
                  "herkomst", "details"],
     )

@@ -54,7 +54,7 @@ def test_the_youth_list_export_names_its_pupils_in_audit_pupil(engine):
     import pandas as pd
 
     export_file(engine, user, youths.YouthFilters(), dt.date(2026, 3, 2), "Casusoverleg met school of zorgpartner",
-                "csv", pd.DataFrame({"pseudoniem": ["P-1", "P-2"]}), [21, 22], "10.0.0.1")()
+                "", "csv", pd.DataFrame({"pseudoniem": ["P-1", "P-2"]}), [21, 22], "10.0.0.1")()
     with engine.connect() as conn:
         [event] = conn.execute(select(AuditEvent.__table__).where(AuditEvent.action == audit.EXPORT)).all()
         assert audit.pupil_ids_of(conn, event.id) == [21, 22]

@@ -133,7 +133,7 @@ def test_the_youth_list_export_is_safe_in_csv_and_excel(engine):
     table = pd.DataFrame({"pseudoniem": ["P-1", "P-2"], "naam": ['=HYPERLINK("http://x")', "@SUM(1)"],
                           "verzuim (uur)": [-1.5, 12.0]})
     make = lambda fmt: export_file(engine, user, youths.YouthFilters(), dt.date(2026, 3, 2),  # noqa: E731
-                                   "Casusoverleg met school of zorgpartner", fmt, table, [1, 2])()
+                                   "Casusoverleg met school of zorgpartner", "", fmt, table, [1, 2])()
     rows = csv_rows(make("csv"))
     assert rows[1:] == [["P-1", "'=HYPERLINK(\"http://x\")", "-1,5"], ["P-2", "'@SUM(1)", "12,0"]]
     data = make("xlsx")

@@ -103,15 +103,25 @@ def test_refused_changes_write_nothing(fixture_db):
     assert audit_rows(fixture_db, "notitie_toegevoegd") == []
 
 
-def test_an_export_needs_a_purpose_and_records_filters_and_pupil_ids(fixture_db):
+def test_an_export_needs_a_purpose_and_records_filters_pupils_and_an_explanation_beheer_cannot_read(fixture_db):
     filters = youths.YouthFilters(school_ids=(1,), search="Exact")
+    export = dict(username="leerplicht", role="leerplicht", object_type=youths.OBJECT_LIST, object_id="jongeren",
+                  file_format="xlsx", pupil_ids=[2, 1], filters=filters.for_audit())
     with pytest.raises(ValueError, match="doel"):
         with fixture_db.begin() as conn:
-            youths.record_export(conn, "leerplicht", "leerplicht", filters, TODAY, "  ", "csv", [1, 2])
+            audit.record_export(conn, purpose="  ", explanation="", **export)
     with fixture_db.begin() as conn:
-        youths.record_export(conn, "leerplicht", "leerplicht", filters, TODAY, "Casusoverleg", "xlsx", [1, 2])
+        event_id = audit.record_export(conn, purpose="Anders (licht toe)",
+                                           explanation="overleg over Jan de Vries", **export)
     [event] = audit_rows(fixture_db, "export")
     details = json.loads(event.details)
-    assert details["doel"] == "Casusoverleg" and details["formaat"] == "xlsx"
-    assert details["pupil_ids"] == [1, 2] and details["filters"]["school_ids"] == [1]
+    assert details["doel"] == "Anders (licht toe)" and details["formaat"] == "xlsx" and details["rijen"] == 2
+    assert details["toelichting"] == "overleg over Jan de Vries"  # stored for the privacy officer
+    assert details["filters"]["school_ids"] == [1]
     assert "Exact" not in event.details
+    with fixture_db.connect() as conn:
+        assert audit.pupil_ids_of(conn, event_id) == [1, 2]
+        shown = audit.events(conn, action="export")
+    # the audit page and its CSV show the explanation's length (25 characters), not its words
+    assert "Jan" not in shown["details"][0]
+    assert json.loads(shown["details"][0])["toelichting"] == "(25 tekens, niet getoond)"

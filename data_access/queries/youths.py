@@ -814,18 +814,6 @@ def record_detail_view(conn: Connection, username: str, role: str, pupil_id: int
                  object_id=pupil_id, origin=origin)
 
 
-def record_export(conn: Connection, username: str, role: str, filters: YouthFilters, today: dt.date,
-                  purpose: str, file_format: str, pupil_ids: Sequence[int], origin: str | None = None) -> None:
-    """An export of the filtered list: the purpose (doelbinding), the filters and the pupil ids."""
-    if not purpose.strip():
-        raise ValueError("Een doel (doelbinding) is verplicht bij een export.")
-    audit.record(conn, audit.EXPORT, username=username, role=role, object_type=OBJECT_LIST, object_id="jongeren",
-                 origin=origin,
-                 details={"doel": purpose.strip(), "formaat": file_format, "filters": filters.for_audit(),
-                          "peildatum": today.isoformat(), "rijen": len(pupil_ids),
-                          "pupil_ids": [int(i) for i in pupil_ids]})
-
-
 # --- helpers ---------------------------------------------------------------------------------
 
 

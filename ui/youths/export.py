@@ -30,21 +30,23 @@ PURPOSES = (
     "Planning van huisbezoeken en gesprekken",
     "Voorbereiding zorg- en adviesteam (ZAT/OZA)",
     "Verantwoording en kwaliteitscontrole leerplicht",
-    "Anders, namelijk …",
+    "Anders (licht toe)",
 )
 OTHER = PURPOSES[-1]
 
 
 def export_file(db: Engine, user: User, filters: youths.YouthFilters, today: dt.date, purpose: str,
-                file_format: str, table: pd.DataFrame, pupil_ids: list[int],
+                explanation: str, file_format: str, table: pd.DataFrame, pupil_ids: list[int],
                 source: str | None = None) -> Callable[[], bytes]:
     """The generator Streamlit calls on a click (outside the script run: everything it needs,
     the request's origin included, is captured now): audit first, then the bytes."""
 
     def generate() -> bytes:
         with db.begin() as conn:
-            record_export(conn, user.username, user.role_label, filters, today, purpose, file_format,
-                          pupil_ids, source)
+            audit.record_export(conn, username=user.username, role=user.role_label,
+                                object_type=youths.OBJECT_LIST, object_id="jongeren", purpose=purpose,
+                                explanation=explanation, file_format=file_format, pupil_ids=pupil_ids,
+                                origin=source, filters=filters.for_audit(), peildatum=today.isoformat())
         if file_format == "xlsx":
             return table_bytes_xlsx(table, sheet="Jongeren in beeld")
         return table_bytes_csv(table)
@@ -52,37 +54,22 @@ def export_file(db: Engine, user: User, filters: youths.YouthFilters, today: dt.
     return generate
 
 
-def record_export(conn, username: str, role: str, filters: youths.YouthFilters, today: dt.date, purpose: str,
-                  file_format: str, pupil_ids: list[int], origin: str | None = None) -> int:
-    """The export's audit event with its pupils in audit_pupil (so "who saw youth X" finds it).
-
-    Same event as ``youths.record_export`` (queries/youths.py, owned elsewhere), which cannot
-    pass pupil ids on yet; the JSON list in details stays until its readers use audit_pupil."""
-    if not purpose.strip():
-        raise ValueError("Een doel (doelbinding) is verplicht bij een export.")
-    ids = [int(i) for i in pupil_ids]
-    return audit.record(conn, audit.EXPORT, username=username, role=role, object_type=youths.OBJECT_LIST,
-                        object_id="jongeren", origin=origin, pupil_ids=ids,
-                        details={"doel": purpose.strip(), "formaat": file_format, "filters": filters.for_audit(),
-                                 "peildatum": today.isoformat(), "rijen": len(ids), "pupil_ids": ids})
-
-
 def export_panel(user: User, filters: youths.YouthFilters, today: dt.date, table: pd.DataFrame,
                  pupil_ids: list[int]) -> None:
     with st.expander(f"Exporteren ({youths_count(len(table))}, CSV of Excel)", icon=":material/download:"):
         st.caption("Een export bevat persoonsgegevens. Kies waarvoor u hem nodig heeft; het doel, de filters "
-                   "en de pseudoniemen worden in het auditlog vastgelegd. Noem geen namen in het doel.")
+                   "en de pseudoniemen worden in het auditlog vastgelegd.")
         choice = st.selectbox("Doel van de export (verplicht)", PURPOSES, index=None, key="yx_purpose",
                               placeholder="kies een doel")
-        other = ""
-        if choice == OTHER:
-            other = st.text_input("Omschrijf het doel", max_chars=120, key="yx_other")
-        purpose = (other.strip() if choice == OTHER else choice) or ""
-        ready = len(purpose) >= 5 and not table.empty
+        explanation = st.text_input(
+            "Toelichting" + (" (verplicht bij ‘Anders’)" if choice == OTHER else " (mag leeg)"), max_chars=120,
+            key="yx_other", help="Beheer ziet alleen de lengte van deze tekst, niet de inhoud. Noem geen namen.")
+        purpose = choice or ""
+        ready = bool(purpose) and (choice != OTHER or len(explanation.strip()) >= 5) and not table.empty
         if table.empty:
             st.info("De lijst is leeg; er valt niets te exporteren.")
         elif not ready:
-            st.info("Kies eerst een doel; daarna kunt u downloaden.")
+            st.info("Kies eerst een doel (bij ‘Anders’ met een toelichting); daarna kunt u downloaden.")
         name = f"jongeren-in-beeld-{today.isoformat()}"
         left, right = st.columns(2)
         db, source = engine(), origin()
@@ -93,7 +80,8 @@ def export_panel(user: User, filters: youths.YouthFilters, today: dt.date, table
                 return b""
             return guarded(db, who, {"object_type": youths.OBJECT_LIST, "object_id": "jongeren",
                                      "formaat": file_format},
-                           export_file(db, user, filters, today, purpose, file_format, table, pupil_ids, source))
+                           export_file(db, user, filters, today, purpose, explanation, file_format, table, pupil_ids,
+                                       source))
 
         # on_click="rerun": after a refused click the rerun shows why (the session has ended)
         left.download_button(
