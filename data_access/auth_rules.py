@@ -434,6 +434,7 @@ ORIGIN_KEY_PREFIX = "ADRES:"  # upper case: never the result of normalise_userna
 
 @dataclass(frozen=True)
 class ThrottlePolicy:
+    """The doubling wait after failed logins, per origin and per account name (one policy for both)."""
     free_failures: int = 3
     window: dt.timedelta = dt.timedelta(minutes=15)
     max_delay: dt.timedelta = dt.timedelta(minutes=5)
@@ -484,9 +485,33 @@ def throttled_until(conn: Connection, origin: str, policy: ThrottlePolicy, now: 
     return until if until > now else None
 
 
+def account_waits_until(conn: Connection, name: str, policy: ThrottlePolicy, now: dt.datetime | None = None,
+                        without: int | None = None) -> dt.datetime | None:
+    """Until when attempts on this account name must wait, or None when one may be tried now.
+
+    The same doubling wait as an origin's, over the name's failures since its last success in the
+    window: attackers spread over many addresses still get one guess per growing wait on an
+    account, before the lockout ends their guesses altogether."""
+    now = now or utcnow()
+    last_success = conn.execute(
+        select(LoginAttempt.at).where(LoginAttempt.username == name, LoginAttempt.success.is_(True),
+                                      LoginAttempt.at > now - policy.window)
+        .order_by(LoginAttempt.at.desc()).limit(1)).scalar()
+    failures = sorted(conn.execute(
+        select(LoginAttempt.at).where(LoginAttempt.username == name, LoginAttempt.success.is_(False),
+                                      LoginAttempt.at > (last_success or now - policy.window),
+                                      LoginAttempt.id != (without or 0))
+    ).scalars())
+    wait = policy.delay(len(failures))
+    if not failures or not wait:
+        return None
+    until = failures[-1] + wait
+    return until if until > now else None
+
+
 @dataclass(frozen=True)
 class LoginOutcome:
-    status: str  # "ok", "mislukt", "geblokkeerd" or "vertraagd" (too many attempts from this origin)
+    status: str  # "ok", "mislukt", "geblokkeerd" or "vertraagd" (too many attempts from this origin or on this name)
     username: str
     known: bool  # whether the name is an account that may log in (never shown to the user)
     locked_until: dt.datetime | None = None  # for "vertraagd": until when the origin must wait
@@ -513,7 +538,8 @@ def attempt_login(target: Engine | Connection, username: str, password: str, cre
     0. With an ``origin``: refuse while the origin must wait (nothing written, see the module
        docstring), else write the origin's row as a failure, commit, and refuse when parallel
        attempts from the origin got there first. A refusal here touches no account row.
-    1. Refuse while the name is locked (not counted, so a lockout ends when it says it does).
+    1. Refuse while the name is locked (not counted, so a lockout ends when it says it does), and
+       with an ``origin`` while the name must wait after its latest failures (not counted either).
     2. Write the attempt as a failure and commit it, so every parallel attempt sees it.
     3. Count the other failures again: when they already lock the name (parallel attempts got
        there first), refuse without checking the password; the row stays a failure.
@@ -548,10 +574,14 @@ def attempt_login(target: Engine | Connection, username: str, password: str, cre
             return LoginOutcome("vertraagd", name, known, wait)
     with _step(target) as conn:
         until = locked_until(conn, name, policy, now)
-        own_id = None if until is not None else record_attempt(conn, name, False, now)
+        wait = None if until is not None or not origin else account_waits_until(conn, name, throttle, now)
+        own_id = None if until is not None or wait is not None else record_attempt(conn, name, False, now)
     if until is not None:
         equalise_timing(password)
         return LoginOutcome("geblokkeerd", name, known, until)
+    if wait is not None:
+        equalise_timing(password)
+        return LoginOutcome("vertraagd", name, known, wait)
     with _step(target) as conn:
         until = _current_lock(conn, name, policy, now, without=own_id)
     if until is not None:

@@ -122,3 +122,38 @@ def test_a_long_origin_gets_a_key_that_fits_the_column():
     key = rules.origin_key("2001:db8::1, " * 20)
     assert len(key) <= 64 and key.startswith("ADRES:sha256:")
     assert rules.origin_key("2001:db8::1") == "ADRES:2001:db8::1"
+
+
+def test_attempts_spread_over_addresses_wait_per_account_and_are_not_counted_while_waiting(db):
+    c = creds(db)
+
+    def attempt(at: float, origin: str, password="fout"):
+        return rules.attempt_login(db, "anna", password, c, verify, POLICY, T0 + seconds(at), origin=origin)
+
+    # three addresses, one failure each at 0, 1 and 2 s: all checked (each address is still free)
+    assert [attempt(i, f"10.9.0.{i}").status for i in range(3)] == ["mislukt"] * 3
+    # a fourth address at 3 s: the account waits 2 s after its third failure (2 s), so until 4 s
+    early = attempt(3, "10.9.0.3")
+    assert (early.status, early.locked_until) == ("vertraagd", T0 + seconds(4))
+    # the right password during the wait is refused the same way, without a password check
+    assert attempt(3.5, "10.9.0.4", password=right("anna")).status == "vertraagd"
+    assert account_failures(db, "anna") == 3  # the refused attempts were not counted
+    # at 4 s a guess is checked again (4th failure), and then the wait is 4 s: until 8 s
+    assert attempt(4, "10.9.0.5").status == "mislukt"
+    assert attempt(7.9, "10.9.0.6").locked_until == T0 + seconds(8)
+    # the fifth failure at 8 s locks the name (lockout policy: five failures)
+    assert attempt(8, "10.9.0.7").status == "geblokkeerd"
+    # another account is not slowed down by anna's failures
+    assert rules.attempt_login(db, "bram", right("bram"), c, verify, POLICY, T0 + seconds(8),
+                               origin="10.9.0.8").ok
+
+
+def test_a_success_ends_the_account_wait(db):
+    c = creds(db)
+    for i in range(2):
+        assert rules.attempt_login(db, "anna", "fout", c, verify, POLICY, T0 + seconds(i),
+                                   origin=f"10.9.1.{i}").status == "mislukt"
+    assert rules.attempt_login(db, "anna", right("anna"), c, verify, POLICY, T0 + seconds(2), origin="10.9.1.2").ok
+    # failures before the success do not count: a typo right after logging in is checked at once
+    assert rules.attempt_login(db, "anna", "fout", c, verify, POLICY, T0 + seconds(3),
+                               origin="10.9.1.3").status == "mislukt"

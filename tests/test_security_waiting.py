@@ -80,7 +80,7 @@ def test_a_fourth_failure_from_one_address_is_told_to_wait_and_counts_against_no
         assert errors(at) == ["Inloggen mislukt: gebruikersnaam of wachtwoord onjuist."]
     login(at, "lea", PASSWORD)  # even the right password: this address waits now (2 s)
     assert len(errors(at)) == 1
-    assert errors(at)[0] in {f"Te veel pogingen vanaf dit adres, probeer het over {n} seconden opnieuw."
+    assert errors(at)[0] in {f"Te veel inlogpogingen kort na elkaar; probeer het over {n} seconden opnieuw."
                              for n in (1, 2)}
     assert "lea_username" not in at.session_state
     with site.connect() as conn:

@@ -53,7 +53,7 @@ AUTHENTICATOR_KEYS = ("name", "username", "authentication_status", "email", "rol
 FAILED = "Inloggen mislukt: gebruikersnaam of wachtwoord onjuist."
 LOCKED = ("Te veel mislukte pogingen: inloggen met deze gebruikersnaam is tijdelijk geblokkeerd. "
           "Probeer het over {minutes} minuten opnieuw of neem contact op met functioneel beheer.")
-THROTTLED = "Te veel pogingen vanaf dit adres, probeer het over {seconds} seconden opnieuw."
+THROTTLED = "Te veel inlogpogingen kort na elkaar; probeer het over {seconds} seconden opnieuw."
 SESSION_ENDED = "Uw sessie is beëindigd. Log opnieuw in."
 LOGGED_OUT = "U bent uitgelogd."
 DB_BUSY = ("De database is even bezet (er loopt waarschijnlijk een import) — probeer het over een paar "
