@@ -162,7 +162,7 @@ def test_a_school_whose_data_stop_early_is_not_diluted(db):
     with db.connect() as conn:
         wilg = by_name(q.school_comparison(conn, WINDOW, DAYS, HOURS).schools).loc["De Wilg"]
         trend = q.absence_trend(conn, D(2020, 10, 5), D(2020, 11, 30), "month", [WILG], by_school=True,
-                                hours_per_day=HOURS)
+                                hours_per_day=HOURS, exact_below=None)
     assert wilg["possible_hours"] == 180 * 5 * 5.5 == 4950
     assert wilg["rate_ziek"] == pytest.approx(99 / 4950)
     sick = trend[trend["category"] == "ziek"].set_index("period_start")
@@ -259,7 +259,8 @@ def test_persistent_absence_share_for_a_school_year(db):
 
 def test_weekly_trend_for_the_municipality(db):
     with db.connect() as conn:
-        trend = q.absence_trend(conn, D(2020, 10, 5), D(2020, 10, 30), grain="week", hours_per_day=HOURS)
+        trend = q.absence_trend(conn, D(2020, 10, 5), D(2020, 10, 30), grain="week", hours_per_day=HOURS,
+                                exact_below=None)
     week = trend[trend["period_start"] == "2020-10-05"].set_index("category")
     # week of 5 Oct: 880 pupils × 5 days × 5,5 h = 24.200 possible hours
     assert week.loc["ongeoorloofd", "possible_hours"] == 24200
@@ -272,19 +273,24 @@ def test_weekly_trend_for_the_municipality(db):
 
 def test_monthly_trend_equals_the_window_total(db):
     with db.connect() as conn:
-        trend = q.absence_trend(conn, D(2020, 10, 1), D(2020, 10, 31), grain="month", hours_per_day=HOURS)
-    combined = q.combine_categories(trend, q.CATEGORIES)
-    # a week belongs to the month of its Monday: 28 Sep – 2 Oct counts for September
-    assert combined["period_start"].dt.month.tolist() == [9, 10]
-    total = combined.iloc[1]
-    assert total["possible_hours"] == 72600 and total["hours"] == 760
-    assert total["rate"] == pytest.approx(760 / 72600)
+        trend = q.absence_trend(conn, D(2020, 10, 1), D(2020, 10, 31), grain="month", hours_per_day=HOURS,
+                                exact_below=None, combine=q.CATEGORIES)
+    # a month is the calendar month: Thursday 1 and Friday 2 October count for October (not for
+    # September, the month of their week's Monday), so October has 2 + 15 = 17 school days
+    assert combined_months(trend) == [10]
+    total = trend.iloc[0]
+    assert total["possible_hours"] == 880 * 17 * 5.5 == 82280 and total["hours"] == 760
+    assert total["rate"] == pytest.approx(760 / 82280)
+
+
+def combined_months(trend) -> list[int]:
+    return trend["period_start"].dt.month.tolist()
 
 
 def test_trend_per_chosen_school_and_suppression(db):
     with db.connect() as conn:
         trend = q.absence_trend(conn, D(2020, 10, 5), D(2020, 10, 18), grain="week",
-                                school_ids=[LINDE, EIK], by_school=True, hours_per_day=HOURS)
+                                school_ids=[LINDE, EIK], by_school=True, hours_per_day=HOURS, exact_below=5)
     assert set(trend["series"]) == {"De Linde", "De Eik"}
     row = trend[(trend["series"] == "De Linde") & (trend["period_start"] == "2020-10-12")
                 & (trend["category"] == "onbekend")].iloc[0]

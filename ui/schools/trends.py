@@ -109,14 +109,13 @@ def _trend_view(start: dt.date, end: dt.date, grain: str, school_ids: tuple[int,
     A rerun with the same filters reuses them: the Altair spec alone takes longer than the rest of
     the page. The cache key is the filters only — hashing the trend frame as an argument took a
     quarter of a cached rerun under load."""
-    trend = data.trend(start, end, grain, school_ids, per_school, hours_per_day)
+    # per school: the chosen categories as one line (a pupil absent in two counts once)
+    trend = data.trend(start, end, grain, school_ids, per_school, hours_per_day,
+                       suppressor.threshold if suppressor else None, categories if per_school else None)
     if trend.empty or trend["possible_hours"].sum() == 0:
         return None
     raw_periods = data.periods(start, end)
-    if per_school:
-        points = queries.combine_categories(trend, categories)
-    else:
-        points = trend[trend["category"].isin(categories)]
+    points = trend if per_school else trend[trend["category"].isin(categories)]
     if suppressor:
         points = queries.suppress_trend(points, suppressor)
     points = _with_tooltips(points, grain, label)
