@@ -28,6 +28,15 @@ DAYS, HOURS = 5, 5.5  # the default compliance days and hours per school day
 FIVE = Suppressor(5)  # the default threshold
 
 
+def _first_days(absence, week):
+    """Per school × category: its first week's Monday and its largest number of pupils."""
+    firsts: dict[tuple, tuple] = {}
+    for s, w, c, _h, _o, p in absence:
+        first, most = firsts.get((s, c), (week[w], 0))
+        firsts[(s, c)] = (min(first, week[w]), max(most, p))
+    return [(key, first, most) for key, (first, most) in firsts.items()]
+
+
 def build_fixture(conn) -> None:
     """The hand-made municipality (summary tables filled directly, as the refresh would)."""
     conn.execute(insert(models.School), [
@@ -55,17 +64,20 @@ def build_fixture(conn) -> None:
              start=D(2020, 12, 16), end=D(2021, 2, 7)),
     ])
     week = {5: D(2020, 10, 5), 12: D(2020, 10, 12), 26: D(2020, 10, 26)}
+    # (school, week, category, hours, occurrences, distinct pupils): the absence rows below and
+    # the week summary the refresh makes of them
+    ABSENCE = [
+        (LINDE, 5, "ongeoorloofd", 33, 6, 6), (LINDE, 5, "ziek", 55, 10, 10),
+        (LINDE, 12, "ziek", 44, 8, 8), (LINDE, 12, "onbekend", 11, 2, 2), (LINDE, 26, "te_laat", 2, 8, 5),
+        (EIK, 5, "ongeoorloofd", 22, 5, 5), (EIK, 5, "ziek", 110, 20, 20), (EIK, 26, "luxe", 44, 8, 8),
+        (BAKEN, 12, "ongeoorloofd", 66, 12, 12), (BAKEN, 12, "ziek", 264, 48, 40),
+        (BAKEN, 12, "schorsing", 10, 2, 2),
+        (WILG, 5, "ziek", 99, 18, 15),
+        (BUITEN, 5, "ziek", 500, 50, 40),
+    ]
     conn.execute(insert(models.AbsenceWeek), [
         dict(school_id=s, week_start=week[w], category=c, hours=h, occurrences=o, pupils=p)
-        for s, w, c, h, o, p in [
-            (LINDE, 5, "ongeoorloofd", 33, 6, 6), (LINDE, 5, "ziek", 55, 10, 10),
-            (LINDE, 12, "ziek", 44, 8, 8), (LINDE, 12, "onbekend", 11, 2, 2), (LINDE, 26, "te_laat", 2, 8, 5),
-            (EIK, 5, "ongeoorloofd", 22, 5, 5), (EIK, 5, "ziek", 110, 20, 20), (EIK, 26, "luxe", 44, 8, 8),
-            (BAKEN, 12, "ongeoorloofd", 66, 12, 12), (BAKEN, 12, "ziek", 264, 48, 40),
-            (BAKEN, 12, "schorsing", 10, 2, 2),
-            (WILG, 5, "ziek", 99, 18, 15),
-            (BUITEN, 5, "ziek", 500, 50, 40),
-        ]
+        for s, w, c, h, o, p in ABSENCE
     ])
     pupil_ids = itertools.count(1)
 
@@ -75,6 +87,20 @@ def build_fixture(conn) -> None:
                                                  last_name=f"Kind {pid}", birth_date=D(2012, 1, 1),
                                                  school_id=school, grade=6))
         return pid
+
+    # the absence rows behind ABSENCE: each school's first pupils in every category (so a school's
+    # pupils with any absence are as many as its largest category), Monday first, then Tuesday;
+    # a school's pool: 40 pupils (Buiten: 40 too)
+    pools = {school: [pupil(school) for _ in range(40)] for school in (LINDE, EIK, BAKEN, WILG, BUITEN)}
+    conn.execute(insert(models.Absence), [
+        dict(pupil_id=pools[s][k % p], school_id=s, date=week[w] + dt.timedelta(days=k // p), hours=h / o,
+             code=c[:3].upper(), category=c)
+        for s, w, c, h, o, p in ABSENCE for k in range(o)
+    ])
+    conn.execute(insert(models.PupilCategoryYear), [
+        dict(school_year=2020, category=c, pupil_id=pools[s][i], school_id=s, first_on=first)
+        for (s, c), first, p in _first_days(ABSENCE, week) for i in range(p)
+    ])
 
     # persistent absence, school year 2020 to date (last absence 30 Oct 2020): 50 school days
     # (17 Aug – 30 Oct minus the autumn holiday) × 5,5 = 275 h; 10 % = 27,5 h.
@@ -347,16 +373,20 @@ def test_a_window_of_several_school_years_counts_pupil_years(db):
     assert rows["persistent_share"].isna().all()  # not a single school year
 
 
-def test_pupils_behind_the_hours_come_from_pupil_year_for_whole_school_years(db):
+def test_the_pupils_behind_the_hours_are_counted_exactly(db):
     with db.connect() as conn:
         period = by_name(q.school_comparison(conn, WINDOW, DAYS, HOURS).schools)
         year = by_name(q.school_comparison(conn, q.Window.for_school_year(2020), DAYS, HOURS).schools)
-    # in the period only the weekly maximum is known: 5 pupils with unauthorised absence at De Eik
+    # De Linde's sick pupils: 10 in the week of 5 Oct and 8 of the same in the week of 12 Oct —
+    # 10 people, not 18 (a sum of weeks) and not only a bound
+    assert period.loc["De Linde", "involved_ziek"] == 10
     assert period.loc["De Eik", "involved_ongeoorloofd"] == 5
-    # over the school year pupil_year counts them: 8 pupils of De Eik had unauthorised hours
-    assert year.loc["De Eik", "involved_ongeoorloofd"] == 8
-    assert year.loc["De Eik", "involved_total"] == 20  # weekly maximum (ziek, 20) beats 8 pupil-years
-    assert year.loc["De Linde", "involved_ongeoorloofd"] == 6  # none in pupil_year: the weekly 6 stays
+    # in total a pupil absent for two reasons counts once: De Eik's 20 sick pupils include the 5
+    # unauthorised and the 8 luxe ones (each school's first pupils are used for every category)
+    assert period.loc["De Eik", "involved_total"] == 20
+    # the whole school year counts the same people from pupil_category_year
+    assert year.loc["De Linde", "involved_ziek"] == 10 and year.loc["De Eik", "involved_total"] == 20
+    assert year.loc["Het Baken", "involved_schorsing"] == 2
 
 
 def test_size_bands():

@@ -22,7 +22,7 @@ from data_access import metrics
 from data_access.calendar import load_calendar
 from data_access.definitions.suppression import Suppressor
 from data_access.models import (
-    Absence, AbsenceWeek, Period, PupilYear, School, SchoolEnrolment, Signal16, Verzuimmelding,
+    Absence, AbsenceWeek, Period, PupilCategoryYear, PupilYear, School, SchoolEnrolment, Signal16, Verzuimmelding,
 )
 
 CATEGORIES = ("ongeoorloofd", "te_laat", "luxe", "ziek", "geoorloofd", "schorsing", "onbekend")
@@ -482,10 +482,9 @@ def school_comparison(conn: Connection, window: Window, compliance_days: int, ho
         frame["persistent"] = frame["persistent"].fillna(0).where(frame["pupils"].notna())
     else:
         frame["persistent"] = np.nan
+    frame = _exact_involved(conn, ids, window, frame)
     counts = [c for c in ADDITIVE if c not in ("pupils", "possible_hours", "persistent")]
     frame[counts] = frame[counts].fillna(0)
-    if window.is_whole_school_years:
-        frame = _with_pupil_year_counts(conn, ids, window, frame)
     frame["last_registration"] = pd.to_datetime(frame["last_registration"]).dt.date
     frame = frame.drop(columns=["latest_pupils"])
     histogram = signal_delay_histogram(conn, ids, window)
@@ -520,65 +519,70 @@ def _absence_by_category(conn: Connection, ids: Sequence[int] | None, start: dt.
                          end: dt.date) -> pd.DataFrame:
     """Per school, one column per category: the hours registered from ``start`` to ``end`` (exact
     dates: the weeks whose Monday to Friday lie in the window from absence_week, the part-weeks at
-    either end from the absence rows, a few days each) and the pupils behind them (a lower bound:
-    the largest count of one part). Schools register on weekdays, so a window that ends on a
-    Friday takes its last week whole."""
+    either end from the absence rows, a few days each). Schools register on weekdays, so a window
+    that ends on a Friday takes its last week whole. The pupils behind the hours: _exact_involved."""
     whole = [m for m in mondays(start, end) if m >= start and m + dt.timedelta(days=4) <= end]
     parts = []
     if whole:
         parts.append(query_frame(conn, (
-            select(AbsenceWeek.school_id, AbsenceWeek.category, func.sum(AbsenceWeek.hours),
-                   func.max(AbsenceWeek.pupils))
+            select(AbsenceWeek.school_id, AbsenceWeek.category, func.sum(AbsenceWeek.hours))
             .where(_of_schools(AbsenceWeek.school_id, ids), AbsenceWeek.week_start >= whole[0],
                    AbsenceWeek.week_start <= whole[-1])
             .group_by(AbsenceWeek.school_id, AbsenceWeek.category)
-        ), ["school_id", "category", "hours", "involved"]))
+        ), ["school_id", "category", "hours"]))
         edges = [(start, whole[0] - dt.timedelta(days=1)), (whole[-1] + dt.timedelta(days=7), end)]
     else:
         edges = [(start, end)]
     for first, last in edges:
         if first <= last:
             parts.append(query_frame(conn, (
-                select(Absence.school_id, Absence.category, func.sum(Absence.hours),
-                       func.count(Absence.pupil_id.distinct()))
+                select(Absence.school_id, Absence.category, func.sum(Absence.hours))
                 .where(_of_schools(Absence.school_id, ids), Absence.date.between(first, last))
                 .group_by(Absence.school_id, Absence.category)
-            ), ["school_id", "category", "hours", "involved"]))
-    long = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["school_id", "category", "hours", "involved"])
+            ), ["school_id", "category", "hours"]))
+    long = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["school_id", "category", "hours"])
     long["category"] = long["category"].where(long["category"].isin(CATEGORIES), UNKNOWN_CATEGORY)
-    long = long.groupby(["school_id", "category"], as_index=False).agg(hours=("hours", "sum"),
-                                                                     involved=("involved", "max"))
+    long = long.groupby(["school_id", "category"], as_index=False).agg(hours=("hours", "sum"))
     hours = long.pivot(index="school_id", columns="category", values="hours").reindex(columns=list(CATEGORIES))
-    involved = long.pivot(index="school_id", columns="category", values="involved").reindex(columns=list(CATEGORIES))
-    wide = pd.concat([hours.add_prefix("hours_"), involved.add_prefix("involved_")], axis=1).fillna(0)
+    wide = hours.add_prefix("hours_").fillna(0)
     wide["hours_total"] = hours.fillna(0).sum(axis=1)
-    wide["involved_total"] = involved.fillna(0).max(axis=1)
     wide["known_hours"] = wide["hours_total"] - wide[f"hours_{UNKNOWN_CATEGORY}"]
     return wide.reset_index()
 
 
-def _with_pupil_year_counts(conn: Connection, ids: Sequence[int] | None, window: Window,
-                            frame: pd.DataFrame) -> pd.DataFrame:
-    """Sharper 'pupils behind the hours' for whole school years, from pupil_year.
+def _exact_involved(conn: Connection, ids: Sequence[int] | None, window: Window,
+                    frame: pd.DataFrame) -> pd.DataFrame:
+    """The pupils behind each school's hours, counted exactly (DESIGN: suppression counts the
+    people exactly, not a bound): per category, and in total (a pupil with absence of two
+    categories counts once).
 
-    The weekly maximum is only a lower bound; pupil_year counts the pupils with any absence,
-    unauthorised absence or lateness in a school year exactly. Over several years the largest
-    yearly count is still a lower bound of the distinct pupils. Used for suppression only.
-    """
-    any_absence = func.sum(case((PupilYear.absence_hours > 0, 1), else_=0))
-    unauthorised = func.sum(case((PupilYear.unauthorised_hours > 0, 1), else_=0))
-    late = func.sum(case((PupilYear.late_count > 0, 1), else_=0))
-    yearly = query_frame(conn, (
-        select(PupilYear.school_id, PupilYear.school_year, any_absence, unauthorised, late)
-        .where(_of_schools(PupilYear.school_id, ids), PupilYear.school_year.between(window.years[0], window.years[-1]))
-        .group_by(PupilYear.school_id, PupilYear.school_year)
-    ), ["school_id", "school_year", "total", UNAUTHORISED_CATEGORY, "te_laat"])
-    best = yearly.groupby("school_id")[["total", UNAUTHORISED_CATEGORY, "te_laat"]].max()
-    out = frame.copy()
-    for category in ("total", UNAUTHORISED_CATEGORY, "te_laat"):
-        counted = out["school_id"].map(best[category]).fillna(0).to_numpy(dtype=float)
-        out[f"involved_{category}"] = np.maximum(out[f"involved_{category}"].to_numpy(dtype=float), counted)
+    Whole school years come from pupil_category_year (a pupil's first absence of a category in a
+    school year, per school): one row per pupil there, so counting rows with a first date up to
+    the window's end counts the pupils. Other windows (a period inside a school year) are counted
+    from their own absence rows."""
+    if window.is_whole_school_years:
+        table = PupilCategoryYear
+        within = [PupilCategoryYear.school_year.between(window.years[0], window.years[-1]),
+                  PupilCategoryYear.first_on <= window.end]
+    else:
+        table = Absence
+        within = [Absence.date.between(window.start, window.end)]
+    known = table.category.in_([c for c in CATEGORIES if c != UNKNOWN_CATEGORY])
+    category = case((known, table.category), else_=UNKNOWN_CATEGORY)
+    where = [_of_schools(table.school_id, ids), *within]
+    per_category = query_frame(conn, (
+        select(table.school_id, category, func.count(table.pupil_id.distinct())).where(*where)
+        .group_by(table.school_id, category)
+    ), ["school_id", "category", "pupils"])
+    total = query_frame(conn, (
+        select(table.school_id, func.count(table.pupil_id.distinct())).where(*where).group_by(table.school_id)
+    ), ["school_id", "pupils"])
+    wide = per_category.pivot(index="school_id", columns="category", values="pupils")
+    wide = wide.reindex(columns=list(CATEGORIES)).add_prefix("involved_")
+    wide["involved_total"] = total.set_index("school_id")["pupils"]
+    out = frame.drop(columns=[c for c in wide.columns if c in frame]).merge(
+        wide.reset_index(), on="school_id", how="left")
+    out[list(wide.columns)] = out[list(wide.columns)].fillna(0)
     return out
 
 
