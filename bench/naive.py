@@ -65,22 +65,18 @@ def _sql_between(start: dt.date, end: dt.date) -> str:
 
 
 def trend_by_month(start: dt.date, end: dt.date, school_id: int | None = None) -> Reference:
-    """Absence hours and pupils per week × category rolled up to months (the /scholen trend)."""
+    """Absence hours and distinct pupils per calendar month × category (the /scholen trend)."""
 
     def run(frame: pd.DataFrame) -> pd.DataFrame:
         rows = _between(frame, start, end)
         if school_id is not None:
             rows = rows[rows["school_id"] == school_id]
-        week = _monday(rows["date"])
-        weekly = rows.groupby([week.rename("week"), rows["category"]]).agg(
-            hours=("hours", "sum"), pupils=("pupil_id", "nunique")).reset_index()
-        weekly["month"] = weekly["week"].dt.to_period("M")
-        return weekly.groupby(["month", "category"]).agg(hours=("hours", "sum"), pupils=("pupils", "max"))
+        month = pd.to_datetime(rows["date"]).dt.to_period("M").rename("month")
+        return rows.groupby([month, rows["category"]]).agg(hours=("hours", "sum"), pupils=("pupil_id", "nunique"))
 
     where = _sql_between(start, end) + (f" AND school_id = {int(school_id)}" if school_id is not None else "")
-    sql = (f"WITH w AS (SELECT date_trunc('week', date) AS week, category, SUM(hours) AS hours, "
-           f"COUNT(DISTINCT pupil_id) AS pupils FROM absence WHERE {where} GROUP BY ALL) "
-           f"SELECT date_trunc('month', week) AS month, category, SUM(hours), MAX(pupils) FROM w GROUP BY ALL")
+    sql = (f"SELECT date_trunc('month', date) AS month, category, SUM(hours), COUNT(DISTINCT pupil_id) "
+           f"FROM absence WHERE {where} GROUP BY ALL")
     return Reference("absence", run, sql)
 
 

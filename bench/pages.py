@@ -59,11 +59,12 @@ def views(conn: Connection) -> list[View]:
     out = [
         View("scholen", "default: trend per maand, alle jaren, gemeente",
              lambda c: (header(c), schools.suppress_trend(
-                 schools.absence_trend(c, start, end, "month", hours_per_day=per_day), lea)),
+                 schools.absence_trend(c, start, end, "month", hours_per_day=per_day, exact_below=lea.threshold), lea)),
              naive.trend_by_month(start, end)),
         View("scholen", "filter: één school",
              lambda c: schools.suppress_trend(
-                 schools.absence_trend(c, start, end, "month", [one_school], True, hours_per_day=per_day), lea),
+                 schools.absence_trend(c, start, end, "month", [one_school], True, hours_per_day=per_day,
+                                        exact_below=lea.threshold), lea),
              naive.trend_by_month(start, end, one_school)),
         View("scholen", f"tab vergelijking {last}/{str(last + 1)[2:]}", comparison(last),
              naive.per_school_category(*metrics.school_year_bounds(last))),

@@ -53,7 +53,8 @@ def _default_steps(conn: Connection) -> dict[str, Callable[[], object]]:
         return queries.comparison_view(result, "school", None, lea).rows
 
     def trend():
-        return queries.suppress_trend(queries.absence_trend(conn, start, end, "month", hours_per_day=per_day), lea)
+        return queries.suppress_trend(queries.absence_trend(conn, start, end, "month", hours_per_day=per_day,
+                                                             exact_below=lea.threshold), lea)
 
     def pilot():
         totals = pilot_queries.school_phase_totals(pilot_queries.pilot_panel(conn, days))

@@ -68,7 +68,7 @@ def test_functions_that_depend_on_a_threshold_require_it():
         lambda: kpis.evaluate_links(None, [], day),
         lambda: status.evidence(None, status.Period(1, "T1", day, day)),
         lambda: schools.school_comparison(None, schools.Window.for_school_year(2023)),
-        lambda: schools.absence_trend(None, day, day, "week"),
+        lambda: schools.absence_trend(None, day, day, "week", exact_below=None),
         lambda: schools.suppress_trend(pd.DataFrame()),
         lambda: pilot.pilot_panel(None),
         lambda: youths.youth_list(None, day),

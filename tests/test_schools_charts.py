@@ -35,7 +35,7 @@ def fixture_db(engine):
 def test_trend_chart_shades_covid_and_holidays_and_speaks_dutch(fixture_db):
     start, end = D(2020, 8, 1), D(2021, 7, 31)
     with fixture_db.connect() as conn:
-        trend = q.absence_trend(conn, start, end, "week", hours_per_day=HOURS)
+        trend = q.absence_trend(conn, start, end, "week", hours_per_day=HOURS, exact_below=5)
         periods = q.named_periods(conn, start, end)
     points = _with_tooltips(q.suppress_trend(trend[trend["category"].isin(DEFAULT_TREND_CATEGORIES)], FIVE), "week",
                             "Testgemeente")
@@ -47,13 +47,24 @@ def test_trend_chart_shades_covid_and_holidays_and_speaks_dutch(fixture_db):
     assert "okt" in text or "nov" in text  # Dutch month abbreviations
 
 
+def test_the_school_year_grain_is_labelled_per_school_year(fixture_db):
+    start, end = D(2019, 8, 1), D(2021, 7, 31)
+    with fixture_db.connect() as conn:
+        trend = q.absence_trend(conn, start, end, "school_year", hours_per_day=HOURS, exact_below=None)
+    points = _with_tooltips(trend[trend["category"].isin(DEFAULT_TREND_CATEGORIES)], "school_year", "Testgemeente")
+    text = svg(trend_by_category(points, points.iloc[0:0], STYLE, "school_year"))
+    # the fixture has pupils for 2020/21 only: one bar, labelled with its school year, no months
+    assert ">2020/21<" in text
+    assert not any(f">{month}" in text for month in ("jan", "feb", "aug", "okt", "2021<"))
+
+
 def test_trend_per_school_chart(fixture_db):
     start, end = D(2020, 10, 1), D(2020, 10, 31)
     with fixture_db.connect() as conn:
         trend = q.absence_trend(conn, start, end, "week", school_ids=[1, 2], by_school=True,
-                                hours_per_day=HOURS)
+                                hours_per_day=HOURS, exact_below=None, combine=DEFAULT_TREND_CATEGORIES)
         periods = q.named_periods(conn, start, end)
-    points = _with_tooltips(q.combine_categories(trend, DEFAULT_TREND_CATEGORIES), "week", "De Linde, De Eik")
+    points = _with_tooltips(trend, "week", "De Linde, De Eik")
     text = svg(trend_by_series(points, _shading(periods, ("BAO",), start, end), STYLE))
     assert "De Linde" in text and "De Eik" in text and "School" in text
 

@@ -190,6 +190,18 @@ def test_trends_for_chosen_schools_and_for_the_municipality(fixture_url):
     assert any("Kies een of meer scholen" in i.value for i in nobody.info)
 
 
+def test_the_trends_tab_has_an_unauthorised_panel_and_says_when_no_category_is_chosen(fixture_url):
+    at = open_page("lea")
+    no_errors(at)
+    panel = [m.value for m in at.markdown if m.value.startswith("**Ongeoorloofd verzuim, luxeverzuim en te laat**")]
+    assert len(panel) == 1 and "eigen schaal" in panel[0]
+    assert len(at.get("arrow_vega_lite_chart")) + len(at.get("vega_lite_chart")) == 2  # the total and the panel
+    nothing = open_page("lea", schools_trend_categories=[])
+    no_errors(nothing)
+    assert any("Geen categorie gekozen" in i.value for i in nothing.info)
+    assert len(nothing.get("arrow_vega_lite_chart")) + len(nothing.get("vega_lite_chart")) == 0  # not all categories
+
+
 # --- pilot ---------------------------------------------------------------------------------
 
 

@@ -28,6 +28,15 @@ DAYS, HOURS = 5, 5.5  # the default compliance days and hours per school day
 FIVE = Suppressor(5)  # the default threshold
 
 
+def _first_days(absence, week):
+    """Per school × category: its first week's Monday and its largest number of pupils."""
+    firsts: dict[tuple, tuple] = {}
+    for s, w, c, _h, _o, p in absence:
+        first, most = firsts.get((s, c), (week[w], 0))
+        firsts[(s, c)] = (min(first, week[w]), max(most, p))
+    return [(key, first, most) for key, (first, most) in firsts.items()]
+
+
 def build_fixture(conn) -> None:
     """The hand-made municipality (summary tables filled directly, as the refresh would)."""
     conn.execute(insert(models.School), [
@@ -55,17 +64,20 @@ def build_fixture(conn) -> None:
              start=D(2020, 12, 16), end=D(2021, 2, 7)),
     ])
     week = {5: D(2020, 10, 5), 12: D(2020, 10, 12), 26: D(2020, 10, 26)}
+    # (school, week, category, hours, occurrences, distinct pupils): the absence rows below and
+    # the week summary the refresh makes of them
+    ABSENCE = [
+        (LINDE, 5, "ongeoorloofd", 33, 6, 6), (LINDE, 5, "ziek", 55, 10, 10),
+        (LINDE, 12, "ziek", 44, 8, 8), (LINDE, 12, "onbekend", 11, 2, 2), (LINDE, 26, "te_laat", 2, 8, 5),
+        (EIK, 5, "ongeoorloofd", 22, 5, 5), (EIK, 5, "ziek", 110, 20, 20), (EIK, 26, "luxe", 44, 8, 8),
+        (BAKEN, 12, "ongeoorloofd", 66, 12, 12), (BAKEN, 12, "ziek", 264, 48, 40),
+        (BAKEN, 12, "schorsing", 10, 2, 2),
+        (WILG, 5, "ziek", 99, 18, 15),
+        (BUITEN, 5, "ziek", 500, 50, 40),
+    ]
     conn.execute(insert(models.AbsenceWeek), [
         dict(school_id=s, week_start=week[w], category=c, hours=h, occurrences=o, pupils=p)
-        for s, w, c, h, o, p in [
-            (LINDE, 5, "ongeoorloofd", 33, 6, 6), (LINDE, 5, "ziek", 55, 10, 10),
-            (LINDE, 12, "ziek", 44, 8, 8), (LINDE, 12, "onbekend", 11, 2, 2), (LINDE, 26, "te_laat", 2, 8, 5),
-            (EIK, 5, "ongeoorloofd", 22, 5, 5), (EIK, 5, "ziek", 110, 20, 20), (EIK, 26, "luxe", 44, 8, 8),
-            (BAKEN, 12, "ongeoorloofd", 66, 12, 12), (BAKEN, 12, "ziek", 264, 48, 40),
-            (BAKEN, 12, "schorsing", 10, 2, 2),
-            (WILG, 5, "ziek", 99, 18, 15),
-            (BUITEN, 5, "ziek", 500, 50, 40),
-        ]
+        for s, w, c, h, o, p in ABSENCE
     ])
     pupil_ids = itertools.count(1)
 
@@ -75,6 +87,20 @@ def build_fixture(conn) -> None:
                                                  last_name=f"Kind {pid}", birth_date=D(2012, 1, 1),
                                                  school_id=school, grade=6))
         return pid
+
+    # the absence rows behind ABSENCE: each school's first pupils in every category (so a school's
+    # pupils with any absence are as many as its largest category), Monday first, then Tuesday;
+    # a school's pool: 40 pupils (Buiten: 40 too)
+    pools = {school: [pupil(school) for _ in range(40)] for school in (LINDE, EIK, BAKEN, WILG, BUITEN)}
+    conn.execute(insert(models.Absence), [
+        dict(pupil_id=pools[s][k % p], school_id=s, date=week[w] + dt.timedelta(days=k // p), hours=h / o,
+             code=c[:3].upper(), category=c)
+        for s, w, c, h, o, p in ABSENCE for k in range(o)
+    ])
+    conn.execute(insert(models.PupilCategoryYear), [
+        dict(school_year=2020, category=c, pupil_id=pools[s][i], school_id=s, first_on=first)
+        for (s, c), first, p in _first_days(ABSENCE, week) for i in range(p)
+    ])
 
     # persistent absence, school year 2020 to date (last absence 30 Oct 2020): 50 school days
     # (17 Aug – 30 Oct minus the autumn holiday) × 5,5 = 275 h; 10 % = 27,5 h.
@@ -162,7 +188,7 @@ def test_a_school_whose_data_stop_early_is_not_diluted(db):
     with db.connect() as conn:
         wilg = by_name(q.school_comparison(conn, WINDOW, DAYS, HOURS).schools).loc["De Wilg"]
         trend = q.absence_trend(conn, D(2020, 10, 5), D(2020, 11, 30), "month", [WILG], by_school=True,
-                                hours_per_day=HOURS)
+                                hours_per_day=HOURS, exact_below=None)
     assert wilg["possible_hours"] == 180 * 5 * 5.5 == 4950
     assert wilg["rate_ziek"] == pytest.approx(99 / 4950)
     sick = trend[trend["category"] == "ziek"].set_index("period_start")
@@ -259,7 +285,8 @@ def test_persistent_absence_share_for_a_school_year(db):
 
 def test_weekly_trend_for_the_municipality(db):
     with db.connect() as conn:
-        trend = q.absence_trend(conn, D(2020, 10, 5), D(2020, 10, 30), grain="week", hours_per_day=HOURS)
+        trend = q.absence_trend(conn, D(2020, 10, 5), D(2020, 10, 30), grain="week", hours_per_day=HOURS,
+                                exact_below=None)
     week = trend[trend["period_start"] == "2020-10-05"].set_index("category")
     # week of 5 Oct: 880 pupils × 5 days × 5,5 h = 24.200 possible hours
     assert week.loc["ongeoorloofd", "possible_hours"] == 24200
@@ -272,19 +299,24 @@ def test_weekly_trend_for_the_municipality(db):
 
 def test_monthly_trend_equals_the_window_total(db):
     with db.connect() as conn:
-        trend = q.absence_trend(conn, D(2020, 10, 1), D(2020, 10, 31), grain="month", hours_per_day=HOURS)
-    combined = q.combine_categories(trend, q.CATEGORIES)
-    # a week belongs to the month of its Monday: 28 Sep – 2 Oct counts for September
-    assert combined["period_start"].dt.month.tolist() == [9, 10]
-    total = combined.iloc[1]
-    assert total["possible_hours"] == 72600 and total["hours"] == 760
-    assert total["rate"] == pytest.approx(760 / 72600)
+        trend = q.absence_trend(conn, D(2020, 10, 1), D(2020, 10, 31), grain="month", hours_per_day=HOURS,
+                                exact_below=None, combine=q.CATEGORIES)
+    # a month is the calendar month: Thursday 1 and Friday 2 October count for October (not for
+    # September, the month of their week's Monday), so October has 2 + 15 = 17 school days
+    assert combined_months(trend) == [10]
+    total = trend.iloc[0]
+    assert total["possible_hours"] == 880 * 17 * 5.5 == 82280 and total["hours"] == 760
+    assert total["rate"] == pytest.approx(760 / 82280)
+
+
+def combined_months(trend) -> list[int]:
+    return trend["period_start"].dt.month.tolist()
 
 
 def test_trend_per_chosen_school_and_suppression(db):
     with db.connect() as conn:
         trend = q.absence_trend(conn, D(2020, 10, 5), D(2020, 10, 18), grain="week",
-                                school_ids=[LINDE, EIK], by_school=True, hours_per_day=HOURS)
+                                school_ids=[LINDE, EIK], by_school=True, hours_per_day=HOURS, exact_below=5)
     assert set(trend["series"]) == {"De Linde", "De Eik"}
     row = trend[(trend["series"] == "De Linde") & (trend["period_start"] == "2020-10-12")
                 & (trend["category"] == "onbekend")].iloc[0]
@@ -341,16 +373,20 @@ def test_a_window_of_several_school_years_counts_pupil_years(db):
     assert rows["persistent_share"].isna().all()  # not a single school year
 
 
-def test_pupils_behind_the_hours_come_from_pupil_year_for_whole_school_years(db):
+def test_the_pupils_behind_the_hours_are_counted_exactly(db):
     with db.connect() as conn:
         period = by_name(q.school_comparison(conn, WINDOW, DAYS, HOURS).schools)
         year = by_name(q.school_comparison(conn, q.Window.for_school_year(2020), DAYS, HOURS).schools)
-    # in the period only the weekly maximum is known: 5 pupils with unauthorised absence at De Eik
+    # De Linde's sick pupils: 10 in the week of 5 Oct and 8 of the same in the week of 12 Oct —
+    # 10 people, not 18 (a sum of weeks) and not only a bound
+    assert period.loc["De Linde", "involved_ziek"] == 10
     assert period.loc["De Eik", "involved_ongeoorloofd"] == 5
-    # over the school year pupil_year counts them: 8 pupils of De Eik had unauthorised hours
-    assert year.loc["De Eik", "involved_ongeoorloofd"] == 8
-    assert year.loc["De Eik", "involved_total"] == 20  # weekly maximum (ziek, 20) beats 8 pupil-years
-    assert year.loc["De Linde", "involved_ongeoorloofd"] == 6  # none in pupil_year: the weekly 6 stays
+    # in total a pupil absent for two reasons counts once: De Eik's 20 sick pupils include the 5
+    # unauthorised and the 8 luxe ones (each school's first pupils are used for every category)
+    assert period.loc["De Eik", "involved_total"] == 20
+    # the whole school year counts the same people from pupil_category_year
+    assert year.loc["De Linde", "involved_ziek"] == 10 and year.loc["De Eik", "involved_total"] == 20
+    assert year.loc["Het Baken", "involved_schorsing"] == 2
 
 
 def test_size_bands():

@@ -9,23 +9,25 @@ roll schools up to boards, samenwerkingsverbanden and municipalities by summing 
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, case, func, literal, or_, select
 
 from data_access import metrics
 from data_access.calendar import load_calendar
 from data_access.definitions.suppression import Suppressor
 from data_access.models import (
-    Absence, AbsenceWeek, Period, PupilYear, School, SchoolEnrolment, Signal16, Verzuimmelding,
+    Absence, AbsenceWeek, Period, PupilCategoryYear, PupilYear, School, SchoolEnrolment, Signal16, Verzuimmelding,
 )
 
 CATEGORIES = ("ongeoorloofd", "te_laat", "luxe", "ziek", "geoorloofd", "schorsing", "onbekend")
 UNKNOWN_CATEGORY = "onbekend"
+COMBINED = "gekozen"  # the trend's chosen categories as one (absence_trend's ``combine``)
 UNAUTHORISED_CATEGORY = metrics.UNAUTHORISED
 GRAINS = ("week", "month", "school_year")
 LEVELS = {"school": "school_id", "board": "board", "swv": "swv_code", "municipality": "municipality"}
@@ -160,30 +162,44 @@ def school_days_per_school_week(calendars: dict[str, metrics.SchoolCalendar], re
 # --- trends --------------------------------------------------------------------------------
 
 
-def _period_of(weeks: pd.Series, grain: str) -> tuple[pd.Series, pd.Series]:
-    """Start and (exclusive) end of the week / month / school year each week belongs to."""
-    weeks = pd.to_datetime(weeks)
+def _period_bins(start: dt.date, end: dt.date, grain: str) -> list[tuple[dt.date, dt.date]]:
+    """The periods of the chart as [start, end) date pairs: the weeks (Monday–Sunday), calendar
+    months or school years (1 August – 31 July) from the one holding ``start`` to the one holding
+    ``end``."""
     if grain == "week":
-        return weeks, weeks + pd.Timedelta(days=7)
+        return [(m, m + dt.timedelta(days=7)) for m in mondays(start, end)]
     if grain == "month":
-        start = weeks.dt.to_period("M").dt.to_timestamp()
-        return start, start + pd.offsets.MonthBegin(1)
-    years = weeks.dt.year - (weeks.dt.month < 8).astype(int)
-    start = pd.to_datetime({"year": years, "month": 8, "day": 1})
-    return start, pd.to_datetime({"year": years + 1, "month": 8, "day": 1})
+        day, bins = start.replace(day=1), []
+        while day <= end:
+            following = (day + dt.timedelta(days=32)).replace(day=1)
+            bins.append((day, following))
+            day = following
+        return bins
+    years = range(metrics.school_year_of(start), metrics.school_year_of(end) + 1)
+    return [(first, last + dt.timedelta(days=1)) for first, last in map(metrics.school_year_bounds, years)]
 
 
 def absence_trend(conn: Connection, start: dt.date, end: dt.date, grain: str = "month",
                   school_ids: Sequence[int] | None = None, by_school: bool = False, *,
-                  hours_per_day: float) -> pd.DataFrame:
+                  hours_per_day: float, exact_below: int | None,
+                  combine: Sequence[str] | None = None) -> pd.DataFrame:
     """Absence rate per week / month / school year and category; ``hours_per_day``: setting.
 
     One series for the whole selection, or one per school (``by_school``). Per row: absence
     ``hours`` (numerator), ``pupils`` enrolled (1 October) and ``possible_hours`` = Σ pupils ×
-    school hours (denominator), ``rate`` (metrics.absence_rate) and ``involved``: a lower bound of
-    the number of pupils behind the hours (the largest weekly count of distinct pupils), used
-    for small-cell suppression. A week belongs to the month / school year of its Monday. Each
-    school counts up to its last registered day (see :func:`school_days_per_school_week`).
+    school hours (denominator), ``rate`` (metrics.absence_rate) and ``involved``: the pupils behind
+    the hours. Periods are exact dates (DESIGN, Definitions): a week that straddles two calendar
+    months is split by day, its days in each month counted there. Each school counts up to its
+    last registered day (see :func:`school_days_per_school_week`).
+
+    ``combine``: the chosen categories as one (a pupil absent in two of them counts once); the
+    result then has no ``category`` column.
+
+    ``involved`` is exact wherever it decides suppression: the summary gives a lower bound (the
+    largest count of one school-week) and an upper bound (their sum); a cell whose bounds lie on
+    both sides of ``exact_below`` (the suppression threshold; None: no suppression) is counted
+    exactly from the absence rows. Elsewhere ``involved`` is the lower bound, which is then
+    already ≥ the threshold (or, without suppression, only informative).
     """
     if grain not in GRAINS:
         raise ValueError(grain)
@@ -194,61 +210,124 @@ def absence_trend(conn: Connection, start: dt.date, end: dt.date, grain: str = "
         return _empty_trend()
     ids = None if school_ids is None else register["school_id"].tolist()
     weeks = mondays(start, end)
-    last_monday = weeks[-1]
-
-    absence = _weekly_absence(conn, ids, weeks[0], last_monday, by_school)
-    enrolment = _enrolment(conn, ids, metrics.school_year_of(weeks[0]), metrics.school_year_of(last_monday))
-    possible = _possible_hours_per_week(conn, register, enrolment, weeks, hours_per_day)
-    if possible.empty:
-        return _empty_trend()
-
-    absence["week_start"] = pd.to_datetime(absence["week_start"])
-    period_start, period_end = _period_of(possible["week_start"], grain)
-    possible = possible.assign(period_start=period_start, period_end=period_end)
+    bins = _period_bins(start, end, grain)
     series_key = ["school_id"] if by_school else []
-    week_to_period = possible[["week_start", "period_start", "period_end"]].drop_duplicates("week_start")
-    absence = absence.merge(week_to_period, on="week_start", how="inner")
 
-    per_week = possible.groupby([*series_key, "period_start", "period_end", "week_start"], as_index=False).agg(
-        pupils=("pupils", "sum"), possible_hours=("possible_hours", "sum"))
-    denominators = per_week.groupby([*series_key, "period_start", "period_end"], as_index=False).agg(
-        pupils=("pupils", "max"), possible_hours=("possible_hours", "sum"))
-    weekly = absence.groupby([*series_key, "period_start", "week_start", "category"], as_index=False).agg(
-        hours=("hours", "sum"), involved=("involved", "sum"))
-    numerators = weekly.groupby([*series_key, "period_start", "category"], as_index=False).agg(
-        hours=("hours", "sum"), involved=("involved", "max"))
-
-    grid = denominators.merge(pd.DataFrame({"category": CATEGORIES}), how="cross")
+    denominators = _possible_hours_per_period(conn, register, bins, hours_per_day, start, end)
+    if denominators.empty:
+        return _empty_trend()
+    if not by_school:
+        denominators = denominators.groupby(["period_start", "period_end"], as_index=False)[
+            ["pupils", "possible_hours"]].sum()
+    numerators = _absence_per_period(conn, ids, weeks, bins, by_school, combine, start, end)
+    categories = [COMBINED] if combine is not None else list(CATEGORIES)
+    grid = denominators.merge(pd.DataFrame({"category": categories}), how="cross")
     trend = grid.merge(numerators, on=[*series_key, "period_start", "category"], how="left")
-    trend[["hours", "involved"]] = trend[["hours", "involved"]].fillna(0)
+    trend[["hours", "involved", "involved_max"]] = trend[["hours", "involved", "involved_max"]].fillna(0)
+    if exact_below is not None:
+        _count_exactly(conn, trend, ids, by_school, exact_below, combine)
     trend["rate"] = [_rate(h, p, ph) for h, p, ph in zip(trend["hours"], trend["pupils"], trend["possible_hours"])]
     if by_school:
         names = _series_names(register)
         trend["series"] = trend["school_id"].map(names)
     else:
         trend["series"] = "selectie"
-    return trend[["series", "period_start", "period_end", "category", "hours", "involved", "pupils",
-                  "possible_hours", "rate"]].sort_values(["series", "period_start", "category"],
-                                                           ignore_index=True)
+    trend["period_start"] = pd.to_datetime(trend["period_start"])
+    trend["period_end"] = pd.to_datetime(trend["period_end"])
+    trend = trend[["series", "period_start", "period_end", "category", "hours", "involved", "pupils",
+                   "possible_hours", "rate"]].sort_values(["series", "period_start", "category"], ignore_index=True)
+    return trend.drop(columns="category") if combine is not None else trend
+
+
+def _absence_per_period(conn: Connection, ids: Sequence[int] | None, weeks: list[dt.date],
+                        bins: list[tuple[dt.date, dt.date]], by_school: bool,
+                        combine: Sequence[str] | None, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Hours and the bounds of the pupils behind them per [school ×] period × category, from
+    ``start`` to ``end``.
+
+    A week whose Monday to Friday lie inside one period comes from absence_week; a week across a
+    period boundary (a month or a school year changing mid-week) or across ``start`` or ``end``
+    from the absence rows of its days, grouped by period."""
+    starts = [b[0] for b in bins]
+
+    def period_of(day: dt.date) -> dt.date | None:
+        return starts[bisect.bisect_right(starts, day) - 1] if start <= day <= end else None
+
+    # schools register on weekdays: a week is split when its Monday and Friday lie in different
+    # periods (or one of them outside the chart); its weekend goes with its Friday
+    straddling = {m for m in weeks if period_of(m) != period_of(m + dt.timedelta(days=4))}
+    key = ["school_id", "period_start", "category"] if by_school else ["period_start", "category"]
+    weekly = _weekly_absence(conn, ids, weeks[0], weeks[-1], by_school)
+    weekly["week_start"] = pd.to_datetime(weekly["week_start"]).dt.date
+    weekly = weekly[~weekly["week_start"].isin(straddling)].copy()
+    weekly["period_start"] = [period_of(d) for d in weekly["week_start"]]
+    parts = [weekly[[*key, "hours", "involved", "involved_max"]]]
+    for monday in sorted(straddling):
+        # the week's days per period (a period change, or the edge of the chart, inside the week)
+        days = [monday + dt.timedelta(days=i) for i in range(7)]
+        for period in sorted({period_of(d) for d in days} - {None}):
+            inside = [d for d in days if period_of(d) == period]
+            raw = query_frame(conn, (
+                select(Absence.school_id, Absence.category, func.sum(Absence.hours),
+                       func.count(Absence.pupil_id.distinct()))
+                .where(_of_schools(Absence.school_id, ids), Absence.date.between(inside[0], inside[-1]))
+                .group_by(Absence.school_id, Absence.category)
+            ), ["school_id", "category", "hours", "involved"])
+            raw["category"] = raw["category"].where(raw["category"].isin(CATEGORIES), UNKNOWN_CATEGORY)
+            raw = raw.assign(period_start=period, involved_max=raw["involved"])
+            parts.append(raw.groupby(key, as_index=False).agg(
+                hours=("hours", "sum"), involved=("involved", "max"), involved_max=("involved_max", "sum")))
+    long = pd.concat(parts, ignore_index=True)
+    if combine is not None:
+        long = long[long["category"].isin(list(combine))].assign(category=COMBINED)
+    return long.groupby(key, as_index=False).agg(
+        hours=("hours", "sum"), involved=("involved", "max"), involved_max=("involved_max", "sum"))
+
+
+def _count_exactly(conn: Connection, trend: pd.DataFrame, ids: Sequence[int] | None, by_school: bool,
+                   threshold: int, combine: Sequence[str] | None) -> None:
+    """Replace ``involved`` by the exact number of pupils where the bounds straddle ``threshold``."""
+    unsure = trend.index[(trend["involved"] < threshold) & (trend["involved_max"] >= threshold)]
+    for (first, end), rows in trend.loc[unsure].groupby(["period_start", "period_end"]).groups.items():
+        cells = trend.loc[rows]
+        schools = cells["school_id"].unique().tolist() if by_school else ids
+        known = Absence.category.in_([c for c in CATEGORIES if c != UNKNOWN_CATEGORY])
+        category = case((known, Absence.category), else_=UNKNOWN_CATEGORY)
+        group = [Absence.school_id] if by_school else []
+        if combine is None:
+            counted_as, chosen, grouping = category, [], [*group, category]
+        else:
+            counted_as, chosen, grouping = literal(COMBINED), [category.in_(list(combine))], group
+        counted = query_frame(conn, (
+            select(*group, counted_as, func.count(Absence.pupil_id.distinct()))
+            .where(_of_schools(Absence.school_id, schools), Absence.date >= first, Absence.date < end, *chosen)
+            .group_by(*grouping)
+        ), (["school_id"] if by_school else []) + ["category", "exact"])
+        key = (["school_id"] if by_school else []) + ["category"]
+        exact = cells[key].merge(counted, on=key, how="left")["exact"].fillna(0).to_numpy()
+        trend.loc[rows, "involved"] = exact
 
 
 def _weekly_absence(conn: Connection, ids: Sequence[int] | None, first_monday: dt.date, last_monday: dt.date,
                     by_school: bool) -> pd.DataFrame:
-    """Absence hours and pupils per week × category, per school or for the selection as a whole.
+    """Absence hours per week × category, per school or for the selection as a whole, with the
+    bounds of the pupils behind them: ``involved`` the largest count of one school (a lower bound
+    across schools), ``involved_max`` their sum (an upper bound; a pupil who changed school in the
+    week counts twice). Per school the two are equal and exact.
 
     The numerator needs no sector (only the denominator does), and for the whole municipality
     a join on ``in_scope`` lets SQLite aggregate in (week, category) order.
     """
     group = [AbsenceWeek.school_id] if by_school else []
     query = select(*group, AbsenceWeek.week_start, AbsenceWeek.category,
-                   func.sum(AbsenceWeek.hours), func.sum(AbsenceWeek.pupils))
+                   func.sum(AbsenceWeek.hours), func.max(AbsenceWeek.pupils), func.sum(AbsenceWeek.pupils))
     if ids is None:
         query = query.join(School, School.id == AbsenceWeek.school_id).where(School.in_scope.is_(True))
     else:
         query = query.where(AbsenceWeek.school_id.in_(list(ids)))
     query = (query.where(AbsenceWeek.week_start >= first_monday, AbsenceWeek.week_start <= last_monday)
              .group_by(AbsenceWeek.week_start, AbsenceWeek.category, *group))
-    columns = (["school_id"] if by_school else []) + ["week_start", "category", "hours", "involved"]
+    columns = (["school_id"] if by_school else []) + ["week_start", "category", "hours", "involved", "involved_max"]
     frame = query_frame(conn, query, columns)
     frame["category"] = frame["category"].where(frame["category"].isin(CATEGORIES), UNKNOWN_CATEGORY)
     return frame
@@ -281,19 +360,37 @@ def _enrolment(conn: Connection, ids: Sequence[int] | None, first_year: int, las
     ), ["school_id", "sector", "school_year", "pupils"])
 
 
-def _possible_hours_per_week(conn: Connection, register: pd.DataFrame, enrolment: pd.DataFrame,
-                             weeks: list[dt.date], per_day: float) -> pd.DataFrame:
-    """Per school × week: enrolled pupils and pupils × school hours of that week, up to the
-    school's last registered day (after it the school's pupils do not count)."""
+def _possible_hours_per_period(conn: Connection, register: pd.DataFrame, bins: list[tuple[dt.date, dt.date]],
+                               per_day: float, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Per school × period: pupils enrolled (1 October of the period's school year) and pupils ×
+    school hours of the period's days from ``start`` to ``end``, up to the school's last
+    registered day (a period after it does not count the school's pupils)."""
     calendars = _sector_calendars(conn, sorted(register["sector"].unique()))
     ids = register["school_id"].tolist()
-    frame = school_days_per_school_week(calendars, register, weeks, last_registered_days(conn, ids))
-    frame["school_year"] = frame["week_start"].map({pd.Timestamp(w): metrics.school_year_of(w) for w in weeks})
+    last_days = last_registered_days(conn, ids)
+    days = {sector: np.array(calendar.school_days(start, end), dtype="datetime64[D]")
+            for sector, calendar in calendars.items()}
+    starts = np.array([b[0] for b in bins], dtype="datetime64[D]")
+    ends = np.array([b[1] for b in bins], dtype="datetime64[D]")
+    rows = []
+    for school_id, sector in zip(register["school_id"], register["sector"]):
+        sector_days, until = days[sector], last_days.get(school_id)
+        if until is not None:
+            sector_days = sector_days[sector_days <= np.datetime64(until)]
+        counts = np.searchsorted(sector_days, ends) - np.searchsorted(sector_days, starts)
+        registered = np.ones(len(bins), dtype=bool) if until is None else starts <= np.datetime64(until)
+        rows.append(pd.DataFrame({"school_id": school_id, "period_start": [b[0] for b in bins],
+                                  "period_end": [b[1] for b in bins], "school_days": counts,
+                                  "registered": registered}))
+    frame = pd.concat(rows, ignore_index=True)
+    frame["school_year"] = frame["period_start"].map(metrics.school_year_of)
+    years = frame["school_year"]
+    enrolment = _enrolment(conn, ids, int(years.min()), int(years.max()))
     frame = frame.merge(enrolment[["school_id", "school_year", "pupils"]], on=["school_id", "school_year"],
                         how="inner")
     frame["pupils"] = frame["pupils"].where(frame["registered"], 0)
     frame["possible_hours"] = frame["pupils"] * frame["school_days"] * per_day
-    return frame
+    return frame[["school_id", "period_start", "period_end", "pupils", "possible_hours"]]
 
 
 # --- comparison per school -----------------------------------------------------------------
@@ -385,10 +482,9 @@ def school_comparison(conn: Connection, window: Window, compliance_days: int, ho
         frame["persistent"] = frame["persistent"].fillna(0).where(frame["pupils"].notna())
     else:
         frame["persistent"] = np.nan
+    frame = _exact_involved(conn, ids, window, frame)
     counts = [c for c in ADDITIVE if c not in ("pupils", "possible_hours", "persistent")]
     frame[counts] = frame[counts].fillna(0)
-    if window.is_whole_school_years:
-        frame = _with_pupil_year_counts(conn, ids, window, frame)
     frame["last_registration"] = pd.to_datetime(frame["last_registration"]).dt.date
     frame = frame.drop(columns=["latest_pupils"])
     histogram = signal_delay_histogram(conn, ids, window)
@@ -423,65 +519,70 @@ def _absence_by_category(conn: Connection, ids: Sequence[int] | None, start: dt.
                          end: dt.date) -> pd.DataFrame:
     """Per school, one column per category: the hours registered from ``start`` to ``end`` (exact
     dates: the weeks whose Monday to Friday lie in the window from absence_week, the part-weeks at
-    either end from the absence rows, a few days each) and the pupils behind them (a lower bound:
-    the largest count of one part). Schools register on weekdays, so a window that ends on a
-    Friday takes its last week whole."""
+    either end from the absence rows, a few days each). Schools register on weekdays, so a window
+    that ends on a Friday takes its last week whole. The pupils behind the hours: _exact_involved."""
     whole = [m for m in mondays(start, end) if m >= start and m + dt.timedelta(days=4) <= end]
     parts = []
     if whole:
         parts.append(query_frame(conn, (
-            select(AbsenceWeek.school_id, AbsenceWeek.category, func.sum(AbsenceWeek.hours),
-                   func.max(AbsenceWeek.pupils))
+            select(AbsenceWeek.school_id, AbsenceWeek.category, func.sum(AbsenceWeek.hours))
             .where(_of_schools(AbsenceWeek.school_id, ids), AbsenceWeek.week_start >= whole[0],
                    AbsenceWeek.week_start <= whole[-1])
             .group_by(AbsenceWeek.school_id, AbsenceWeek.category)
-        ), ["school_id", "category", "hours", "involved"]))
+        ), ["school_id", "category", "hours"]))
         edges = [(start, whole[0] - dt.timedelta(days=1)), (whole[-1] + dt.timedelta(days=7), end)]
     else:
         edges = [(start, end)]
     for first, last in edges:
         if first <= last:
             parts.append(query_frame(conn, (
-                select(Absence.school_id, Absence.category, func.sum(Absence.hours),
-                       func.count(Absence.pupil_id.distinct()))
+                select(Absence.school_id, Absence.category, func.sum(Absence.hours))
                 .where(_of_schools(Absence.school_id, ids), Absence.date.between(first, last))
                 .group_by(Absence.school_id, Absence.category)
-            ), ["school_id", "category", "hours", "involved"]))
-    long = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["school_id", "category", "hours", "involved"])
+            ), ["school_id", "category", "hours"]))
+    long = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["school_id", "category", "hours"])
     long["category"] = long["category"].where(long["category"].isin(CATEGORIES), UNKNOWN_CATEGORY)
-    long = long.groupby(["school_id", "category"], as_index=False).agg(hours=("hours", "sum"),
-                                                                     involved=("involved", "max"))
+    long = long.groupby(["school_id", "category"], as_index=False).agg(hours=("hours", "sum"))
     hours = long.pivot(index="school_id", columns="category", values="hours").reindex(columns=list(CATEGORIES))
-    involved = long.pivot(index="school_id", columns="category", values="involved").reindex(columns=list(CATEGORIES))
-    wide = pd.concat([hours.add_prefix("hours_"), involved.add_prefix("involved_")], axis=1).fillna(0)
+    wide = hours.add_prefix("hours_").fillna(0)
     wide["hours_total"] = hours.fillna(0).sum(axis=1)
-    wide["involved_total"] = involved.fillna(0).max(axis=1)
     wide["known_hours"] = wide["hours_total"] - wide[f"hours_{UNKNOWN_CATEGORY}"]
     return wide.reset_index()
 
 
-def _with_pupil_year_counts(conn: Connection, ids: Sequence[int] | None, window: Window,
-                            frame: pd.DataFrame) -> pd.DataFrame:
-    """Sharper 'pupils behind the hours' for whole school years, from pupil_year.
+def _exact_involved(conn: Connection, ids: Sequence[int] | None, window: Window,
+                    frame: pd.DataFrame) -> pd.DataFrame:
+    """The pupils behind each school's hours, counted exactly (DESIGN: suppression counts the
+    people exactly, not a bound): per category, and in total (a pupil with absence of two
+    categories counts once).
 
-    The weekly maximum is only a lower bound; pupil_year counts the pupils with any absence,
-    unauthorised absence or lateness in a school year exactly. Over several years the largest
-    yearly count is still a lower bound of the distinct pupils. Used for suppression only.
-    """
-    any_absence = func.sum(case((PupilYear.absence_hours > 0, 1), else_=0))
-    unauthorised = func.sum(case((PupilYear.unauthorised_hours > 0, 1), else_=0))
-    late = func.sum(case((PupilYear.late_count > 0, 1), else_=0))
-    yearly = query_frame(conn, (
-        select(PupilYear.school_id, PupilYear.school_year, any_absence, unauthorised, late)
-        .where(_of_schools(PupilYear.school_id, ids), PupilYear.school_year.between(window.years[0], window.years[-1]))
-        .group_by(PupilYear.school_id, PupilYear.school_year)
-    ), ["school_id", "school_year", "total", UNAUTHORISED_CATEGORY, "te_laat"])
-    best = yearly.groupby("school_id")[["total", UNAUTHORISED_CATEGORY, "te_laat"]].max()
-    out = frame.copy()
-    for category in ("total", UNAUTHORISED_CATEGORY, "te_laat"):
-        counted = out["school_id"].map(best[category]).fillna(0).to_numpy(dtype=float)
-        out[f"involved_{category}"] = np.maximum(out[f"involved_{category}"].to_numpy(dtype=float), counted)
+    Whole school years come from pupil_category_year (a pupil's first absence of a category in a
+    school year, per school): one row per pupil there, so counting rows with a first date up to
+    the window's end counts the pupils. Other windows (a period inside a school year) are counted
+    from their own absence rows."""
+    if window.is_whole_school_years:
+        table = PupilCategoryYear
+        within = [PupilCategoryYear.school_year.between(window.years[0], window.years[-1]),
+                  PupilCategoryYear.first_on <= window.end]
+    else:
+        table = Absence
+        within = [Absence.date.between(window.start, window.end)]
+    known = table.category.in_([c for c in CATEGORIES if c != UNKNOWN_CATEGORY])
+    category = case((known, table.category), else_=UNKNOWN_CATEGORY)
+    where = [_of_schools(table.school_id, ids), *within]
+    per_category = query_frame(conn, (
+        select(table.school_id, category, func.count(table.pupil_id.distinct())).where(*where)
+        .group_by(table.school_id, category)
+    ), ["school_id", "category", "pupils"])
+    total = query_frame(conn, (
+        select(table.school_id, func.count(table.pupil_id.distinct())).where(*where).group_by(table.school_id)
+    ), ["school_id", "pupils"])
+    wide = per_category.pivot(index="school_id", columns="category", values="pupils")
+    wide = wide.reindex(columns=list(CATEGORIES)).add_prefix("involved_")
+    wide["involved_total"] = total.set_index("school_id")["pupils"]
+    out = frame.drop(columns=[c for c in wide.columns if c in frame]).merge(
+        wide.reset_index(), on="school_id", how="left")
+    out[list(wide.columns)] = out[list(wide.columns)].fillna(0)
     return out
 
 
@@ -782,14 +883,3 @@ def suppress_trend(trend: pd.DataFrame, suppressor: Suppressor) -> pd.DataFrame:
     out["hours"] = out["hours"].astype(object).where(~hidden, None)
     out["rate_reden"] = np.where(hidden, suppressor.fewer_than("leerlingen"), "")
     return out
-
-
-def combine_categories(trend: pd.DataFrame, categories: Sequence[str]) -> pd.DataFrame:
-    """One rate per series × period for the chosen categories together."""
-    part = trend[trend["category"].isin(list(categories))]
-    combined = part.groupby(["series", "period_start", "period_end"], as_index=False).agg(
-        hours=("hours", "sum"), involved=("involved", "max"), pupils=("pupils", "first"),
-        possible_hours=("possible_hours", "first"))
-    combined["rate"] = [_rate(h, p, ph) for h, p, ph in
-                        zip(combined["hours"], combined["pupils"], combined["possible_hours"])]
-    return combined

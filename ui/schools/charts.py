@@ -56,8 +56,23 @@ def dutch_number_expr(decimals: int, suffix: str = "") -> str:
     return f"{swapped} + '{suffix}'" if suffix else swapped
 
 
-def time_axis(title: str | None = None) -> alt.Axis:
+# A school year's label ("2019/20") at its middle (1 February), so it sits under its bar.
+SCHOOL_YEAR_LABELS = ("toString(year(datum.value) - 1) + '/' + "
+                      "substring(toString(year(datum.value)), 2, 4)")
+
+
+def time_axis(title: str | None = None, school_years: list[int] | None = None) -> alt.Axis:
+    """Dutch dates on a time axis; with ``school_years`` one label per school year, 2019/20."""
+    if school_years:
+        middles = [alt.DateTime(year=y + 1, month=2, date=1) for y in school_years]
+        return alt.Axis(title=title, values=middles, labelExpr=SCHOOL_YEAR_LABELS, labelAngle=0)
     return alt.Axis(title=title, labelExpr=TIME_LABELS, labelAngle=0)
+
+
+def _school_years(points: pd.DataFrame, grain: str) -> list[int] | None:
+    if grain != "school_year":
+        return None
+    return sorted({d.year for d in pd.to_datetime(points["period_start"])})
 
 
 def value_axis(title: str, decimals: int, suffix: str = "") -> alt.Axis:
@@ -105,15 +120,16 @@ def stacked(points: pd.DataFrame) -> pd.DataFrame:
     return out[out["rate_pct"].notna()]
 
 
-def trend_by_category(points: pd.DataFrame, periods: pd.DataFrame, style: ChartStyle) -> alt.TopLevelMixin:
+def trend_by_category(points: pd.DataFrame, periods: pd.DataFrame, style: ChartStyle, grain: str = "month",
+                      axis_title: str = "Verzuim (% van de schooluren)", decimals: int = 1) -> alt.TopLevelMixin:
     """Stacked bars spanning their week / month / year: the absence rate split by category,
     on shaded periods."""
     present = [c for c in CATEGORY_LABELS if CATEGORY_LABELS[c] in set(points["categorie"])]
     columns = ["period_start", "period_end", "top", "bottom", *TOOLTIP_COLUMNS]  # only what the chart uses
     bars = alt.Chart(stacked(points)[columns]).mark_bar(stroke="white", strokeWidth=0.3).encode(
-        x=alt.X("period_start:T", axis=time_axis()),
+        x=alt.X("period_start:T", axis=time_axis(school_years=_school_years(points, grain))),
         x2="period_end:T",
-        y=alt.Y("top:Q", axis=value_axis("Verzuim (% van de schooluren)", 1, "%")),
+        y=alt.Y("top:Q", axis=value_axis(axis_title, decimals, "%")),
         y2="bottom:Q",
         color=alt.Color("categorie:N", title="Categorie", sort=[CATEGORY_LABELS[c] for c in present],
                         scale=alt.Scale(domain=[CATEGORY_LABELS[c] for c in present],
@@ -123,12 +139,13 @@ def trend_by_category(points: pd.DataFrame, periods: pd.DataFrame, style: ChartS
     return _with_shading(bars, periods, style)
 
 
-def trend_by_series(points: pd.DataFrame, periods: pd.DataFrame, style: ChartStyle) -> alt.TopLevelMixin:
+def trend_by_series(points: pd.DataFrame, periods: pd.DataFrame, style: ChartStyle,
+                    grain: str = "month") -> alt.TopLevelMixin:
     """One line per chosen school (the chosen categories together), on shaded periods."""
     columns = ["period_start", "rate_pct", *TOOLTIP_COLUMNS]  # only what the chart uses
     lines = alt.Chart(points[columns]).mark_line(point=alt.OverlayMarkDef(size=30 if not style.meeting else 60),
                                         strokeWidth=3 if style.meeting else 2).encode(
-        x=alt.X("period_start:T", axis=time_axis()),
+        x=alt.X("period_start:T", axis=time_axis(school_years=_school_years(points, grain))),
         y=alt.Y("rate_pct:Q", axis=value_axis("Verzuim (% van de schooluren)", 1, "%")),
         color=alt.Color("reeks:N", title="School"),
         tooltip=TREND_TOOLTIP,

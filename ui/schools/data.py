@@ -54,9 +54,11 @@ def periods(start: dt.date, end: dt.date) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def trend(start: dt.date, end: dt.date, grain: str, school_ids: tuple[int, ...] | None,
-          by_school: bool, hours_per_day: float) -> pd.DataFrame:
+          by_school: bool, hours_per_day: float, exact_below: int | None,
+          combine: tuple[str, ...] | None) -> pd.DataFrame:
     with engine().connect() as conn:
-        return queries.absence_trend(conn, start, end, grain, school_ids, by_school, hours_per_day=hours_per_day)
+        return queries.absence_trend(conn, start, end, grain, school_ids, by_school, hours_per_day=hours_per_day,
+                                     exact_below=exact_below, combine=combine)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

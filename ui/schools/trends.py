@@ -24,6 +24,8 @@ from ui.schools.tables import table_downloads
 from ui.text import plain
 
 CATEGORIES_KEY = "schools_trend_categories"
+# the figures the LEA discusses most, small beside sickness: their own panel with its own scale
+UNAUTHORISED_PANEL = ("ongeoorloofd", "luxe", "te_laat")
 YEARS_KEY = "schools_trend_years"
 
 
@@ -37,6 +39,10 @@ def trends_section(ctx: PageContext) -> None:
     start, _ = metrics.school_year_bounds(first_year)
     _, end = metrics.school_year_bounds(last_year)
     scope = ctx.scope
+    if not categories:
+        st.info("Geen categorie gekozen: kies bij ‘Categorieën’ minstens één soort verzuim.",
+                icon=":material/info:")
+        return
     view = data.load(_trend_view, start, end, grain, scope.school_ids, tuple(categories), scope.per_school,
                      ctx.suppressor, ctx.settings.hours_per_day, scope.label, scope.sectors, ctx.meeting)
     if view is None:
@@ -61,11 +67,17 @@ def trends_section(ctx: PageContext) -> None:
         st.altair_chart(chart.build(), width="stretch")
     hidden = view.hidden
     explain("Verzuimpercentage = verzuimuren ÷ (ingeschreven leerlingen op 1 oktober × schooluren in de "
-            "periode). Schooluren: schooldagen (werkdagen zonder vakanties) × uren per schooldag. Een week hoort "
-            "bij de maand en het schooljaar van de maandag. Gekleurde banden: COVID-sluitingen en vakanties. "
+            "periode). Schooluren: schooldagen (werkdagen zonder vakanties) × uren per schooldag. Een maand is een "
+            "kalendermaand: een week over twee maanden telt per dag in elk van beide. Gekleurde banden: COVID-sluitingen en vakanties. "
             "Wijs een staaf of punt aan voor teller en noemer."
             + (f" {hidden} waarde(n) verborgen: minder dan {ctx.threshold} leerlingen." if hidden else ""),
             ctx.meeting)
+    if view.panel is not None:
+        st.markdown("**Ongeoorloofd verzuim, luxeverzuim en te laat** — met een eigen schaal, zodat deze kleine "
+                    "maar belangrijke aandelen leesbaar zijn naast het totaal")
+        st.altair_chart(trend_by_category(view.panel, view.periods, ctx.style, grain,
+                                          "Ongeoorloofd, luxe en te laat (% van de schooluren)", 2),
+                        width="stretch")
     if not ctx.meeting:
         chart_downloads(chart, f"verzuim-trend-{grain}", key="schools-trend-chart")
         table_downloads(view.table, f"verzuim-trend-{grain}", key="schools-trend-table")
@@ -82,9 +94,13 @@ class TrendView:
     periods: pd.DataFrame  # shaded bands
     table: pd.DataFrame  # the download table
     spec: dict | None  # the Vega-Lite spec (datasets as Arrow) st.altair_chart would send, if available
+    grain: str = "month"
+    panel: pd.DataFrame | None = None  # unauthorised categories on their own scale (not per school)
 
     def chart(self, style: ChartStyle):
-        return (trend_by_series if self.per_school else trend_by_category)(self.points, self.periods, style)
+        if self.per_school:
+            return trend_by_series(self.points, self.periods, style, self.grain)
+        return trend_by_category(self.points, self.periods, style, self.grain)
 
 
 class _DownloadChart:
@@ -109,25 +125,29 @@ def _trend_view(start: dt.date, end: dt.date, grain: str, school_ids: tuple[int,
     A rerun with the same filters reuses them: the Altair spec alone takes longer than the rest of
     the page. The cache key is the filters only — hashing the trend frame as an argument took a
     quarter of a cached rerun under load."""
-    trend = data.trend(start, end, grain, school_ids, per_school, hours_per_day)
+    # per school: the chosen categories as one line (a pupil absent in two counts once)
+    trend = data.trend(start, end, grain, school_ids, per_school, hours_per_day,
+                       suppressor.threshold if suppressor else None, categories if per_school else None)
     if trend.empty or trend["possible_hours"].sum() == 0:
         return None
     raw_periods = data.periods(start, end)
-    if per_school:
-        points = queries.combine_categories(trend, categories)
-    else:
-        points = trend[trend["category"].isin(categories)]
     if suppressor:
-        points = queries.suppress_trend(points, suppressor)
+        trend = queries.suppress_trend(trend, suppressor)
+    points = trend if per_school else trend[trend["category"].isin(categories)]
     points = _with_tooltips(points, grain, label)
+    panel = None
+    if not per_school:
+        panel = _with_tooltips(trend[trend["category"].isin(UNAUTHORISED_PANEL)], grain, label)
+        panel = panel if panel["rate_pct"].notna().any() else None
     periods = _shading(raw_periods, sectors, start, end)
     all_hidden = points["rate_pct"].notna().sum() == 0
     hidden = int((points.get("rate_reden", pd.Series(dtype=str)) != "").sum())
-    view = TrendView(per_school, bool(all_hidden), hidden, points, periods, _download_table(points), None)
+    view = TrendView(per_school, bool(all_hidden), hidden, points, periods, _download_table(points), None, grain,
+                     panel)
     if all_hidden:
         return view
     spec = _streamlit_spec(view.chart(ChartStyle(meeting)))
-    return TrendView(per_school, False, hidden, points, periods, view.table, spec)
+    return TrendView(per_school, False, hidden, points, periods, view.table, spec, grain, panel)
 
 
 def _streamlit_spec(chart) -> dict | None:
@@ -159,8 +179,7 @@ def _trend_controls(ctx: PageContext, years: list[int]) -> tuple[str, int, int, 
     if not ctx.meeting:
         st.multiselect("Categorieën", list(CATEGORY_LABELS), key=CATEGORIES_KEY, format_func=CATEGORY_LABELS.get,
                        placeholder="Kies categorieën")
-    categories = st.session_state[CATEGORIES_KEY] or list(DEFAULT_TREND_CATEGORIES)
-    return grain, first, last, categories
+    return grain, first, last, list(st.session_state[CATEGORIES_KEY])
 
 
 def period_label(start: pd.Timestamp, grain: str) -> str:
