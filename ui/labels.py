@@ -17,8 +17,8 @@ CATEGORY_LABELS = {
     "onbekend": "onbekende code",
 }
 
-# A contact channel. "Informatiebijeenkomst" rather than "voorlichting": it is the word the team's
-# own agendas use, and the importer accepts both.
+# A contact channel. "Informatiebijeenkomst" rather than "voorlichting": it names the meeting the
+# code stands for (the importer accepts both words for it).
 CHANNEL_LABELS = {
     "phone": "Telefoon", "email": "E-mail", "letter": "Brief", "home_visit": "Huisbezoek",
     "school_visit": "Schoolbezoek", "meeting": "Overleg", "newsletter": "Nieuwsbrief",
