@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine
 
 from bench import naive
-from data_access import metrics, periods
+from data_access import periods
+from data_access.definitions.calendar import school_year_bounds, school_year_of
 from data_access.db import make_engine
 from data_access.definitions import Suppressor, load_settings
 from data_access.kpis import kpi_window
@@ -36,8 +37,8 @@ class View:
 def views(conn: Connection) -> list[View]:
     years = schools.school_years(conn)
     first, last = years[0], years[-1]
-    start, _ = metrics.school_year_bounds(first)
-    _, end = metrics.school_year_bounds(last)
+    start, _ = school_year_bounds(first)
+    _, end = school_year_bounds(last)
     settings = load_settings(conn)
     days, per_day = settings.compliance_school_days, settings.hours_per_day
     lea = Suppressor(settings.suppression_threshold)  # as the page shows it for role lea
@@ -67,9 +68,9 @@ def views(conn: Connection) -> list[View]:
                                         exact_below=lea.threshold), lea),
              naive.trend_by_month(start, end, one_school)),
         View("scholen", f"tab vergelijking {last}/{str(last + 1)[2:]}", comparison(last),
-             naive.per_school_category(*metrics.school_year_bounds(last))),
+             naive.per_school_category(*school_year_bounds(last))),
         View("scholen", f"filter: schooljaar {last - 1}/{str(last)[2:]}", comparison(last - 1),
-             naive.per_school_category(*metrics.school_year_bounds(last - 1))),
+             naive.per_school_category(*school_year_bounds(last - 1))),
         View("scholen", "tab registratieverschillen, alle jaren",
              lambda c: schools.suppress_comparison(
                  schools.school_comparison(c, schools.Window.for_school_years(first, last), days, per_day).schools,
@@ -82,8 +83,8 @@ def views(conn: Connection) -> list[View]:
 
     covid = periods.covid_periods(conn, "PO")
     if covid:
-        c_start = metrics.school_year_bounds(metrics.school_year_of(min(p.start for p in covid)))[0]
-        c_end = metrics.school_year_bounds(metrics.school_year_of(max(p.end for p in covid)))[1]
+        c_start = school_year_bounds(school_year_of(min(p.start for p in covid)))[0]
+        c_end = school_year_bounds(school_year_of(max(p.end for p in covid)))[1]
         out += [
             View("covid", "default: eerste periode PO, vóór, per week",
                  lambda c: (contacts.period_report(c, covid[0], "PO", "before"),
@@ -99,7 +100,7 @@ def views(conn: Connection) -> list[View]:
         ]
 
     today = youths.default_today(conn)
-    y_start, _ = metrics.school_year_bounds(metrics.school_year_of(today))
+    y_start, _ = school_year_bounds(school_year_of(today))
     out += [
         View("jongeren", "default: lijst gemeente",
              lambda c: youths.youth_list(c, today, settings.late_count, settings.hours_per_day),

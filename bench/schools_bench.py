@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, Engine
 
-from data_access import metrics
+from data_access.definitions.calendar import school_year_bounds
 from data_access.db import make_engine
 from data_access.definitions import Suppressor, load_settings
 from data_access.queries import pilot as pilot_queries
@@ -38,8 +38,8 @@ def _default_steps(conn: Connection) -> dict[str, Callable[[], object]]:
     if not years:
         raise NoData("de database heeft geen schooljaren met leerlingaantallen (nog niet gevuld?)")
     first, last = years[0], years[-1]
-    start, _ = metrics.school_year_bounds(first)
-    _, end = metrics.school_year_bounds(last)
+    start, _ = school_year_bounds(first)
+    _, end = school_year_bounds(last)
     settings = load_settings(conn)
     days, per_day = settings.compliance_school_days, settings.hours_per_day
     lea = Suppressor(settings.suppression_threshold)  # as the page shows it for role lea

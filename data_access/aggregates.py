@@ -12,31 +12,11 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, bindparam, text
 
 from data_access import bulk
-from data_access.calendar import SchoolDayCounter, load_calendar
-from data_access.metrics import school_week_index, sixteen_hour_signals, school_year_of, week_start
-
-
-def week_sql(conn: Connection, column: str) -> str:
-    """SQL for the Monday of the week of a date column."""
-    if conn.dialect.name == "postgresql":
-        return f"CAST(date_trunc('week', {column}) AS date)"
-    return f"date({column}, '-' || ((CAST(strftime('%w', {column}) AS INTEGER) + 6) % 7) || ' days')"
-
-
-def month_sql(conn: Connection, column: str) -> str:
-    """SQL for the first day of the month of a date column."""
-    if conn.dialect.name == "postgresql":
-        return f"CAST(date_trunc('month', {column}) AS date)"
-    return f"date({column}, 'start of month')"
-
-
-def school_year_sql(conn: Connection, column: str) -> str:
-    """SQL for the school year (1 August – 31 July) of a date column; 2020 means 2020/21."""
-    if conn.dialect.name == "postgresql":
-        return (f"(CAST(EXTRACT(YEAR FROM {column}) AS INTEGER) - "
-                f"CASE WHEN EXTRACT(MONTH FROM {column}) < 8 THEN 1 ELSE 0 END)")
-    return (f"(CAST(strftime('%Y', {column}) AS INTEGER) - "
-            f"(CAST(strftime('%m', {column}) AS INTEGER) < 8))")
+from data_access.definitions.calendar import (
+    SchoolDayCounter, as_date, load_school_calendar, month_sql, school_year_bounds, school_year_of, school_year_sql,
+    week_sql, week_start,
+)
+from data_access.metrics import school_week_index, sixteen_hour_signals
 
 
 def _filter(column_school: str, column_date: str, school_ids, start, end) -> tuple[str, dict]:
@@ -98,7 +78,7 @@ def _covers_all_absence(conn: Connection, school_ids: set[int], start, end) -> b
         known = {row[0] for row in conn.execute(text("SELECT DISTINCT school_id FROM absence_week"))}
         if not known <= school_ids:
             return False
-        if start is not None and start > _as_date(first) or end is not None and end < _as_date(last):
+        if start is not None and start > as_date(first) or end is not None and end < as_date(last):
             return False
     return True
 
@@ -168,7 +148,7 @@ def _refresh_pupil_categories(conn, school_ids, start, end) -> None:
     if years is not None:
         where_delete += f" AND school_year IN ({', '.join(str(y) for y in years)})"
         where += " AND date >= :year_start AND date <= :year_end"
-        params.update(year_start=dt.date(years[0], 8, 1), year_end=dt.date(years[-1] + 1, 7, 31))
+        params.update(year_start=school_year_bounds(years[0])[0], year_end=school_year_bounds(years[-1])[1])
     _run(conn, f"DELETE FROM pupil_category_year WHERE {where_delete}",
          {k: v for k, v in params.items() if k == "school_ids"})
     sy = school_year_sql(conn, "date")
@@ -195,10 +175,9 @@ def _refresh_signals(conn, school_ids, start, end) -> None:
     bounds = conn.execute(text("SELECT MIN(date), MAX(date) FROM absence")).one()
     if bounds[0] is None:
         return
-    first, last = (dt.date.fromisoformat(str(b)[:10]) for b in bounds)
-    first = dt.date(school_year_of(first), 8, 1)
-    last = dt.date(school_year_of(last) + 1, 7, 31)
-    calendar = load_calendar(conn)
+    first, _ = school_year_bounds(school_year_of(as_date(bounds[0])))
+    _, last = school_year_bounds(school_year_of(as_date(bounds[1])))
+    calendar = load_school_calendar(conn)
     weeks = school_week_index(calendar, first, last)
     counter = SchoolDayCounter(calendar, first, last)
 
@@ -209,7 +188,7 @@ def _refresh_signals(conn, school_ids, start, end) -> None:
     if params:
         stmt = stmt.bindparams(bindparam("school_ids", expanding=True))
     for pupil_id, school_id, day, hours in conn.execute(stmt, params):
-        day = _as_date(day)
+        day = as_date(day)
         absences[pupil_id].append((day, hours))
         school_of[pupil_id][day] = school_id
 
@@ -219,7 +198,7 @@ def _refresh_signals(conn, school_ids, start, end) -> None:
             "WHERE kind = '16_uur' ORDER BY reported_on, id")):
         if pupil_id in absences:
             meldingen[pupil_id].append(
-                (_as_date(reported_on), melding_id, _as_date(absence_start) if absence_start else None))
+                (as_date(reported_on), melding_id, as_date(absence_start) if absence_start else None))
 
     rows = []
     for pupil_id, days in absences.items():
@@ -318,9 +297,3 @@ def _refresh_contact_segment(conn, start, end) -> None:
         INSERT INTO contact_segment_school (school_id, sector, in_scope)
         SELECT id, sector, in_scope FROM school
         WHERE id NOT IN (SELECT school_id FROM contact_segment_school)""", {})
-
-
-def _as_date(value) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])

@@ -13,7 +13,7 @@ Decisions worth knowing:
   ``demo_today``): no absence, melding, contact or case history after it, and overdue next
   actions are overdue relative to it.
 * Absence is registered on school days only: weekdays minus the ``vakantie`` periods (the same
-  calendar ``data_access.calendar.load_calendar`` reads). COVID-19 closures are school days —
+  calendar ``data_access.definitions.calendar.load_school_calendar`` reads). COVID-19 closures are school days —
   distance learning was compulsory — but schools registered far less (about 12 % of normal
   during ``covid_sluiting``, about 55 % during ``covid_gedeeltelijk``).
 * The brought-forward Christmas break of 2021 (21-12-2021 … 09-01-2022) is stored as kind
@@ -48,18 +48,20 @@ from dataclasses import replace as dc_replace
 from pathlib import Path
 
 import numpy as np
+from dateutil.easter import easter
 from sqlalchemy import Connection, Engine, delete, func, select
 
 from data_access import bulk
 from data_access import demo_names as names
+from data_access.definitions.absence import possible_hours
+from data_access.definitions.calendar import (
+    HOLIDAY_KINDS, SchoolCalendar, day_in_school_year, school_year_end, school_year_of, school_year_start, week_start,
+)
 from data_access.definitions.settings import DEFAULTS
 from data_access.metrics import (
     HOURS_PER_SCHOOL_DAY,
-    SchoolCalendar,
     school_week_index,
-    school_year_of,
     sixteen_hour_signals,
-    week_start,
 )
 from data_access.models import ROLES, Base, Setting, StatusReport
 
@@ -67,8 +69,8 @@ DEMO_TODAY = dt.date(2025, 6, 30)
 OFFICERS = ("leerplicht", "lpa2", "lpa3")
 OFFICER_SHARES = (0.45, 0.30, 0.25)
 PILOT_NAME = "Pilot Ondersteuning verzuimadministratie scholen"
-PILOT_START = dt.date(2020, 8, 1)
-PILOT_END = dt.date(2023, 7, 31)
+PILOT_START = school_year_start(2020)
+PILOT_END = school_year_end(2022)
 NOT_EMPTY = "Database bevat al gegevens; gebruik een lege database"
 DUO_CSV_NAME = "duo_po_vestigingen.csv"
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
@@ -133,11 +135,11 @@ class MunicipalitySpec:
 
     @property
     def start(self) -> dt.date:
-        return dt.date(self.first_year, 8, 1)
+        return school_year_start(self.first_year)
 
     @property
     def end(self) -> dt.date:
-        return dt.date(self.last_year + 1, 7, 31)
+        return school_year_end(self.last_year)
 
     def subset(self, count: int) -> MunicipalitySpec:
         """Every k-th school (in vestigingsnummer order): a smaller spec with the same spread."""
@@ -269,31 +271,17 @@ def _rule_holidays(year: int) -> list[tuple[str, dt.date, dt.date]]:
     ]
 
 
-def _easter(year: int) -> dt.date:
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = b // 4, b % 4
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    l_ = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * l_) // 451
-    month = (h + l_ - 7 * m + 114) // 31
-    day = (h + l_ - 7 * m + 114) % 31 + 1
-    return dt.date(year, month, day)
-
-
 def _public_holidays(calendar_year: int) -> list[tuple[str, dt.date, dt.date]]:
-    easter = _easter(calendar_year)
+    sunday = easter(calendar_year)
     day = dt.timedelta(days=1)
     kings = dt.date(calendar_year, 4, 27)
     if kings.weekday() == 6:
         kings -= day
     return [
-        ("Paasdagen", easter - 2 * day, easter + day),
+        ("Paasdagen", sunday - 2 * day, sunday + day),  # Good Friday to Easter Monday
         ("Koningsdag", kings, kings),
-        ("Hemelvaart", easter + 39 * day, easter + 40 * day),
-        ("Pinksteren", easter + 50 * day, easter + 50 * day),
+        ("Hemelvaart", sunday + 39 * day, sunday + 40 * day),
+        ("Pinksteren", sunday + 50 * day, sunday + 50 * day),
     ]
 
 
@@ -576,7 +564,7 @@ class _Generator:
         rows.sort(key=lambda r: (r[3], r[1], r[2] or ""))
         self.out["period"] = (("id", "name", "kind", "sector", "start", '"end"'),
                               [(i, n, k, sec, s.isoformat(), e.isoformat()) for i, (n, k, sec, s, e) in enumerate(rows, 1)])
-        self.calendar = SchoolCalendar.from_periods((s, e) for _, k, _, s, e in rows if k == "vakantie")
+        self.calendar = SchoolCalendar.from_periods((s, e) for _, k, _, s, e in rows if k in HOLIDAY_KINDS)
         self.holidays = [(n, s, e) for n, k, _, s, e in rows if k == "vakantie"]
         days = np.array(self.calendar.school_days(spec.start, spec.end), dtype="datetime64[D]")
         self.days = days
@@ -994,7 +982,8 @@ class _Generator:
                                weights=self.abs_hours[valid & (self.abs_cat == c)], minlength=n_py)
                 for c in (ONGEOORLOOFD, ZIEK, LUXE)}
         late_n = np.bincount(self.abs_py[valid & (self.abs_cat == TE_LAAT)], minlength=n_py)
-        possible = np.array([self.year_len[y - self.spec.first_year] for y in self.py_year.tolist()]) * HOURS_PER_SCHOOL_DAY
+        school_days = np.array([self.year_len[y - self.spec.first_year] for y in self.py_year.tolist()])
+        possible = possible_hours(school_days, hours_per_day=HOURS_PER_SCHOOL_DAY)
 
         def rows_of(cat):
             mask = valid & (self.abs_cat == cat)
@@ -1249,7 +1238,7 @@ class _Generator:
         sessions = {2019: (11,), 2021: (11,), 2022: (10, 3), 2023: (10, 3), 2024: (10, 3)}
         for year, months_ in sessions.items():
             for month in months_:
-                day = self.school_day_after(dt.date(year + (month < 8), month, 15), 0)
+                day = self.school_day_after(day_in_school_year(year, month, 15), 0)
                 if not (spec.start <= day <= self.today):
                     continue
                 topic = "Informatiebijeenkomst zorg- en leerplichtroute met jeugdconsulenten en GGD"

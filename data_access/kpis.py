@@ -33,7 +33,8 @@ from sqlalchemy import Connection, TextClause, text
 
 from data_access.definitions.settings import Settings
 from data_access.definitions.suppression import Suppressor
-from data_access.metrics import per_thousand, school_year_bounds, school_year_of, share
+from data_access.definitions.calendar import school_year_bounds, school_year_of
+from data_access.metrics import per_thousand, share
 
 TOLERANCE = 0.10
 PRIMARY_SECTORS = ("BAO", "SBAO", "SO")

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from data_access.definitions.calendar import SchoolCalendar, week_start
+
 from data_access.definitions.settings import DEFAULTS
 
 # Names kept for the code that has not yet been moved to data_access.definitions (the 16-hour
@@ -26,80 +28,7 @@ SEVERE_SHARE = DEFAULTS.severe_share
 UNAUTHORISED = "ongeoorloofd"
 
 
-# --- school years and calendar --------------------------------------------------------------
-
-
-def school_year_of(day: dt.date) -> int:
-    """The school year runs 1 August – 31 July; 2020 stands for 2020/21."""
-    return day.year if day.month >= 8 else day.year - 1
-
-
-def school_year_label(year: int) -> str:
-    return f"{year}/{(year + 1) % 100:02d}"
-
-
-def school_year_bounds(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 8, 1), dt.date(year + 1, 7, 31)
-
-
-def week_start(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
-@dataclass(frozen=True)
-class SchoolCalendar:
-    """Weekdays minus holidays (and study days): the days on which school hours count."""
-
-    holidays: tuple[tuple[dt.date, dt.date], ...] = ()
-
-    @classmethod
-    def from_periods(cls, periods: Iterable[tuple[dt.date, dt.date]]) -> SchoolCalendar:
-        return cls(tuple(sorted((s, e) for s, e in periods)))
-
-    def _holiday_days(self, start: dt.date, end: dt.date) -> np.ndarray:
-        days = [
-            np.arange(max(s, start), min(e, end) + dt.timedelta(days=1), dtype="datetime64[D]")
-            for s, e in self.holidays
-            if s <= end and e >= start
-        ]
-        return np.concatenate(days) if days else np.array([], dtype="datetime64[D]")
-
-    def school_days(self, start: dt.date, end: dt.date) -> list[dt.date]:
-        """School days from start to end inclusive."""
-        if end < start:
-            return []
-        days = np.arange(start, end + dt.timedelta(days=1), dtype="datetime64[D]")
-        mask = np.is_busday(days, holidays=self._holiday_days(start, end))
-        return [d.item() for d in days[mask]]
-
-    def count_school_days(self, start: dt.date, end: dt.date) -> int:
-        if end < start:
-            return 0
-        return int(
-            np.busday_count(start, end + dt.timedelta(days=1), holidays=self._holiday_days(start, end))
-        )
-
-    def is_school_day(self, day: dt.date) -> bool:
-        return self.count_school_days(day, day) == 1
-
-    def school_days_between(self, first: dt.date, later: dt.date) -> int:
-        """School days after ``first`` up to and including ``later`` (0 if same day or earlier)."""
-        return self.count_school_days(first + dt.timedelta(days=1), later) if later > first else 0
-
-
-def school_hours(calendar: SchoolCalendar, start: dt.date, end: dt.date, hours_per_day: float) -> float:
-    return calendar.count_school_days(start, end) * hours_per_day
-
-
 # --- rates ----------------------------------------------------------------------------------
-
-
-def absence_rate(absence_hours: float, pupils: float, possible_hours_per_pupil: float) -> float | None:
-    """Absence hours / (enrolled pupils × school hours in the period)."""
-    denominator = pupils * possible_hours_per_pupil
-    if not denominator:
-        return None
-    return absence_hours / denominator
 
 
 def per_thousand(count: float, pupils: float) -> float | None:

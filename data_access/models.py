@@ -25,7 +25,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 LIGHTS = ("groen", "oranje", "rood")
 ROLES = ("portefeuillehouder", "lea", "leerplicht", "beheer")
 SECTORS = ("BAO", "SBAO", "SO", "VO")
-CATEGORIES = ("ongeoorloofd", "te_laat", "luxe", "ziek", "geoorloofd", "schorsing", "onbekend")
 MELDING_KINDS = ("16_uur", "lrv", "luxe", "signaal", "zorgwekkend_ziek", "te_laat", "overig")
 CONTACT_TARGETS = ("school", "family", "youth", "partner")
 CONTACT_CHANNELS = (

@@ -18,12 +18,11 @@ import pandas as pd
 from sqlalchemy import Connection, false, insert, or_, select, update
 
 from data_access import audit
-from data_access.metrics import SchoolCalendar, week_start
+from data_access.definitions.calendar import HOLIDAY_KINDS, SchoolCalendar, week_start
 from data_access.models import PERIOD_KINDS, SECTORS, Period
 
 COVID_KINDS = ("covid_sluiting", "covid_gedeeltelijk")
 EPISODE_KIND = "covid_episode"  # not stored: adjacent COVID periods shown as one
-HOLIDAY_KINDS = ("vakantie", "studiedag")
 # Weeks overlapping one of these are never "normal" school weeks for a baseline.
 BLOCKING_KINDS = ("vakantie", "covid_sluiting", "covid_gedeeltelijk")
 
@@ -203,11 +202,6 @@ def all_periods_frame(conn: Connection) -> pd.DataFrame:
     return frame.sort_values(["begin", "id"], ascending=False, ignore_index=True)
 
 
-def school_calendar(conn: Connection, group: str) -> SchoolCalendar:
-    """Holidays and study days of a sector group (periods for all sectors included)."""
-    return SchoolCalendar.from_periods((p.start, p.end) for p in periods(conn, HOLIDAY_KINDS, group))
-
-
 def blocked_ranges(conn: Connection, group: str) -> list[tuple[dt.date, dt.date]]:
     """Holidays and COVID periods of a sector group: no baseline week may touch these."""
     return [(p.start, p.end) for p in periods(conn, BLOCKING_KINDS, group)]
@@ -259,7 +253,6 @@ def update_period(conn: Connection, period_id: int, *, name: str, kind: str, sec
 def _refresh_if_calendar_changed(conn: Connection, *kinds: str) -> None:
     """Holidays and study days shape the 16-hour windows: recompute the signals when they change."""
     from data_access.aggregates import refresh_signals
-    from data_access.calendar import HOLIDAY_KINDS
 
     if set(kinds) & set(HOLIDAY_KINDS):
         refresh_signals(conn)

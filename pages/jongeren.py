@@ -13,7 +13,7 @@ from ui.guard import require
 user = require("jongeren")
 
 # imports after the guard: nothing below runs for other roles
-from data_access.metrics import school_year_of  # noqa: E402
+from data_access.definitions.calendar import school_year_of  # noqa: E402
 from data_access.queries import youths  # noqa: E402
 from ui import cache  # noqa: E402
 from ui import format as fmt  # noqa: E402

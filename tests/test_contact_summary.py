@@ -18,7 +18,7 @@ from alembic import command
 from sqlalchemy import insert, select, text, update
 
 from data_access import aggregates, cases, periods
-from data_access.metrics import school_year_of, week_start
+from data_access.definitions.calendar import as_date, school_year_of, week_start
 from data_access.models import (
     Contact, ContactSegment, Pupil, PupilEnrolment, School,
 )
@@ -51,7 +51,7 @@ def group_contacts(conn, group: str) -> pd.DataFrame:
     rows = []
     for c in conn.execute(select(Contact.date, Contact.target, Contact.channel, Contact.reached,
                                  Contact.led_to_concern, Contact.school_id, Contact.pupil_id)):
-        day = contacts._as_date(c.date)
+        day = as_date(c.date)
         school = c.school_id
         if school is None and c.pupil_id is not None:
             school = enrolled.get((c.pupil_id, school_year_of(day)), current.get(c.pupil_id))
@@ -88,8 +88,8 @@ def segment_rows(conn) -> list[tuple]:
                                ContactSegment.target, ContactSegment.channel, ContactSegment.week_start,
                                ContactSegment.month_start, ContactSegment.contacts, ContactSegment.reached,
                                ContactSegment.led_to_concern)).all()
-    return sorted((contacts._as_date(r[0]), r[1], bool(r[2]), *r[3:5], contacts._as_date(r[5]),
-                   contacts._as_date(r[6]), *r[7:]) for r in rows)
+    return sorted((as_date(r[0]), r[1], bool(r[2]), *r[3:5], as_date(r[5]),
+                   as_date(r[6]), *r[7:]) for r in rows)
 
 
 RANGES = [  # month-aligned (as the page asks), starting and ending mid-segment, one short range

@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import select
 
 from data_access import periods
-from data_access.metrics import SchoolCalendar
+from data_access.definitions.calendar import SchoolCalendar
 from data_access.models import AuditEvent, Period
 from data_access.periods import PeriodError, PeriodRow, Window
 

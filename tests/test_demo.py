@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import text
 
 from data_access import demo
-from data_access.calendar import SchoolDayCounter, load_calendar
+from data_access.definitions.calendar import SchoolDayCounter, load_school_calendar, week_start
 from data_access.db import make_engine
-from data_access.metrics import school_week_index, sixteen_hour_signals, week_start
+from data_access.metrics import school_week_index, sixteen_hour_signals
 from data_access.models import MELDING_KINDS
 from data_access.schema import migrate
 from conftest import DEMO_PASSWORD
@@ -227,7 +227,7 @@ def test_covid_periods_follow_the_reference_facts(conn):
 
 
 def test_absence_rows_are_valid(conn):
-    calendar = load_calendar(conn)
+    calendar = load_school_calendar(conn)
     dates = [as_date(d) for (d,) in rows(conn, "SELECT DISTINCT date FROM absence")]
     assert all(calendar.is_school_day(d) for d in dates)
     assert max(dates) <= demo.DEMO_TODAY
@@ -261,7 +261,7 @@ def test_unauthorised_absence_is_concentrated_in_few_pupils(conn):
 
 
 def test_luxe_sits_next_to_holidays(conn):
-    calendar = load_calendar(conn)
+    calendar = load_school_calendar(conn)
     dates = [as_date(d) for (d,) in rows(conn, "SELECT date FROM absence WHERE category = 'luxe'")]
     near = 0
     for d in dates:
@@ -276,7 +276,7 @@ def _hours_per_school_day(conn, calendar, start: dt.date, end: dt.date) -> float
 
 
 def test_first_closure_shows_far_fewer_registrations(conn):
-    calendar = load_calendar(conn)
+    calendar = load_school_calendar(conn)
     closure = _hours_per_school_day(conn, calendar, dt.date(2020, 3, 16), dt.date(2020, 5, 10))
     baseline = []
     for year in (2019, 2022, 2023, 2024):  # the same calendar weeks in normal years
@@ -292,7 +292,7 @@ def test_first_closure_shows_far_fewer_registrations(conn):
 def signals(conn):
     """Every 16-hour signal from the raw rows (DESIGN.md definition), with the school it arose at
     and whether a 16_uur melding followed within 5 school days (reported on or after the signal)."""
-    calendar = load_calendar(conn)
+    calendar = load_school_calendar(conn)
     weeks = school_week_index(calendar, dt.date(2018, 8, 1), dt.date(2025, 7, 31))
     counter = SchoolDayCounter(calendar, dt.date(2018, 8, 1), dt.date(2025, 7, 31))
     absences, school_on = defaultdict(list), {}
@@ -397,7 +397,7 @@ def test_concerns(conn):
 
 
 def test_every_school_phoned_every_week_of_the_first_closures(conn):
-    calendar = load_calendar(conn)
+    calendar = load_school_calendar(conn)
     schools = {s for (s,) in rows(conn, "SELECT id FROM school")}
     phoned = defaultdict(set)
     for school, day in rows(conn, "SELECT school_id, date FROM contact WHERE target = 'school' AND channel = 'phone'"):
@@ -414,7 +414,7 @@ def test_every_school_phoned_every_week_of_the_first_closures(conn):
 
 
 def test_closure_contacts_stand_out_against_normal_periods(conn):
-    calendar = load_calendar(conn)
+    calendar = load_school_calendar(conn)
 
     def per_school_week(start, end):
         n = rows(conn, "SELECT COUNT(*) FROM contact WHERE target = 'school' AND channel IN ('phone', 'email', "

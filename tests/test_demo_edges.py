@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import text
 
 from data_access import demo
-from data_access.calendar import SchoolDayCounter, load_calendar
+from data_access.definitions.calendar import SchoolDayCounter, load_school_calendar, week_start
 from data_access.db import make_engine
 from data_access.definitions.settings import DEFAULTS, load_settings
-from data_access.metrics import school_week_index, sixteen_hour_signals, week_start
+from data_access.metrics import school_week_index, sixteen_hour_signals
 from data_access.schema import migrate
 from conftest import DEMO_PASSWORD
 
@@ -61,7 +61,7 @@ def absence_shares(conn) -> dict[int, float]:
     possible hours are the school days from 1 August to the school's last registered day × the
     hours per school day (setting)."""
     settings = load_settings(conn)
-    calendar = load_calendar(conn)
+    calendar = load_school_calendar(conn)
     window_end = last_registered_day(conn)
     hours = dict(rows(conn, "SELECT pupil_id, SUM(hours) FROM absence WHERE date BETWEEN :s AND :e "
                             "GROUP BY pupil_id", s=YEAR_START, e=YEAR_END))
@@ -99,7 +99,7 @@ def test_youths_with_two_cases_open_at_the_same_time(conn):
 
 
 def test_one_school_stops_registering_weeks_before_the_others(conn):
-    calendar = load_calendar(conn)
+    calendar = load_school_calendar(conn)
     weeks = school_week_index(calendar, YEAR_START, YEAR_END)
     last = last_registered_day(conn)
     assert len(last) == 24
@@ -118,7 +118,7 @@ def test_one_school_stops_registering_weeks_before_the_others(conn):
 def answered_signals(conn):
     """Every 16-hour signal of 2024/25 by the definition, from the raw rows, with the 16_uur melding
     whose stated absence start lies in its window (the first choice of 'answered')."""
-    calendar = load_calendar(conn)
+    calendar = load_school_calendar(conn)
     weeks = school_week_index(calendar, dt.date(2018, 8, 1), YEAR_END)
     counter = SchoolDayCounter(calendar, dt.date(2018, 8, 1), YEAR_END)
     absences = defaultdict(list)

@@ -1,10 +1,8 @@
 """The shared definitions on hand-made fixtures; every expected value worked out by hand."""
 import datetime as dt
 
-from data_access.metrics import (
-    SchoolCalendar, absence_rate, per_thousand, persistence_level, school_week_index,
-    school_year_label, school_year_of, sixteen_hour_signals,
-)
+from data_access.definitions.calendar import SchoolCalendar
+from data_access.metrics import per_thousand, persistence_level, school_week_index, sixteen_hour_signals
 
 D = dt.date
 # Autumn holiday week 19–23 Oct 2020 (Mon–Fri); term from Mon 5 Oct 2020.
@@ -12,25 +10,9 @@ CAL = SchoolCalendar.from_periods([(D(2020, 10, 17), D(2020, 10, 25))])
 WEEKS = school_week_index(CAL, D(2020, 10, 5), D(2020, 12, 31))
 
 
-def test_school_year_runs_august_to_july():
-    assert school_year_of(D(2020, 7, 31)) == 2019
-    assert school_year_of(D(2020, 8, 1)) == 2020
-    assert school_year_label(2020) == "2020/21"
-    assert school_year_label(2009) == "2009/10"
-
-
-def test_school_days_skip_weekends_and_holidays():
-    # 5–30 Oct 2020: 4 weeks × 5 weekdays = 20, minus the holiday week = 15
-    assert CAL.count_school_days(D(2020, 10, 5), D(2020, 10, 30)) == 15
-    assert not CAL.is_school_day(D(2020, 10, 20))
-    assert CAL.school_days_between(D(2020, 10, 16), D(2020, 10, 26)) == 1  # Fri → Mon after holiday
-
-
-def test_absence_rate_and_per_thousand():
-    # 10 pupils × 15 school days × 5.5 h = 825 possible hours; 33 absent hours → 4 %
-    assert absence_rate(33, 10, 15 * 5.5) == 33 / 825
+def test_per_thousand():
     assert per_thousand(3, 250) == 12.0
-    assert absence_rate(5, 0, 10) is None
+    assert per_thousand(3, 0) is None
 
 
 def test_exactly_sixteen_hours_is_no_signal_but_sixteen_and_a_half_is():

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, event, insert, select
 import test_status_support as fixture
 from data_access import kpis
 from data_access.definitions import DEFAULTS, Suppressor
-from data_access.metrics import school_year_of
+from data_access.definitions.calendar import school_year_of
 from data_access.models import (
     LIGHTS, AppUser, Contact, PolicyAction, School, SchoolEnrolment, Signal16, StatusReport, Verzuimmelding,
 )

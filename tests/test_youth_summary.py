@@ -17,13 +17,12 @@ from sqlalchemy import String, case, cast, delete, func, insert, or_, select, te
 from data_access import aggregates
 from data_access.db import make_engine
 from data_access.definitions import DEFAULTS
+from data_access.definitions.calendar import school_year_bounds, school_year_of
 from data_access.metrics import (
     APPROACHING_HOURS,
     SIGNAL_HOURS,
     UNAUTHORISED,
     persistence_level,
-    school_year_bounds,
-    school_year_of,
 )
 from data_access.models import Absence, Concern, Contact, Pupil, PupilYear, School, Signal16, Verzuimmelding
 from data_access.queries import youths

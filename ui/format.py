@@ -1,20 +1,22 @@
-"""Dutch number and date formatting for everything the user reads."""
+"""Dutch number and date formatting for everything the user reads, charts included.
+
+Numbers: a comma for decimals and a point between thousands (1.234,5). Python text goes through
+:func:`number`; Vega-Lite charts get the same separators from :data:`VEGA_LOCALE` (the chart's
+``locale`` config), so their ``format`` strings need no hand-made separator swapping.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 
-from data_access.metrics import school_year_label
+from data_access.definitions.calendar import school_year_label
 
-CATEGORY_LABELS = {
-    "ongeoorloofd": "ongeoorloofd",
-    "te_laat": "te laat",
-    "luxe": "luxeverzuim",
-    "ziek": "ziek",
-    "geoorloofd": "geoorloofd",
-    "schorsing": "schorsing",
-    "onbekend": "onbekende code",
-}
+DECIMAL_MARK, THOUSANDS_MARK = ",", "."
+_TO_DUTCH = str.maketrans(",.", THOUSANDS_MARK + DECIMAL_MARK)
+VEGA_LOCALE = {"number": {"decimal": DECIMAL_MARK, "thousands": THOUSANDS_MARK, "grouping": [3],
+                          "currency": ["€\u00a0", ""]}}
+
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
           "oktober", "november", "december"]
 
@@ -25,8 +27,19 @@ def number(value, decimals: int = 0) -> str:
         return "–"
     if isinstance(value, str):
         return value
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return format(value, f",.{decimals}f").translate(_TO_DUTCH)
+
+
+def numbers(values: Iterable, decimals: int = 0) -> list[str]:
+    """:func:`number` for every value of a column."""
+    return [number(v, decimals) for v in values]
+
+
+def vega_number_expr(decimals: int, suffix: str = "") -> str:
+    """A Vega label expression: the value with ``decimals`` decimals (+ suffix), in the separators
+    of the chart's locale (:data:`VEGA_LOCALE`)."""
+    formatted = f"format(datum.value, ',.{decimals}f')"
+    return f"{formatted} + '{suffix}'" if suffix else formatted
 
 
 def percent(value, decimals: int = 1) -> str:

@@ -13,9 +13,11 @@ import pandas as pd
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from data_access import audit
+from data_access.definitions.absence import CATEGORIES
+from data_access.definitions.calendar import as_date
 from data_access.importers.kinds import CATEGORY_CHOICES, norm_key
-from data_access.importers.write import Refresh, to_date
-from data_access.models import CATEGORIES, Absence, AbsenceCode
+from data_access.importers.write import Refresh
+from data_access.models import Absence, AbsenceCode
 
 ASSIGNABLE = tuple(c for c in CATEGORIES if c != "onbekend")
 
@@ -31,7 +33,7 @@ def unknown_in_use(conn: Connection) -> pd.DataFrame:
     rows = conn.execute(select(Absence.code, func.count(), func.min(Absence.date), func.max(Absence.date))
                         .where(Absence.category == "onbekend").group_by(Absence.code)
                         .order_by(Absence.code)).all()
-    return pd.DataFrame([(c, n, to_date(a), to_date(b)) for c, n, a, b in rows],
+    return pd.DataFrame([(c, n, as_date(a), as_date(b)) for c, n, a, b in rows],
                         columns=["code", "registraties", "eerste datum", "laatste datum"])
 
 
@@ -56,7 +58,7 @@ def recategorise(conn: Connection, code: str, category: str) -> tuple[int, Refre
         return 0, None
     schools = {s for (s,) in conn.execute(select(Absence.school_id).where(*where).distinct())}
     conn.execute(update(Absence).where(*where).values(category=category))
-    return span[0], Refresh("absence", schools, to_date(span[1]), to_date(span[2]))
+    return span[0], Refresh("absence", schools, as_date(span[1]), as_date(span[2]))
 
 
 def set_code(conn: Connection, source: str | None, code: str, category: str, description: str | None,

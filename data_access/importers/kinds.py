@@ -11,7 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from data_access.models import CATEGORIES, CONTACT_CHANNELS, CONTACT_TARGETS, LIGHTS, MELDING_KINDS, PERIOD_KINDS
+from data_access.definitions.absence import CATEGORIES
+from data_access.models import CONTACT_CHANNELS, CONTACT_TARGETS, LIGHTS, MELDING_KINDS, PERIOD_KINDS
 
 # Column types
 TEXT, INT, FLOAT, DATE, BOOL, CHOICE, SCHOOL_YEAR = "text", "int", "float", "date", "bool", "choice", "schoolyear"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from data_access.definitions.calendar import school_year_of
 from data_access.importers.kinds import (
     BOOL, CHOICE, DATE, FLOAT, INT, NO_SECTOR, SCHOOL_YEAR, TEXT, Column, Kind, norm_key,
 )
@@ -184,10 +185,6 @@ def parse_school_year_option(value: str | int | None) -> int | None:
     return parsed
 
 
-def current_school_year(today: dt.date) -> int:
-    return today.year if today.month >= 8 else today.year - 1
-
-
 # --- text columns: vectorised with pyarrow (pseudonyms, codes, names have many distinct values) ---
 
 
@@ -342,7 +339,7 @@ class ChunkCheck:
     def _number_range(self, col: Column, values: np.ndarray, done: np.ndarray) -> None:
         if col.type == SCHOOL_YEAR:
             if col.not_future:
-                current = current_school_year(self.today)
+                current = school_year_of(self.today)
                 future = values > current
                 self.flag(future, col.name, "Schooljaar ligt in de toekomst.")
                 values[future] = np.nan

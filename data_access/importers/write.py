@@ -31,16 +31,17 @@ from data_access import bulk
 from data_access.importers.kinds import MAX_HOURS_PER_DAY, Kind
 from data_access.importers.reading import Chunk, FileInfo
 from data_access.importers.validate import (
-    ChunkCheck, Problem, Problems, current_school_year, nl_date, nl_number, parse_decimal,
+    ChunkCheck, Problem, Problems, nl_date, nl_number, parse_decimal,
 )
-from data_access.metrics import school_year_label
+from data_access.definitions.calendar import (
+    HOLIDAY_KINDS, as_date, school_year_bounds, school_year_label, school_year_of, school_years_of_days,
+)
 from data_access.models import (
     Absence, AbsenceCode, Concern, Contact, Period, PolicyAction, Pupil, PupilEnrolment,
     ReportingPeriod, School, SchoolEnrolment, StatusReport, Verzuimmelding,
 )
 
 PREVIEW_ROWS = 20
-HOLIDAY_KINDS = ("vakantie", "studiedag")
 
 
 @dataclass
@@ -76,21 +77,9 @@ class Counts:
     deleted: int = 0
 
 
-def to_date(value) -> dt.date | None:
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, np.datetime64):
-        return None if np.isnat(value) else value.astype("datetime64[D]").astype(object)
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
 def days_of(values) -> np.ndarray:
     """Dates from the database (ISO strings on SQLite, date objects on PostgreSQL) → datetime64[D]."""
-    return np.array([to_date(v) for v in values], dtype="datetime64[D]")
+    return np.array([as_date(v) for v in values], dtype="datetime64[D]")
 
 
 def _none(value):
@@ -100,7 +89,7 @@ def _none(value):
     if isinstance(value, float) and np.isnan(value):
         return None
     if isinstance(value, (np.datetime64, pd.Timestamp)):
-        return to_date(value)
+        return as_date(value)
     if isinstance(value, np.generic):
         return value.item()
     return value
@@ -319,7 +308,7 @@ def _records(frame: pd.DataFrame, mapping: dict[str, str]) -> list[dict]:
 def _same(a, b) -> bool:
     if isinstance(a, float) or isinstance(b, float):
         return a is not None and b is not None and abs(float(a) - float(b)) < 1e-9
-    return to_date(a) == to_date(b) if isinstance(a, dt.date) or isinstance(b, dt.date) else a == b
+    return as_date(a) == as_date(b) if isinstance(a, dt.date) or isinstance(b, dt.date) else a == b
 
 
 def _upsert(conn: Connection, model, key_attrs: tuple[str, ...], records: list[dict],
@@ -459,7 +448,7 @@ class PupilsHandler(CollectHandler):
             if row.get("tussenvoegsel"):
                 last = f"{row['tussenvoegsel']} {last}"
             rec = {"pseudonym": row["pseudoniem"], "first_name": row["voornaam"], "last_name": last,
-                   "birth_date": to_date(row["geboortedatum"])}
+                   "birth_date": as_date(row["geboortedatum"])}
             if self.present("vestigingsnummer"):
                 rec["school_id"] = None if pd.isna(row["_school_id"]) else int(row["_school_id"])
             if self.present("groep"):
@@ -471,7 +460,7 @@ class PupilsHandler(CollectHandler):
         if not (self.present("vestigingsnummer") and self.present("groep")):
             return
         ids = dict(conn.execute(select(Pupil.pseudonym, Pupil.id)).all())
-        default_year = self.options.school_year or current_school_year(self.today)
+        default_year = self.options.school_year or school_year_of(self.today)
         enrol = []
         for row in frame.to_dict("records"):
             if pd.isna(row["_school_id"]) or pd.isna(row["groep"]):
@@ -558,12 +547,12 @@ class MeldingenHandler(CollectHandler):
         recs = []
         for row in frame.to_dict("records"):
             rec = {"pupil_id": int(row["_pupil_id"]), "school_id": int(row["_school_id"]), "kind": row["soort"],
-                   "reported_on": to_date(row["meldingsdatum"])}
+                   "reported_on": as_date(row["meldingsdatum"])}
             for src, dst in (("startdatum_verzuim", "absence_start"), ("uren", "hours"), ("status", "status"),
                              ("uitkomst", "outcome"), ("leerplichtambtenaar", "officer")):
                 if self.present(src):
                     value = _none(row[src])
-                    rec[dst] = to_date(value) if dst == "absence_start" else value
+                    rec[dst] = as_date(value) if dst == "absence_start" else value
             if rec.get("status") is None:
                 rec["status"] = "open"
             recs.append(rec)
@@ -587,7 +576,7 @@ class MeldingenHandler(CollectHandler):
             rows = conn.execute(select(Verzuimmelding.id, Verzuimmelding.pupil_id, Verzuimmelding.kind,
                                        Verzuimmelding.reported_on).where(
                 Verzuimmelding.school_id == school_id, Verzuimmelding.reported_on.between(lo, hi))).all()
-            gone = [r.id for r in rows if (r.pupil_id, r.kind, to_date(r.reported_on)) not in keys]
+            gone = [r.id for r in rows if (r.pupil_id, r.kind, as_date(r.reported_on)) not in keys]
             if gone:
                 conn.execute(delete(Verzuimmelding).where(Verzuimmelding.id.in_(gone)))
             self.counts.deleted += len(gone)
@@ -640,7 +629,7 @@ class ContactsHandler(CollectHandler):
         recs = []
         for row in frame.to_dict("records"):
             recs.append({
-                "date": to_date(row["datum"]), "officer": row["leerplichtambtenaar"], "target": row["doelgroep"],
+                "date": as_date(row["datum"]), "officer": row["leerplichtambtenaar"], "target": row["doelgroep"],
                 "channel": row["kanaal"], "purpose": _none(row.get("doel")), "topic": _none(row.get("onderwerp")),
                 "reached": bool(row["bereikt"]), "led_to_concern": bool(row["leidde_tot_zorg"]),
                 "school_id": None if pd.isna(row["_school_id"]) else int(row["_school_id"]),
@@ -712,12 +701,12 @@ class CasesHandler(CollectHandler):
                     ("volgende_actie_op", "next_action_on"), ("gesloten_op", "closed_on"))
         recs = []
         for row in frame.to_dict("records"):
-            rec = {"pupil_id": int(row["_pupil_id"]), "opened_on": to_date(row["geopend_op"]),
+            rec = {"pupil_id": int(row["_pupil_id"]), "opened_on": as_date(row["geopend_op"]),
                    "source": row["bron"], "reason": row["reden"]}
             for src, dst in optional:
                 if self.present(src):
                     value = _none(row[src])
-                    rec[dst] = to_date(value) if dst.endswith("_on") else value
+                    rec[dst] = as_date(value) if dst.endswith("_on") else value
             if rec.get("status") is None:
                 rec["status"] = "gesloten" if rec.get("closed_on") else "open"
             recs.append(rec)
@@ -762,11 +751,11 @@ class StatusReportsHandler(CollectHandler):
         for row in conn.execute(select(*[getattr(StatusReport, a) for a in attrs], StatusReport.created_at)):
             m = row._mapping
             key = tuple(m[a] for a in attrs)
-            existing.add(key + ((to_date(m["created_at"]),) if dated else ()))
+            existing.add(key + ((as_date(m["created_at"]),) if dated else ()))
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
         inserts = []
         for row in frame.to_dict("records"):
-            day = to_date(_none(row.get("datum")))
+            day = as_date(_none(row.get("datum")))
             rec = {"action_id": self.actions[row["actiecode"]],
                    "reporting_period_id": self.periods[row["rapportageperiode"]],
                    "quality": row["kwaliteit"], "time": row["tijd"], "money": row["geld"],
@@ -801,10 +790,10 @@ class PeriodsHandler(CollectHandler):
         return "begin"
 
     def apply(self, conn, frame):
-        recs = [{"name": n, "kind": k, "sector": _none(s), "start": to_date(b), "end": to_date(e)}
+        recs = [{"name": n, "kind": k, "sector": _none(s), "start": as_date(b), "end": as_date(e)}
                 for n, k, s, b, e in zip(frame["naam"], frame["soort"], frame["_sector"], frame["begin"],
                                          frame["einde"], strict=True)]
-        before = {(p.kind, p.sector, to_date(p.start)): to_date(p.end)
+        before = {(p.kind, p.sector, as_date(p.start)): as_date(p.end)
                   for p in conn.execute(select(Period.kind, Period.sector, Period.start, Period.end))}
         inserts, updates = _upsert(conn, Period, ("kind", "sector", "start"), recs, ["name", "end"], {},
                                    self.counts)
@@ -966,12 +955,12 @@ class AbsenceHandler(Handler):
             declared[:] = declared_option
         if np.isnan(declared).all():
             return
-        months = day.astype("datetime64[M]").astype(np.int64)   # months since 1970-01
-        year_of = 1970 + months // 12 - (months % 12 < 7)          # August (index 7) starts the year
+        year_of = school_years_of_days(day)
         outside = ~np.isnan(declared) & ~np.isnat(day) & (year_of != declared)
         for y in sorted({int(d) for d in declared[outside]}):
             check.flag(outside & (declared == y), "datum",
-                       f"Datum valt buiten schooljaar {school_year_label(y)} (01-08-{y} t/m 31-07-{y + 1}).")
+                       f"Datum valt buiten schooljaar {school_year_label(y)} "
+                       f"({nl_date(school_year_bounds(y)[0])} t/m {nl_date(school_year_bounds(y)[1])}).")
 
     def _categories(self, check) -> np.ndarray:
         codes = check.values["code"]
@@ -1297,8 +1286,8 @@ class AbsenceHandler(Handler):
         if len(kept):
             bulk.insert_rows(conn, "lea_import_keep", ("id",), ((int(i),) for i in np.unique(kept)))
         for school_id, (lo, hi) in sorted(self.hulls.items()):
-            lo_d = self.options.period_from or to_date(lo)
-            hi_d = self.options.period_to or to_date(hi)
+            lo_d = self.options.period_from or as_date(lo)
+            hi_d = self.options.period_to or as_date(hi)
             params = {"s": school_id, "lo": lo_d, "hi": hi_d, "max_id": self.max_id}
             if self.dialect != "postgresql":
                 params.update(lo=lo_d.isoformat(), hi=hi_d.isoformat())
@@ -1319,7 +1308,7 @@ class AbsenceHandler(Handler):
     def result_refreshes(self) -> list[Refresh]:
         if not self.affected or self.first_day is None:
             return []
-        return [Refresh("absence", set(self.affected), to_date(self.first_day), to_date(self.last_day))]
+        return [Refresh("absence", set(self.affected), as_date(self.first_day), as_date(self.last_day))]
 
 
 HANDLERS: dict[str, type[Handler]] = {

@@ -45,11 +45,13 @@ from sqlalchemy import (
 )
 
 from data_access import periods as periods_mod
-from data_access.aggregates import contact_segment_is_stale, month_sql, school_year_sql, week_sql
-from data_access.definitions.suppression import COMPLEMENTARY, Suppressor
-from data_access.metrics import (
-    SchoolCalendar, median_or_none, school_year_bounds, school_year_label, school_year_of, share, week_start,
+from data_access.aggregates import contact_segment_is_stale
+from data_access.definitions.calendar import (
+    SchoolCalendar, as_date, load_school_calendar, mondays, month_ranges, month_sql, school_year_bounds, school_year_label,
+    school_year_of, school_year_sql, week_sql, week_start,
 )
+from data_access.definitions.suppression import COMPLEMENTARY, Suppressor
+from data_access.metrics import median_or_none, share
 from data_access.models import Concern, Contact, ContactSegment, ContactWeek, Pupil, PupilEnrolment, School
 from data_access.periods import PeriodRow, Window
 
@@ -59,12 +61,6 @@ CHART_TARGETS = ("school", "family", "youth")
 ATTEMPT_CHANNELS = ("phone", "email", "letter", "home_visit")
 HEATMAP_LOOKBACK_WEEKS = 26
 
-TARGET_LABELS = {"school": "Scholen", "family": "Gezinnen", "youth": "Jongeren", "partner": "Partners"}
-CHANNEL_LABELS = {
-    "phone": "Telefoon", "email": "E-mail", "letter": "Brief", "home_visit": "Huisbezoek",
-    "school_visit": "Schoolbezoek", "meeting": "Overleg", "newsletter": "Nieuwsbrief",
-    "info_session": "Informatiebijeenkomst",
-}
 
 
 # --- results --------------------------------------------------------------------------------
@@ -125,13 +121,8 @@ class PeriodReport:
 
 
 def baseline_mondays_of(window: Window) -> list[dt.date]:
-    mondays: list[dt.date] = []
-    for start, end in window.ranges:
-        monday = week_start(start)
-        while monday <= end:
-            mondays.append(monday)
-            monday += dt.timedelta(days=7)
-    return mondays
+    """The Mondays of the weeks the baseline's ranges cover."""
+    return [monday for start, end in window.ranges for monday in mondays(start, end)]
 
 
 # --- statements -----------------------------------------------------------------------------
@@ -254,8 +245,7 @@ def _count_true(flag):
 def segment_of(day: dt.date) -> tuple[dt.date, dt.date]:
     """The segment (contact_segment) a day is in: its week, cut where a month begins."""
     monday = week_start(day)
-    next_month = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return max(monday, day.replace(day=1)), min(monday + dt.timedelta(days=6), next_month - dt.timedelta(days=1))
+    return next((s, e) for s, e in month_ranges(monday, monday + dt.timedelta(days=6)) if s <= day <= e)
 
 
 _NO_DAYS = (dt.date(2000, 1, 2), dt.date(2000, 1, 1))  # an empty BETWEEN
@@ -312,14 +302,13 @@ def contact_bounds(conn: Connection) -> tuple[dt.date | None, dt.date | None]:
     statement = _statement(conn, ("bounds",), lambda: select(select(func.min(Contact.date)).scalar_subquery(),
                                                              select(func.max(Contact.date)).scalar_subquery()))
     first, last = conn.execute(statement).one()
-    return _as_date(first), _as_date(last)
+    return as_date(first), as_date(last)
 
 
 def _window_inputs(conn: Connection, group: str) -> _WindowInputs:
-    """The group's school calendar (holidays, study days) and blocked ranges from one read."""
-    rows = periods_mod.periods(conn, {*periods_mod.HOLIDAY_KINDS, *periods_mod.BLOCKING_KINDS}, group)
-    calendar = SchoolCalendar.from_periods((p.start, p.end) for p in rows if p.kind in periods_mod.HOLIDAY_KINDS)
-    blocked = [(p.start, p.end) for p in rows if p.kind in periods_mod.BLOCKING_KINDS]
+    """The group's school calendar (holidays, study days) and blocked ranges (holidays, COVID)."""
+    calendar = load_school_calendar(conn, periods_mod.sectors_of_group(group))
+    blocked = periods_mod.blocked_ranges(conn, group)
     return _WindowInputs(calendar, blocked, *contact_bounds(conn))
 
 
@@ -435,7 +424,7 @@ def _case_channel_rows(conn: Connection, ranges: list, group: str, windows: int)
             _statement(conn, ("case_contacts", tags), lambda: _case_contacts_statement(tags)), params).all():
         opened_on = open_cases[int(w)].get(case_id)
         if opened_on is not None:  # contacts of cases of other groups are left out
-            found[int(w)].append((case_id, opened_on, channel, int(attempts), int(reached or 0), _as_date(first)))
+            found[int(w)].append((case_id, opened_on, channel, int(attempts), int(reached or 0), as_date(first)))
     return found
 
 
@@ -450,7 +439,7 @@ def _open_cases(conn: Connection, ranges: list, group: str, windows: int, params
     found: list[dict[int, dt.date]] = [{} for _ in range(windows)]
     for case_id, opened_on, closed_on, *member in conn.execute(
             statement, {**params, **{f"year{k}": year for k, year in enumerate(years)}}).all():
-        opened_on, closed_on = _as_date(opened_on), _as_date(closed_on)
+        opened_on, closed_on = as_date(opened_on), as_date(closed_on)
         for j, (i, start, end) in enumerate(ranges):
             if member[slots[j]] and opened_on <= end and (closed_on is None or closed_on >= start):
                 found[i][case_id] = opened_on
@@ -568,7 +557,7 @@ def contacts_over_time(conn: Connection, group: str, start: dt.date, end: dt.dat
     totals: dict[tuple, list[int]] = {}
     for bucket, target, channel, contacts, reached in conn.execute(
             _statement(conn, ("over_time", group, unit), lambda: _over_time_statement(conn, group, unit)), params).all():
-        key = (_as_date(bucket), target, channel)
+        key = (as_date(bucket), target, channel)
         cell = totals.get(key)
         if cell is None:
             totals[key] = [contacts, reached]
@@ -615,7 +604,7 @@ def mass_contact_rows(conn: Connection, group: str, start: dt.date, end: dt.date
         .group_by(Contact.channel, Contact.topic, Contact.date, Contact.school_id)
     ).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=["channel", "topic", "date", "school_id"])
-    frame["date"] = frame["date"].map(_as_date)
+    frame["date"] = frame["date"].map(as_date)
     frame["topic"] = frame["topic"].fillna("(geen onderwerp)")
     return frame
 
@@ -676,7 +665,7 @@ def school_contact_weeks(conn: Connection, group: str, start: dt.date, end: dt.d
         .group_by(ContactWeek.school_id, ContactWeek.week_start)
     ).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=["school_id", "week_start"])
-    frame["week_start"] = frame["week_start"].map(_as_date)
+    frame["week_start"] = frame["week_start"].map(as_date)
     return frame
 
 
@@ -694,18 +683,10 @@ def last_contact_grid(schools: pd.DataFrame, contact_weeks: pd.DataFrame, monday
 
 
 def heatmap_grid(conn: Connection, group: str, start: dt.date, end: dt.date) -> pd.DataFrame:
-    mondays = weeks_from(start, end)
+    weeks = mondays(start, end)
     looked_at_from = week_start(start) - dt.timedelta(weeks=HEATMAP_LOOKBACK_WEEKS)
     return last_contact_grid(schools_in_scope(conn, group), school_contact_weeks(conn, group, looked_at_from, end),
-                             mondays)
-
-
-def weeks_from(start: dt.date, end: dt.date) -> list[dt.date]:
-    mondays, monday = [], week_start(start)
-    while monday <= end:
-        mondays.append(monday)
-        monday += dt.timedelta(days=7)
-    return mondays
+                             weeks)
 
 
 # --- what a user may see: figures with small-cell suppression ------------------------------
@@ -855,14 +836,3 @@ def _plain(value):
     """numpy scalars to plain Python numbers (strings such as "<5" pass through)."""
     return value.item() if isinstance(value, np.generic) else value
 
-
-def _as_date(value) -> dt.date | None:
-    if type(value) is dt.date:
-        return value
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])

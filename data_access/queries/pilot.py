@@ -29,7 +29,7 @@ import pandas as pd
 from sqlalchemy import Connection, case, func, literal_column, select
 
 from data_access import metrics
-from data_access.aggregates import school_year_sql
+from data_access.definitions.calendar import as_date, day_in_school_year, school_year_of, school_year_sql
 from data_access.models import Period, School, SchoolEnrolment, Signal16, Verzuimmelding
 from data_access.queries.schools import query_frame, school_register
 
@@ -48,8 +48,8 @@ METRICS: dict[str, tuple[str, str, float]] = {
 
 def phase_of(school_year: int, pilot_start: dt.date, pilot_end: dt.date | None) -> str | None:
     """'voor', 'tijdens', 'na' or None (the year the pilot started after the 1 October count date)."""
-    count_date = dt.date(school_year, 10, 1)
-    if school_year < metrics.school_year_of(pilot_start):
+    count_date = day_in_school_year(school_year, 10, 1)  # 1 October: the enrolment count date
+    if school_year < school_year_of(pilot_start):
         return BEFORE
     if pilot_end is not None and count_date > pilot_end:
         return AFTER
@@ -60,7 +60,8 @@ def phase_of(school_year: int, pilot_start: dt.date, pilot_end: dt.date | None) 
 
 def pilot_end(conn: Connection) -> dt.date | None:
     """The last day of the pilot's period (kind ``pilot``); None while no end is recorded."""
-    return conn.execute(select(func.max(Period.end)).where(Period.kind == "pilot")).scalar()
+    # MAX() loses the column's Date type: SQLite hands back text
+    return as_date(conn.execute(select(func.max(Period.end)).where(Period.kind == "pilot")).scalar())
 
 
 def pilot_panel(conn: Connection, compliance_days: int) -> pd.DataFrame:
@@ -101,8 +102,6 @@ def pilot_panel(conn: Connection, compliance_days: int) -> pd.DataFrame:
     # inner join: only schools of the sectors with pilot schools
     panel = register[["school_id", "name", "sector", "group", "reference_start"]].merge(panel, on="school_id")
     end = pilot_end(conn)
-    if isinstance(end, str):
-        end = dt.date.fromisoformat(end[:10])
     panel["pilot_end"] = end
     panel["phase"] = [phase_of(int(y), s, end) for y, s in zip(panel["school_year"], panel["reference_start"])]
     return panel.sort_values(["group", "school_id", "school_year"], ignore_index=True)

@@ -16,17 +16,21 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, case, func, literal, or_, select
+from sqlalchemy import Connection, case, func, literal, select
 
 from data_access import metrics
-from data_access.calendar import load_calendar
+from data_access.definitions.absence import (
+    CATEGORIES, UNKNOWN_CATEGORY, absence_rate, possible_hours, possible_hours_between,
+)
+from data_access.definitions.calendar import (
+    SchoolCalendar, as_date, load_school_calendar, mondays, month_start, next_month_start, school_year_bounds,
+    school_year_label, school_year_of, school_year_start,
+)
 from data_access.definitions.suppression import Suppressor
 from data_access.models import (
     Absence, AbsenceWeek, Period, PupilCategoryYear, PupilYear, School, SchoolEnrolment, Signal16, Verzuimmelding,
 )
 
-CATEGORIES = ("ongeoorloofd", "te_laat", "luxe", "ziek", "geoorloofd", "schorsing", "onbekend")
-UNKNOWN_CATEGORY = "onbekend"
 COMBINED = "gekozen"  # the trend's chosen categories as one (absence_trend's ``combine``)
 UNAUTHORISED_CATEGORY = metrics.UNAUTHORISED
 GRAINS = ("week", "month", "school_year")
@@ -104,25 +108,18 @@ def named_periods(conn: Connection, start: dt.date | None = None, end: dt.date |
 # --- school calendar arithmetic ------------------------------------------------------------
 
 
-def mondays(start: dt.date, end: dt.date) -> list[dt.date]:
-    """Monday of every week whose Monday lies in [week of start, end]."""
-    first = metrics.week_start(start)
-    return [first + dt.timedelta(weeks=i) for i in range((end - first).days // 7 + 1)]
-
-
-def _sector_calendars(conn: Connection, sectors) -> dict[str, metrics.SchoolCalendar]:
-    return {sector: load_calendar(conn, sector) for sector in sectors}
+def _sector_calendars(conn: Connection, sectors) -> dict[str, SchoolCalendar]:
+    return {sector: load_school_calendar(conn, [sector]) for sector in sectors}
 
 
 def last_registered_days(conn: Connection, ids: Sequence[int] | None) -> dict[int, dt.date]:
     """Per school the last day it registered any absence (from pupil_year)."""
     rows = conn.execute(select(PupilYear.school_id, func.max(PupilYear.last_absence_on))
                         .where(_of_schools(PupilYear.school_id, ids)).group_by(PupilYear.school_id)).all()
-    return {school: day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10])
-            for school, day in rows if day is not None}
+    return {school: as_date(day) for school, day in rows if day is not None}
 
 
-def school_days_per_school_week(calendars: dict[str, metrics.SchoolCalendar], register: pd.DataFrame,
+def school_days_per_school_week(calendars: dict[str, SchoolCalendar], register: pd.DataFrame,
                                 weeks: Sequence[dt.date], last_days: dict[int, dt.date],
                                 start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
     """Per school × week: its school days from ``start`` to ``end`` (exact dates: a window that
@@ -169,14 +166,13 @@ def _period_bins(start: dt.date, end: dt.date, grain: str) -> list[tuple[dt.date
     if grain == "week":
         return [(m, m + dt.timedelta(days=7)) for m in mondays(start, end)]
     if grain == "month":
-        day, bins = start.replace(day=1), []
+        day, bins = month_start(start), []
         while day <= end:
-            following = (day + dt.timedelta(days=32)).replace(day=1)
-            bins.append((day, following))
-            day = following
+            bins.append((day, next_month_start(day)))
+            day = next_month_start(day)
         return bins
-    years = range(metrics.school_year_of(start), metrics.school_year_of(end) + 1)
-    return [(first, last + dt.timedelta(days=1)) for first, last in map(metrics.school_year_bounds, years)]
+    years = range(school_year_of(start), school_year_of(end) + 1)
+    return [(school_year_start(y), school_year_start(y + 1)) for y in years]
 
 
 def absence_trend(conn: Connection, start: dt.date, end: dt.date, grain: str = "month",
@@ -187,7 +183,7 @@ def absence_trend(conn: Connection, start: dt.date, end: dt.date, grain: str = "
 
     One series for the whole selection, or one per school (``by_school``). Per row: absence
     ``hours`` (numerator), ``pupils`` enrolled (1 October) and ``possible_hours`` = Σ pupils ×
-    school hours (denominator), ``rate`` (metrics.absence_rate) and ``involved``: the pupils behind
+    school hours (denominator), ``rate`` (definitions.absence.absence_rate) and ``involved``: the pupils behind
     the hours. Periods are exact dates (DESIGN, Definitions): a week that straddles two calendar
     months is split by day, its days in each month counted there. Each school counts up to its
     last registered day (see :func:`school_days_per_school_week`).
@@ -338,11 +334,9 @@ def _empty_trend() -> pd.DataFrame:
                                  "pupils", "possible_hours", "rate"])
 
 
-def _rate(hours: float, pupils: float, possible_hours: float) -> float | None:
-    """metrics.absence_rate with the per-pupil school hours of a (multi-sector) group."""
-    if not pupils or not possible_hours:
-        return None
-    return metrics.absence_rate(hours, pupils, possible_hours / pupils)
+def _rate(hours: float, pupils: float, possible: float) -> float | None:
+    """The absence rate of a group whose denominator is Σ pupils × possible hours; None without pupils."""
+    return absence_rate(hours, possible) if pupils else None
 
 
 def _series_names(register: pd.DataFrame) -> dict[int, str]:
@@ -383,13 +377,13 @@ def _possible_hours_per_period(conn: Connection, register: pd.DataFrame, bins: l
                                   "period_end": [b[1] for b in bins], "school_days": counts,
                                   "registered": registered}))
     frame = pd.concat(rows, ignore_index=True)
-    frame["school_year"] = frame["period_start"].map(metrics.school_year_of)
+    frame["school_year"] = frame["period_start"].map(school_year_of)
     years = frame["school_year"]
     enrolment = _enrolment(conn, ids, int(years.min()), int(years.max()))
     frame = frame.merge(enrolment[["school_id", "school_year", "pupils"]], on=["school_id", "school_year"],
                         how="inner")
     frame["pupils"] = frame["pupils"].where(frame["registered"], 0)
-    frame["possible_hours"] = frame["pupils"] * frame["school_days"] * per_day
+    frame["possible_hours"] = frame["pupils"] * possible_hours(frame["school_days"], hours_per_day=per_day)
     return frame[["school_id", "period_start", "period_end", "pupils", "possible_hours"]]
 
 
@@ -407,32 +401,32 @@ class Window:
 
     @property
     def school_year(self) -> int:
-        return metrics.school_year_of(self.start)
+        return school_year_of(self.start)
 
     @property
     def years(self) -> list[int]:
-        return list(range(metrics.school_year_of(self.start), metrics.school_year_of(self.end) + 1))
+        return list(range(school_year_of(self.start), school_year_of(self.end) + 1))
 
     @property
     def is_whole_school_years(self) -> bool:
-        return (self.start == metrics.school_year_bounds(self.years[0])[0]
-                and self.end == metrics.school_year_bounds(self.years[-1])[1])
+        return (self.start == school_year_bounds(self.years[0])[0]
+                and self.end == school_year_bounds(self.years[-1])[1])
 
     @property
     def is_school_year(self) -> bool:
-        return (self.start, self.end) == metrics.school_year_bounds(self.school_year)
+        return (self.start, self.end) == school_year_bounds(self.school_year)
 
     @classmethod
     def for_school_year(cls, year: int) -> Window:
-        start, end = metrics.school_year_bounds(year)
-        return cls(start, end, f"schooljaar {metrics.school_year_label(year)}")
+        start, end = school_year_bounds(year)
+        return cls(start, end, f"schooljaar {school_year_label(year)}")
 
     @classmethod
     def for_school_years(cls, first: int, last: int) -> Window:
-        start, _ = metrics.school_year_bounds(first)
-        _, end = metrics.school_year_bounds(last)
-        label = (f"schooljaren {metrics.school_year_label(first)} – {metrics.school_year_label(last)}"
-                 if last > first else f"schooljaar {metrics.school_year_label(first)}")
+        start, _ = school_year_bounds(first)
+        _, end = school_year_bounds(last)
+        label = (f"schooljaren {school_year_label(first)} – {school_year_label(last)}"
+                 if last > first else f"schooljaar {school_year_label(first)}")
         return cls(start, end, label)
 
 
@@ -494,7 +488,7 @@ def school_comparison(conn: Connection, window: Window, compliance_days: int, ho
 
 
 def _window_denominators(conn: Connection, register: pd.DataFrame, window: Window, weeks: list[dt.date],
-                         calendars: dict[str, metrics.SchoolCalendar], per_day: float) -> pd.DataFrame:
+                         calendars: dict[str, SchoolCalendar], per_day: float) -> pd.DataFrame:
     """Per school: pupils (summed over the school years of the window: pupil-years),
     possible hours (Σ pupils of the week's school year × school hours of the week, up to the
     school's last registered day) and the pupils of the window's last school year (for the size
@@ -506,10 +500,10 @@ def _window_denominators(conn: Connection, register: pd.DataFrame, window: Windo
                                            last_registered_days(conn, register["school_id"].tolist()),
                                            window.start, window.end)
     per_week["school_year"] = per_week["week_start"].map(
-        {pd.Timestamp(w): metrics.school_year_of(max(w, window.start)) for w in weeks})
+        {pd.Timestamp(w): school_year_of(max(w, window.start)) for w in weeks})
     school_days = per_week.groupby(["school_id", "school_year"], as_index=False)["school_days"].sum()
     per_year = enrolment.merge(school_days, on=["school_id", "school_year"], how="left").fillna({"school_days": 0})
-    per_year["possible_hours"] = per_year["pupils"] * per_year["school_days"] * per_day
+    per_year["possible_hours"] = per_year["pupils"] * possible_hours(per_year["school_days"], hours_per_day=per_day)
     latest = per_year.sort_values("school_year").groupby("school_id")["pupils"].last().rename("latest_pupils")
     sums = per_year.groupby("school_id")[["pupils", "possible_hours"]].sum()
     return sums.join(latest).reset_index()
@@ -617,7 +611,7 @@ def signal_delay_histogram(conn: Connection, ids: Sequence[int] | None, window: 
 
 def _last_registration(conn: Connection, ids: Sequence[int] | None, until: dt.date) -> pd.DataFrame:
     """The latest absence day each school registered in the school year of ``until`` or the one before."""
-    year = metrics.school_year_of(until)
+    year = school_year_of(until)
     return query_frame(conn, (
         select(PupilYear.school_id, func.max(PupilYear.last_absence_on))
         .where(_of_schools(PupilYear.school_id, ids), PupilYear.school_year.between(year - 1, year))
@@ -627,24 +621,24 @@ def _last_registration(conn: Connection, ids: Sequence[int] | None, until: dt.da
 
 def year_to_date_end(conn: Connection, year: int) -> dt.date:
     """The end of the school year, or the last registered absence day if the year is still running."""
-    _, year_end = metrics.school_year_bounds(year)
+    _, year_end = school_year_bounds(year)
     last = conn.execute(select(func.max(PupilYear.last_absence_on)).where(PupilYear.school_year == year)).scalar()
     if last is None:
         return year_end
-    last = last if isinstance(last, dt.date) else dt.date.fromisoformat(str(last)[:10])
-    return min(year_end, last)
+    return min(year_end, as_date(last))
 
 
-def _persistent(conn: Connection, calendars: dict[str, metrics.SchoolCalendar], year: int,
+def _persistent(conn: Connection, calendars: dict[str, SchoolCalendar], year: int,
                 per_day: float) -> pd.DataFrame:
     """Pupils with absence ≥ PERSISTENT_SHARE of the possible hours of their sector, year to date.
 
     The same rule as metrics.persistence_level ('langdurig' or worse), evaluated in the
     database with one threshold per sector.
     """
-    start, _ = metrics.school_year_bounds(year)
+    start, _ = school_year_bounds(year)
     as_of = year_to_date_end(conn, year)
-    thresholds = {sector: metrics.PERSISTENT_SHARE * metrics.school_hours(calendar, start, as_of, per_day)
+    thresholds = {sector: metrics.PERSISTENT_SHARE
+                  * possible_hours_between(calendar, start, as_of, hours_per_day=per_day)
                   for sector, calendar in calendars.items()}
     threshold = case(*((School.sector == s, t) for s, t in thresholds.items()), else_=None)
     return query_frame(conn, (

@@ -19,17 +19,15 @@ import pandas as pd
 from sqlalchemy import Connection, Integer, and_, case, cast, extract, func, literal_column, or_, select
 
 from data_access import audit
-from data_access.calendar import load_calendar
+from data_access.definitions.absence import possible_hours_between
+from data_access.definitions.calendar import as_date, load_school_calendar, school_year_bounds, school_year_of
 from data_access.metrics import (
     APPROACHING_HOURS,
     SIGNAL_HOURS,
     SIGNAL_WEEKS,
     UNAUTHORISED,
     persistence_level,
-    school_hours,
     school_week_index,
-    school_year_bounds,
-    school_year_of,
 )
 from data_access.models import (
     Absence,
@@ -104,7 +102,7 @@ def default_today(conn: Connection, real_today: dt.date | None = None) -> dt.dat
     demo_today = _setting(conn, "demo_today")
     if demo_today:
         try:
-            return min(dt.date.fromisoformat(demo_today), real_today)
+            return min(as_date(demo_today), real_today)
         except ValueError:
             pass
     latest = latest_absence_date(conn)
@@ -148,7 +146,7 @@ def current_window(conn: Connection, today: dt.date, weeks: int = SIGNAL_WEEKS) 
     Uses the same all-sector calendar as the signal16 table, so "approaching" and the signal agree;
     weeks that are entirely holiday are skipped, also across the summer holiday.
     """
-    calendar = load_calendar(conn)
+    calendar = load_school_calendar(conn)
     index = school_week_index(calendar, today - dt.timedelta(days=400), today)
     mondays = sorted(m for m in index if m <= today)[-weeks:]
     if not mondays:
@@ -161,8 +159,9 @@ def possible_hours_by_sector(conn: Connection, today: dt.date, per_day: float) -
     ``per_day``: the hours per school day (setting)."""
     start, _ = school_year_bounds(school_year_of(today))
     sectors = [s for (s,) in conn.execute(select(School.sector).distinct())]
-    hours = {s: school_hours(load_calendar(conn, s), start, today, per_day) for s in sectors}
-    hours[None] = school_hours(load_calendar(conn), start, today, per_day)
+    hours = {s: possible_hours_between(load_school_calendar(conn, [s]), start, today, hours_per_day=per_day)
+             for s in sectors}
+    hours[None] = possible_hours_between(load_school_calendar(conn), start, today, hours_per_day=per_day)
     return hours
 
 
@@ -720,7 +719,7 @@ def absence_days(conn: Connection, pupil_id: int, today: dt.date) -> pd.DataFram
 def school_days(conn: Connection, sector: str | None, today: dt.date) -> list[dt.date]:
     """School days from 1 August to today for the pupil's sector (the calendar's grid)."""
     start, _ = school_year_bounds(school_year_of(today))
-    return load_calendar(conn, sector).school_days(start, today)
+    return load_school_calendar(conn, [sector] if sector else None).school_days(start, today)
 
 
 def meldingen(conn: Connection, pupil_id: int) -> pd.DataFrame:
@@ -846,7 +845,7 @@ def _rows_with_dates(conn: Connection, stmt, dates: Sequence[int]) -> list[tuple
         return rows
     columns = list(zip(*rows))
     for i in dates:
-        columns[i] = [None if v is None else dt.date.fromisoformat(v[:10]) for v in columns[i]]
+        columns[i] = [as_date(v) for v in columns[i]]
     return list(zip(*columns))
 
 

@@ -6,10 +6,12 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
+from data_access.definitions.calendar import next_month_start
 from data_access.periods import KIND_LABELS, PeriodRow, Window
-from data_access.queries.contacts import CHANNEL_LABELS, CHART_TARGETS, HEATMAP_LOOKBACK_WEEKS, TARGET_LABELS
+from data_access.queries.contacts import CHART_TARGETS, HEATMAP_LOOKBACK_WEEKS
 from ui.covid import format as cf
 from ui import format as fmt
+from ui.labels import CHANNEL_LABELS, TARGET_PLURAL_LABELS
 
 DUTCH_MONTH_LABELS = (
     "['jan','feb','mrt','apr','mei','jun','jul','aug','sep','okt','nov','dec'][month(datum.value)]"
@@ -53,8 +55,7 @@ def bucket_end(start: dt.date, unit: str) -> dt.date:
     """Where a bar ends: a little before the next week or month, so bars stand apart."""
     if unit == "week":
         return start + dt.timedelta(days=6)
-    following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    return following - dt.timedelta(days=3)
+    return next_month_start(start) - dt.timedelta(days=3)
 
 
 def bucket_label(start: dt.date, unit: str) -> str:
@@ -77,7 +78,7 @@ def over_time_chart_data(shown: pd.DataFrame, unit: str = "week") -> pd.DataFram
     frame["y_start"] = frame["y_end"] - frame["value"]
     frame["contacts_text"] = [cf.count_text(v) for v in frame["contacts"]]
     frame["reached_text"] = [cf.count_text(v) for v in frame["reached"]]
-    frame["target_label"] = frame["target"].map(TARGET_LABELS)
+    frame["target_label"] = frame["target"].map(TARGET_PLURAL_LABELS)
     frame["bucket_label"] = frame["bucket_start"].map(lambda d: bucket_label(d, unit))
     frame["bucket_end"] = frame["bucket_start"].map(lambda d: pd.Timestamp(bucket_end(d, unit)))
     frame["bucket_start"] = frame["bucket_start"].map(pd.Timestamp)
@@ -122,7 +123,7 @@ def over_time_panel(data: pd.DataFrame, shading: pd.DataFrame, target: str, star
     )
     per = "week" if unit == "week" else "maand"
     return alt.layer(_shading_layer(shading), bars).properties(
-        title=f"Contacten met {TARGET_LABELS[target].lower()} per {per}", height=height, autosize=FIT_WIDTH)
+        title=f"Contacten met {TARGET_PLURAL_LABELS[target].lower()} per {per}", height=height, autosize=FIT_WIDTH)
 
 
 def over_time_charts(data: pd.DataFrame, shading: pd.DataFrame, start: dt.date, end: dt.date,

@@ -8,6 +8,7 @@ from data_access.queries import contacts
 from data_access.queries.contacts import METRIC_LABELS, PeriodReport
 from ui.covid import format as cf
 from ui import format as fmt
+from ui.labels import CHANNEL_LABELS
 
 
 def comparison_table(reports: list[PeriodReport], suppressor: Suppressor | None) -> pd.DataFrame:
@@ -37,7 +38,7 @@ def mass_contacts_table(frame: pd.DataFrame, suppressor: Suppressor | None) -> p
     return pd.DataFrame({
         "Periode": shown["period"],
         "Van – tot": [f"{fmt.date(s)} – {fmt.date(e)}" for s, e in zip(shown["period_start"], shown["period_end"])],
-        "Soort": shown["channel"].map(lambda c: contacts.CHANNEL_LABELS.get(c, c)),
+        "Soort": shown["channel"].map(lambda c: CHANNEL_LABELS.get(c, c)),
         "Aantal keer": [cf.count_text(v) for v in shown["occasions"]],
         "Scholen bereikt": [cf.schools_text(v) for v in shown["schools"]],
         "Onderwerp": shown["topic"],

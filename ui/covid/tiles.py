@@ -13,6 +13,7 @@ from data_access.periods import BASELINE_DIRECTIONS
 from data_access.queries import contacts
 from data_access.queries.contacts import HIGHER_IS_BETTER, METRIC_LABELS, Figure, PeriodReport
 from ui.covid import format as cf
+from ui.labels import CHANNEL_LABELS
 
 TILE_ROWS = (("school_rate", "contacts_per_school_week", "family_rate"),
              ("median_days", "never_reached", "concern_share"))
@@ -179,7 +180,7 @@ def attempts_table(report: PeriodReport, suppressor: Suppressor | None) -> pd.Da
     if report.baseline_metrics:
         windows["Basis"] = report.baseline_metrics
     channels = list(dict.fromkeys(c for m in windows.values() for c in m.never_reached_attempts))
-    frame = pd.DataFrame({"Kanaal": [contacts.CHANNEL_LABELS.get(c, c) for c in channels]})
+    frame = pd.DataFrame({"Kanaal": [CHANNEL_LABELS.get(c, c) for c in channels]})
     for name, metrics in windows.items():
         attempts = {c: metrics.never_reached_attempts.get(c, 0) for c in channels}
         shown = contacts.suppressed_attempts(attempts, suppressor)

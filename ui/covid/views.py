@@ -15,7 +15,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_access.metrics import school_year_bounds, school_year_of
+from data_access.definitions.calendar import school_year_bounds, school_year_of
 from data_access.definitions import Suppressor
 from data_access.periods import PeriodRow, Window
 from data_access.queries import contacts

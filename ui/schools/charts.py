@@ -10,7 +10,9 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from ui.schools.labels import CATEGORY_COLORS, CATEGORY_LABELS, PERIOD_KIND_COLORS, PERIOD_KIND_LABELS
+from ui import format as fmt
+from ui.labels import CATEGORY_LABELS
+from ui.schools.labels import CATEGORY_COLORS, PERIOD_KIND_COLORS, PERIOD_KIND_LABELS
 
 MONTHS = "['jan','feb','mrt','apr','mei','jun','jul','aug','sep','okt','nov','dec']"
 TIME_LABELS = (
@@ -46,14 +48,8 @@ class ChartStyle:
         return (chart.configure_axis(labelFontSize=self.font, titleFontSize=self.title_font, labelLimit=320)
                 .configure_legend(labelFontSize=self.font, titleFontSize=self.title_font, labelLimit=400, titleLimit=400,
                                   orient="bottom", columns=legend_columns)
-                .configure_view(strokeWidth=0))
-
-
-def dutch_number_expr(decimals: int, suffix: str = "") -> str:
-    """Vega expression: 1234.5 → '1.234,5' (+ suffix)."""
-    swapped = (f"replace(replace(replace(format(datum.value, ',.{decimals}f'), /,/g, '_'), /\\./g, ','), "
-               f"/_/g, '.')")
-    return f"{swapped} + '{suffix}'" if suffix else swapped
+                .configure_view(strokeWidth=0)
+                .configure(locale=fmt.VEGA_LOCALE))
 
 
 # A school year's label ("2019/20") at its middle (1 February), so it sits under its bar.
@@ -76,7 +72,7 @@ def _school_years(points: pd.DataFrame, grain: str) -> list[int] | None:
 
 
 def value_axis(title: str, decimals: int, suffix: str = "") -> alt.Axis:
-    return alt.Axis(title=title, labelExpr=dutch_number_expr(decimals, suffix))
+    return alt.Axis(title=title, labelExpr=fmt.vega_number_expr(decimals, suffix))
 
 
 # --- trends --------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data_access import metrics
+from data_access.definitions.calendar import school_year_bounds, school_year_label
 from data_access.queries import schools as queries
 from ui import format as fmt
 from ui.schools import data
@@ -28,14 +28,14 @@ SIMILAR_RULE = ("Vergelijkbare scholen: de andere scholen met dezelfde sector en
 def window_options() -> dict[str, queries.Window]:
     """School years (newest first), then the COVID closures: what a comparison can cover."""
     years = data.load(data.school_years)
-    options = {f"Schooljaar {metrics.school_year_label(y)}": queries.Window.for_school_year(y)
+    options = {f"Schooljaar {school_year_label(y)}": queries.Window.for_school_year(y)
                for y in reversed(years)}
     if len(years) > 1:
         everything = queries.Window.for_school_years(years[0], years[-1])
         options[f"Alle {everything.label}"] = everything
     if years:
-        first, _ = metrics.school_year_bounds(years[0])
-        _, last = metrics.school_year_bounds(years[-1])
+        first, _ = school_year_bounds(years[0])
+        _, last = school_year_bounds(years[-1])
         periods = data.load(data.periods, first, last)
         for _, p in periods[periods["kind"].isin(["covid_sluiting", "covid_gedeeltelijk"])].iterrows():
             label = f"{p['name']} ({fmt.date(p['start'])} – {fmt.date(p['end'])})"

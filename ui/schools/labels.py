@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ui.format import CATEGORY_LABELS  # noqa: F401  (the one set of Dutch category names)
+from ui.labels import CATEGORY_LABELS
 
 CATEGORY_COLORS = {
     "ongeoorloofd": "#b2182b",

@@ -17,7 +17,8 @@ from data_access.definitions.suppression import COMPLEMENTARY, COMPLEMENTARY_REA
 from data_access.queries import schools as queries
 from ui import downloads
 from ui import format as fmt
-from ui.schools.labels import CATEGORY_LABELS, FIGURES, Figure
+from ui.labels import CATEGORY_LABELS
+from ui.schools.labels import FIGURES, Figure
 
 NAME = "Naam"
 HEADERS = {

@@ -9,17 +9,16 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from data_access import metrics
 from data_access.definitions import Suppressor
+from data_access.definitions.calendar import school_year_bounds, school_year_label, school_year_of
 from data_access.queries import schools as queries
 from ui import format as fmt
 from ui.schools import data
 from ui.downloads import chart_downloads
 from ui.schools.charts import ChartStyle, trend_by_category, trend_by_series
 from ui.schools.controls import PageContext, explain, remember
-from ui.schools.labels import (
-    CATEGORY_LABELS, DEFAULT_TREND_CATEGORIES, GRAIN_LABELS, PERIOD_KIND_LABELS,
-)
+from ui.labels import CATEGORY_LABELS
+from ui.schools.labels import DEFAULT_TREND_CATEGORIES, GRAIN_LABELS, PERIOD_KIND_LABELS
 from ui.schools.tables import table_downloads
 from ui.text import plain
 
@@ -36,8 +35,8 @@ def trends_section(ctx: PageContext) -> None:
                 "worden berekend. Importeer eerst de teldatum-gegevens.", icon=":material/info:")
         return
     grain, first_year, last_year, categories = _trend_controls(ctx, years)
-    start, _ = metrics.school_year_bounds(first_year)
-    _, end = metrics.school_year_bounds(last_year)
+    start, _ = school_year_bounds(first_year)
+    _, end = school_year_bounds(last_year)
     scope = ctx.scope
     if not categories:
         st.info("Geen categorie gekozen: kies bij ‘Categorieën’ minstens één soort verzuim.",
@@ -172,10 +171,10 @@ def _trend_controls(ctx: PageContext, years: list[int]) -> tuple[str, int, int, 
     if len(years) > 1:
         # a range slider needs its (tuple) value on every run, else a rerun turns it into one year
         first, last = middle.select_slider("Schooljaren", options=years, value=(years[0], years[-1]),
-                                           key=YEARS_KEY, format_func=metrics.school_year_label)
+                                           key=YEARS_KEY, format_func=school_year_label)
     else:
         first = last = years[0]
-        middle.markdown(f"Schooljaar **{metrics.school_year_label(first)}**")
+        middle.markdown(f"Schooljaar **{school_year_label(first)}**")
     if not ctx.meeting:
         st.multiselect("Categorieën", list(CATEGORY_LABELS), key=CATEGORIES_KEY, format_func=CATEGORY_LABELS.get,
                        placeholder="Kies categorieën")
@@ -188,18 +187,7 @@ def period_label(start: pd.Timestamp, grain: str) -> str:
         return f"{fmt.week(day)} ({fmt.date(day)})"
     if grain == "month":
         return f"{fmt.MONTHS[day.month - 1]} {day.year}"
-    return f"schooljaar {metrics.school_year_label(day.year)}"
-
-
-_SWAP_SEPARATORS = str.maketrans(",.", ".,")
-
-
-def _dutch_numbers(values: pd.Series, decimals: int) -> list[str]:
-    """fmt.number for a whole column at once: 1234.5 → '1.234,5'; None/NaN → '–'; strings pass."""
-    spec = f",.{decimals}f"
-    return ["–" if v is None or (isinstance(v, float) and math.isnan(v))
-            else v if isinstance(v, str) else format(v, spec).translate(_SWAP_SEPARATORS)
-            for v in values.tolist()]
+    return f"schooljaar {school_year_label(school_year_of(day))}"
 
 
 def _period_labels(starts: pd.Series, grain: str) -> list[str]:
@@ -225,13 +213,13 @@ def _with_tooltips(points: pd.DataFrame, grain: str, selection: str) -> pd.DataF
     out["periode"] = _period_labels(out["period_start"], grain)
     out["reeks"] = out["series"].where(out["series"] != "selectie", selection)
     reasons = out["rate_reden"].tolist()
-    percents = _dutch_numbers(rate_pct, 2)
+    percents = fmt.numbers(rate_pct.tolist(), 2)
     out["verzuim"] = [reason or ("geen schooldagen" if math.isnan(r) else f"{p}%")
                       for reason, r, p in zip(reasons, rate_pct.tolist(), percents)]
     out["teller"] = ["verborgen" if reason else f"{h} uur"
-                     for h, reason in zip(_dutch_numbers(out["hours"], 1), reasons)]
-    out["noemer"] = [f"{h} uur" for h in _dutch_numbers(out["possible_hours"], 0)]
-    out["leerlingen"] = _dutch_numbers(out["pupils"], 0)
+                     for h, reason in zip(fmt.numbers(out["hours"].tolist(), 1), reasons)]
+    out["noemer"] = [f"{h} uur" for h in fmt.numbers(out["possible_hours"].tolist(), 0)]
+    out["leerlingen"] = fmt.numbers(out["pupils"].tolist(), 0)
     return out
 
 

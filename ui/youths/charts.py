@@ -6,9 +6,9 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
-from data_access.metrics import week_start
+from data_access.definitions.calendar import as_date, week_start
 from ui import format as fmt
-from ui.youths.labels import CATEGORY_LABELS
+from ui.labels import CATEGORY_LABELS
 
 WEEKDAYS = ["ma", "di", "wo", "do", "vr"]
 PRESENT = "geen verzuim"
@@ -32,7 +32,7 @@ def calendar_grid(school_days: list[dt.date], absence: pd.DataFrame, today: dt.d
     is_school_day = set(school_days)
     per_day: dict[dt.date, list[tuple[str, float]]] = {}
     for row in absence.itertuples():
-        day = row.date if isinstance(row.date, dt.date) else dt.date.fromisoformat(str(row.date)[:10])
+        day = as_date(row.date)
         per_day.setdefault(day, []).append((CATEGORY_LABELS.get(row.category, row.category), float(row.hours)))
     records = []
     for day in days:

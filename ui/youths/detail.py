@@ -9,7 +9,7 @@ import streamlit as st
 
 from data_access import access
 from data_access import audit as audit_log
-from data_access.metrics import school_year_of
+from data_access.definitions.calendar import as_date, school_year_of
 from data_access.queries import youths
 from data_access.users import User
 from ui import format as fmt
@@ -18,14 +18,13 @@ from ui.downloads import chart_downloads, session_grant
 from ui.text import plain
 from ui.youths.charts import calendar_grid, calendar_heatmap, hours_by_category
 from ui.youths.data import details_summary
+from ui.labels import CHANNEL_LABELS, TARGET_LABELS
 from ui.youths.forms import contact_form, note_form, open_case_form, status_form
 from ui.youths.labels import (
     ACTION_LABELS,
-    CHANNEL_LABELS,
     MELDING_LABELS,
     SOURCE_LABELS,
     STATUS_LABELS,
-    TARGET_LABELS,
     label,
 )
 
@@ -152,10 +151,10 @@ def case_panel(user: User, data: dict, default_day: dt.date) -> None:
         case = open_cases.iloc[0]
         st.markdown(f"**Open zaak nr. {case['concern_id']}** — {_or_dash(case['reason'])}")  # _or_dash escapes
         st.caption(" · ".join([
-            f"geopend {fmt.date(_as_date(case['opened_on']))} (bron: {label(SOURCE_LABELS, case['source'])})",
+            f"geopend {fmt.date(as_date(case['opened_on']))} (bron: {label(SOURCE_LABELS, case['source'])})",
             f"route {_or_dash(case['mas_route'])}", f"fase {_or_dash(case['phase'])}",
             f"behandelaar {_or_dash(case['officer'])}",
-            f"volgende actie: {_or_dash(case['next_action'])} op {fmt.date(_as_date(case['next_action_on']))}",
+            f"volgende actie: {_or_dash(case['next_action'])} op {fmt.date(as_date(case['next_action_on']))}",
         ]))
         status_form(user, case, default_day)
         note_form(user, int(case["concern_id"]))
@@ -204,8 +203,3 @@ def _local_time(value) -> str:
     moment = pd.Timestamp(value).to_pydatetime().replace(tzinfo=dt.UTC).astimezone(LOCAL)
     return moment.strftime("%d-%m-%Y %H:%M")
 
-
-def _as_date(value) -> dt.date | None:
-    if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
-        return None
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])

@@ -19,7 +19,8 @@ from data_access.queries.youths import (
     YouthFilters,
 )
 from ui import format as fmt
-from ui.youths.labels import CATEGORY_LABELS, STATUS_LABELS, label
+from ui.labels import CATEGORY_LABELS
+from ui.youths.labels import STATUS_LABELS, label
 
 EVERYONE = "*"
 AGE_RANGE = (4, 23)

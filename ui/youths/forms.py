@@ -12,12 +12,14 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import cases
+from data_access.definitions.calendar import as_date
 from data_access.models import CONTACT_CHANNELS
 from data_access.users import User
 from ui.db import engine
 from ui.guard import origin
 from ui.cache import invalidate
-from ui.youths.labels import CHANNEL_LABELS, SOURCE_LABELS, STATUS_LABELS, TARGET_LABELS, label
+from ui.labels import CHANNEL_LABELS, TARGET_LABELS
+from ui.youths.labels import SOURCE_LABELS, STATUS_LABELS, label
 
 FLASH = "youths_flash"
 TARGETS = ("family", "youth", "school", "partner")  # a youth's contact is mostly with the family
@@ -81,7 +83,7 @@ def status_form(user: User, case: pd.Series, default_day: dt.date) -> None:
         phase = b.selectbox("Fase", phases, index=_index(phases, case["phase"]))
         route = c.selectbox("MAS-route", routes, index=_index(routes, case["mas_route"]))
         next_action = a.text_input("Volgende actie", value=_text(case["next_action"]), max_chars=200)
-        next_on = b.date_input("Datum volgende actie", value=_date(case["next_action_on"]), format="DD-MM-YYYY")
+        next_on = b.date_input("Datum volgende actie", value=as_date(case["next_action_on"]), format="DD-MM-YYYY")
         note = st.text_area("Toelichting (optioneel)", max_chars=cases.MAX_NOTE, height=70)
         if st.form_submit_button("Wijziging opslaan", icon=":material/published_with_changes:"):
             _save(lambda conn: cases.change_case_status(
@@ -146,8 +148,3 @@ def _index(options: list[str], current) -> int:
 def _text(value) -> str:
     return value if isinstance(value, str) else ""
 
-
-def _date(value) -> dt.date | None:
-    if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
-        return None
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])

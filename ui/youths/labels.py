@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from data_access.queries.youths import NO_CASE, SIGNAL_LABELS
-from ui.format import CATEGORY_LABELS  # noqa: F401  (re-exported for the page modules)
 
 STATUS_LABELS = {
     "open": "open",
@@ -11,12 +10,6 @@ STATUS_LABELS = {
     "gesloten": "gesloten",
     "afgesloten": "afgesloten",
     NO_CASE: "geen zaak",
-}
-TARGET_LABELS = {"family": "ouders/gezin", "youth": "jongere", "school": "school", "partner": "partner"}
-CHANNEL_LABELS = {
-    "phone": "telefoon", "email": "e-mail", "letter": "brief", "home_visit": "huisbezoek",
-    "school_visit": "schoolbezoek", "meeting": "overleg", "newsletter": "nieuwsbrief",
-    "info_session": "voorlichting",
 }
 MELDING_LABELS = {
     "16_uur": "16 uur", "lrv": "langdurig relatief verzuim", "luxe": "luxeverzuim",
