@@ -17,19 +17,19 @@ DUTCH_MONTH_LABELS = (
     "['jan','feb','mrt','apr','mei','jun','jul','aug','sep','okt','nov','dec'][month(datum.value)]"
     " + ' ' + year(datum.value)"
 )
-CHANNEL_COLOURS = {
-    "Telefoon": "#1f5f8b", "E-mail": "#59a14f", "Brief": "#edc948", "Huisbezoek": "#e15759",
-    "Schoolbezoek": "#76b7b2", "Overleg": "#b07aa1",
+CHANNEL_COLOURS = {  # Okabe–Ito: no red beside green
+    "Telefoon": "#0072B2", "E-mail": "#56B4E9", "Brief": "#E69F00", "Huisbezoek": "#D55E00",
+    "Schoolbezoek": "#CC79A7", "Overleg": "#7f3b08",
 }
 CLOSURE_COLOURS = {"covid_sluiting": "#7f7f7f", "covid_gedeeltelijk": "#c7c7c7"}
 BASELINE_COLOUR = "#9ecae1"
-RECENCY_CLASSES = (  # (label, colour); order = legend order
-    ("Deze week", "#1a7f37"),
-    ("1 week geleden", "#7fbf7b"),
-    ("2–3 weken geleden", "#f6d55c"),
-    ("4–7 weken geleden", "#f28e2b"),
-    ("8 weken of langer geleden", "#c0392b"),
-    ("Geen schoolcontact bekend", "#d9d9d9"),
+RECENCY_CLASSES = (  # (label, colour); order = legend order; blue (recent) to orange (long ago):
+    ("Deze week", "#2166ac"),  # a scale readable with red–green colour blindness
+    ("1 week geleden", "#67a9cf"),
+    ("2–3 weken geleden", "#d1e5f0"),
+    ("4–7 weken geleden", "#fdb863"),
+    ("8 weken of langer geleden", "#b35806"),
+    ("Geen schoolcontact bekend", "#9e9e9e"),
 )
 
 

@@ -48,8 +48,7 @@ class ChartStyle:
         return (chart.configure_axis(labelFontSize=self.font, titleFontSize=self.title_font, labelLimit=320)
                 .configure_legend(labelFontSize=self.font, titleFontSize=self.title_font, labelLimit=400, titleLimit=400,
                                   orient="bottom", columns=legend_columns)
-                .configure_view(strokeWidth=0)
-                .configure(locale=fmt.VEGA_LOCALE))
+                .configure_view(strokeWidth=0))  # Dutch numbers and text colour: ui.chart_theme
 
 
 # A school year's label ("2019/20") at its middle (1 February), so it sits under its bar.

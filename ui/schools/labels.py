@@ -5,12 +5,13 @@ from dataclasses import dataclass
 
 from ui.labels import CATEGORY_LABELS
 
+# Okabe–Ito colours: told apart with every common colour-vision deficiency (no red beside green)
 CATEGORY_COLORS = {
-    "ongeoorloofd": "#b2182b",
-    "te_laat": "#ef8a62",
-    "luxe": "#8c6bb1",
-    "ziek": "#4393c3",
-    "geoorloofd": "#5aae61",
+    "ongeoorloofd": "#D55E00",
+    "te_laat": "#E69F00",
+    "luxe": "#CC79A7",
+    "ziek": "#0072B2",
+    "geoorloofd": "#56B4E9",
     "schorsing": "#7f3b08",
     "onbekend": "#9e9e9e",
 }

@@ -15,8 +15,9 @@ PRESENT = "geen verzuim"
 NO_SCHOOL = "vakantie / vrij"
 # colour per category: the unauthorised ones warm, the authorised ones cool, nothing grey
 PALETTE = {
-    "ongeoorloofd": "#c0392b", "te laat": "#e67e22", "luxeverzuim": "#8e44ad", "schorsing": "#6d4c41",
-    "ziek": "#2e86c1", "geoorloofd": "#27ae60", "onbekende code": "#7f8c8d",
+    # the /scholen category colours (Okabe–Ito: no red beside green)
+    "ongeoorloofd": "#D55E00", "te laat": "#E69F00", "luxeverzuim": "#CC79A7", "schorsing": "#7f3b08",
+    "ziek": "#0072B2", "geoorloofd": "#56B4E9", "onbekende code": "#7f8c8d",
     PRESENT: "#e3e7ea", NO_SCHOOL: "#faf6e8",
 }
 
