@@ -24,7 +24,7 @@ from data_access.models import (
 )
 from data_access.queries import contacts
 from data_access.schema import alembic_config, migrate
-from test_covid_fixture import CONTACTS, S1, S5, X1, build, insert_rows
+from fixtures.covid import CONTACTS, S1, S5, X1, build, insert_rows
 
 D = dt.date
 MASS = set(contacts.MASS_CHANNELS)

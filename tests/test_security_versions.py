@@ -9,11 +9,10 @@ import threading
 import pytest
 from sqlalchemy import insert, select, text
 
-import test_status_support as status_fixture
 from data_access import cases
 from data_access.models import Concern, ConcernNote, Pupil, School, StatusReport
 from data_access.status_reports import NewReport, StaleReport, add_report, current_version
-from test_youths_fixture import fixture_db  # noqa: F401  (fixture)
+from fixtures import status as status_fixture
 
 TODAY = dt.date(2026, 3, 2)
 
@@ -186,7 +185,7 @@ def test_the_migration_numbers_existing_reports_by_creation_time(sqlite_url):
 def test_the_case_form_tells_a_stale_save_what_changed_and_keeps_the_input_for_a_retry(sqlite_url, app_env, request):
     from streamlit.testing.v1 import AppTest
 
-    fixture_db = request.getfixturevalue("fixture_db")  # the /jongeren fixture (test_youths_fixture)
+    fixture_db = request.getfixturevalue("fixture_db")  # the /jongeren fixture (fixtures/youths.py)
     app_env(sqlite_url)
     at = AppTest.from_file("../pages/jongeren.py", default_timeout=60)
     at.session_state["lea_username"] = "leerplicht"

@@ -16,7 +16,6 @@ import pandas as pd
 import pytest
 from sqlalchemy import Connection, event, insert, select
 
-import test_status_support as fixture
 from data_access import kpis
 from data_access.definitions import DEFAULTS, Suppressor
 from data_access.metrics import school_year_of
@@ -25,6 +24,7 @@ from data_access.models import (
 )
 from data_access.queries import status as q
 from data_access.status_reports import NewReport, add_report
+from fixtures import status as fixture
 
 D = dt.date
 DAYS = DEFAULTS.compliance_school_days

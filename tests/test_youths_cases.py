@@ -11,7 +11,7 @@ from data_access import audit, cases
 from data_access.definitions import DEFAULTS
 from data_access.models import AuditEvent, Concern, ConcernNote, Contact, ContactWeek
 from data_access.queries import youths
-from test_youths_fixture import D, TODAY, any_fixture_db, fixture_db  # noqa: F401  (fixtures)
+from fixtures.youths import D, TODAY
 
 OFFICER = dict(role="leerplicht")
 

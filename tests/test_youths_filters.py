@@ -10,8 +10,8 @@ import pytest
 from data_access.definitions import DEFAULTS
 from data_access.queries import youths
 from data_access.queries.youths import YouthFilters
-from test_youths_fixture import TODAY, fixture_db  # noqa: F401  (fixture)
 from ui.youths.filters import filters_from_params, filters_to_params
+from fixtures.youths import TODAY
 
 EVERYONE = dict(officers=(), include_unassigned=True)
 

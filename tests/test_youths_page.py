@@ -13,7 +13,7 @@ from data_access import audit as audit_log
 from data_access.definitions import DEFAULTS
 from data_access.models import AuditEvent, Pupil
 from data_access.queries import youths
-from test_youths_fixture import PUPILS, TODAY, fixture_db  # noqa: F401  (fixture)
+from fixtures.youths import PUPILS, TODAY
 
 PAGE = "../pages/jongeren.py"
 PERSONAL = [p[0] for p in PUPILS.values()] + [p[2] for p in PUPILS.values()]  # pseudonyms, surnames

@@ -1,6 +1,6 @@
 """The signals of the officers' list, through youths.youth_list on the hand-made fixture after
 aggregates.refresh_all — on SQLite and PostgreSQL. Expected values worked out by hand in
-test_youths_fixture.py's docstring and comments."""
+fixtures/youths.py's docstring and comments."""
 from __future__ import annotations
 
 import pytest
@@ -10,7 +10,7 @@ from data_access import aggregates
 from data_access.definitions import DEFAULTS
 from data_access.models import Absence, Period, Setting, Verzuimmelding
 from data_access.queries import youths
-from test_youths_fixture import D, TODAY, any_fixture_db, fixture_db  # noqa: F401  (fixtures)
+from fixtures.youths import D, TODAY
 
 
 def listed(db, today=TODAY, late_threshold=DEFAULTS.late_count) -> dict:
