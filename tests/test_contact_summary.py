@@ -159,7 +159,7 @@ def test_contact_segment_sums_the_contacts_with_a_school_per_sector_and_scope(db
     assert sum(r[7] for r in rows) == sum(1 for c in CONTACTS if c["school_id"] is not None)
 
 
-# --- the page's figures against the reference -----------------------------------------------
+# --- the page's figures after changes, against the hand-worked ones ---------------------------
 
 
 def test_the_figures_read_from_the_summary_are_the_hand_worked_ones(db):
