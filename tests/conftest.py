@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, text
 
 from data_access.db import make_engine
 from data_access.schema import migrate
+from fixtures import covid, imports, status, youths
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("LEA_CHROMIUM", "/usr/bin/chromium")
@@ -175,47 +176,61 @@ def demo_copy_url(demo_url, tmp_path) -> str:
 
 
 @pytest.fixture
-def fixture_db(engine):
+def youths_db(engine):
     """The /jongeren fixture municipality (fixtures.youths) on SQLite."""
-    from fixtures import youths
-
     youths.build(engine)
     return engine
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def any_fixture_db(request):
+def any_youths_db(request):
     """The /jongeren fixture municipality (fixtures.youths) on SQLite and on PostgreSQL."""
-    from fixtures import youths
-
     eng = request.getfixturevalue("engine" if request.param == "sqlite" else "pg_engine")
     youths.build(eng)
     return eng
+
+
+def _module_database(request, tmp_path_factory, build):
+    """A migrated database on ``request.param`` ("sqlite" or "postgresql") filled by ``build``,
+    kept for a whole test module: only for tests that read it. Yields (engine, build's result)."""
+    if request.param == "sqlite":
+        urls = iter([f"sqlite:///{tmp_path_factory.mktemp('module-db') / 'lea.sqlite'}"])
+    else:
+        urls = _pg_database(request.getfixturevalue("pg_server"))
+    eng = make_engine(next(urls), create=request.param == "sqlite")
+    migrate(eng)
+    built = build(eng)
+    yield eng, built
+    eng.dispose()
+    next(urls, None)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def youths_read_only(request, tmp_path_factory):
     """The /jongeren fixture municipality built once per test module on SQLite and on
     PostgreSQL, for tests that only read it."""
-    from fixtures import youths
+    for eng, _ in _module_database(request, tmp_path_factory, youths.build):
+        yield eng
 
-    if request.param == "sqlite":
-        urls = iter([f"sqlite:///{tmp_path_factory.mktemp('youths') / 'lea.sqlite'}"])
-    else:
-        urls = _pg_database(request.getfixturevalue("pg_server"))
-    eng = make_engine(next(urls), create=request.param == "sqlite")
-    migrate(eng)
-    youths.build(eng)
-    yield eng
-    eng.dispose()
-    next(urls, None)
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def status_read_only(request, tmp_path_factory):
+    """The /status fixture municipality built once per test module on SQLite and on PostgreSQL,
+    for tests that only read it: (engine, ids of actions and periods)."""
+    yield from _module_database(request, tmp_path_factory, status.build)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def covid_read_only(request, tmp_path_factory):
+    """The /covid fixture municipality built once per test module on SQLite and on PostgreSQL,
+    for tests that only read it."""
+    for eng, _ in _module_database(request, tmp_path_factory, covid.build):
+        yield eng
 
 
 @pytest.fixture
 def covid_url(sqlite_url, engine):
     """URL of the SQLite /covid fixture municipality with users (for AppTest)."""
-    from fixtures import covid
-
     covid.build(engine)
     covid.add_users(engine)
     return sqlite_url
@@ -224,8 +239,6 @@ def covid_url(sqlite_url, engine):
 @pytest.fixture
 def base(engine):
     """The import tests' base data (fixtures.imports), loaded through the importer."""
-    from fixtures import imports
-
     imports.load_base(engine)
     return engine
 
@@ -233,8 +246,6 @@ def base(engine):
 @pytest.fixture(scope="module")
 def base_file(tmp_path_factory) -> Path:
     """A migrated SQLite file with the import tests' base data, to copy per hypothesis example."""
-    from fixtures import imports
-
     return imports.make_base_file(tmp_path_factory.mktemp("import-base"))
 
 

@@ -38,16 +38,14 @@ D = fixture.D
 PERIOD = "**Eerste sluiting** · 16-03-2020 – 29-03-2020"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def covid_db(request, app_env):
-    """The fixture on either database, the app pointed at it (caches cleared); returns the
-    closure's period row."""
-    engine = request.getfixturevalue("engine" if request.param == "sqlite" else "pg_engine")
-    fixture.build(engine)
-    app_env(engine.url.render_as_string(hide_password=False))
-    with engine.connect() as conn:
+@pytest.fixture
+def covid_db(covid_read_only, app_env):
+    """The fixture on either database (built once per module, only read), the app pointed at it
+    with its caches cleared; returns (engine, the closure's period row)."""
+    app_env(covid_read_only.url.render_as_string(hide_password=False))
+    with covid_read_only.connect() as conn:
         [closure] = periods.period_choices(conn, "PO")
-    return engine, closure
+    return covid_read_only, closure
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""The /scholen page per role (AppTest) on the hand-made fixtures of test_schools_queries and
-test_schools_pilot; expected figures worked out by hand there and repeated here."""
+"""The /scholen page per role (AppTest) on the hand-made fixtures of tests/fixtures/schools.py and
+tests/fixtures/pilot.py; expected figures worked out by hand in test_schools_queries and
+test_schools_pilot and repeated here."""
 from __future__ import annotations
 
 from pathlib import Path

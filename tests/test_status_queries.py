@@ -36,12 +36,6 @@ FIVE = Suppressor(5)
 OVERVIEW = ["code", "quality", "time", "money", "author_name", "versions", "prev_quality", "prev_time", "prev_money"]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def status_db(request):
-    engine = request.getfixturevalue("engine" if request.param == "sqlite" else "pg_engine")
-    return engine, fixture.build(engine)
-
-
 def overview_rows(conn: Connection, period_id: int, previous_id: int | None) -> list[tuple]:
     frame = q.overview(conn, period_id, previous_id)[OVERVIEW]
     return [tuple(None if pd.isna(v) else v for v in row) for row in frame.itertuples(index=False, name=None)]
@@ -52,8 +46,8 @@ def counts_dict(frame: pd.DataFrame) -> dict:
     return {(r.light, r.colour): r.actions for r in frame.itertuples() if r.actions}
 
 
-def test_the_overview_per_period(status_db):
-    engine, ids = status_db
+def test_the_overview_per_period(status_read_only):
+    engine, ids = status_read_only
     t3, t1, t2 = (ids["periods"][name] for name in ("2023-T3", "2024-T1", "2024-T2"))
     lia, bert = "Lia Leerplicht", "Bert Beheer"
     with engine.connect() as conn:
@@ -82,8 +76,8 @@ def test_the_overview_per_period(status_db):
         assert counts_dict(counts) == counts_dict(q.colour_counts(conn, t1))
 
 
-def test_colour_counts_per_selection(status_db):
-    engine, ids = status_db
+def test_colour_counts_per_selection(status_read_only):
+    engine, ids = status_read_only
     t3, t1 = ids["periods"]["2023-T3"], ids["periods"]["2024-T1"]
     with engine.connect() as conn:
         assert counts_dict(q.colour_counts(conn, t1)) == {
@@ -129,8 +123,8 @@ def window(**counts) -> dict[str, int]:
     (D(2024, 6, 30), window(visited=3, newsletters=2, meldingen=13, pupils=1000, pilot_signals=6, pilot_on_time=4,
                             other_signals=6, other_on_time=3)),
 ], ids=str)
-def test_kpi_counts_per_window(status_db, end, expected):
-    engine, _ = status_db
+def test_kpi_counts_per_window(status_read_only, end, expected):
+    engine, _ = status_read_only
     start, end = kpis.kpi_window(end)
     with engine.connect() as conn:
         assert kpis.window_counts(conn, kpis.COUNT_QUERIES, start, end, DAYS) == expected

@@ -49,11 +49,11 @@ def mismatch(evidence: str) -> str:
             "kleur blijft het oordeel van de leerplichtambtenaar.")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def status_db(request, app_env):
-    """The fixture on either database, the app pointed at it (caches cleared); returns its ids."""
-    engine = request.getfixturevalue("engine" if request.param == "sqlite" else "pg_engine")
-    ids = fixture.build(engine)
+@pytest.fixture
+def status_db(status_read_only, app_env):
+    """The fixture on either database (built once per module, only read), the app pointed at it
+    with its caches cleared; returns (engine, ids)."""
+    engine, ids = status_read_only
     app_env(engine.url.render_as_string(hide_password=False))
     return engine, ids
 
@@ -168,7 +168,7 @@ def test_a_period_without_reports_for_one_portfolio_holder(status_db):
 
 
 def test_the_history_of_an_action_per_period_and_light(status_db):
-    engine, ids = status_db
+    _, ids = status_db
     lea04 = status_data.history_view(ids["actions"]["LEA-04"], "LEA-04 — Nieuwsbrief voor scholen", "LEA-04")
     assert [(p["periode"], p["licht"], p["kleur"]) for p in lea04.points] == [
         ("2023-T3", "Kwaliteit", "rood"), ("2023-T3", "Tijd", "rood"), ("2023-T3", "Geld", "oranje"),
@@ -187,7 +187,12 @@ def test_the_history_of_an_action_per_period_and_light(status_db):
     lea01 = status_data.history_view(ids["actions"]["LEA-01"], "LEA-01 — Schoolbezoeken leerplicht", "LEA-01")
     assert lea01.explanation.endswith("**2023-T3** (01-09-2023 t/m 31-12-2023) — Kwaliteit ● groen · Tijd ● groen · "
                                       "Geld ● groen  \nToelichting: alle lichten groen")
-    with engine.begin() as conn:  # an action that was never reported on has no history
+
+
+def test_an_action_never_reported_on_has_no_history(engine, app_env):
+    fixture.build(engine)
+    app_env(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
         action = fixture.add(conn, fixture.PolicyAction, code="LEA-05", programme="Verzuim", title="Nieuw",
                              portfolio_holder="Wethouder Jansen", planned_end=None)
     assert status_data.history_view(action, "LEA-05 — Nieuw", "LEA-05") is None

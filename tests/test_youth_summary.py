@@ -184,10 +184,10 @@ def test_the_category_filter_counts_a_pupil_from_the_first_day_of_the_category(y
 # --- after an incremental refresh -------------------------------------------------------------
 
 
-def test_an_incremental_refresh_shows_added_and_removed_absence(any_fixture_db):
+def test_an_incremental_refresh_shows_added_and_removed_absence(any_youths_db):
     """An import adds absence of P-ONDER (school 2) in a new category and replaces November at
     school 1 with nothing; refresh_absence for those schools and dates only."""
-    with any_fixture_db.begin() as conn:
+    with any_youths_db.begin() as conn:
         conn.execute(insert(Absence), [
             dict(pupil_id=8, school_id=2, date=D(2020, 11, 2), hours=5.5, code="SCH", category="schorsing"),
             dict(pupil_id=8, school_id=2, date=D(2020, 11, 3), hours=10.0, code="A", category="ongeoorloofd"),
@@ -196,7 +196,7 @@ def test_an_incremental_refresh_shows_added_and_removed_absence(any_fixture_db):
         conn.execute(delete(Absence).where(Absence.school_id == 1, Absence.date.between(D(2020, 11, 1),
                                                                                           D(2020, 11, 30))))
         refresh(conn, {1}, D(2020, 11, 1), D(2020, 11, 30))
-    rows = listed(any_fixture_db, TODAY)
+    rows = listed(any_youths_db, TODAY)
     # 22 + 5,5 + 10 = 37,5 h / 275 = 13,6 %: persistent; 10 h unauthorised in the window: approaching
     assert rows["P-ONDER"] == row(("bijna_16", "langdurig"), window=10.0, unauthorised=10.0, absence=37.5,
                                   possible=275.0)
@@ -204,16 +204,16 @@ def test_an_incremental_refresh_shows_added_and_removed_absence(any_fixture_db):
     assert rows["P-OVER"] == row((), possible=275.0)  # listed for its case only: the signal is gone
     assert rows["P-ERNSTIG"]["absence_hours"] == 137.5  # the 1 h of 13 Nov is gone: 137,5 / 275 = 50 %
     assert rows["P-ERNSTIG"]["signals"] == ("ernstig",)
-    assert categories(any_fixture_db, ["schorsing"], TODAY) == {"P-ONDER"}
-    assert categories(any_fixture_db, ["schorsing"], D(2020, 11, 1)) == set()
-    assert categories(any_fixture_db, ["geoorloofd"], TODAY) == set()
-    assert categories(any_fixture_db, ["ongeoorloofd"], TODAY) == {"P-VAKANTIE", "P-MELDING", "P-ONDER"}
-    with any_fixture_db.connect() as conn:
+    assert categories(any_youths_db, ["schorsing"], TODAY) == {"P-ONDER"}
+    assert categories(any_youths_db, ["schorsing"], D(2020, 11, 1)) == set()
+    assert categories(any_youths_db, ["geoorloofd"], TODAY) == set()
+    assert categories(any_youths_db, ["ongeoorloofd"], TODAY) == {"P-VAKANTIE", "P-MELDING", "P-ONDER"}
+    with any_youths_db.connect() as conn:
         assert youths.latest_absence_date(conn) == D(2020, 11, 5)  # P-MELDING's last day at school 2
         assert youths.registered_categories(conn) == ("ongeoorloofd", "schorsing", "te_laat", "ziek")
 
 
-def test_a_pupils_whole_history_at_a_school_removed_leaves_no_trace(fixture_db):
+def test_a_pupils_whole_history_at_a_school_removed_leaves_no_trace(youths_db):
     """P-LAAT9 (school 1) registered at school 2 by mistake: 5 h unauthorised on Mon 2 – Thu
     5 Nov → 15 h on Wed, 20 h on Thu: a signal on 5 Nov. A replace-period import removes it
     again; after refresh_absence for school 2 alone the pupil is as before, though no absence
@@ -221,32 +221,32 @@ def test_a_pupils_whole_history_at_a_school_removed_leaves_no_trace(fixture_db):
     days = [D(2020, 11, 2 + i) for i in range(4)]
 
     def state():
-        with fixture_db.connect() as conn:
+        with youths_db.connect() as conn:
             return (conn.execute(text("SELECT absence_hours, unauthorised_hours, late_count FROM pupil_year "
                                       "WHERE pupil_id = 6")).all(),
                     conn.execute(text("SELECT signal_on, hours FROM signal16 WHERE pupil_id = 6")).all())
 
-    assert state()[1] == [] and "P-LAAT9" not in listed(fixture_db, TODAY)
+    assert state()[1] == [] and "P-LAAT9" not in listed(youths_db, TODAY)
     before = state()
-    with fixture_db.begin() as conn:
+    with youths_db.begin() as conn:
         conn.execute(insert(Absence), [dict(pupil_id=6, school_id=2, date=d, hours=5.0, code="A",
                                             category="ongeoorloofd") for d in days])
         refresh(conn, {2}, days[0], days[-1])
-    during = listed(fixture_db, TODAY)["P-LAAT9"]
+    during = listed(youths_db, TODAY)["P-LAAT9"]
     # 9 × 0,25 h late + 20 h = 22,25 h; signal on Thu 5 Nov, nothing after it in the window
     assert during == row(("16_uur",), signals16=1, unreported=1, unauthorised=20.0, absence=22.25, late=9,
                          possible=275.0)
-    assert "P-LAAT9" in categories(fixture_db, ["ongeoorloofd"], TODAY)
+    assert "P-LAAT9" in categories(youths_db, ["ongeoorloofd"], TODAY)
 
-    with fixture_db.begin() as conn:
+    with youths_db.begin() as conn:
         conn.execute(delete(Absence).where(Absence.pupil_id == 6, Absence.school_id == 2))
         refresh(conn, {2}, days[0], days[-1])
     assert state() == before
-    assert "P-LAAT9" not in listed(fixture_db, TODAY)
-    assert "P-LAAT9" not in categories(fixture_db, ["ongeoorloofd"], TODAY)
+    assert "P-LAAT9" not in listed(youths_db, TODAY)
+    assert "P-LAAT9" not in categories(youths_db, ["ongeoorloofd"], TODAY)
 
 
-def test_migration_0005_fills_the_category_summary_of_an_existing_database(any_fixture_db):
+def test_migration_0005_fills_the_category_summary_of_an_existing_database(any_youths_db):
     """Down to 0004 (no category summary) and up again: the migration fills pupil_category_year
     and the list reads the summaries as before the round trip."""
     from alembic import command
@@ -254,23 +254,23 @@ def test_migration_0005_fills_the_category_summary_of_an_existing_database(any_f
     expected = {"ziek": {"P-LANG", "P-ONDER", "P-ERNSTIG"}, "te_laat": {"P-LAAT", "P-LAAT9"},
                 "ongeoorloofd": {"P-EXACT", "P-OVER", "P-VAKANTIE", "P-MELDING"}}
     cfg = alembic_config()
-    with any_fixture_db.begin() as conn:
+    with any_youths_db.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0004")
-    with any_fixture_db.begin() as conn:
+    with any_youths_db.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
-    assert {c: categories(any_fixture_db, [c], TODAY) for c in expected} == expected
-    assert set(listed(any_fixture_db, TODAY)) == {"P-EXACT", "P-OVER", "P-VAKANTIE", "P-MELDING", "P-LAAT", "P-LANG",
+    assert {c: categories(any_youths_db, [c], TODAY) for c in expected} == expected
+    assert set(listed(any_youths_db, TODAY)) == {"P-EXACT", "P-OVER", "P-VAKANTIE", "P-MELDING", "P-LAAT", "P-LANG",
                                                   "P-ERNSTIG", "P-ZAAK", "P-GESLOTEN"}
 
 
 @pytest.mark.parametrize("today", [D(2020, 9, 15), D(2020, 11, 3)], ids=str)
-def test_an_absence_after_the_reference_date_changes_nothing_before_it(fixture_db, today):
+def test_an_absence_after_the_reference_date_changes_nothing_before_it(youths_db, today):
     """An hour registered on 13 Nov is not seen on earlier dates: the list on 15 Sep and 3 Nov is
     the same with or without P-ERNSTIG's authorised hour of 13 Nov (pupil_year holds it)."""
-    with_hour = listed(fixture_db, today)
-    with fixture_db.begin() as conn:
+    with_hour = listed(youths_db, today)
+    with youths_db.begin() as conn:
         conn.execute(delete(Absence).where(Absence.pupil_id == 9, Absence.date == TODAY))
         refresh(conn, {1}, TODAY, TODAY)
-    assert listed(fixture_db, today) == with_hour
+    assert listed(youths_db, today) == with_hour
