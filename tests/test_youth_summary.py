@@ -16,6 +16,7 @@ those covered, and where they are stated now:
 - possible hours to date, so persistence changes with the reference date (every date test);
 - a date across the calendar year (``test_in_january_the_signals_of_the_autumn_stay_and_persistence_thins``);
 - a new school year without absence: only open cases (``test_a_new_school_year_lists_only_open_cases``);
+- the first school day, before any absence or case (``test_on_the_first_school_day_nobody_is_listed``);
 - another lateness threshold (``test_another_lateness_threshold_lists_both_late_pupils``);
 - the category filter per date, the latest absence date and the registered categories
   (``test_the_category_filter_counts_a_pupil_from_the_first_day_of_the_category``);
@@ -71,6 +72,13 @@ PSEUDONYMS = {1: "P-EXACT", 2: "P-OVER", 3: "P-VAKANTIE", 4: "P-MELDING", 5: "P-
 
 
 # --- the list at other reference dates -------------------------------------------------------
+
+
+def test_on_the_first_school_day_nobody_is_listed(youths_read_only):
+    """Mon 31 Aug 2020: no absence registered yet, and both cases open later (1 and 15 Sep)."""
+    with youths_read_only.connect() as conn:
+        frame = youths.youth_list(conn, D(2020, 8, 31), DEFAULTS.late_count, DEFAULTS.hours_per_day)
+    assert frame.empty and list(frame.columns) == youths.LIST_COLUMNS
 
 
 def test_early_in_the_year_a_few_sick_days_are_already_persistent_or_severe(youths_read_only):
