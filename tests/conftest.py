@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, text
 
 from data_access.db import make_engine
 from data_access.schema import migrate
+from fixtures import covid, imports, status, youths
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("LEA_CHROMIUM", "/usr/bin/chromium")
@@ -111,9 +112,8 @@ def _user_exists(name: str) -> bool:
         return False
 
 
-@pytest.fixture
-def pg_url(pg_server) -> str:
-    """URL of a fresh, empty database on the PostgreSQL server (dropped afterwards)."""
+def _pg_database(pg_server: str):
+    """A fresh, empty database on the PostgreSQL server: yields its URL, drops it afterwards."""
     name = f"lea_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(pg_server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -126,6 +126,12 @@ def pg_url(pg_server) -> str:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """URL of a fresh, empty database on the PostgreSQL server (dropped afterwards)."""
+    yield from _pg_database(pg_server)
 
 
 @pytest.fixture
@@ -164,6 +170,90 @@ def demo_copy_url(demo_url, tmp_path) -> str:
     src.dispose()
     del source
     return f"sqlite:///{target}"
+
+
+# --- the hand-made municipalities (builders in tests/fixtures/) -----------------------------
+
+
+@pytest.fixture
+def youths_db(engine):
+    """The /jongeren fixture municipality (fixtures.youths) on SQLite."""
+    youths.build(engine)
+    return engine
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_youths_db(request):
+    """The /jongeren fixture municipality (fixtures.youths) on SQLite and on PostgreSQL."""
+    eng = request.getfixturevalue("engine" if request.param == "sqlite" else "pg_engine")
+    youths.build(eng)
+    return eng
+
+
+def _module_database(request, tmp_path_factory, build):
+    """A migrated database on ``request.param`` ("sqlite" or "postgresql") filled by ``build``,
+    kept for a whole test module: only for tests that read it. Yields (engine, build's result)."""
+    if request.param == "sqlite":
+        urls = iter([f"sqlite:///{tmp_path_factory.mktemp('module-db') / 'lea.sqlite'}"])
+    else:
+        urls = _pg_database(request.getfixturevalue("pg_server"))
+    eng = make_engine(next(urls), create=request.param == "sqlite")
+    migrate(eng)
+    built = build(eng)
+    yield eng, built
+    eng.dispose()
+    next(urls, None)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def youths_read_only(request, tmp_path_factory):
+    """The /jongeren fixture municipality built once per test module on SQLite and on
+    PostgreSQL, for tests that only read it."""
+    for eng, _ in _module_database(request, tmp_path_factory, youths.build):
+        yield eng
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def status_read_only(request, tmp_path_factory):
+    """The /status fixture municipality built once per test module on SQLite and on PostgreSQL,
+    for tests that only read it: (engine, ids of actions and periods)."""
+    yield from _module_database(request, tmp_path_factory, status.build)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def covid_read_only(request, tmp_path_factory):
+    """The /covid fixture municipality built once per test module on SQLite and on PostgreSQL,
+    for tests that only read it."""
+    for eng, _ in _module_database(request, tmp_path_factory, covid.build):
+        yield eng
+
+
+@pytest.fixture
+def covid_url(sqlite_url, engine):
+    """URL of the SQLite /covid fixture municipality with users (for AppTest)."""
+    covid.build(engine)
+    covid.add_users(engine)
+    return sqlite_url
+
+
+@pytest.fixture
+def base(engine):
+    """The import tests' base data (fixtures.imports), loaded through the importer."""
+    imports.load_base(engine)
+    return engine
+
+
+@pytest.fixture(scope="module")
+def base_file(tmp_path_factory) -> Path:
+    """A migrated SQLite file with the import tests' base data, to copy per hypothesis example."""
+    return imports.make_base_file(tmp_path_factory.mktemp("import-base"))
+
+
+@pytest.fixture
+def env(tmp_path) -> dict:
+    """Browser tests' server environment without a developer's secrets: the demo database makes
+    its own key (helpers in fixtures.browser)."""
+    return {"LEA_SECRETS_FILE": str(tmp_path / "geen-secrets.toml")}
 
 
 # --- AppTest --------------------------------------------------------------------------------

@@ -13,82 +13,16 @@ import secrets
 
 import jwt
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from conftest import DEMO_PASSWORD, wait_ready
+from conftest import DEMO_PASSWORD
 from data_access import access, auth_rules, users
 from data_access.db import make_engine
-from data_access.models import AuditEvent, LoginAttempt
-
-COOKIE = "lea_sessie"
-SESSION_ENDED = "Uw sessie is beëindigd. Log opnieuw in."
-FAILED = "Inloggen mislukt: gebruikersnaam of wachtwoord onjuist."
-
-
-@pytest.fixture
-def env(tmp_path) -> dict:
-    """Server environment without a developer's secrets: the demo database makes its own key."""
-    return {"LEA_SECRETS_FILE": str(tmp_path / "geen-secrets.toml")}
-
-
-def audit_rows(url: str, action: str) -> list:
-    eng = make_engine(url)
-    with eng.connect() as conn:
-        rows = conn.execute(select(AuditEvent.__table__).where(AuditEvent.action == action)
-                            .order_by(AuditEvent.id)).all()
-    eng.dispose()
-    return rows
-
-
-def open_app(page, url: str, path: str = "/") -> None:
-    page.goto(url + path)
-    wait_ready(page)
-
-
-def submit_login(page, username: str, password: str) -> None:
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
-
-
-def processed(page) -> None:
-    """Wait until the server handled the submitted form: it empties the password field."""
-    page.wait_for_function("document.querySelector(\"input[type='password']\")?.value === ''")
-    wait_ready(page)
-
-
-def expect_logged_in(page) -> None:
-    page.get_by_role("button", name="Uitloggen").wait_for()
-    wait_ready(page)
-
-
-def expect_login_form(page) -> None:
-    page.get_by_label("Gebruikersnaam").wait_for()
-    wait_ready(page)
-    assert page.get_by_role("button", name="Uitloggen").count() == 0
-
-
-def menu(page) -> list[str]:
-    return [t.split("\n")[-1].strip() for t in page.locator("[data-testid='stSidebarNavLink']").all_inner_texts()]
-
-
-def headings(page) -> list[str]:
-    return [h.strip() for h in page.locator("h1").all_inner_texts()]
-
-
-def session_cookie(context) -> str:
-    found = [c["value"] for c in context.cookies() if c["name"] == COOKIE]
-    return found[0] if found else ""
-
-
-def wait_for_cookie(page) -> str:
-    page.wait_for_function(f"document.cookie.includes('{COOKIE}=')")
-    return session_cookie(page.context)
-
-
-def data_elements(page) -> int:
-    return page.locator("[data-testid='stDataFrame'], [data-testid='stTable'], [data-testid='stMetric'], "
-                        "[data-testid='stVegaLiteChart'], [data-testid='stDownloadButton']").count()
+from data_access.models import LoginAttempt
+from fixtures.browser import (
+    COOKIE, FAILED, SESSION_ENDED, audit_rows, data_elements, expect_logged_in, expect_login_form, headings, menu,
+    open_app, processed, submit_login, wait_for_cookie,
+)
 
 
 # --- the legacy pages/ router on a fresh server -------------------------------------------

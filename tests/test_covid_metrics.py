@@ -1,4 +1,4 @@
-"""Every figure on /covid on the hand-made municipality of test_covid_fixture, on SQLite and PostgreSQL.
+"""Every figure on /covid on the hand-made municipality of fixtures/covid.py, on SQLite and PostgreSQL.
 
 Expected values are worked out by hand from the contacts listed in the fixture:
 
@@ -30,7 +30,7 @@ import pytest
 from data_access import periods
 from data_access.definitions import Suppressor
 from data_access.queries import contacts
-from test_covid_fixture import S1, S2, S3, S4, S5, S6, build
+from fixtures.covid import S1, S2, S3, S4, S5, S6, build
 
 FIVE = Suppressor(5)  # the default threshold
 

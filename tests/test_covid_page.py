@@ -1,4 +1,4 @@
-"""/covid per role (AppTest) on the hand-made municipality of test_covid_fixture.
+"""/covid per role (AppTest) on the hand-made municipality of fixtures/covid.py.
 
 The figures expected on the page are the hand-worked values of test_covid_metrics:
 closure 5 of 6 schools (83,3 %) against 3 of 6 (50,0 %); families 4 of 7 (57,1 %) against 4 of 6
@@ -10,7 +10,7 @@ from sqlalchemy import insert
 from streamlit.testing.v1 import AppTest
 
 from data_access.models import Period
-from test_covid_fixture import PERIODS, add_users, covid_url  # noqa: F401 - covid_url is a fixture
+from fixtures.covid import PERIODS, add_users
 
 PAGE = "../pages/covid.py"
 
@@ -38,7 +38,7 @@ def all_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-def test_leerplicht_sees_every_figure_against_its_baseline(covid_url, app_env):  # noqa: F811
+def test_leerplicht_sees_every_figure_against_its_baseline(covid_url, app_env):
     app_env(covid_url)
     at = open_page("leerplicht")
     assert not at.exception
@@ -58,7 +58,7 @@ def test_leerplicht_sees_every_figure_against_its_baseline(covid_url, app_env): 
     assert "24-02-2020 t/m 01-03-2020 en 09-03-2020 t/m 15-03-2020" in markdown
 
 
-def test_leerplicht_sees_families_by_outcome_and_the_attempts_for_those_never_reached(covid_url, app_env):  # noqa: F811
+def test_leerplicht_sees_families_by_outcome_and_the_attempts_for_those_never_reached(covid_url, app_env):
     app_env(covid_url)
     at = open_page("leerplicht")
     outcome = table(at, "Uitkomst")
@@ -69,7 +69,7 @@ def test_leerplicht_sees_families_by_outcome_and_the_attempts_for_those_never_re
                                         ["Huisbezoek", "1", "0"]]
 
 
-def test_comparison_table_and_newsletters(covid_url, app_env):  # noqa: F811
+def test_comparison_table_and_newsletters(covid_url, app_env):
     app_env(covid_url)
     at = open_page("leerplicht")
     assert "**Eerste sluiting** · 16-03-2020 – 29-03-2020" in [m.value for m in at.markdown]
@@ -84,7 +84,7 @@ def test_comparison_table_and_newsletters(covid_url, app_env):  # noqa: F811
         ["Eerste sluiting", "Nieuwsbrief", "Thuisonderwijs", "2", "6"]]
 
 
-def test_lea_sees_school_figures_but_small_family_counts_are_hidden(covid_url, app_env):  # noqa: F811
+def test_lea_sees_school_figures_but_small_family_counts_are_hidden(covid_url, app_env):
     app_env(covid_url)
     at = open_page("lea")
     assert not at.exception
@@ -105,21 +105,21 @@ def test_lea_sees_school_figures_but_small_family_counts_are_hidden(covid_url, a
 
 
 @pytest.mark.parametrize("username", ["wethouder", "beheer"])
-def test_other_roles_are_refused(covid_url, app_env, username):  # noqa: F811
+def test_other_roles_are_refused(covid_url, app_env, username):
     app_env(covid_url)
     at = open_page(username)
     assert [e.value for e in at.error] == ["U heeft geen toegang tot deze pagina."]
     assert not at.metric
 
 
-def test_without_login_the_page_shows_nothing(covid_url, app_env):  # noqa: F811
+def test_without_login_the_page_shows_nothing(covid_url, app_env):
     app_env(covid_url)
     at = open_page(None)
     assert not at.metric and not at.dataframe
     assert any("Log eerst in" in w.value for w in at.warning)
 
 
-def test_baseline_after_the_period_without_data_says_so(covid_url, app_env):  # noqa: F811
+def test_baseline_after_the_period_without_data_says_so(covid_url, app_env):
     app_env(covid_url)
     at = open_page("leerplicht")
     at.selectbox(key="covid_direction").set_value("after").run()
@@ -163,7 +163,7 @@ def test_periods_without_any_contacts_give_a_clear_message_instead_of_zeros(engi
     assert any("nog geen contacten van leerplicht vastgelegd" in i.value for i in at.info)
 
 
-def test_lea_can_switch_every_period_and_time_scale_without_errors(covid_url, app_env):  # noqa: F811
+def test_lea_can_switch_every_period_and_time_scale_without_errors(covid_url, app_env):
     """Every chart is drawn from the cached views; with every count hidden the panel says so."""
     app_env(covid_url)
     at = open_page("lea")

@@ -8,7 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from data_access import users
-from test_import_fixture import imp, load_base
+from fixtures.imports import imp, load_base
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 # Mon 13 – Thu 16 May 2024, 5 unauthorised hours a day: 20 > 16 hours, a 16-hour signal on the 16th

@@ -1,6 +1,6 @@
 """The settings table is honoured by the pages (AppTest): the suppression threshold on /covid and
 /status, and the compliance school days in the /status KPI. Expected values worked out by hand
-from the fixtures' docstrings (test_covid_fixture, test_status_support)."""
+from the fixtures' docstrings (fixtures/covid.py, fixtures/status.py)."""
 from __future__ import annotations
 
 import time
@@ -10,9 +10,8 @@ import pytest
 from sqlalchemy import delete, insert
 from streamlit.testing.v1 import AppTest
 
-import test_status_support as status_fixture
 from data_access.models import Setting
-from test_covid_fixture import covid_url  # noqa: F401 - a fixture
+from fixtures import status as status_fixture
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 
@@ -45,7 +44,7 @@ def covid_figures(at: AppTest) -> tuple[dict, list, str]:
 
 
 @pytest.mark.parametrize("threshold", [None, "5"])
-def test_covid_shows_seven_families_with_the_default_threshold(covid_url, engine, app_env, threshold):  # noqa: F811
+def test_covid_shows_seven_families_with_the_default_threshold(covid_url, engine, app_env, threshold):
     if threshold:
         store(engine, suppression_threshold=threshold)
     app_env(covid_url)
@@ -56,7 +55,7 @@ def test_covid_shows_seven_families_with_the_default_threshold(covid_url, engine
     assert tiles["Scholen gecontacteerd"] == "83,3%"  # 5 of 6 schools: none below 5
 
 
-def test_covid_hides_seven_families_with_threshold_ten(covid_url, engine, app_env):  # noqa: F811
+def test_covid_hides_seven_families_with_threshold_ten(covid_url, engine, app_env):
     store(engine, suppression_threshold="10")
     app_env(covid_url)
     at = open_page("covid.py", "lea")
@@ -73,7 +72,7 @@ def test_covid_hides_seven_families_with_threshold_ten(covid_url, engine, app_en
     assert not any("kleiner dan 5" in c for c in captions)
 
 
-def test_leerplicht_sees_the_seven_families_whatever_the_threshold(covid_url, engine, app_env):  # noqa: F811
+def test_leerplicht_sees_the_seven_families_whatever_the_threshold(covid_url, engine, app_env):
     store(engine, suppression_threshold="10")
     app_env(covid_url)
     at = open_page("covid.py", "leerplicht")

@@ -13,7 +13,7 @@ from conftest import wait_ready
 from data_access import users
 from data_access.db import make_engine
 from data_access.models import Absence, AuditEvent, School
-from test_import_fixture import DUO_FILE
+from fixtures.imports import DUO_FILE
 
 SHOTS = "/tmp/lea-import-{}.png"
 LONG = 180_000

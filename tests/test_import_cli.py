@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from data_access import models
 from data_access.cli import main as lea
-from test_import_fixture import DUO_FILE, absence, base, dump  # noqa: F401 - base is a fixture
+from fixtures.imports import DUO_FILE, absence, dump
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = "datum;pseudoniem;uren;code\n02-10-2023;LL01;5,5;ZI\n03-10-2023;LL02;2;A\n"

@@ -14,9 +14,7 @@ from sqlalchemy import insert, select
 
 from data_access import models
 from data_access.importers import templates
-from test_import_fixture import (  # noqa: F401 - base is a fixture
-    DUO_FILE, TODAY, D, absence, audit_rows, base, dump, imp,
-)
+from fixtures.imports import DUO_FILE, TODAY, D, absence, audit_rows, dump, imp
 
 
 # --- the DUO school register ------------------------------------------------------------------

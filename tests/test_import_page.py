@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access import models, users
 from data_access.importers.kinds import KINDS
-from test_import_fixture import DUO_FILE, absence, audit_rows, dump, load_base
+from fixtures.imports import DUO_FILE, absence, audit_rows, dump, load_base
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "beheer.py")
 

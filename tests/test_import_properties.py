@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data_access.importers import Options, run_import
-from test_import_fixture import TODAY, absence, audit_rows, base_file, copy_of, dump  # noqa: F401 - fixture
+from fixtures.imports import TODAY, absence, audit_rows, copy_of, dump
 
 PUPILS = {"LL01": "99ZZ00", "LL02": "99ZZ01", "LL03": "98YY00"}
 CATEGORY = {"A": "ongeoorloofd", "ZI": "ziek", "TA": "te_laat"}

@@ -6,9 +6,7 @@ from sqlalchemy import insert, select
 
 from data_access import models
 from data_access.importers import codes
-from test_import_fixture import (  # noqa: F401 - base is a fixture
-    DUO_FILE, D, absence, base, dump, imp, load_base, messages,
-)
+from fixtures.imports import DUO_FILE, D, absence, dump, imp, load_base, messages
 
 HEAD = "datum;pseudoniem;uren;code\n"
 

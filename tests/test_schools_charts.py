@@ -8,14 +8,14 @@ import pytest
 
 from data_access.queries import pilot as pilot_queries
 from data_access.queries import schools as q
-from test_schools_pilot import build_pilot_fixture
-from test_schools_queries import DAYS, FIVE, HOURS, WINDOW, build_fixture
 from ui.downloads import chart_bytes
 from ui.schools.charts import ChartStyle, trend_by_category, trend_by_series
 from ui.schools.comparison import comparison_chart, comparison_points, registration_chart, registration_points
 from ui.schools.labels import DEFAULT_TREND_CATEGORIES, FIGURES
 from ui.schools.pilot import PILOT_METRICS, _points, pilot_chart
 from ui.schools.trends import _shading, _with_tooltips
+from fixtures.pilot import build_pilot_fixture
+from fixtures.schools import DAYS, FIVE, HOURS, WINDOW, build_fixture
 
 D = dt.date
 STYLE = ChartStyle()

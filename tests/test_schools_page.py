@@ -1,5 +1,6 @@
-"""The /scholen page per role (AppTest) on the hand-made fixtures of test_schools_queries and
-test_schools_pilot; expected figures worked out by hand there and repeated here."""
+"""The /scholen page per role (AppTest) on the hand-made fixtures of tests/fixtures/schools.py and
+tests/fixtures/pilot.py; expected figures worked out by hand in test_schools_queries and
+test_schools_pilot and repeated here."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 from data_access import users
 from data_access.db import make_engine
 from data_access.schema import migrate
-from test_schools_pilot import build_pilot_fixture
-from test_schools_queries import build_fixture
+from fixtures.pilot import build_pilot_fixture
+from fixtures.schools import build_fixture
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "scholen.py")
 PERIOD = "Gedeeltelijke sluiting (fictief) (05-10-2020 – 30-10-2020)"  # 15 school days, 82,5 h per pupil

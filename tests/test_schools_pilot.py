@@ -1,4 +1,5 @@
-"""Pilot evaluation (difference-in-differences + bootstrap) on fixtures with a known effect.
+"""Pilot evaluation (difference-in-differences + bootstrap) on fixtures with a known effect
+(tests/fixtures/pilot.py).
 
 Eight primary schools of 100 pupils, school years 2019/20 – 2022/23, pilot start 1 August 2021
 and no end recorded: 2019 and 2020 are "voor", 2021 and 2022 "tijdens". Every school has 10
@@ -15,52 +16,15 @@ A VO school without pilot is left out (no pilot school in its sector).
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 import pytest
 from sqlalchemy import insert
 
 from data_access import models
 from data_access.queries import pilot as p
+from fixtures.pilot import MELDINGEN, ON_TIME, PILOT_START, build_pilot_fixture
 
 D = dt.date
-PILOT_START = D(2021, 8, 1)
-ON_TIME = {1: (4, 8), 2: (5, 9), 3: (6, 10), 4: (5, 9), 5: (5, 6), 6: (5, 7), 7: (4, 5), 8: (6, 6)}
-MELDINGEN = {"pilot": (2, 5), "other": (2, 3)}
-
-
-def build_pilot_fixture(conn, on_time=ON_TIME, meldingen=MELDINGEN) -> None:
-    schools = [dict(id=s, vestigingsnummer=f"{s:02d}PA00", brin=f"{s:02d}PA", name=f"School {s}", sector="BAO",
-                    board="Stichting", swv_code="SWV", municipality="Testgemeente", in_scope=True,
-                    pilot_start=PILOT_START if s <= 4 else None) for s in on_time]
-    schools.append(dict(id=99, vestigingsnummer="99VO00", brin="99VO", name="VO-school", sector="VO",
-                        board="Stichting", swv_code="SWV", municipality="Testgemeente", in_scope=True,
-                        pilot_start=None))
-    conn.execute(insert(models.School), schools)
-    years = (2019, 2020, 2021, 2022)
-    conn.execute(insert(models.SchoolEnrolment), [
-        dict(school_id=s["id"], school_year=y, pupils=100) for s in schools for y in years])
-    ids = itertools.count(1)
-    pupils, signals, reports = [], [], []
-    for s in schools:
-        school = s["id"]
-        for year in years:
-            after = year >= 2021
-            timely = on_time.get(school, (0, 0))[after]
-            n_meldingen = meldingen["pilot" if school <= 4 else "other"][after] if school != 99 else 9
-            for i in range(10):
-                pid = next(ids)
-                pupils.append(dict(id=pid, pseudonym=f"P{pid:05d}", first_name="Fictief", last_name="Kind",
-                                   birth_date=D(2012, 1, 1), school_id=school, grade=6))
-                signals.append(dict(pupil_id=pid, school_id=school, signal_on=D(year, 11, 2 + i),
-                                    window_start=D(year, 10, 26), hours=17, melding_id=None,
-                                    school_days_to_melding=2 if i < timely else 12))
-            for i in range(n_meldingen):
-                reports.append(dict(pupil_id=pid, school_id=school, kind="16_uur",
-                                    reported_on=D(year + 1, 1, 10 + i), status="open"))
-    conn.execute(insert(models.Pupil), pupils)
-    conn.execute(insert(models.Signal16), signals)
-    conn.execute(insert(models.Verzuimmelding), reports)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

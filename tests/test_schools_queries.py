@@ -1,130 +1,23 @@
-"""The /scholen figures on a small hand-made municipality, on SQLite and PostgreSQL.
+"""The /scholen figures on the small hand-made municipality of tests/fixtures/schools.py, on
+SQLite and PostgreSQL.
 
-Every expected value below is worked out by hand from the rows in ``build_fixture``.
-
-The window used most: "Gedeeltelijke sluiting (fictief)" 5–30 Oct 2020 = the weeks of 5, 12,
-19 and 26 Oct; 19–23 Oct is the autumn holiday, so 15 school days × 5,5 h = 82,5 school hours
-per pupil. Schools (pupils at 1 October 2020): De Linde 100 (BAO, klein), De Eik 200 (BAO,
-middel), Het Baken 400 (VO, groot), De Wilg 180 (BAO, middel); "Buiten" is out of scope.
+Every expected value below is worked out by hand from the rows in ``build_fixture``; the window
+used most is 5–30 Oct 2020 with the autumn holiday inside: 15 school days × 5,5 h = 82,5 school
+hours per pupil.
 """
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 import pandas as pd
 import pytest
 from sqlalchemy import insert
 
 from data_access import models
-from data_access.definitions import Suppressor
 from data_access.queries import schools as q
+from fixtures.schools import DAYS, EIK, FIVE, HOURS, LINDE, WILG, WINDOW, build_fixture
 
 D = dt.date
-LINDE, EIK, BAKEN, WILG, BUITEN = 1, 2, 3, 4, 5
-WINDOW = q.Window(D(2020, 10, 5), D(2020, 10, 30), "Gedeeltelijke sluiting (fictief)")
-PER_PUPIL = 15 * 5.5  # 82.5 school hours per pupil in WINDOW
-DAYS, HOURS = 5, 5.5  # the default compliance days and hours per school day
-FIVE = Suppressor(5)  # the default threshold
-
-
-def _first_days(absence, week):
-    """Per school × category: its first week's Monday and its largest number of pupils."""
-    firsts: dict[tuple, tuple] = {}
-    for s, w, c, _h, _o, p in absence:
-        first, most = firsts.get((s, c), (week[w], 0))
-        firsts[(s, c)] = (min(first, week[w]), max(most, p))
-    return [(key, first, most) for key, (first, most) in firsts.items()]
-
-
-def build_fixture(conn) -> None:
-    """The hand-made municipality (summary tables filled directly, as the refresh would)."""
-    conn.execute(insert(models.School), [
-        dict(id=LINDE, vestigingsnummer="01AA00", brin="01AA", name="De Linde", sector="BAO",
-             board="Stichting Noord", swv_code="SWV-A", municipality="Testgemeente", in_scope=True),
-        dict(id=EIK, vestigingsnummer="02BB00", brin="02BB", name="De Eik", sector="BAO",
-             board="Stichting Noord", swv_code="SWV-A", municipality="Testgemeente", in_scope=True),
-        dict(id=BAKEN, vestigingsnummer="03CC00", brin="03CC", name="Het Baken", sector="VO",
-             board="Stichting Zuid", swv_code="SWV-B", municipality="Testgemeente", in_scope=True),
-        dict(id=WILG, vestigingsnummer="04DD00", brin="04DD", name="De Wilg", sector="BAO",
-             board="Stichting Zuid", swv_code="SWV-A", municipality="Testgemeente", in_scope=True),
-        dict(id=BUITEN, vestigingsnummer="05EE00", brin="05EE", name="Buiten", sector="BAO",
-             board="Elders", swv_code="SWV-X", municipality="Buurgemeente", in_scope=False),
-    ])
-    conn.execute(insert(models.SchoolEnrolment), [
-        dict(school_id=s, school_year=2020, pupils=n)
-        for s, n in ((LINDE, 100), (EIK, 200), (BAKEN, 400), (WILG, 180), (BUITEN, 50))
-    ])
-    conn.execute(insert(models.Period), [
-        dict(name="Zomervakantie 2020", kind="vakantie", sector=None, start=D(2020, 7, 4), end=D(2020, 8, 16)),
-        dict(name="Herfstvakantie 2020", kind="vakantie", sector=None, start=D(2020, 10, 17), end=D(2020, 10, 25)),
-        dict(name="Gedeeltelijke sluiting (fictief)", kind="covid_gedeeltelijk", sector=None,
-             start=D(2020, 10, 5), end=D(2020, 10, 30)),
-        dict(name="Schoolsluiting primair onderwijs", kind="covid_sluiting", sector="BAO",
-             start=D(2020, 12, 16), end=D(2021, 2, 7)),
-    ])
-    week = {5: D(2020, 10, 5), 12: D(2020, 10, 12), 26: D(2020, 10, 26)}
-    # (school, week, category, hours, occurrences, distinct pupils): the absence rows below and
-    # the week summary the refresh makes of them
-    ABSENCE = [
-        (LINDE, 5, "ongeoorloofd", 33, 6, 6), (LINDE, 5, "ziek", 55, 10, 10),
-        (LINDE, 12, "ziek", 44, 8, 8), (LINDE, 12, "onbekend", 11, 2, 2), (LINDE, 26, "te_laat", 2, 8, 5),
-        (EIK, 5, "ongeoorloofd", 22, 5, 5), (EIK, 5, "ziek", 110, 20, 20), (EIK, 26, "luxe", 44, 8, 8),
-        (BAKEN, 12, "ongeoorloofd", 66, 12, 12), (BAKEN, 12, "ziek", 264, 48, 40),
-        (BAKEN, 12, "schorsing", 10, 2, 2),
-        (WILG, 5, "ziek", 99, 18, 15),
-        (BUITEN, 5, "ziek", 500, 50, 40),
-    ]
-    conn.execute(insert(models.AbsenceWeek), [
-        dict(school_id=s, week_start=week[w], category=c, hours=h, occurrences=o, pupils=p)
-        for s, w, c, h, o, p in ABSENCE
-    ])
-    pupil_ids = itertools.count(1)
-
-    def pupil(school: int) -> int:
-        pid = next(pupil_ids)
-        conn.execute(insert(models.Pupil).values(id=pid, pseudonym=f"P{pid:04d}", first_name="Fictief",
-                                                 last_name=f"Kind {pid}", birth_date=D(2012, 1, 1),
-                                                 school_id=school, grade=6))
-        return pid
-
-    # the absence rows behind ABSENCE: each school's first pupils in every category (so a school's
-    # pupils with any absence are as many as its largest category), Monday first, then Tuesday;
-    # a school's pool: 40 pupils (Buiten: 40 too)
-    pools = {school: [pupil(school) for _ in range(40)] for school in (LINDE, EIK, BAKEN, WILG, BUITEN)}
-    conn.execute(insert(models.Absence), [
-        dict(pupil_id=pools[s][k % p], school_id=s, date=week[w] + dt.timedelta(days=k // p), hours=h / o,
-             code=c[:3].upper(), category=c)
-        for s, w, c, h, o, p in ABSENCE for k in range(o)
-    ])
-    conn.execute(insert(models.PupilCategoryYear), [
-        dict(school_year=2020, category=c, pupil_id=pools[s][i], school_id=s, first_on=first)
-        for (s, c), first, p in _first_days(ABSENCE, week) for i in range(p)
-    ])
-
-    # persistent absence, school year 2020 to date (last absence 30 Oct 2020): 50 school days
-    # (17 Aug – 30 Oct minus the autumn holiday) × 5,5 = 275 h; 10 % = 27,5 h.
-    year_hours = {LINDE: [30, 27.5, 27, 10], EIK: [40, 50, 60, 28, 30, 100, 20, 5], BUITEN: [200]}
-    conn.execute(insert(models.PupilYear), [
-        dict(pupil_id=pupil(s), school_year=2020, school_id=s, absence_hours=h,
-             unauthorised_hours=h / 2 if s == EIK else 0, late_count=0,
-             last_absence_on=D(2020, 10, 30) if i == 0 else D(2020, 10, 9))
-        for s, hours in year_hours.items() for i, h in enumerate(hours)
-    ])
-    # meldingen in the window (and one for De Eik on 2 Nov: in the school year, not the window)
-    melding_days = {LINDE: 3, EIK: 12, BAKEN: 6, WILG: 9, BUITEN: 7}
-    rows = [dict(pupil_id=pupil(s), school_id=s, kind="16_uur", reported_on=D(2020, 10, 6 + i % 20),
-                 status="open") for s, n in melding_days.items() for i in range(n)]
-    rows.append(dict(pupil_id=pupil(EIK), school_id=EIK, kind="lrv", reported_on=D(2020, 11, 2), status="open"))
-    conn.execute(insert(models.Verzuimmelding), rows)
-    # 16-hour signals in the window: school days from signal to melding (None: no melding)
-    delays = {LINDE: [2, 5, 9, None], EIK: [0, 1, 1, 2, 3, 4, 6, 8, None, None],
-              BAKEN: [1, 3, 7, 7, 10, None], BUITEN: [30, 30, 30, 30, 30]}
-    conn.execute(insert(models.Signal16), [
-        dict(pupil_id=pupil(s), school_id=s, signal_on=D(2020, 10, 7 + i), window_start=D(2020, 10, 5),
-             hours=17, melding_id=None, school_days_to_melding=d)
-        for s, ds in delays.items() for i, d in enumerate(ds)
-    ])
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

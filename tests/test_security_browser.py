@@ -9,8 +9,8 @@ import json
 from conftest import DEMO_PASSWORD
 from data_access import cli, users
 from data_access.db import make_engine
-from test_auth_browser import (  # noqa: F401 - env is a fixture
-    COOKIE, SESSION_ENDED, audit_rows, data_elements, env, expect_logged_in, expect_login_form, open_app,
+from fixtures.browser import (
+    COOKIE, SESSION_ENDED, audit_rows, data_elements, expect_logged_in, expect_login_form, open_app,
     submit_login, wait_for_cookie,
 )
 

@@ -22,9 +22,9 @@ from data_access import audit
 from data_access.cli import main as lea
 from data_access.exports import tables
 from data_access.queries import youths
-from test_import_fixture import base, imp  # noqa: F401 - base is a fixture
 from ui import downloads
 from ui.youths.export import export_file
+from fixtures.imports import imp
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANTED = ['=HYPERLINK("http://x")', "+1+cmd|' /C calc'!A0", '-1+HYPERLINK("http://x","klik")', "@SUM(1)",
@@ -111,7 +111,7 @@ def test_the_table_downloads_of_scholen_covid_and_the_import_report_are_safe():
     assert [row[0] for row in sheet_values(downloads.table_bytes_xlsx(frame))[1:5]] == PLANTED[:4]
 
 
-def test_the_import_error_report_neutralises_the_rejected_values(base, sqlite_url, tmp_path):  # noqa: F811
+def test_the_import_error_report_neutralises_the_rejected_values(base, sqlite_url, tmp_path):
     content = "pseudoniem;voornaam;achternaam;geboortedatum\n" + "".join(
         f"LL{20 + i};{value};Smit;01-01-2016\n" for i, value in enumerate(PLANTED[:4]))
     result = imp(base, "leerlingen", content)
@@ -173,7 +173,7 @@ FORMULA = ("Waarde begint als een formule (=, +, - of @ gevolgd door tekst): zo'
            "opdracht uitvoeren en wordt niet geïmporteerd. Haal het teken weg.")
 
 
-def test_the_importer_refuses_every_formula_start_naming_row_and_column(base):  # noqa: F811
+def test_the_importer_refuses_every_formula_start_naming_row_and_column(base):
     values = PLANTED[:4] + ["-Jan", "+31-6", "--1"]
     content = "pseudoniem;voornaam;achternaam;geboortedatum\n" + "".join(
         f"LL{30 + i};{value};Smit;01-01-2016\n" for i, value in enumerate(values))
@@ -183,7 +183,7 @@ def test_the_importer_refuses_every_formula_start_naming_row_and_column(base):  
         (i + 2, "voornaam", value, FORMULA) for i, value in enumerate(values)]
 
 
-def test_plain_signed_numbers_are_not_formulas(base):  # noqa: F811
+def test_plain_signed_numbers_are_not_formulas(base):
     """"-3", "-2,5" and a phone-like "+31 6 1234 5678" compute nothing: they are judged as values."""
     result = imp(base, "leerlingen", "pseudoniem;voornaam;achternaam;geboortedatum\n"
                                      "LL40;+31 6 1234 5678;- 5;01-01-2016\nLL41;Jan;-;01-01-2016\n")

@@ -22,7 +22,7 @@ from data_access import audit, users
 from data_access import auth_rules as rules
 from data_access.db import BUSY_MESSAGE, MissingDatabase, busy_message, get_engine, make_engine
 from data_access.models import Absence, AuditEvent, LoginAttempt
-from test_import_fixture import TODAY, imp, load_base  # noqa: F401
+from fixtures.imports import TODAY, imp, load_base
 
 PUPILS = 2000
 DAYS = 150     # weekdays from 4 September 2023: 2.000 × 150 = 300.000 absence rows (6,6 MB)

@@ -9,11 +9,10 @@ import threading
 import pytest
 from sqlalchemy import insert, select, text
 
-import test_status_support as status_fixture
 from data_access import cases
 from data_access.models import Concern, ConcernNote, Pupil, School, StatusReport
 from data_access.status_reports import NewReport, StaleReport, add_report, current_version
-from test_youths_fixture import fixture_db  # noqa: F401  (fixture)
+from fixtures import status as status_fixture
 
 TODAY = dt.date(2026, 3, 2)
 
@@ -186,16 +185,16 @@ def test_the_migration_numbers_existing_reports_by_creation_time(sqlite_url):
 def test_the_case_form_tells_a_stale_save_what_changed_and_keeps_the_input_for_a_retry(sqlite_url, app_env, request):
     from streamlit.testing.v1 import AppTest
 
-    fixture_db = request.getfixturevalue("fixture_db")  # the /jongeren fixture (test_youths_fixture)
+    youths_db = request.getfixturevalue("youths_db")  # the /jongeren fixture (fixtures/youths.py)
     app_env(sqlite_url)
     at = AppTest.from_file("../pages/jongeren.py", default_timeout=60)
     at.session_state["lea_username"] = "leerplicht"
     at.query_params["jongere"] = "P-ZAAK"
     at.run()  # the officer opens the case: the form starts from its version now
-    with fixture_db.connect() as conn:
+    with youths_db.connect() as conn:
         concern_id = conn.execute(select(Concern.id).where(Concern.pupil_id == 10)).scalar_one()
         version = cases.case_version(conn, concern_id)
-    with fixture_db.begin() as conn:  # meanwhile a colleague saves the same case
+    with youths_db.begin() as conn:  # meanwhile a colleague saves the same case
         cases.change_case_status(conn, concern_id=concern_id, author="lpa2", role="leerplicht", status="in_behandeling",
                                  next_action="Huisbezoek", expected_version=version)
     next(t for t in at.text_input if t.label == "Volgende actie").input("Gesprek op school")
@@ -207,7 +206,7 @@ def test_the_case_form_tells_a_stale_save_what_changed_and_keeps_the_input_for_a
     assert next(t for t in at.text_input if t.label == "Volgende actie").value == "Gesprek op school"  # kept
     save()  # the retry, now that the officer knows
     assert any("Zaak bijgewerkt" in s.value for s in at.success)
-    with fixture_db.connect() as conn:
+    with youths_db.connect() as conn:
         case = conn.execute(select(Concern.next_action, Concern.version).where(Concern.id == concern_id)).one()
         authors = conn.execute(select(ConcernNote.author).where(ConcernNote.concern_id == concern_id,
                                                                 ConcernNote.status.is_not(None))

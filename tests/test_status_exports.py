@@ -7,10 +7,10 @@ import re
 import docx
 import pytest
 
-import test_status_support as fixture
 from data_access.exports.status_docx import council_appendix_docx
 from data_access.exports.status_html import council_appendix_html
 from data_access.queries import status as q
+from fixtures import status as fixture
 
 MADE_ON = dt.date(2024, 4, 10)
 

@@ -1,13 +1,13 @@
-"""Evidence KPIs and the suggested colour, on the hand-made municipality of test_status_support."""
+"""Evidence KPIs and the suggested colour, on the hand-made municipality of fixtures/status.py."""
 import datetime as dt
 
 import pandas as pd
 import pytest
 
-import test_status_support as fixture
 from data_access import kpis
 from data_access.definitions import DEFAULTS, Suppressor
 from data_access.queries import status as q
+from fixtures import status as fixture
 
 D = dt.date
 T1_WINDOW = (D(2023, 8, 1), D(2024, 3, 31))

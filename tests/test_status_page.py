@@ -1,4 +1,4 @@
-"""The status page per role (AppTest) on the hand-made municipality of test_status_support.
+"""The status page per role (AppTest) on the hand-made municipality of fixtures/status.py.
 
 What the page shows is compared with values worked out by hand (see that module's docstring).
 """
@@ -10,10 +10,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
-import test_status_support as fixture
 from data_access import status_reports
 from data_access.models import AuditEvent, ReportingPeriod, StatusReport
 from data_access.queries import status as q
+from fixtures import status as fixture
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "status.py")
 

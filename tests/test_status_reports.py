@@ -1,16 +1,16 @@
 """Status reports: the explanation rule, append-only history, the latest report counts, audit;
 and the status queries (counts per colour, change since the previous period) on SQLite and
-PostgreSQL. Expected values are worked out by hand in test_status_support's docstring."""
+PostgreSQL. Expected values are worked out by hand in fixtures/status.py's docstring."""
 import datetime as dt
 
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-import test_status_support as fixture
 from data_access.models import AuditEvent, StatusReport
 from data_access.queries import status as q
 from data_access.status_reports import NewReport, StatusReportError, add_report, validation_errors
+from fixtures import status as fixture
 
 FULL = dict(cause="Te weinig capaciteit", consequence="Bezoeken lopen uit", measure="Extra inzet")
 

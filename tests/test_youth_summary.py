@@ -1,360 +1,284 @@
-"""The officers' list and its category filter read summaries and indexes (pupil_year,
-pupil_category_year, migration 0005): they must give exactly what the straightforward
-computation from the raw rows gives, for any reference date, and stay so after an incremental
-refresh.
+"""The officers' list and its category filter for any reference date, on the hand-made
+municipality of tests/fixtures/youths.py (SQLite and PostgreSQL), and after an incremental
+refresh of the summaries they read (pupil_year, pupil_category_year, signal16).
 
-The straightforward computation is the list as it was before the summaries (below, verbatim
-apart from names): per-pupil absence scans, the category filter as an EXISTS over absence.
+Every expected value is worked out by hand from the fixture's rows (its docstring gives the
+calendar: school from Mon 31 Aug 2020, autumn holiday 17–25 Oct, no other holiday until the
+summer; 5,5 school hours a day; persistent from 10 %, severe from 50 %; 16-hour rule over 4
+school weeks, approaching from 10 h; frequent lateness from 10 times).
+
+Replaces the comparisons with a copy of the list as it was before the summaries. Behaviours
+those covered, and where they are stated now:
+- totals of the school year summed up to the reference date for a pupil with absence after it
+  (``test_on_a_date_before_a_pupils_later_absence_only_the_hours_up_to_it_count``);
+- the window during a holiday and hours registered in it
+  (``test_in_the_autumn_holiday_the_window_is_the_four_school_weeks_before_it``);
+- possible hours to date, so persistence changes with the reference date (every date test);
+- a date across the calendar year (``test_in_january_the_signals_of_the_autumn_stay_and_persistence_thins``);
+- a new school year without absence: only open cases (``test_a_new_school_year_lists_only_open_cases``);
+- the first school day, before any absence or case (``test_on_the_first_school_day_nobody_is_listed``);
+- another lateness threshold (``test_another_lateness_threshold_lists_both_late_pupils``);
+- the category filter per date, the latest absence date and the registered categories
+  (``test_the_category_filter_counts_a_pupil_from_the_first_day_of_the_category``);
+- exactness after an incremental refresh and after a removed school history
+  (``test_an_incremental_refresh_*``, ``test_a_pupils_whole_history_at_a_school_removed_leaves_no_trace``);
+- migration 0005 filling the category summary (``test_migration_0005_*``).
 """
 from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import pytest
-from sqlalchemy import String, case, cast, delete, func, insert, or_, select, text
+from sqlalchemy import delete, insert, text
 
 from data_access import aggregates
-from data_access.db import make_engine
 from data_access.definitions import DEFAULTS
-from data_access.definitions.calendar import school_year_bounds, school_year_of
-from data_access.metrics import (
-    APPROACHING_HOURS,
-    SIGNAL_HOURS,
-    UNAUTHORISED,
-    persistence_level,
-)
-from data_access.models import Absence, Concern, Contact, Pupil, PupilYear, School, Signal16, Verzuimmelding
+from data_access.models import Absence
 from data_access.queries import youths
-from data_access.queries.youths import (
-    LIST_COLUMNS,
-    NO_CASE,
-    TOTAL_COLUMNS,
-    _cases_this_year,
-    _frame,
-    _signal16_per_pupil,
-    _signal_combinations,
-    _totals_up_to,
-    _tuples,
-    current_window,
-    possible_hours_by_sector,
-)
 from data_access.schema import alembic_config
-from test_youths_fixture import TODAY, any_fixture_db  # noqa: F401  (fixture)
+from fixtures.youths import TODAY
 
 D = dt.date
-
-# Demo (today 30-06-2025): holidays 2024/25 autumn 19–27 Oct, Christmas 21 Dec – 5 Jan,
-# spring 15–23 Feb, May 26 Apr – 4 May, summer from 12 Jul; summer 2024 until 18 Aug.
-DEMO_DATES = [
-    D(2025, 6, 30),   # the demo's today: the latest absence
-    D(2024, 10, 23),  # inside the autumn holiday: the window is the four school weeks before it
-    D(2025, 1, 2),    # inside the Christmas holiday, across the calendar year
-    D(2025, 3, 12),   # before the latest absence: totals summed up to today for most pupils
-    D(2024, 8, 20),   # summer holiday, new school year: the window lies in the previous year
-    D(2024, 9, 2),    # first school day
-    D(2025, 7, 20),   # summer holiday after the latest absence
-    D(2025, 9, 15),   # next school year, no absence yet: cases only
-]
+# the columns the tests below state, per listed pupil
+SHOWN = ("signals", "signals16", "unreported_signals", "window_hours", "unauthorised_hours", "absence_hours",
+         "late_count", "possible_hours")
 
 
-# --- the straightforward computation (the list before the summaries) ---------------------
+def listed(db, today, late_threshold: int = DEFAULTS.late_count) -> dict[str, dict]:
+    """The list at ``today`` as {pseudonym: {column: value}} for the columns in SHOWN."""
+    with db.connect() as conn:
+        frame = youths.youth_list(conn, today, late_threshold, DEFAULTS.hours_per_day)
+    return {row["pseudonym"]: {c: row[c] for c in SHOWN} for _, row in frame.iterrows()}
 
 
-def reference_youth_list(conn, today, late_threshold=DEFAULTS.late_count) -> pd.DataFrame:
-    year = school_year_of(today)
-    start, _ = school_year_bounds(year)
-    possible = possible_hours_by_sector(conn, today, DEFAULTS.hours_per_day)
-    least_possible = min((h for h in possible.values() if h > 0), default=0.0)
-    signals = _signal16_per_pupil(conn, start, today)
-    window = _reference_window_hours(conn, year, today)
-    cases = _cases_this_year(conn, start, today)
-    frame = _reference_pupils_with_totals(conn, year, start, today, late_threshold, least_possible)
-    if frame.empty:
-        return pd.DataFrame(columns=LIST_COLUMNS)
-    contacts = _reference_last_contacts(conn)
-    frame = frame.join(signals).join(window).join(cases).join(contacts.reindex(frame.index))
-    frame = _reference_derive_signals(frame, possible, late_threshold)
-    keep = frame["signals"].map(bool) | frame["concern_id"].notna()
-    return frame.loc[keep].reset_index()[LIST_COLUMNS]
+def row(signals, window=0.0, unauthorised=0.0, absence=0.0, late=0, possible=0.0, signals16=0, unreported=0):
+    return dict(signals=signals, signals16=signals16, unreported_signals=unreported, window_hours=window,
+                unauthorised_hours=unauthorised, absence_hours=absence, late_count=late, possible_hours=possible)
 
 
-def reference_pupils_with_categories(conn, categories, today) -> frozenset[int]:
-    if not categories:
-        return frozenset()
-    year = school_year_of(today)
-    start, _ = school_year_bounds(year)
-    match = (select(Absence.id).where(Absence.pupil_id == PupilYear.pupil_id, Absence.date.between(start, today),
-                                      Absence.category.in_(list(categories))).exists())
-    rows = conn.execute(select(PupilYear.pupil_id).where(PupilYear.school_year == year, match))
-    return frozenset(r for (r,) in rows)
+def refresh(conn, schools, start, end) -> None:
+    """What an import does after replacing or adding absence of ``schools`` between the dates."""
+    aggregates.refresh_absence(conn, schools, start, end)
 
 
-PUPIL_COLUMNS = ["pupil_id", "pseudonym", "first_name", "last_name", "birth_date", "grade", "school_id"]
+def categories(db, names, today) -> set[str]:
+    with db.connect() as conn:
+        ids = youths.pupils_with_categories(conn, names, today)
+    return {PSEUDONYMS[i] for i in ids}
 
 
-def _pupil_columns():
-    return (Pupil.id, Pupil.pseudonym, Pupil.first_name, Pupil.last_name, cast(Pupil.birth_date, String(10)),
-            Pupil.grade, Pupil.school_id)
+PSEUDONYMS = {1: "P-EXACT", 2: "P-OVER", 3: "P-VAKANTIE", 4: "P-MELDING", 5: "P-LAAT", 6: "P-LAAT9", 7: "P-LANG",
+              8: "P-ONDER", 9: "P-ERNSTIG", 10: "P-ZAAK", 11: "P-GESLOTEN"}
 
 
-def _reference_pupils_with_totals(conn, year, start, today, late_threshold, least_possible) -> pd.DataFrame:
-    py = PupilYear
-    with_case = (select(Concern.pupil_id)
-                 .where(Concern.opened_on <= today, or_(Concern.closed_on.is_(None), Concern.closed_on >= start)))
-    interesting = or_(py.unauthorised_hours > 0, py.late_count >= late_threshold,
-                      py.absence_hours >= 0.10 * least_possible, py.pupil_id.in_(with_case))
-    rows = conn.execute(
-        select(*_pupil_columns(), py.absence_hours, py.unauthorised_hours, py.late_count,
-               (py.last_absence_on > today).label("absence_after_today"))
-        .select_from(py).join(Pupil, Pupil.id == py.pupil_id)
-        .where(py.school_year == year, interesting)
-    ).all()
-    frame = pd.DataFrame(_tuples(rows), columns=[*PUPIL_COLUMNS, *TOTAL_COLUMNS, "absence_after_today"])
-    without_absence = conn.execute(
-        select(*_pupil_columns())
-        .where(Pupil.id.in_(with_case), Pupil.id.not_in(select(py.pupil_id).where(py.school_year == year)))
-    ).all()
-    if without_absence:
-        extra = pd.DataFrame(_tuples(without_absence), columns=PUPIL_COLUMNS).assign(
-            absence_hours=0.0, unauthorised_hours=0.0, late_count=0, absence_after_today=False)
-        frame = pd.concat([frame, extra], ignore_index=True) if not frame.empty else extra
-    frame = frame.set_index("pupil_id")
-    later = frame.index[frame["absence_after_today"].fillna(False).astype(bool)]
-    if len(later):
-        partial = _totals_up_to(conn, year, start, today)
-        frame.loc[later, TOTAL_COLUMNS] = partial.reindex(later).fillna(0).to_numpy()
-    frame["name"] = (frame["first_name"].fillna("") + " " + frame["last_name"].fillna("")).str.strip()
-    frame["age"] = _ages_on(frame["birth_date"], today)
-    schools = pd.DataFrame(_tuples(conn.execute(select(School.id, School.name, School.swv_code, School.sector))),
-                           columns=["school_id", "school", "swv_code", "sector"])
-    frame = frame.reset_index().merge(schools, on="school_id", how="left").set_index("pupil_id")
-    return frame.drop(columns=["first_name", "last_name", "absence_after_today", "birth_date"])
+# --- the list at other reference dates -------------------------------------------------------
 
 
-def _reference_window_hours(conn, year, today) -> pd.DataFrame:
-    window = current_window(conn, today)
-    if not window.mondays:
-        return _frame([], ["pupil_id", "window_hours"])
-    last_signal = (select(Signal16.pupil_id, func.max(Signal16.signal_on).label("on"))
-                   .where(Signal16.signal_on <= today).group_by(Signal16.pupil_id).subquery())
-    with_unauthorised = select(PupilYear.pupil_id).where(PupilYear.school_year == year,
-                                                         PupilYear.unauthorised_hours > 0)
-    in_window = or_(*[Absence.date.between(first, last) for first, last in window.day_ranges()])
-    rows = conn.execute(
-        select(Absence.pupil_id, func.sum(Absence.hours))
-        .outerjoin(last_signal, last_signal.c.pupil_id == Absence.pupil_id)
-        .where(Absence.pupil_id.in_(with_unauthorised), Absence.category == UNAUTHORISED,
-               Absence.date.between(window.start, today), in_window,
-               or_(last_signal.c.on.is_(None), Absence.date > last_signal.c.on))
-        .group_by(Absence.pupil_id)
-    ).all()
-    return _frame(rows, ["pupil_id", "window_hours"])
+def test_on_the_first_school_day_nobody_is_listed(youths_read_only):
+    """Mon 31 Aug 2020: no absence registered yet, and both cases open later (1 and 15 Sep)."""
+    with youths_read_only.connect() as conn:
+        frame = youths.youth_list(conn, D(2020, 8, 31), DEFAULTS.late_count, DEFAULTS.hours_per_day)
+    assert frame.empty and list(frame.columns) == youths.LIST_COLUMNS
 
 
-def _reference_last_contacts(conn) -> pd.DataFrame:
-    direct = conn.execute(select(Contact.pupil_id, func.max(Contact.date))
-                          .where(Contact.pupil_id.is_not(None)).group_by(Contact.pupil_id)).all()
-    via_case = conn.execute(select(Concern.pupil_id, func.max(Contact.date))
-                            .join(Concern, Concern.id == Contact.concern_id)
-                            .where(Contact.pupil_id.is_(None)).group_by(Concern.pupil_id)).all()
-    frame = pd.DataFrame(_tuples(direct) + _tuples(via_case), columns=["pupil_id", "last_contact_on"])
-    frame = frame.sort_values("last_contact_on", kind="stable").drop_duplicates("pupil_id", keep="last")
-    return frame.set_index("pupil_id")
-
-
-def _reference_derive_signals(frame, possible, late_threshold) -> pd.DataFrame:
-    out = frame.copy()
-    for col in ("signals16", "unreported_signals", "late_count"):
-        out[col] = out[col].fillna(0).astype(int)
-    for col in ("window_hours", "unauthorised_hours", "absence_hours"):
-        out[col] = out[col].astype(float).fillna(0.0).round(2)
-    out["possible_hours"] = out["sector"].map(lambda s: possible.get(s, possible[None]))
-    out["absence_share"] = (out["absence_hours"] / out["possible_hours"]).where(out["possible_hours"] > 0)
-    levels = [persistence_level(a, p) for a, p in zip(out["absence_hours"], out["possible_hours"])]
-    out["persistence"] = pd.Series(levels, index=out.index, dtype=object)
-    out["case_open"] = out["case_open"].fillna(False).astype(bool)
-    out["case_status"] = out["case_status"].fillna(NO_CASE)
-    flags = {
-        "16_uur": out["signals16"] > 0,
-        "bijna_16": out["window_hours"].between(APPROACHING_HOURS - 1e-9, SIGNAL_HOURS + 1e-9),
-        "te_laat": out["late_count"] >= late_threshold,
-        "langdurig": out["persistence"] == "langdurig",
-        "ernstig": out["persistence"] == "ernstig",
+def test_early_in_the_year_a_few_sick_days_are_already_persistent_or_severe(youths_read_only):
+    """Tue 15 Sep 2020: 12 school days since Mon 31 Aug."""
+    possible = 66.0  # 12 days × 5,5 h
+    assert listed(youths_read_only, D(2020, 9, 15)) == {
+        "P-LAAT": row(("te_laat",), late=10, absence=2.5, possible=possible),  # late 1–14 Sep: 10 × 0,25 h
+        # 7–11 Sep sick: 27,5 / 66 = 41,7 % → persistent (10 %), not severe (50 %)
+        "P-LANG": row(("langdurig",), absence=27.5, possible=possible),
+        "P-ONDER": row(("langdurig",), absence=22.0, possible=possible),  # 7–10 Sep: 22 / 66 = 33,3 %
+        # sick every school day 1–15 Sep: 11 × 5,5 = 60,5 h / 66 = 91,7 % → severe
+        "P-ERNSTIG": row(("ernstig",), absence=60.5, possible=possible),
+        "P-ZAAK": row((), possible=possible),  # case opened today
+        "P-GESLOTEN": row((), possible=possible),  # case open until 1 Oct
     }
-    masks = sum(flag.astype(int) * (1 << bit) for bit, flag in enumerate(flags.values()))
-    masks = masks + ((out["unreported_signals"] > 0) & flags["16_uur"]).astype(int) * (1 << len(flags))
-    kinds, labels = _signal_combinations(tuple(flags))
-    out["signals"] = masks.map(kinds).astype(object)
-    out["signal_labels"] = masks.map(labels).astype(object)
-    out["concern_id"] = out["concern_id"].astype("Int64")
-    return out
 
 
-def _ages_on(birth_dates: pd.Series, today: dt.date) -> pd.Series:
-    text_ = birth_dates.astype("string")
-    year = pd.to_numeric(text_.str.slice(0, 4), errors="coerce")
-    month_day = pd.to_numeric(text_.str.slice(5, 7), errors="coerce") * 100 + pd.to_numeric(
-        text_.str.slice(8, 10), errors="coerce")
-    before_birthday = month_day > today.month * 100 + today.day
-    return (today.year - year - before_birthday.astype(int)).astype("Int64")
+def test_in_the_autumn_holiday_the_window_is_the_four_school_weeks_before_it(youths_read_only):
+    """Wed 21 Oct 2020, inside the autumn holiday: the window is the weeks of 21 Sep – 12 Oct; the
+    8 h P-VAKANTIE has registered on Tue 20 Oct (a holiday) count in the year's total but in no
+    window."""
+    possible = 192.5  # 31 Aug – 16 Oct: 7 school weeks × 5 days × 5,5 h; the holiday adds none
+    assert listed(youths_read_only, D(2020, 10, 21)) == {
+        # 6 h on 5 Oct + 6 h on 12 Oct = 12 h in the window: approaching (10 – 16 h);
+        # 20 h in all / 192,5 = 10,4 %: persistent as well
+        "P-VAKANTIE": row(("bijna_16", "langdurig"), window=12.0, unauthorised=20.0, absence=20.0, possible=possible),
+        "P-LAAT": row(("te_laat",), late=10, absence=2.5, possible=possible),
+        "P-LANG": row(("langdurig",), absence=27.5, possible=possible),  # 27,5 / 192,5 = 14,3 %
+        "P-ONDER": row(("langdurig",), absence=22.0, possible=possible),  # 22 / 192,5 = 11,4 %
+        "P-ERNSTIG": row(("ernstig",), absence=137.5, possible=possible),  # 137,5 / 192,5 = 71,4 %
+        "P-ZAAK": row((), possible=possible),
+        "P-GESLOTEN": row((), possible=possible),  # closed on 1 Oct: closed this school year
+    }
 
 
-# --- comparisons ---------------------------------------------------------------------------
+def test_on_a_date_before_a_pupils_later_absence_only_the_hours_up_to_it_count(youths_read_only):
+    """Tue 3 Nov 2020. P-ERNSTIG's year total (138,5 h) holds 1 h of 13 Nov: on 3 Nov 137,5 h
+    count. P-EXACT and P-OVER have 8 h in the window: below 10, not listed."""
+    possible = 231.0  # 31 Aug – 3 Nov: 8 school weeks × 5 + Mon 2 and Tue 3 Nov = 42 days × 5,5 h
+    assert listed(youths_read_only, D(2020, 11, 3)) == {
+        # 6 + 6 + 5 = 17 h over the weeks of 5 Oct, 12 Oct, 26 Oct and 2 Nov: signal on Mon 2 Nov,
+        # no melding; the count restarts after it: 0 h in the window. 25 h / 231 = 10,8 %: persistent
+        "P-VAKANTIE": row(("16_uur", "langdurig"), signals16=1, unreported=1, unauthorised=25.0, absence=25.0,
+                          possible=possible),
+        # 6 h on Mon 2 and Tue 3 Nov = 12 h: approaching (the melding of 3 Nov answers no signal yet)
+        "P-MELDING": row(("bijna_16",), window=12.0, unauthorised=12.0, absence=12.0, possible=possible),
+        "P-LAAT": row(("te_laat",), late=10, absence=2.5, possible=possible),
+        "P-LANG": row(("langdurig",), absence=27.5, possible=possible),  # 27,5 / 231 = 11,9 %
+        "P-ERNSTIG": row(("ernstig",), absence=137.5, possible=possible),  # 137,5 / 231 = 59,5 %
+        "P-ZAAK": row((), possible=possible),
+        "P-GESLOTEN": row((), possible=possible),
+    }
 
 
-def assert_same_list(conn, today, late_threshold=DEFAULTS.late_count) -> pd.DataFrame:
-    """The list equals the straightforward one: same rows (the fast list is in pupil order),
-    same values, same column types."""
-    fast = youths.youth_list(conn, today, late_threshold, DEFAULTS.hours_per_day)
-    expected = reference_youth_list(conn, today, late_threshold)
-    expected = expected.sort_values("pupil_id", kind="stable").reset_index(drop=True)
-    pd.testing.assert_frame_equal(fast.reset_index(drop=True), expected)
-    return fast
+def test_in_january_the_signals_of_the_autumn_stay_and_persistence_thins(youths_read_only):
+    """Mon 4 Jan 2021, across the calendar year but in the same school year (the fixture has no
+    Christmas holiday): the window (weeks of 14 Dec – 4 Jan) holds no absence."""
+    possible = 473.0  # 31 Aug – 1 Jan: 18 weeks − 1 holiday week = 85 days, + Mon 4 Jan = 86 × 5,5 h
+    assert listed(youths_read_only, D(2021, 1, 4)) == {
+        "P-OVER": row(("16_uur",), signals16=1, unreported=1, unauthorised=16.5, absence=16.5, possible=possible),
+        "P-VAKANTIE": row(("16_uur",), signals16=1, unreported=1, unauthorised=25.0, absence=25.0,
+                          possible=possible),
+        # answered by the melding of 3 Nov: a signal, but not "niet gemeld"
+        "P-MELDING": row(("16_uur",), signals16=1, unauthorised=24.0, absence=24.0, possible=possible),
+        "P-LAAT": row(("te_laat",), late=10, absence=2.5, possible=possible),
+        # 138,5 / 473 = 29,3 %: persistent, no longer severe; P-LANG's 27,5 / 473 = 5,8 % drops out
+        "P-ERNSTIG": row(("langdurig",), absence=138.5, possible=possible),
+        "P-ZAAK": row((), possible=possible),
+        "P-GESLOTEN": row((), possible=possible),
+    }
 
 
-CATEGORY_SETS = [("ziek",), ("luxe",), ("ongeoorloofd", "te_laat"), ("schorsing", "onbekend", "geoorloofd")]
+def test_a_new_school_year_lists_only_open_cases(youths_read_only):
+    """Mon 20 Sep 2021 (school year 2021/22, no absence registered): no signal of last year
+    carries over; P-ZAAK's and P-OVER's cases are open, P-GESLOTEN's closed last year."""
+    rows = listed(youths_read_only, D(2021, 9, 20))
+    assert set(rows) == {"P-OVER", "P-ZAAK"}
+    assert all(r["signals"] == () and r["signals16"] == 0 and r["absence_hours"] == 0.0 for r in rows.values())
 
 
-def assert_same_categories(conn, today) -> None:
-    for categories in CATEGORY_SETS:
-        assert youths.pupils_with_categories(conn, categories, today) == \
-            reference_pupils_with_categories(conn, categories, today), (today, categories)
-    latest = conn.execute(select(func.max(Absence.date))).scalar()
-    assert youths.latest_absence_date(conn) == (None if latest is None else dt.date.fromisoformat(str(latest)[:10]))
-    # the filter's choices: every category registered, as SELECT DISTINCT over absence gave them
-    assert youths.registered_categories(conn) == tuple(
-        c for (c,) in conn.execute(select(Absence.category).distinct().order_by(Absence.category)))
+def test_another_lateness_threshold_lists_both_late_pupils(youths_read_only):
+    # threshold 3: P-LAAT (10 times) and P-LAAT9 (9 times) are both late often
+    rows = listed(youths_read_only, TODAY, late_threshold=3)
+    assert rows["P-LAAT"]["signals"] == ("te_laat",) and rows["P-LAAT9"]["signals"] == ("te_laat",)
+    assert rows["P-LAAT9"]["late_count"] == 9
 
 
-@pytest.fixture(scope="module")
-def demo_conn(demo_url):
-    engine = make_engine(demo_url)
-    with engine.connect() as conn:
-        yield conn
-    engine.dispose()
+# --- the category filter -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("today", DEMO_DATES, ids=str)
-def test_the_list_is_the_straightforward_one_for_any_reference_date(demo_conn, today):
-    fast = assert_same_list(demo_conn, today)
-    if today == D(2025, 6, 30):
-        assert len(fast) > 100 and fast["signals"].map(len).gt(0).sum() > 50  # not a vacuous comparison
-        assert (fast["window_hours"] > 0).any() and (fast["signals16"] > 0).any()
+def test_the_category_filter_counts_a_pupil_from_the_first_day_of_the_category(youths_read_only):
+    # sick: P-ERNSTIG from Tue 1 Sep, P-LANG and P-ONDER from Mon 7 Sep
+    assert categories(youths_read_only, ["ziek"], D(2020, 9, 4)) == {"P-ERNSTIG"}
+    assert categories(youths_read_only, ["ziek"], D(2020, 9, 7)) == {"P-ERNSTIG", "P-LANG", "P-ONDER"}
+    # unauthorised: P-VAKANTIE from 5 Oct, the others from 2 Nov; one of two categories is enough
+    assert categories(youths_read_only, ["ongeoorloofd"], D(2020, 10, 12)) == {"P-VAKANTIE"}
+    assert categories(youths_read_only, ["ongeoorloofd", "te_laat"], TODAY) == {
+        "P-EXACT", "P-OVER", "P-VAKANTIE", "P-MELDING", "P-LAAT", "P-LAAT9"}
+    # authorised: only P-ERNSTIG's hour on the reference date itself
+    assert categories(youths_read_only, ["geoorloofd"], D(2020, 11, 12)) == set()
+    assert categories(youths_read_only, ["geoorloofd"], TODAY) == {"P-ERNSTIG"}
+    assert categories(youths_read_only, ["schorsing", "luxe"], TODAY) == set()
+    assert categories(youths_read_only, [], TODAY) == set()
+    # a new school year starts empty
+    assert categories(youths_read_only, ["ziek"], D(2021, 9, 20)) == set()
+    with youths_read_only.connect() as conn:
+        assert youths.latest_absence_date(conn) == TODAY
+        assert youths.registered_categories(conn) == ("geoorloofd", "ongeoorloofd", "te_laat", "ziek")
 
 
-def test_the_list_is_the_straightforward_one_for_another_lateness_threshold(demo_conn):
-    assert_same_list(demo_conn, D(2025, 6, 30), late_threshold=3)
+# --- after an incremental refresh -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("today", DEMO_DATES, ids=str)
-def test_the_category_filter_is_the_straightforward_one_for_any_reference_date(demo_conn, today):
-    assert_same_categories(demo_conn, today)
+def test_an_incremental_refresh_shows_added_and_removed_absence(any_youths_db):
+    """An import adds absence of P-ONDER (school 2) in a new category and replaces November at
+    school 1 with nothing; refresh_absence for those schools and dates only."""
+    with any_youths_db.begin() as conn:
+        conn.execute(insert(Absence), [
+            dict(pupil_id=8, school_id=2, date=D(2020, 11, 2), hours=5.5, code="SCH", category="schorsing"),
+            dict(pupil_id=8, school_id=2, date=D(2020, 11, 3), hours=10.0, code="A", category="ongeoorloofd"),
+        ])
+        refresh(conn, {2}, D(2020, 11, 2), D(2020, 11, 3))
+        conn.execute(delete(Absence).where(Absence.school_id == 1, Absence.date.between(D(2020, 11, 1),
+                                                                                          D(2020, 11, 30))))
+        refresh(conn, {1}, D(2020, 11, 1), D(2020, 11, 30))
+    rows = listed(any_youths_db, TODAY)
+    # 22 + 5,5 + 10 = 37,5 h / 275 = 13,6 %: persistent; 10 h unauthorised in the window: approaching
+    assert rows["P-ONDER"] == row(("bijna_16", "langdurig"), window=10.0, unauthorised=10.0, absence=37.5,
+                                  possible=275.0)
+    assert "P-EXACT" not in rows  # its 16 h of November are gone
+    assert rows["P-OVER"] == row((), possible=275.0)  # listed for its case only: the signal is gone
+    assert rows["P-ERNSTIG"]["absence_hours"] == 137.5  # the 1 h of 13 Nov is gone: 137,5 / 275 = 50 %
+    assert rows["P-ERNSTIG"]["signals"] == ("ernstig",)
+    assert categories(any_youths_db, ["schorsing"], TODAY) == {"P-ONDER"}
+    assert categories(any_youths_db, ["schorsing"], D(2020, 11, 1)) == set()
+    assert categories(any_youths_db, ["geoorloofd"], TODAY) == set()
+    assert categories(any_youths_db, ["ongeoorloofd"], TODAY) == {"P-VAKANTIE", "P-MELDING", "P-ONDER"}
+    with any_youths_db.connect() as conn:
+        assert youths.latest_absence_date(conn) == D(2020, 11, 5)  # P-MELDING's last day at school 2
+        assert youths.registered_categories(conn) == ("ongeoorloofd", "schorsing", "te_laat", "ziek")
 
 
-def test_the_category_filter_counts_a_pupil_from_its_first_absence_on(demo_conn):
-    """pupil_category_year keeps the first date: a pupil counts from that day on, not before."""
-    pupil, first_on = demo_conn.execute(text(
-        "SELECT pupil_id, MIN(first_on) FROM pupil_category_year WHERE school_year = 2024 AND category = 'luxe' "
-        "GROUP BY pupil_id ORDER BY 2 DESC, 1 LIMIT 1")).one()
-    first_on = dt.date.fromisoformat(str(first_on)[:10])
-    assert pupil in youths.pupils_with_categories(demo_conn, ["luxe"], first_on)
-    assert pupil not in youths.pupils_with_categories(demo_conn, ["luxe"], first_on - dt.timedelta(days=1))
+def test_a_pupils_whole_history_at_a_school_removed_leaves_no_trace(youths_db):
+    """P-LAAT9 (school 1) registered at school 2 by mistake: 5 h unauthorised on Mon 2 – Thu
+    5 Nov → 15 h on Wed, 20 h on Thu: a signal on 5 Nov. A replace-period import removes it
+    again; after refresh_absence for school 2 alone the pupil is as before, though no absence
+    row of the pupil at school 2 is left to find it by."""
+    days = [D(2020, 11, 2 + i) for i in range(4)]
 
+    def state():
+        with youths_db.connect() as conn:
+            return (conn.execute(text("SELECT absence_hours, unauthorised_hours, late_count FROM pupil_year "
+                                      "WHERE pupil_id = 6")).all(),
+                    conn.execute(text("SELECT signal_on, hours FROM signal16 WHERE pupil_id = 6")).all())
 
-def test_summaries_stay_exact_after_an_incremental_refresh(demo_copy_url):
-    """An import adds absence in a new category and removes a school's month (replace period);
-    refresh_absence for those schools and dates keeps the list and the filter exact."""
-    engine = make_engine(demo_copy_url)
-    today = D(2025, 6, 30)
-    with engine.begin() as conn:
-        pupil, school = conn.execute(text(
-            "SELECT pupil_id, school_id FROM pupil_year WHERE school_year = 2024 "
-            "AND pupil_id NOT IN (SELECT pupil_id FROM absence WHERE category = 'schorsing') "
-            "ORDER BY pupil_id LIMIT 1")).one()
-        other_school = conn.execute(text(
-            "SELECT school_id FROM absence WHERE school_id <> :s AND date BETWEEN '2025-05-01' AND '2025-05-31' "
-            "GROUP BY school_id ORDER BY COUNT(*) DESC LIMIT 1"), {"s": school}).scalar()
-        assert pupil not in youths.pupils_with_categories(conn, ["schorsing"], today)
-        before_ziek = youths.pupils_with_categories(conn, ["ziek"], today)
-
-        conn.execute(insert(Absence).values(pupil_id=pupil, school_id=school, date=D(2025, 6, 2), hours=5.5,
-                                            code="SCH-T", category="schorsing"))
-        conn.execute(insert(Absence).values(pupil_id=pupil, school_id=school, date=D(2025, 6, 3), hours=9.0,
-                                            code="OG-T", category="ongeoorloofd"))
-        conn.execute(delete(Absence).where(Absence.school_id == other_school,
-                                           Absence.date.between(D(2025, 5, 1), D(2025, 5, 31))))
-        aggregates.refresh_absence(conn, {school, other_school}, D(2025, 5, 1), D(2025, 6, 3))
-
-        assert pupil in youths.pupils_with_categories(conn, ["schorsing"], today)
-        assert pupil not in youths.pupils_with_categories(conn, ["schorsing"], D(2025, 6, 1))
-        assert youths.pupils_with_categories(conn, ["ziek"], today) != before_ziek  # the removed month shows
-        for day in (today, D(2025, 6, 2), D(2025, 5, 15), D(2025, 3, 12)):
-            assert_same_categories(conn, day)
-            assert_same_list(conn, day)
-    engine.dispose()
-
-
-def test_a_pupils_whole_history_at_a_school_removed_leaves_no_trace(demo_copy_url):
-    """A pupil registered at a second school by mistake (20 unauthorised hours: a 16-hour signal),
-    then removed again by a replace-period import: after refresh_absence for that school the
-    pupil's year totals, signals and categories are as before, though no absence row of the
-    pupil at that school is left to find it by."""
-    engine = make_engine(demo_copy_url)
-    today = D(2025, 6, 30)
-    with engine.begin() as conn:
-        pupil, school = conn.execute(text(
-            "SELECT pupil_id, school_id FROM pupil_year WHERE school_year = 2024 AND unauthorised_hours = 0 "
-            "ORDER BY pupil_id LIMIT 1")).one()
-        other = conn.execute(text("SELECT MIN(id) FROM school WHERE id <> :s"), {"s": school}).scalar()
-
-        def state():
-            return (conn.execute(text("SELECT absence_hours, unauthorised_hours, late_count, last_absence_on "
-                                      "FROM pupil_year WHERE pupil_id = :p AND school_year = 2024"), {"p": pupil}).all(),
-                    conn.execute(text("SELECT signal_on, hours FROM signal16 WHERE pupil_id = :p"), {"p": pupil}).all(),
-                    youths.pupils_with_categories(conn, ["ongeoorloofd"], today))
-
-        before = state()
-        days = [D(2025, 6, 16) + dt.timedelta(days=i) for i in range(4)]
-        conn.execute(insert(Absence), [dict(pupil_id=pupil, school_id=other, date=d, hours=5.0, code="OG-T",
+    assert state()[1] == [] and "P-LAAT9" not in listed(youths_db, TODAY)
+    before = state()
+    with youths_db.begin() as conn:
+        conn.execute(insert(Absence), [dict(pupil_id=6, school_id=2, date=d, hours=5.0, code="A",
                                             category="ongeoorloofd") for d in days])
-        aggregates.refresh_absence(conn, {other}, days[0], days[-1])
-        during = state()
-        assert during[0] != before[0] and len(during[1]) == len(before[1]) + 1 and pupil in during[2]
-        assert_same_list(conn, today)
+        refresh(conn, {2}, days[0], days[-1])
+    during = listed(youths_db, TODAY)["P-LAAT9"]
+    # 9 × 0,25 h late + 20 h = 22,25 h; signal on Thu 5 Nov, nothing after it in the window
+    assert during == row(("16_uur",), signals16=1, unreported=1, unauthorised=20.0, absence=22.25, late=9,
+                         possible=275.0)
+    assert "P-LAAT9" in categories(youths_db, ["ongeoorloofd"], TODAY)
 
-        conn.execute(delete(Absence).where(Absence.pupil_id == pupil, Absence.school_id == other))
-        aggregates.refresh_absence(conn, {other}, days[0], days[-1])
-        assert state() == before
-        assert_same_list(conn, today)
-        assert_same_categories(conn, today)
-    engine.dispose()
-
-
-@pytest.mark.parametrize("today", [TODAY, D(2020, 10, 21), D(2020, 11, 3), D(2020, 9, 15), D(2021, 1, 4)],
-                         ids=str)
-def test_fixture_list_and_filter_are_the_straightforward_ones_on_sqlite_and_postgresql(any_fixture_db, today):
-    """The hand-made municipality (16-hour edge cases, a melding restart, the autumn holiday, cases
-    without absence) on both databases; 21 Oct 2020 lies in the autumn holiday."""
-    with any_fixture_db.connect() as conn:
-        assert_same_list(conn, today)
-        assert_same_categories(conn, today)
+    with youths_db.begin() as conn:
+        conn.execute(delete(Absence).where(Absence.pupil_id == 6, Absence.school_id == 2))
+        refresh(conn, {2}, days[0], days[-1])
+    assert state() == before
+    assert "P-LAAT9" not in listed(youths_db, TODAY)
+    assert "P-LAAT9" not in categories(youths_db, ["ongeoorloofd"], TODAY)
 
 
-def test_migration_0005_fills_the_category_summary_of_an_existing_database(any_fixture_db):
-    """Down to 0004 (no summary) and up again: the migration fills pupil_category_year."""
+def test_migration_0005_fills_the_category_summary_of_an_existing_database(any_youths_db):
+    """Down to 0004 (no category summary) and up again: the migration fills pupil_category_year
+    and the list reads the summaries as before the round trip."""
     from alembic import command
 
-    with any_fixture_db.connect() as conn:
-        expected = {c: youths.pupils_with_categories(conn, [c], TODAY) for c in ("ziek", "te_laat", "ongeoorloofd")}
-    assert all(expected.values())
+    expected = {"ziek": {"P-LANG", "P-ONDER", "P-ERNSTIG"}, "te_laat": {"P-LAAT", "P-LAAT9"},
+                "ongeoorloofd": {"P-EXACT", "P-OVER", "P-VAKANTIE", "P-MELDING"}}
     cfg = alembic_config()
-    with any_fixture_db.begin() as conn:
+    with any_youths_db.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0004")
-    with any_fixture_db.begin() as conn:
+    with any_youths_db.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
-    with any_fixture_db.connect() as conn:
-        assert {c: youths.pupils_with_categories(conn, [c], TODAY) for c in expected} == expected
-        assert_same_list(conn, TODAY)
+    assert {c: categories(any_youths_db, [c], TODAY) for c in expected} == expected
+    assert set(listed(any_youths_db, TODAY)) == {"P-EXACT", "P-OVER", "P-VAKANTIE", "P-MELDING", "P-LAAT", "P-LANG",
+                                                  "P-ERNSTIG", "P-ZAAK", "P-GESLOTEN"}
+
+
+@pytest.mark.parametrize("today", [D(2020, 9, 15), D(2020, 11, 3)], ids=str)
+def test_an_absence_after_the_reference_date_changes_nothing_before_it(youths_db, today):
+    """An hour registered on 13 Nov is not seen on earlier dates: the list on 15 Sep and 3 Nov is
+    the same with or without P-ERNSTIG's authorised hour of 13 Nov (pupil_year holds it)."""
+    with_hour = listed(youths_db, today)
+    with youths_db.begin() as conn:
+        conn.execute(delete(Absence).where(Absence.pupil_id == 9, Absence.date == TODAY))
+        refresh(conn, {1}, TODAY, TODAY)
+    assert listed(youths_db, today) == with_hour

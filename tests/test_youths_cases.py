@@ -11,7 +11,7 @@ from data_access import audit, cases
 from data_access.definitions import DEFAULTS
 from data_access.models import AuditEvent, Concern, ConcernNote, Contact, ContactWeek
 from data_access.queries import youths
-from test_youths_fixture import D, TODAY, any_fixture_db, fixture_db  # noqa: F401  (fixtures)
+from fixtures.youths import D, TODAY
 
 OFFICER = dict(role="leerplicht")
 
@@ -21,8 +21,8 @@ def audit_rows(db, action: str) -> list:
         return conn.execute(select(AuditEvent).where(AuditEvent.action == action)).all()
 
 
-def test_a_contact_is_stored_audited_and_shown_as_last_contact(any_fixture_db):
-    db = any_fixture_db
+def test_a_contact_is_stored_audited_and_shown_as_last_contact(any_youths_db):
+    db = any_youths_db
     with db.begin() as conn:
         contact_id = cases.add_contact(conn, pupil_id=1, officer="leerplicht", on=TODAY, target="family",
                                        channel="phone", reached=True, purpose="intake",
@@ -40,8 +40,8 @@ def test_a_contact_is_stored_audited_and_shown_as_last_contact(any_fixture_db):
     assert week == 1  # the weekly contact summary is kept current in the same transaction
 
 
-def test_a_case_note_and_a_status_change_go_into_the_history(any_fixture_db):
-    db = any_fixture_db
+def test_a_case_note_and_a_status_change_go_into_the_history(any_youths_db):
+    db = any_youths_db
     with db.begin() as conn:
         note_id = cases.add_case_note(conn, concern_id=1, author="leerplicht", note="Moeder belt terug", **OFFICER)
         change_id = cases.change_case_status(conn, concern_id=1, author="leerplicht", status="gesloten",
@@ -63,63 +63,63 @@ def test_a_case_note_and_a_status_change_go_into_the_history(any_fixture_db):
     assert "Moeder" not in note_event.details and "hersteld" not in status_event.details
 
 
-def test_opening_a_case_takes_the_youth_out_of_signals_without_a_case(fixture_db):
-    with fixture_db.begin() as conn:
+def test_opening_a_case_takes_the_youth_out_of_signals_without_a_case(youths_db):
+    with youths_db.begin() as conn:
         concern_id = cases.open_case(conn, pupil_id=3, officer="leerplicht", opened_on=TODAY, source="school",
                                      reason="16 uur ongeoorloofd", mas_route="MAS-1 preventief",
                                      next_action_on=D(2020, 11, 20), **OFFICER)
         queue = youths.work_queue(youths.youth_list(conn, TODAY, DEFAULTS.late_count, DEFAULTS.hours_per_day), TODAY, DEFAULTS.no_contact_days)
     assert "P-VAKANTIE" not in queue["pseudonym"].tolist()
-    [event] = audit_rows(fixture_db, "zaak_geopend")
+    [event] = audit_rows(youths_db, "zaak_geopend")
     assert json.loads(event.details) == {"concern_id": concern_id, "bron": "school"}
 
 
-def test_a_failing_audit_row_leaves_no_contact_behind(fixture_db, monkeypatch):
+def test_a_failing_audit_row_leaves_no_contact_behind(youths_db, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("audit log niet beschikbaar")
 
     monkeypatch.setattr(audit, "record", broken)
     with pytest.raises(RuntimeError):
-        with fixture_db.begin() as conn:
+        with youths_db.begin() as conn:
             cases.add_contact(conn, pupil_id=1, officer="leerplicht", on=TODAY, target="family", channel="phone",
                               reached=True, **OFFICER)
-    with fixture_db.connect() as conn:
+    with youths_db.connect() as conn:
         assert conn.execute(select(func.count()).select_from(Contact).where(Contact.pupil_id == 1)).scalar() == 0
 
 
-def test_refused_changes_write_nothing(fixture_db):
+def test_refused_changes_write_nothing(youths_db):
     with pytest.raises(cases.CaseError, match="hoort niet bij"):
-        with fixture_db.begin() as conn:  # case 1 belongs to P-ZAAK, not to P-EXACT
+        with youths_db.begin() as conn:  # case 1 belongs to P-ZAAK, not to P-EXACT
             cases.add_contact(conn, pupil_id=1, officer="leerplicht", on=TODAY, target="family", channel="phone",
                               reached=True, concern_id=1, **OFFICER)
     with pytest.raises(cases.CaseError, match="toekomst"):
-        with fixture_db.begin() as conn:
+        with youths_db.begin() as conn:
             cases.add_contact(conn, pupil_id=1, officer="leerplicht", on=D(2020, 11, 14), target="family",
                               channel="phone", reached=True, today=TODAY, **OFFICER)
     with pytest.raises(cases.CaseError, match="leeg"):
-        with fixture_db.begin() as conn:
+        with youths_db.begin() as conn:
             cases.add_case_note(conn, concern_id=1, author="leerplicht", note="   ", **OFFICER)
-    assert audit_rows(fixture_db, "contact_toegevoegd") == []
-    assert audit_rows(fixture_db, "notitie_toegevoegd") == []
+    assert audit_rows(youths_db, "contact_toegevoegd") == []
+    assert audit_rows(youths_db, "notitie_toegevoegd") == []
 
 
-def test_an_export_needs_a_purpose_and_records_filters_pupils_and_an_explanation_beheer_cannot_read(fixture_db):
+def test_an_export_needs_a_purpose_and_records_filters_pupils_and_an_explanation_beheer_cannot_read(youths_db):
     filters = youths.YouthFilters(school_ids=(1,), search="Exact")
     export = dict(username="leerplicht", role="leerplicht", object_type=youths.OBJECT_LIST, object_id="jongeren",
                   file_format="xlsx", pupil_ids=[2, 1], filters=filters.for_audit())
     with pytest.raises(ValueError, match="doel"):
-        with fixture_db.begin() as conn:
+        with youths_db.begin() as conn:
             audit.record_export(conn, purpose="  ", explanation="", **export)
-    with fixture_db.begin() as conn:
+    with youths_db.begin() as conn:
         event_id = audit.record_export(conn, purpose="Anders (licht toe)",
                                            explanation="overleg over Jan de Vries", **export)
-    [event] = audit_rows(fixture_db, "export")
+    [event] = audit_rows(youths_db, "export")
     details = json.loads(event.details)
     assert details["doel"] == "Anders (licht toe)" and details["formaat"] == "xlsx" and details["rijen"] == 2
     assert details["toelichting"] == "overleg over Jan de Vries"  # stored for the privacy officer
     assert details["filters"]["school_ids"] == [1]
     assert "Exact" not in event.details
-    with fixture_db.connect() as conn:
+    with youths_db.connect() as conn:
         assert audit.pupil_ids_of(conn, event_id) == [1, 2]
         shown = audit.events(conn, action="export")
     # the audit page and its CSV show the explanation's length (25 characters), not its words

@@ -10,21 +10,21 @@ import pytest
 from data_access.definitions import DEFAULTS
 from data_access.queries import youths
 from data_access.queries.youths import YouthFilters
-from test_youths_fixture import TODAY, fixture_db  # noqa: F401  (fixture)
 from ui.youths.filters import filters_from_params, filters_to_params
+from fixtures.youths import TODAY
 
 EVERYONE = dict(officers=(), include_unassigned=True)
 
 
 @pytest.fixture
-def the_list(fixture_db):
-    with fixture_db.connect() as conn:
+def the_list(youths_db):
+    with youths_db.connect() as conn:
         return youths.youth_list(conn, TODAY, DEFAULTS.late_count, DEFAULTS.hours_per_day)
 
 
 @pytest.fixture
-def options(fixture_db):
-    with fixture_db.connect() as conn:
+def options(youths_db):
+    with youths_db.connect() as conn:
         return youths.filter_options(conn)
 
 
@@ -55,8 +55,8 @@ def test_signal_case_status_and_route(the_list):
     assert shown(the_list, routes=("route 2",)) == ["P-ZAAK"]
 
 
-def test_absence_category_this_school_year(fixture_db, the_list):
-    with fixture_db.connect() as conn:
+def test_absence_category_this_school_year(youths_db, the_list):
+    with youths_db.connect() as conn:
         sick = youths.pupils_with_categories(conn, ["ziek"], TODAY)
     assert sick == {7, 8, 9}  # P-LANG, P-ONDER (not on the list), P-ERNSTIG
     rows = youths.apply_filters(the_list, YouthFilters(categories=("ziek",)), TODAY, sick)
