@@ -54,7 +54,6 @@ from data_access import bulk
 from data_access import demo_names as names
 from data_access.definitions.settings import DEFAULTS
 from data_access.metrics import (
-    HOURS_PER_SCHOOL_DAY,
     SchoolCalendar,
     school_week_index,
     school_year_of,
@@ -64,6 +63,9 @@ from data_access.metrics import (
 from data_access.models import ROLES, Base, Setting, StatusReport
 
 DEMO_TODAY = dt.date(2025, 6, 30)
+# The demo stores the default settings (``_write_settings``) and generates its data under them: a full
+# school day of absence, and the 16-hour signals it plans meldingen for.
+HOURS_PER_SCHOOL_DAY = DEFAULTS.hours_per_day
 OFFICERS = ("leerplicht", "lpa2", "lpa3")
 OFFICER_SHARES = (0.45, 0.30, 0.25)
 PILOT_NAME = "Pilot Ondersteuning verzuimadministratie scholen"
@@ -967,7 +969,8 @@ class _Generator:
             rows = list(zip(days, hours[lo:hi].tolist()))
             school_on = dict(zip(days, self.py_school[py[lo:hi]].tolist()))
             py_on = dict(zip(days, py[lo:hi].tolist()))
-            for signal in sixteen_hour_signals(rows, self.week_index):
+            for signal in sixteen_hour_signals(rows, self.week_index, DEFAULTS.signal_hours,
+                                               DEFAULTS.signal_weeks):
                 school = school_on[signal.signal_on]
                 self.signals_per_py[py_on[signal.signal_on]] += 1
                 planned = self.edge_reports.get((int(p_), signal.signal_on))

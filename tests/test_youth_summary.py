@@ -8,6 +8,7 @@ apart from names): per-pupil absence scans, the category filter as an EXISTS ove
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -18,8 +19,6 @@ from data_access import aggregates
 from data_access.db import make_engine
 from data_access.definitions import DEFAULTS
 from data_access.metrics import (
-    APPROACHING_HOURS,
-    SIGNAL_HOURS,
     UNAUTHORISED,
     persistence_level,
     school_year_bounds,
@@ -134,7 +133,7 @@ def _reference_pupils_with_totals(conn, year, start, today, late_threshold, leas
 
 
 def _reference_window_hours(conn, year, today) -> pd.DataFrame:
-    window = current_window(conn, today)
+    window = current_window(conn, today, DEFAULTS.signal_weeks)
     if not window.mondays:
         return _frame([], ["pupil_id", "window_hours"])
     last_signal = (select(Signal16.pupil_id, func.max(Signal16.signal_on).label("on"))
@@ -172,20 +171,20 @@ def _reference_derive_signals(frame, possible, late_threshold) -> pd.DataFrame:
         out[col] = out[col].astype(float).fillna(0.0).round(2)
     out["possible_hours"] = out["sector"].map(lambda s: possible.get(s, possible[None]))
     out["absence_share"] = (out["absence_hours"] / out["possible_hours"]).where(out["possible_hours"] > 0)
-    levels = [persistence_level(a, p) for a, p in zip(out["absence_hours"], out["possible_hours"])]
+    levels = [persistence_level(a, p, DEFAULTS.persistent_share, DEFAULTS.severe_share) for a, p in zip(out["absence_hours"], out["possible_hours"])]
     out["persistence"] = pd.Series(levels, index=out.index, dtype=object)
     out["case_open"] = out["case_open"].fillna(False).astype(bool)
     out["case_status"] = out["case_status"].fillna(NO_CASE)
     flags = {
         "16_uur": out["signals16"] > 0,
-        "bijna_16": out["window_hours"].between(APPROACHING_HOURS - 1e-9, SIGNAL_HOURS + 1e-9),
+        "bijna_16": out["window_hours"].between(DEFAULTS.approaching_hours - 1e-9, DEFAULTS.signal_hours + 1e-9),
         "te_laat": out["late_count"] >= late_threshold,
         "langdurig": out["persistence"] == "langdurig",
         "ernstig": out["persistence"] == "ernstig",
     }
     masks = sum(flag.astype(int) * (1 << bit) for bit, flag in enumerate(flags.values()))
     masks = masks + ((out["unreported_signals"] > 0) & flags["16_uur"]).astype(int) * (1 << len(flags))
-    kinds, labels = _signal_combinations(tuple(flags))
+    kinds, labels = _signal_combinations(tuple(flags), youths.signal_labels(DEFAULTS))
     out["signals"] = masks.map(kinds).astype(object)
     out["signal_labels"] = masks.map(labels).astype(object)
     out["concern_id"] = out["concern_id"].astype("Int64")
@@ -207,7 +206,7 @@ def _ages_on(birth_dates: pd.Series, today: dt.date) -> pd.Series:
 def assert_same_list(conn, today, late_threshold=DEFAULTS.late_count) -> pd.DataFrame:
     """The list equals the straightforward one: same rows (the fast list is in pupil order),
     same values, same column types."""
-    fast = youths.youth_list(conn, today, late_threshold, DEFAULTS.hours_per_day)
+    fast = youths.youth_list(conn, today, dataclasses.replace(DEFAULTS, late_count=late_threshold))
     expected = reference_youth_list(conn, today, late_threshold)
     expected = expected.sort_values("pupil_id", kind="stable").reset_index(drop=True)
     pd.testing.assert_frame_equal(fast.reset_index(drop=True), expected)

@@ -13,10 +13,11 @@ import streamlit as st
 
 from data_access.definitions import Settings
 from data_access.queries.youths import (
-    SIGNAL_LABELS,
+    SIGNAL_CODES,
     SORT_KEYS,
     FilterOptions,
     YouthFilters,
+    signal_labels,
 )
 from ui import format as fmt
 from ui.youths.labels import CATEGORY_LABELS, STATUS_LABELS, label
@@ -47,6 +48,10 @@ class ViewSettings:
     late_threshold: int
     contact_days: int
 
+    def thresholds(self, configured: Settings) -> Settings:
+        """The configured settings with the officer's two thresholds for this view."""
+        return dataclasses.replace(configured, late_count=self.late_threshold, no_contact_days=self.contact_days)
+
 
 # --- URL ⇄ filters (pure functions, tested without a browser) ---------------------------------
 
@@ -57,7 +62,7 @@ def filters_from_params(params: Mapping[str, list[str]], me: str, options: Filte
     Numbers outside the widget's range are dropped too and named in ``ignored``."""
     ignored = [] if ignored is None else ignored
     known = {"school_ids": set(options.schools), "swv_codes": set(options.swv_codes),
-             "grades": set(options.grades), "signals": set(SIGNAL_LABELS),
+             "grades": set(options.grades), "signals": set(SIGNAL_CODES),
              "categories": set(options.categories) | set(CATEGORY_LABELS),
              "case_statuses": set(options.case_statuses), "routes": set(options.routes)}
     values: dict = {}
@@ -199,7 +204,7 @@ def filter_bar(me: str, options: FilterOptions, default_today: dt.date,
     active = _active_count(st.session_state)
     with st.expander(f"Meer filters{f' ({active} actief)' if active else ''}", icon=":material/filter_list:"):
         a, b, c, d = st.columns(4)
-        signals = a.multiselect("Signaal", list(SIGNAL_LABELS), format_func=SIGNAL_LABELS.get,
+        signals = a.multiselect("Signaal", list(SIGNAL_CODES), format_func=signal_labels(configured).get,
                                 key=f"{k}signals", placeholder="alle signalen")
         statuses = b.multiselect("Zaakstatus", list(options.case_statuses),
                                  format_func=lambda s: label(STATUS_LABELS, s), key=f"{k}statuses",
