@@ -1033,7 +1033,7 @@ class _Generator:
         for i in np.flatnonzero(sums[ZIEK] >= 0.12 * possible):
             drawn = rng.random() < 0.07
             if drawn or int(i) in self.edge_severe:  # the long-term sick pupils are known to leerplicht
-                hit = crossing(sick, i, 0.10 * possible[i])
+                hit = crossing(sick, i, DEFAULTS.persistent_share * possible[i])
                 add(i, "zorgwekkend_ziek", hit[1], hit[0], 2 + int(rng.poisson(5)), round(float(sums[ZIEK][i]), 2))
         late = rows_of(TE_LAAT)
         for i in np.flatnonzero(late_n >= 25):
