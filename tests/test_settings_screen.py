@@ -15,7 +15,7 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 import test_status_support as status_fixture
-from data_access import users
+from data_access import setting_changes, users
 from data_access.definitions.settings import LABELS, SETTING_KEYS
 from data_access.models import AuditEvent, Setting
 from test_schools_page import COMPARISON, PERIOD, make_db, table_with
@@ -98,7 +98,7 @@ def test_values_that_do_not_fit_are_refused(beheer_db, typed, message):
 
 def test_a_save_is_stored_and_audited_with_old_and_new_value(beheer_db):
     at = type_and_save(open_page("beheer.py", "bea"), suppression_threshold="10", hours_per_day="5,0",
-                       late_count="10")  # the lateness count is unchanged: not written
+                       late_count="10,0")  # the lateness count is unchanged: not written
     assert not at.exception and not at.error
     assert [s.value for s in at.success] == [
         "Opgeslagen: drempel kleine aantallen 5 → 10; uren per schooldag 5,5 → 5."]
@@ -110,6 +110,16 @@ def test_a_save_is_stored_and_audited_with_old_and_new_value(beheer_db):
          {"instelling": "uren per schooldag", "oud": "5,5", "nieuw": "5"}),
     ]
     assert at.text_input(key="setting_suppression_threshold").value == "10"  # the inputs show what is stored
+
+
+def test_a_save_writes_only_what_was_edited_so_a_change_made_meanwhile_stays(beheer_db):
+    at = open_page("beheer.py", "bea")
+    with beheer_db.begin() as conn:  # another beheer account saves 12 hours meanwhile
+        setting_changes.save_settings(conn, {"signal_hours": "12"}, username="bob", role="beheer")
+    at = type_and_save(at, suppression_threshold="10")  # this screen still showed 16
+    assert [s.value for s in at.success] == ["Opgeslagen: drempel kleine aantallen 5 → 10."]
+    assert stored(beheer_db) == {"signal_hours": "12", "suppression_threshold": "10"}
+    assert at.text_input(key="setting_signal_hours").value == "12"
 
 
 def test_an_unusable_stored_value_can_be_corrected_on_the_screen(beheer_db):

@@ -1,4 +1,5 @@
-"""Each threshold changes the figure it governs, and no function that uses one has a default.
+"""Each threshold changes the figure it governs (leaving one out is a TypeError:
+test_definitions_settings).
 
 Expected values worked out by hand from the fixtures' docstrings: the /jongeren municipality of
 test_youths_fixture (reference date Fri 13 Nov 2020, 50 school days since 1 August, so 275
@@ -12,9 +13,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from data_access import kpis, metrics, setting_changes
+from data_access import metrics, setting_changes
 from data_access.definitions import DEFAULTS
-from data_access.queries import pilot, schools, status, youths
+from data_access.queries import schools, youths
 from test_schools_queries import build_fixture as build_schools
 from test_youths_fixture import TODAY, build as build_youths
 
@@ -195,36 +196,3 @@ def test_no_contact_days_decide_the_work_queue(youths_db):
     queue = youths.work_queue(rows.reset_index(), TODAY, 44).set_index("pseudonym")
     assert queue.loc["P-ZAAK", "reasons"] == "volgende actie verlopen"  # still there: its action is overdue
     assert "P-OVER" not in queue.index  # a signal with an open case: nothing else to do
-
-
-# --- no defaults ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("call", [
-    lambda: metrics.sixteen_hour_signals([], WEEKS),
-    lambda: metrics.sixteen_hour_signals([], WEEKS, 16),
-    lambda: metrics.rolling_unauthorised_hours([], WEEKS, D(2020, 10, 5)),
-    lambda: metrics.persistence_level(10, 100),
-    lambda: metrics.persistence_level(10, 100, 0.10),
-    lambda: youths.youth_list(None, TODAY),
-    lambda: youths.current_window(None, TODAY),
-    lambda: youths.signal_labels(),
-    lambda: youths.work_queue(pd.DataFrame(), TODAY),
-    lambda: schools.school_comparison(None, schools.Window.for_school_year(2020), 5, 5.5),
-    lambda: schools.absence_trend(None, TODAY, TODAY, "week"),
-    lambda: pilot.pilot_panel(None),
-    lambda: kpis.window_parameters(TODAY, TODAY),
-    lambda: kpis.evaluate_links(None, [], TODAY),
-    lambda: status.evidence(None, status.Period(1, "T1", TODAY, TODAY)),
-], ids=["signals", "signals-weeks", "rolling", "persistence", "persistence-severe", "youth_list",
-        "current_window", "signal_labels", "work_queue", "school_comparison", "absence_trend", "pilot_panel",
-        "kpi-window", "kpi-evaluate", "status-evidence"])
-def test_leaving_a_threshold_out_is_a_type_error(call):
-    with pytest.raises(TypeError, match="missing"):
-        call()
-
-
-def test_no_threshold_constants_remain_in_metrics():
-    for name in ("SIGNAL_HOURS", "SIGNAL_WEEKS", "APPROACHING_HOURS", "PERSISTENT_SHARE", "SEVERE_SHARE",
-                 "HOURS_PER_SCHOOL_DAY"):
-        assert not hasattr(metrics, name), name

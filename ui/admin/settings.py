@@ -20,6 +20,7 @@ from ui.guard import origin
 NOTICE = "settings_admin_notice"
 FORM = "settings_form"
 KEY = "setting_"  # + field: the text input of one setting
+DRAWN = "settings_admin_drawn"  # field → the stored value the input was last given
 
 # What each setting changes, in the words of the pages (docs/definitions.md has the functions).
 EFFECTS = {
@@ -56,7 +57,7 @@ def render_settings_admin(user: users.User) -> None:
         if s.value is None:
             st.warning(f"De opgeslagen waarde van '{LABELS[field]}' is onbruikbaar ('{s.text}'): de pagina's "
                        "tonen niets tot u hem hier verbetert.", icon=":material/warning:")
-        st.session_state.setdefault(KEY + field, s.shown)
+    drawn = seed_inputs(stored)
     with st.form(FORM):
         left, right = st.columns(2)
         for i, field in enumerate(SETTING_KEYS):
@@ -65,7 +66,22 @@ def render_settings_admin(user: users.User) -> None:
                 help=f"Standaard: {format_value(stored[field].default)}. Verandert: {EFFECTS[field]}.")
         submitted = st.form_submit_button("Instellingen opslaan", type="primary", icon=":material/save:")
     if submitted:
-        _save(user, {field: st.session_state[KEY + field] for field in SETTING_KEYS})
+        # only what beheer edited: an input left alone never writes back a value another
+        # beheer account changed meanwhile
+        _save(user, {field: st.session_state[KEY + field] for field in SETTING_KEYS
+                     if st.session_state[KEY + field].strip() != drawn[field]})
+
+
+def seed_inputs(stored: dict[str, setting_changes.Stored]) -> dict[str, str]:
+    """Give each input the stored value, unless beheer has edited it (then it keeps the typed
+    text); an input left alone follows a change saved elsewhere. Returns the values drawn."""
+    drawn = st.session_state.setdefault(DRAWN, {})
+    for field, s in stored.items():
+        key = KEY + field
+        if key not in st.session_state or st.session_state[key] == drawn.get(field):
+            st.session_state[key] = s.shown
+            drawn[field] = s.shown
+    return drawn
 
 
 def overview(stored: dict[str, setting_changes.Stored]) -> pd.DataFrame:
@@ -94,6 +110,7 @@ def _save(user: users.User, typed: dict[str, str]) -> None:
     invalidate()  # every page's figures depend on these thresholds
     for field in SETTING_KEYS:  # the inputs start again from the stored values
         st.session_state.pop(KEY + field, None)
+    st.session_state.pop(DRAWN, None)
     st.session_state[NOTICE] = "Opgeslagen: " + "; ".join(
         f"{LABELS[c.field]} {c.old} → {c.new}" for c in changes) + "."
     st.rerun()
