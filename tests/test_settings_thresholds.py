@@ -13,8 +13,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from data_access import metrics, setting_changes
+from data_access import aggregates, metrics, setting_changes
 from data_access.definitions import DEFAULTS
+from data_access.models import Setting
 from data_access.queries import schools, youths
 from test_schools_queries import build_fixture as build_schools
 from test_youths_fixture import TODAY, build as build_youths
@@ -108,6 +109,14 @@ def test_saving_signal_weeks_three_drops_the_signal_across_four_weeks(youths_db)
     with youths_db.connect() as conn:
         window = youths.current_window(conn, TODAY, 3)
     assert window.mondays == (D(2020, 10, 26), D(2020, 11, 2), D(2020, 11, 9))
+
+
+def test_an_unusable_other_setting_does_not_stop_the_signal_refresh_of_an_import(youths_db):
+    with youths_db.begin() as conn:
+        conn.execute(Setting.__table__.insert().values(key="suppression_threshold", value="vijf"))
+        conn.execute(Setting.__table__.insert().values(key="signal_hours", value="12"))
+        aggregates.refresh_absence(conn, {1}, D(2020, 11, 2), D(2020, 11, 5))
+    assert (1, "2020-11-05", 16.0) in stored_signals(youths_db)  # P-EXACT, under the stored 12 hours
 
 
 def test_approaching_hours_decide_bijna_16(youths_db):

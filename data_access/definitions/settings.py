@@ -98,11 +98,17 @@ def parse_setting(field: str, raw: str) -> float | int:
 
 def load_settings(conn: Connection) -> Settings:
     """Every threshold in one read of the ``setting`` table; a missing key means its default."""
-    stored = dict(conn.execute(select(Setting.key, Setting.value)
-                               .where(Setting.key.in_(list(SETTING_KEYS.values())))).all())
-    values = {field: parse_setting(field, stored[key])
-              for field, key in SETTING_KEYS.items() if stored.get(key) not in (None, "")}
-    return dataclasses.replace(DEFAULTS, **values)
+    return dataclasses.replace(DEFAULTS, **load_fields(conn, *SETTING_KEYS))
+
+
+def load_fields(conn: Connection, *fields: str) -> dict[str, float | int]:
+    """Only these settings, field → value (its default when not stored). For the summary
+    builder, which needs the two of the 16-hour rule: an unusable value of another setting must
+    not stop an import."""
+    keys = {SETTING_KEYS[field]: field for field in fields}
+    stored = dict(conn.execute(select(Setting.key, Setting.value).where(Setting.key.in_(list(keys)))).all())
+    return {field: parse_setting(field, stored[key]) if stored.get(key) not in (None, "") else getattr(DEFAULTS, field)
+            for key, field in keys.items()}
 
 
 def inconsistencies(settings: Settings) -> list[str]:

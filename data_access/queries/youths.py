@@ -131,7 +131,7 @@ def today_source(conn: Connection) -> str:
 
 @dataclass(frozen=True)
 class SignalWindow:
-    """The current 4-school-week window: the Mondays of the school weeks it covers and its
+    """The current window of ``signal_weeks`` school weeks: the Mondays of the school weeks it covers and its
     school days up to today (hours on holidays and study days inside those weeks do not count,
     as in metrics.sixteen_hour_signals)."""
 
