@@ -131,9 +131,9 @@ def today_source(conn: Connection) -> str:
 
 @dataclass(frozen=True)
 class SignalWindow:
-    """The current window of ``signal_weeks`` school weeks: the Mondays of the school weeks it covers and its
-    school days up to today (hours on holidays and study days inside those weeks do not count,
-    as in metrics.sixteen_hour_signals)."""
+    """The current window of ``signal_weeks`` school weeks: the Mondays of the school weeks it
+    covers and its school days up to today (hours on holidays and study days inside those weeks
+    do not count, as in metrics.sixteen_hour_signals)."""
 
     mondays: tuple[dt.date, ...]
     school_days: tuple[dt.date, ...] = ()
