@@ -19,7 +19,10 @@ from data_access import setting_changes, users
 from data_access.definitions.settings import LABELS, SETTING_KEYS
 from data_access.models import AuditEvent, Setting
 from test_schools_page import COMPARISON, PERIOD, make_db, table_with
+from test_definitions_invalidate import listed
+from test_definitions_invalidate import open_page as open_list
 from test_schools_queries import build_fixture as build_schools
+from test_youths_fixture import build as build_youths
 
 PAGES = Path(__file__).resolve().parent.parent / "pages"
 
@@ -180,3 +183,23 @@ def test_compliance_days_saved_on_beheer_change_the_status_kpi(engine, sqlite_ur
     after = status_evidence(open_page("status.py", "wethouder"))
     assert (COMPLIANCE + "**63,6%** (doel ≥ 60,0%) — tijdig gemeld 7, 16-uurssignalen 11 → bewijs: "
             ":green-badge[● groen]") in after
+
+
+# --- /jongeren: an open list follows the lateness count saved on /beheer ----------------------
+
+
+def test_an_open_officers_list_follows_the_lateness_count_saved_on_beheer(engine, sqlite_url, app_env):
+    # P-LAAT 10 times late, P-LAAT9 9 times: at 10 only P-LAAT has "vaak te laat", at 9 both
+    build_youths(engine)
+    app_env(sqlite_url)
+    officer = open_list("jongeren.py", "leerplicht", peildatum="2020-11-13", behandelaar="*")
+    assert listed(officer)["P-LAAT"] == "vaak te laat" and "P-LAAT9" not in listed(officer)
+    type_and_save(open_page("beheer.py", "beheer"), late_count="9")
+    officer.run()
+    assert listed(officer)["P-LAAT9"] == "vaak te laat"
+    assert any("vaak te laat vanaf 9 keer" in c.value for c in officer.caption)
+    # an officer's own choice stays when the setting changes again
+    officer.number_input(key="yf_late").set_value(12).run()
+    type_and_save(open_page("beheer.py", "beheer"), late_count="8")
+    officer.run()
+    assert officer.number_input(key="yf_late").value == 12 and "P-LAAT" not in listed(officer)

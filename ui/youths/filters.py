@@ -31,6 +31,7 @@ SILENT_RANGE = (1, 365)
 EARLIEST_TODAY = dt.date(2000, 1, 1)
 SELECTED = "jongere"
 PREFIX = "yf_"
+CONFIGURED_GIVEN = "youths_configured_thresholds"  # (late_count, no_contact_days) the widgets last followed
 SEARCH_KEPT = "youths_search_kept"  # survives a visit to a youth's detail (the widget's state does not)
 
 # URL parameter → YouthFilters field
@@ -191,6 +192,7 @@ def filter_bar(me: str, options: FilterOptions, default_today: dt.date,
         st.info("Uit de link genegeerd (buiten het bereik van het filter): "
                 + ", ".join(f"{key}={_first(params, key)}" for key in ignored) + ".", icon=":material/link_off:")
     _seed_widgets(initial, settings)
+    _follow_configured(configured)
     k = PREFIX
     officers = {EVERYONE: "iedereen", me: "ik", **{u: n for u, n in options.officers.items() if u != me}}
     top = st.columns([3, 2, 2], vertical_alignment="bottom")
@@ -263,6 +265,18 @@ def _active_count(state) -> int:
     count += state.get(f"{k}ages", AGE_RANGE) != AGE_RANGE
     count += bool(state.get(f"{k}contact")) + bool(state.get(f"{k}overdue"))
     return int(count)
+
+
+def _follow_configured(configured: Settings) -> None:
+    """When beheer changes the lateness count or the no-contact days, a session whose widget
+    still holds the old setting follows the new one (an officer's own choice stays)."""
+    now = (configured.late_count, configured.no_contact_days)
+    given = st.session_state.get(CONFIGURED_GIVEN)
+    if given is not None and given != now:
+        for key, old, new in ((f"{PREFIX}late", given[0], now[0]), (f"{PREFIX}silent", given[1], now[1])):
+            if st.session_state.get(key) == old:
+                st.session_state[key] = new
+    st.session_state[CONFIGURED_GIVEN] = now
 
 
 def _seed_widgets(filters: YouthFilters, settings: ViewSettings) -> None:
