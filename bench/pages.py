@@ -51,7 +51,7 @@ def views(conn: Connection) -> list[View]:
 
     def comparison(year):
         def run(c):
-            result = schools.school_comparison(c, schools.Window.for_school_year(year), days, per_day)
+            result = schools.school_comparison(c, schools.Window.for_school_year(year), days, per_day, settings.persistent_share)
             schools.suppress_comparison(result.schools, lea)
             schools.suppress_comparison(schools.similar_schools(result.schools, result.histogram), lea)
             return schools.suppress_comparison(schools.municipal_total(result.schools, result.histogram), lea)
@@ -73,7 +73,7 @@ def views(conn: Connection) -> list[View]:
              naive.per_school_category(*school_year_bounds(last - 1))),
         View("scholen", "tab registratieverschillen, alle jaren",
              lambda c: schools.suppress_comparison(
-                 schools.school_comparison(c, schools.Window.for_school_years(first, last), days, per_day).schools,
+                 schools.school_comparison(c, schools.Window.for_school_years(first, last), days, per_day, settings.persistent_share).schools,
                  lea),
              naive.per_school_category(start, end)),
         View("scholen", "tab pilot: panel en totalen",
@@ -103,7 +103,7 @@ def views(conn: Connection) -> list[View]:
     y_start, _ = school_year_bounds(school_year_of(today))
     out += [
         View("jongeren", "default: lijst gemeente",
-             lambda c: youths.youth_list(c, today, settings.late_count, settings.hours_per_day),
+             lambda c: youths.youth_list(c, today, settings),
              naive.per_pupil(y_start, today)),
         View("jongeren", "filter: verzuimcategorie ziek",
              lambda c: youths.pupils_with_categories(c, ["ziek"], today), naive.per_pupil(y_start, today)),

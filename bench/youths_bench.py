@@ -59,7 +59,7 @@ def measure(engine: Engine, repeat: int = 5) -> list[dict]:
     with engine.connect() as conn:
         today = youths.default_today(conn)
         settings = load_settings(conn)
-        seconds, frame = _time(lambda: youths.youth_list(conn, today, settings.late_count, settings.hours_per_day),
+        seconds, frame = _time(lambda: youths.youth_list(conn, today, settings),
                                repeat)
         results.append(_row("jongeren_lijst_gemeente", seconds, len(frame), today=today.isoformat(),
                             target_ms=TARGET_SECONDS * 1000, within_target=min(seconds) < TARGET_SECONDS,

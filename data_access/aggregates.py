@@ -2,6 +2,12 @@
 
 ``refresh_all`` rebuilds everything (``lea refresh``, the demo); imports call
 ``refresh_absence`` / ``refresh_contacts`` for the schools and dates they touched only.
+
+One summary depends on settings: signal16 holds the 16-hour signals under the stored
+``signal_hours`` and ``signal_weeks``. It is built with the values stored in the same database
+(read on the caller's connection, so inside its transaction), never with a caller's own: a
+summary with other thresholds than the setting table would disagree with every page. Saving
+either setting on /beheer rebuilds it (:func:`refresh_signals`, in the same transaction).
 """
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from data_access.definitions.calendar import (
     SchoolDayCounter, as_date, load_school_calendar, month_sql, school_year_bounds, school_year_of, school_year_sql,
     week_sql, week_start,
 )
+from data_access.definitions.settings import load_fields
 from data_access.metrics import school_week_index, sixteen_hour_signals
 
 
@@ -62,7 +69,7 @@ def refresh_absence(conn: Connection, school_ids: Iterable[int] | None = None,
         school_ids, start, end = None, None, None
     _refresh_absence_week(conn, school_ids, start, end)
     _refresh_pupil_year(conn, school_ids, start, end)
-    _refresh_signals(conn, school_ids, start, end)
+    _refresh_signals(conn, *_signal_rule(conn), school_ids, start, end)
     _refresh_pupil_categories(conn, school_ids, start, end)  # last: the two above read its old rows
 
 
@@ -160,12 +167,20 @@ def _refresh_pupil_categories(conn, school_ids, start, end) -> None:
 
 
 def refresh_signals(conn: Connection) -> None:
-    """Recompute every 16-hour signal: needed when the school calendar (holidays) changes."""
-    _refresh_signals(conn, None, None, None)
+    """Recompute every 16-hour signal: needed when the school calendar (holidays) or the setting
+    ``signal_hours`` / ``signal_weeks`` changes."""
+    _refresh_signals(conn, *_signal_rule(conn), None, None, None)
 
 
-def _refresh_signals(conn, school_ids, start, end) -> None:
-    """16-hour signals per pupil, each linked to the first 16_uur melding that followed it."""
+def _signal_rule(conn: Connection) -> tuple[float, int]:
+    """The stored ``signal_hours`` and ``signal_weeks``."""
+    rule = load_fields(conn, "signal_hours", "signal_weeks")
+    return rule["signal_hours"], rule["signal_weeks"]
+
+
+def _refresh_signals(conn, signal_hours: float, signal_weeks: int, school_ids, start, end) -> None:
+    """16-hour signals per pupil (more than ``signal_hours`` in ``signal_weeks`` school weeks),
+    each linked to the first 16_uur melding that followed it."""
     params: dict = {}
     pupil_filter = ""
     if school_ids is not None:
@@ -203,7 +218,7 @@ def _refresh_signals(conn, school_ids, start, end) -> None:
     rows = []
     for pupil_id, days in absences.items():
         pupil_meldingen = meldingen.get(pupil_id, [])
-        signals = sixteen_hour_signals(days, weeks)
+        signals = sixteen_hour_signals(days, weeks, signal_hours, signal_weeks)
         used: set[int] = set()
         for i, signal in enumerate(signals):
             next_signal = signals[i + 1].signal_on if i + 1 < len(signals) else dt.date.max

@@ -59,13 +59,15 @@ from data_access.definitions.calendar import (
 )
 from data_access.definitions.settings import DEFAULTS
 from data_access.metrics import (
-    HOURS_PER_SCHOOL_DAY,
     school_week_index,
     sixteen_hour_signals,
 )
 from data_access.models import ROLES, Base, Setting, StatusReport
 
 DEMO_TODAY = dt.date(2025, 6, 30)
+# The demo stores the default settings (``_write_settings``) and generates its data under them: a full
+# school day of absence, and the 16-hour signals it plans meldingen for.
+HOURS_PER_SCHOOL_DAY = DEFAULTS.hours_per_day
 OFFICERS = ("leerplicht", "lpa2", "lpa3")
 OFFICER_SHARES = (0.45, 0.30, 0.25)
 PILOT_NAME = "Pilot Ondersteuning verzuimadministratie scholen"
@@ -955,7 +957,8 @@ class _Generator:
             rows = list(zip(days, hours[lo:hi].tolist()))
             school_on = dict(zip(days, self.py_school[py[lo:hi]].tolist()))
             py_on = dict(zip(days, py[lo:hi].tolist()))
-            for signal in sixteen_hour_signals(rows, self.week_index):
+            for signal in sixteen_hour_signals(rows, self.week_index, DEFAULTS.signal_hours,
+                                               DEFAULTS.signal_weeks):
                 school = school_on[signal.signal_on]
                 self.signals_per_py[py_on[signal.signal_on]] += 1
                 planned = self.edge_reports.get((int(p_), signal.signal_on))
@@ -1019,7 +1022,7 @@ class _Generator:
         for i in np.flatnonzero(sums[ZIEK] >= 0.12 * possible):
             drawn = rng.random() < 0.07
             if drawn or int(i) in self.edge_severe:  # the long-term sick pupils are known to leerplicht
-                hit = crossing(sick, i, 0.10 * possible[i])
+                hit = crossing(sick, i, DEFAULTS.persistent_share * possible[i])
                 add(i, "zorgwekkend_ziek", hit[1], hit[0], 2 + int(rng.poisson(5)), round(float(sums[ZIEK][i]), 2))
         late = rows_of(TE_LAAT)
         for i in np.flatnonzero(late_n >= 25):

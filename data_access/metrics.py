@@ -15,16 +15,8 @@ import numpy as np
 
 from data_access.definitions.calendar import SchoolCalendar, week_start
 
-from data_access.definitions.settings import DEFAULTS
-
-# Names kept for the code that has not yet been moved to data_access.definitions (the 16-hour
-# rule, persistence, the demo generator); the numbers themselves live only in definitions.settings.
-HOURS_PER_SCHOOL_DAY = DEFAULTS.hours_per_day
-SIGNAL_HOURS = DEFAULTS.signal_hours
-SIGNAL_WEEKS = DEFAULTS.signal_weeks
-APPROACHING_HOURS = DEFAULTS.approaching_hours
-PERSISTENT_SHARE = DEFAULTS.persistent_share
-SEVERE_SHARE = DEFAULTS.severe_share
+# The thresholds (16 hours, 4 weeks, 10 % / 50 %, hours per day) are settings: every function
+# below that depends on one takes it as a required argument (data_access.definitions.settings).
 UNAUTHORISED = "ongeoorloofd"
 
 
@@ -42,14 +34,16 @@ def share(numerator: float, denominator: float) -> float | None:
     return numerator / denominator if denominator else None
 
 
-def persistence_level(absent_hours: float, possible_hours: float) -> str | None:
-    """'ernstig' at ≥ 50 %, 'langdurig' at ≥ 10 % of possible hours in the year to date."""
+def persistence_level(absent_hours: float, possible_hours: float, persistent_share: float,
+                      severe_share: float) -> str | None:
+    """'ernstig' at ≥ ``severe_share`` (setting, 50 %), 'langdurig' at ≥ ``persistent_share``
+    (setting, 10 %) of possible hours in the year to date."""
     if possible_hours <= 0:
         return None
     fraction = absent_hours / possible_hours
-    if fraction >= SEVERE_SHARE:
+    if fraction >= severe_share:
         return "ernstig"
-    if fraction >= PERSISTENT_SHARE:
+    if fraction >= persistent_share:
         return "langdurig"
     return None
 
@@ -94,14 +88,14 @@ def school_week_index(calendar: SchoolCalendar, start: dt.date, end: dt.date) ->
 def sixteen_hour_signals(
     absences: Iterable[tuple[dt.date, float]],
     week_index: dict[dt.date, int],
-    threshold: float = SIGNAL_HOURS,
-    weeks: int = SIGNAL_WEEKS,
+    threshold: float,
+    weeks: int,
 ) -> list[Signal]:
     """Signals for one pupil from its unauthorised absence (date, hours).
 
     A signal is raised on the first absence day on which the unauthorised hours within the
-    current and the previous ``weeks - 1`` school weeks exceed ``threshold`` (more than 16, so
-    exactly 16 is no signal). Hours on holidays and study days are ignored. Counting restarts
+    current and the previous ``weeks - 1`` school weeks exceed ``threshold`` (settings
+    ``signal_hours`` and ``signal_weeks``; more than 16, so exactly 16 is no signal). Hours on holidays and study days are ignored. Counting restarts
     the school day after a signal, so no hour counts in two signals; when (or whether) a melding
     was filed plays no part.
     """
@@ -126,7 +120,7 @@ def sixteen_hour_signals(
 
 def rolling_unauthorised_hours(
     absences: Iterable[tuple[dt.date, float]], week_index: dict[dt.date, int], on: dt.date,
-    weeks: int = SIGNAL_WEEKS,
+    weeks: int,
 ) -> float:
     """Unauthorised hours in the last ``weeks`` school weeks up to ``on`` (the "approaching" check)."""
     current = max((i for m, i in week_index.items() if m <= on), default=None)

@@ -55,8 +55,8 @@ def show_list() -> None:
     source = today_source if settings.today == default_today else "zelf gekozen"
     st.caption(f"Peildatum **{fmt.date(settings.today)}** ({source}) · schooljaar "
                f"{fmt.school_year(school_year_of(settings.today))} · vaak te laat vanaf {settings.late_threshold} keer")
-    view = data.list_view(settings.today, settings.late_threshold, settings.contact_days, configured.hours_per_day,
-                          filters, filters.search, options.officers)
+    view = data.list_view(settings.today, settings.thresholds(configured), filters, filters.search,
+                          options.officers)
     rows, queue = view.rows, view.queue
     data.audit_list_view(user, filters, settings.today, list(view.pupil_ids))
     generation = st.session_state.get(TABLE_GENERATION, 0)
@@ -66,7 +66,8 @@ def show_list() -> None:
     # fixed tab labels: a label that changes (a count) makes the browser jump back to the first tab
     queue_tab, list_tab = st.tabs(["Werkvoorraad", "Alle jongeren in beeld"])
     with queue_tab:
-        kinds = ", ".join(youths.SIGNAL_LABELS[k] for k in (filters.signals or youths.QUEUE_SIGNALS))
+        names = youths.signal_labels(configured)
+        kinds = ", ".join(names[k] for k in (filters.signals or youths.QUEUE_SIGNALS))
         st.caption(f"**{youths_count(len(queue))}.** Eerst verlopen volgende acties, dan signalen zonder open zaak "
                    f"({kinds}; kies bij 'Signaal' andere signalen), dan zaken zonder contact sinds "
                    f"{settings.contact_days} dagen. Klik op een rij om het dossier te openen.")
@@ -103,10 +104,10 @@ def show_youth(pseudonym: str) -> None:
     data.audit_detail_view(user, pupil_id)
     show_flash()
     loaded = detail.load(pupil_id, settings.today)
-    everyone = data.youth_list(settings.today, settings.late_threshold, configured.hours_per_day)
+    everyone = data.youth_list(settings.today, settings.thresholds(configured))
     match = everyone[everyone["pupil_id"] == pupil_id]
     row = match.iloc[0] if not match.empty else None
-    detail.header(loaded["profile"], row, settings.today)
+    detail.header(loaded["profile"], row, settings.today, configured)
     open_cases = loaded["cases"][loaded["cases"]["closed_on"].isna()]
     open_case_id = int(open_cases.iloc[0]["concern_id"]) if not open_cases.empty else None
     # the demo lives on its own "today"; a real officer logs today's contact
@@ -119,7 +120,7 @@ def show_youth(pseudonym: str) -> None:
     with tabs[2]:
         detail.absence_calendar(loaded, settings.today, pseudonym)
     with tabs[3]:
-        detail.meldingen_and_signals(loaded)
+        detail.meldingen_and_signals(loaded, configured)
     with tabs[4]:
         detail.access_panel(loaded)
 

@@ -57,3 +57,25 @@ def test_an_import_on_beheer_shows_on_the_officers_list_at_once(engine, sqlite_u
 
     after = open_page("jongeren.py", "lpa", **view)
     assert listed(after) == {"LL01": "16 uur (niet gemeld)", "LL02": "16 uur (niet gemeld)"}
+
+
+def test_a_settings_save_on_beheer_shows_on_the_officers_list_at_once(engine, sqlite_url, app_env):
+    """LL01: 5 h on Mon 13 – Thu 16 May 2024. At 16 hours the signal falls on Thursday (20 h);
+    at 12 hours on Wednesday (15 h): signal16 is rebuilt and the label names the new line."""
+    load_base(engine)
+    assert imp(engine, "verzuim", absence_csv("LL01")).ok
+    with engine.begin() as conn:
+        users.create_user(conn, "beheer", "Bea Beheer", ["beheer"], "x")
+        users.create_user(conn, "lpa", "Lia Leerplicht", ["leerplicht"], "x")
+    app_env(sqlite_url)
+    view = {"peildatum": "2024-05-31", "behandelaar": "*"}
+    assert listed(open_page("jongeren.py", "lpa", **view)) == {"LL01": "16 uur (niet gemeld)"}
+
+    beheer = open_page("beheer.py", "beheer")
+    beheer.text_input(key="setting_signal_hours").set_value("12")
+    beheer = beheer.button(key="FormSubmitter:settings_form-Instellingen opslaan").click().run()
+    assert [s.value for s in beheer.success] == ["Opgeslagen: 16-uursgrens (uren) 16 → 12."]
+    with engine.connect() as conn:
+        assert [str(d)[:10] for (d,) in conn.exec_driver_sql("SELECT signal_on FROM signal16")] == ["2024-05-15"]
+
+    assert listed(open_page("jongeren.py", "lpa", **view)) == {"LL01": "12 uur (niet gemeld)"}

@@ -58,11 +58,20 @@ def test_functions_that_depend_on_a_threshold_require_it():
 
     import pandas as pd
 
-    from data_access import kpis
+    from data_access import kpis, metrics
     from data_access.queries import pilot, schools, status, youths
 
     day = dt.date(2024, 3, 31)
+    weeks = metrics.school_week_index(metrics.SchoolCalendar(), day, day)
     calls = [
+        lambda: metrics.sixteen_hour_signals([], weeks),
+        lambda: metrics.sixteen_hour_signals([], weeks, 16),
+        lambda: metrics.rolling_unauthorised_hours([], weeks, day),
+        lambda: metrics.persistence_level(10, 100),
+        lambda: metrics.persistence_level(10, 100, 0.10),
+        lambda: youths.current_window(None, day),
+        lambda: youths.signal_labels(),
+        lambda: schools.school_comparison(None, schools.Window.for_school_year(2023), 5, 5.5),
         lambda: kpis.window_parameters(day, day),
         lambda: kpis.window_counts(None, ["compliance"], day, day),
         lambda: kpis.evaluate_links(None, [], day),
@@ -77,3 +86,11 @@ def test_functions_that_depend_on_a_threshold_require_it():
     for call in calls:
         with pytest.raises(TypeError, match="missing"):  # raised when the arguments are bound
             call()
+
+
+def test_the_thresholds_are_no_module_constants_outside_the_settings():
+    from data_access import metrics
+
+    for name in ("SIGNAL_HOURS", "SIGNAL_WEEKS", "APPROACHING_HOURS", "PERSISTENT_SHARE", "SEVERE_SHARE",
+                 "HOURS_PER_SCHOOL_DAY"):
+        assert not hasattr(metrics, name), name

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from data_access import demo
 from data_access.definitions.calendar import SchoolDayCounter, load_school_calendar, week_start
 from data_access.db import make_engine
+from data_access.definitions.settings import DEFAULTS
 from data_access.metrics import school_week_index, sixteen_hour_signals
 from data_access.models import MELDING_KINDS
 from data_access.schema import migrate
@@ -306,7 +307,7 @@ def signals(conn):
     pilot = {s: p is not None for s, p in rows(conn, "SELECT id, pilot_start FROM school")}
     out = []
     for pupil, days in absences.items():
-        for signal in sixteen_hour_signals(days, weeks):
+        for signal in sixteen_hour_signals(days, weeks, DEFAULTS.signal_hours, DEFAULTS.signal_weeks):
             school = school_on[(pupil, signal.signal_on)]
             compliant = any(signal.signal_on <= r and counter.between(signal.signal_on, r) <= 5
                             for r in meldingen[pupil])

@@ -130,7 +130,7 @@ def answered_signals(conn):
         meldingen[pupil].append((melding, as_date(start), as_date(reported)))
     out = []
     for pupil, days in absences.items():
-        for signal in sixteen_hour_signals(days, weeks):
+        for signal in sixteen_hour_signals(days, weeks, DEFAULTS.signal_hours, DEFAULTS.signal_weeks):
             if signal.signal_on < YEAR_START:
                 continue
             answer = next(((m, r) for m, s, r in meldingen[pupil]

@@ -15,7 +15,7 @@ from ui.schools.labels import DEFAULT_TREND_CATEGORIES, FIGURES
 from ui.schools.pilot import PILOT_METRICS, _points, pilot_chart
 from ui.schools.trends import _shading, _with_tooltips
 from fixtures.pilot import build_pilot_fixture
-from fixtures.schools import DAYS, FIVE, HOURS, WINDOW, build_fixture
+from fixtures.schools import DAYS, FIVE, HOURS, PERSISTENT, WINDOW, build_fixture
 
 D = dt.date
 STYLE = ChartStyle()
@@ -71,7 +71,7 @@ def test_trend_per_school_chart(fixture_db):
 
 def test_comparison_chart_has_municipal_line_similar_schools_and_no_hidden_values(fixture_db):
     with fixture_db.connect() as conn:
-        view = q.comparison_view(q.school_comparison(conn, WINDOW, DAYS, HOURS), "school", None, FIVE)
+        view = q.comparison_view(q.school_comparison(conn, WINDOW, DAYS, HOURS, PERSISTENT), "school", None, FIVE)
     figure = FIGURES["per_1000"]
     points, municipal, hidden = comparison_points(view.rows, view.peers, view.total, figure)
     # De Linde (3 meldingen) and Het Baken (6, complementary) are hidden for LEA: not plotted
@@ -86,7 +86,7 @@ def test_comparison_chart_has_municipal_line_similar_schools_and_no_hidden_value
 
 def test_registration_chart(fixture_db):
     with fixture_db.connect() as conn:
-        view = q.comparison_view(q.school_comparison(conn, WINDOW, DAYS, HOURS), "school", None, None)
+        view = q.comparison_view(q.school_comparison(conn, WINDOW, DAYS, HOURS, PERSISTENT), "school", None, None)
     points = registration_points(view.rows).dropna(subset=["known_pct", "compliance_pct"])
     assert points.set_index("group").loc["De Eik", "compliance_pct"] == pytest.approx(60.0)
     text = svg(registration_chart(points, view.total.iloc[0], STYLE))

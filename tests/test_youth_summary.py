@@ -26,6 +26,7 @@ those covered, and where they are stated now:
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -47,7 +48,7 @@ SHOWN = ("signals", "signals16", "unreported_signals", "window_hours", "unauthor
 def listed(db, today, late_threshold: int = DEFAULTS.late_count) -> dict[str, dict]:
     """The list at ``today`` as {pseudonym: {column: value}} for the columns in SHOWN."""
     with db.connect() as conn:
-        frame = youths.youth_list(conn, today, late_threshold, DEFAULTS.hours_per_day)
+        frame = youths.youth_list(conn, today, dataclasses.replace(DEFAULTS, late_count=late_threshold))
     return {row["pseudonym"]: {c: row[c] for c in SHOWN} for _, row in frame.iterrows()}
 
 
@@ -77,7 +78,7 @@ PSEUDONYMS = {1: "P-EXACT", 2: "P-OVER", 3: "P-VAKANTIE", 4: "P-MELDING", 5: "P-
 def test_on_the_first_school_day_nobody_is_listed(youths_read_only):
     """Mon 31 Aug 2020: no absence registered yet, and both cases open later (1 and 15 Sep)."""
     with youths_read_only.connect() as conn:
-        frame = youths.youth_list(conn, D(2020, 8, 31), DEFAULTS.late_count, DEFAULTS.hours_per_day)
+        frame = youths.youth_list(conn, D(2020, 8, 31), DEFAULTS)
     assert frame.empty and list(frame.columns) == youths.LIST_COLUMNS
 
 

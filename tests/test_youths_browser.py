@@ -64,7 +64,7 @@ def expected_queue_head(url: str) -> str:
     engine = make_engine(url)
     with engine.connect() as conn:
         today = youths.default_today(conn)
-        rows = youths.apply_filters(youths.youth_list(conn, today, DEFAULTS.late_count, DEFAULTS.hours_per_day), youths.YouthFilters(officers=("leerplicht",)),
+        rows = youths.apply_filters(youths.youth_list(conn, today, DEFAULTS), youths.YouthFilters(officers=("leerplicht",)),
                                     today)
         queue = youths.work_queue(rows, today, DEFAULTS.no_contact_days)
     engine.dispose()

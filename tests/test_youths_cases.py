@@ -33,7 +33,7 @@ def test_a_contact_is_stored_audited_and_shown_as_last_contact(any_youths_db):
     assert details["contact_id"] == contact_id and details["concern_id"] is None
     assert "Exact" not in event.details and "schoolgang" not in event.details  # ids and codes only
     with db.connect() as conn:
-        listed = youths.youth_list(conn, TODAY, DEFAULTS.late_count, DEFAULTS.hours_per_day).set_index("pseudonym")
+        listed = youths.youth_list(conn, TODAY, DEFAULTS).set_index("pseudonym")
         week = conn.execute(select(ContactWeek.contacts).where(ContactWeek.school_id == 1,
                                                                ContactWeek.target == "family")).scalar()
     assert listed.loc["P-EXACT", "last_contact_on"] == TODAY
@@ -68,7 +68,7 @@ def test_opening_a_case_takes_the_youth_out_of_signals_without_a_case(youths_db)
         concern_id = cases.open_case(conn, pupil_id=3, officer="leerplicht", opened_on=TODAY, source="school",
                                      reason="16 uur ongeoorloofd", mas_route="MAS-1 preventief",
                                      next_action_on=D(2020, 11, 20), **OFFICER)
-        queue = youths.work_queue(youths.youth_list(conn, TODAY, DEFAULTS.late_count, DEFAULTS.hours_per_day), TODAY, DEFAULTS.no_contact_days)
+        queue = youths.work_queue(youths.youth_list(conn, TODAY, DEFAULTS), TODAY, DEFAULTS.no_contact_days)
     assert "P-VAKANTIE" not in queue["pseudonym"].tolist()
     [event] = audit_rows(youths_db, "zaak_geopend")
     assert json.loads(event.details) == {"concern_id": concern_id, "bron": "school"}

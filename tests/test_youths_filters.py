@@ -19,7 +19,7 @@ EVERYONE = dict(officers=(), include_unassigned=True)
 @pytest.fixture
 def the_list(youths_db):
     with youths_db.connect() as conn:
-        return youths.youth_list(conn, TODAY, DEFAULTS.late_count, DEFAULTS.hours_per_day)
+        return youths.youth_list(conn, TODAY, DEFAULTS)
 
 
 @pytest.fixture

@@ -158,7 +158,7 @@ def test_export_waits_for_a_purpose_and_each_file_is_audited(app, youths_db):
     assert not any(b.proto.disabled for b in at.get("download_button"))
     # the generator behind the button: audit first, then the file
     with youths_db.connect() as conn:
-        rows = youths.youth_list(conn, TODAY, DEFAULTS.late_count, DEFAULTS.hours_per_day)
+        rows = youths.youth_list(conn, TODAY, DEFAULTS)
     user = type("U", (), {"username": "leerplicht", "role_label": "leerplicht"})()
     data = export_file(youths_db, user, youths.YouthFilters(), TODAY, "Casusoverleg", "", "csv",
                        rows[["pseudonym"]], rows["pupil_id"].tolist())()

@@ -3,6 +3,8 @@ aggregates.refresh_all — on SQLite and PostgreSQL. Expected values worked out 
 fixtures/youths.py's docstring and comments."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from sqlalchemy import insert
 
@@ -15,7 +17,7 @@ from fixtures.youths import D, TODAY
 
 def listed(db, today=TODAY, late_threshold=DEFAULTS.late_count) -> dict:
     with db.connect() as conn:
-        frame = youths.youth_list(conn, today, late_threshold, DEFAULTS.hours_per_day)
+        frame = youths.youth_list(conn, today, dataclasses.replace(DEFAULTS, late_count=late_threshold))
     return {row["pseudonym"]: row for _, row in frame.iterrows()}
 
 
@@ -145,7 +147,7 @@ def test_default_today_is_the_latest_absence_or_the_real_date_whichever_is_earli
 
 def test_the_current_window_skips_the_holiday_week(youths_db):
     with youths_db.connect() as conn:
-        window = youths.current_window(conn, TODAY)
+        window = youths.current_window(conn, TODAY, DEFAULTS.signal_weeks)
     assert window.mondays == (D(2020, 10, 12), D(2020, 10, 26), D(2020, 11, 2), D(2020, 11, 9))
     assert window.day_ranges() == [(D(2020, 10, 12), D(2020, 10, 16)), (D(2020, 10, 26), D(2020, 10, 30)),
                                    (D(2020, 11, 2), D(2020, 11, 6)), (D(2020, 11, 9), D(2020, 11, 13))]

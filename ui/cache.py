@@ -1,7 +1,7 @@
 """The one cache layer's shared parts: the settings of this run, and one invalidate().
 
-Every write path (import, period edit, status report, contact/case change, later the settings
-screen) calls :func:`invalidate`, which clears the data caches (``st.cache_data``) and the
+Every write path (import, period edit, status report, contact/case change, the settings screen
+on /beheer) calls :func:`invalidate`, which clears the data caches (``st.cache_data``) and the
 resource caches that hold data (registered with :func:`data_resource`) — never the database
 engine of ui/db.py, which holds no data and is costly to rebuild.
 """
@@ -45,7 +45,8 @@ def _stored_settings() -> Settings:
 
 
 def settings() -> Settings:
-    """The settings of this run (read once per TTL or after :func:`invalidate`).
+    """The settings of this run (read once per TTL or after :func:`invalidate`). Loaders take the
+    values they use as arguments, so they are part of every cache key as well.
 
     A stored value that is not a usable number stops the page with the Dutch reason, rather
     than falling back to a default the user did not choose.

@@ -46,7 +46,7 @@ SETTING_KEYS: dict[str, str] = {
     "hours_per_day": "hours_per_day",
 }
 
-# Dutch names for the error message (and later the settings screen on /beheer).
+# Dutch names for the error message and the settings screen on /beheer.
 LABELS: dict[str, str] = {
     "signal_hours": "16-uursgrens (uren)",
     "signal_weeks": "venster 16-uursregel (schoolweken)",
@@ -61,6 +61,9 @@ LABELS: dict[str, str] = {
 }
 
 
+SHARES = ("persistent_share", "severe_share")
+
+
 class SettingError(ValueError):
     """A stored setting cannot be used; the message is Dutch and names the setting."""
 
@@ -69,7 +72,8 @@ def parse_setting(field: str, raw: str) -> float | int:
     """A stored text as the number the field needs; Dutch SettingError when it is not one.
 
     A decimal comma is accepted (beheer types "5,5"). Whole-number settings refuse fractions,
-    and every threshold must be above zero: a zero would silently switch a rule off.
+    and every threshold must be above zero: a zero would silently switch a rule off. A share is
+    at most 1 (0,10 is 10 %).
     """
     key, label = SETTING_KEYS[field], LABELS[field]
     kind = {f.name: f.type for f in dataclasses.fields(Settings)}[field]
@@ -82,6 +86,9 @@ def parse_setting(field: str, raw: str) -> float | int:
         raise SettingError(f"De instelling '{label}' ({key}) is geen getal: '{raw}'.")
     if number <= 0:
         raise SettingError(f"De instelling '{label}' ({key}) moet groter dan 0 zijn, niet '{raw}'.")
+    if field in SHARES and number > 1:
+        raise SettingError(f"De instelling '{label}' ({key}) is een aandeel tussen 0 en 1 (0,10 is 10%), "
+                           f"niet '{raw}'.")
     if kind in ("int", int):
         if number != int(number):
             raise SettingError(f"De instelling '{label}' ({key}) moet een geheel getal zijn, niet '{raw}'.")
@@ -91,8 +98,33 @@ def parse_setting(field: str, raw: str) -> float | int:
 
 def load_settings(conn: Connection) -> Settings:
     """Every threshold in one read of the ``setting`` table; a missing key means its default."""
-    stored = dict(conn.execute(select(Setting.key, Setting.value)
-                               .where(Setting.key.in_(list(SETTING_KEYS.values())))).all())
-    values = {field: parse_setting(field, stored[key])
-              for field, key in SETTING_KEYS.items() if stored.get(key) not in (None, "")}
-    return dataclasses.replace(DEFAULTS, **values)
+    return dataclasses.replace(DEFAULTS, **load_fields(conn, *SETTING_KEYS))
+
+
+def load_fields(conn: Connection, *fields: str) -> dict[str, float | int]:
+    """Only these settings, field → value (its default when not stored). For the summary
+    builder, which needs the two of the 16-hour rule: an unusable value of another setting must
+    not stop an import."""
+    keys = {SETTING_KEYS[field]: field for field in fields}
+    stored = dict(conn.execute(select(Setting.key, Setting.value).where(Setting.key.in_(list(keys)))).all())
+    return {field: parse_setting(field, stored[key]) if stored.get(key) not in (None, "") else getattr(DEFAULTS, field)
+            for key, field in keys.items()}
+
+
+def inconsistencies(settings: Settings) -> list[str]:
+    """Dutch reasons why these settings do not fit together (empty: they do). Checked before a
+    change is saved: "bijna 16 uur" must start below the 16-hour line, and severe absence must
+    lie above persistent absence, or a signal could never be shown."""
+    problems = []
+    if settings.approaching_hours >= settings.signal_hours:
+        problems.append(f"'{LABELS['approaching_hours']}' ({format_value(settings.approaching_hours)}) moet kleiner "
+                        f"zijn dan '{LABELS['signal_hours']}' ({format_value(settings.signal_hours)}).")
+    if settings.persistent_share >= settings.severe_share:
+        problems.append(f"'{LABELS['persistent_share']}' ({format_value(settings.persistent_share)}) moet kleiner "
+                        f"zijn dan '{LABELS['severe_share']}' ({format_value(settings.severe_share)}).")
+    return problems
+
+
+def format_value(value: float | int) -> str:
+    """A setting as beheer types it: 16.0 → "16", 5.5 → "5,5", 0.1 → "0,1"."""
+    return f"{round(float(value), 6):g}".replace(".", ",")

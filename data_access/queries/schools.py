@@ -439,7 +439,8 @@ class Comparison:
     window: Window
 
 
-def school_comparison(conn: Connection, window: Window, compliance_days: int, hours_per_day: float) -> Comparison:
+def school_comparison(conn: Connection, window: Window, compliance_days: int, hours_per_day: float,
+                      persistent_share: float) -> Comparison:
     """One row per school with every comparison figure, numerators and denominators included.
 
     ``pupils`` is the enrolment (1 October) summed over the school years the window touches:
@@ -447,8 +448,9 @@ def school_comparison(conn: Connection, window: Window, compliance_days: int, ho
 
     - absence rate per category = hours / (pupils × school hours in the window's weeks);
     - meldingen per 1,000 = verzuimmeldingen reported in the window / pupils × 1,000;
-    - persistent absence = pupils with absence ≥ 10 % of the possible hours in the school year
-      to date (only for a whole school year) / pupils;
+    - persistent absence = pupils with absence ≥ ``persistent_share`` (setting, 10 %) of the
+      possible hours (``hours_per_day`` per school day) in the school year to date (only for a
+      whole school year) / pupils;
     - 16-hour signals in the window and reporting compliance = signals followed by a melding
       within ``compliance_days`` school days / signals;
     - known-code share = hours with a category other than 'onbekend' / all hours;
@@ -472,7 +474,7 @@ def school_comparison(conn: Connection, window: Window, compliance_days: int, ho
     frame = frame.merge(_signals(conn, ids, window, compliance_days), on="school_id", how="left")
     frame = frame.merge(_last_registration(conn, ids, window.end), on="school_id", how="left")
     if window.is_school_year:
-        frame = frame.merge(_persistent(conn, calendars, year, per_day), on="school_id", how="left")
+        frame = frame.merge(_persistent(conn, calendars, year, per_day, persistent_share), on="school_id", how="left")
         frame["persistent"] = frame["persistent"].fillna(0).where(frame["pupils"].notna())
     else:
         frame["persistent"] = np.nan
@@ -629,16 +631,15 @@ def year_to_date_end(conn: Connection, year: int) -> dt.date:
 
 
 def _persistent(conn: Connection, calendars: dict[str, SchoolCalendar], year: int,
-                per_day: float) -> pd.DataFrame:
-    """Pupils with absence ≥ PERSISTENT_SHARE of the possible hours of their sector, year to date.
+                per_day: float, persistent_share: float) -> pd.DataFrame:
+    """Pupils with absence ≥ ``persistent_share`` of the possible hours of their sector, year to date.
 
     The same rule as metrics.persistence_level ('langdurig' or worse), evaluated in the
     database with one threshold per sector.
     """
     start, _ = school_year_bounds(year)
     as_of = year_to_date_end(conn, year)
-    thresholds = {sector: metrics.PERSISTENT_SHARE
-                  * possible_hours_between(calendar, start, as_of, hours_per_day=per_day)
+    thresholds = {sector: persistent_share * possible_hours_between(calendar, start, as_of, hours_per_day=per_day)
                   for sector, calendar in calendars.items()}
     threshold = case(*((School.sector == s, t) for s, t in thresholds.items()), else_=None)
     return query_frame(conn, (

@@ -21,10 +21,8 @@ from sqlalchemy import Connection, Integer, and_, case, cast, extract, func, lit
 from data_access import audit
 from data_access.definitions.absence import possible_hours_between
 from data_access.definitions.calendar import as_date, load_school_calendar, school_year_bounds, school_year_of
+from data_access.definitions.settings import Settings
 from data_access.metrics import (
-    APPROACHING_HOURS,
-    SIGNAL_HOURS,
-    SIGNAL_WEEKS,
     UNAUTHORISED,
     persistence_level,
     school_week_index,
@@ -45,13 +43,26 @@ from data_access.models import (
     Verzuimmelding,
 )
 
-SIGNAL_LABELS = {
-    "16_uur": "16 uur",
-    "bijna_16": "bijna 16 uur",
-    "te_laat": "vaak te laat",
-    "langdurig": "langdurig (≥ 10%)",
-    "ernstig": "ernstig (≥ 50%)",
-}
+SIGNAL_CODES = ("16_uur", "bijna_16", "te_laat", "langdurig", "ernstig")
+
+
+def signal_labels(settings: Settings) -> dict[str, str]:
+    """The Dutch label of each signal, naming the thresholds of ``settings``: with the defaults
+    "16 uur", "bijna 16 uur", "vaak te laat", "langdurig (≥ 10%)", "ernstig (≥ 50%)"."""
+    hours = _dutch(settings.signal_hours)
+    return {
+        "16_uur": f"{hours} uur",
+        "bijna_16": f"bijna {hours} uur",
+        "te_laat": "vaak te laat",
+        "langdurig": f"langdurig (≥ {_dutch(settings.persistent_share * 100)}%)",
+        "ernstig": f"ernstig (≥ {_dutch(settings.severe_share * 100)}%)",
+    }
+
+
+def _dutch(number: float) -> str:
+    """16.0 → "16", 12.5 → "12,5" (a label, not a figure: no thousands)."""
+    return f"{round(number, 2):g}".replace(".", ",")
+
 # Signals that put a youth without an open case in the work queue, unless the officer filters
 # on other signals: a 16-hour signal (mandatory report) and severe absence. Lateness and
 # persistent absence are common (about one pupil in ten by June) and stay in the list.
@@ -63,7 +74,7 @@ SORT_KEYS = {
     "urgentie": "urgentie",
     "volgende_actie": "volgende actie",
     "laatste_contact": "laatste contact",
-    "uren_venster": "ongeoorloofd in 4 schoolweken",
+    "uren_venster": "ongeoorloofd in het venster van de 16-uursregel",
     "ongeoorloofd": "ongeoorloofd dit schooljaar",
     "verzuim_pct": "verzuim % dit schooljaar",
     "te_laat": "keren te laat",
@@ -118,9 +129,9 @@ def today_source(conn: Connection) -> str:
 
 @dataclass(frozen=True)
 class SignalWindow:
-    """The current 4-school-week window: the Mondays of the school weeks it covers and its
-    school days up to today (hours on holidays and study days inside those weeks do not count,
-    as in metrics.sixteen_hour_signals)."""
+    """The current window of ``signal_weeks`` school weeks: the Mondays of the school weeks it
+    covers and its school days up to today (hours on holidays and study days inside those weeks
+    do not count, as in metrics.sixteen_hour_signals)."""
 
     mondays: tuple[dt.date, ...]
     school_days: tuple[dt.date, ...] = ()
@@ -140,8 +151,9 @@ class SignalWindow:
         return [(first, last) for first, last in ranges]
 
 
-def current_window(conn: Connection, today: dt.date, weeks: int = SIGNAL_WEEKS) -> SignalWindow:
-    """The school week holding ``today`` (or the last one before it) and the ``weeks - 1`` before.
+def current_window(conn: Connection, today: dt.date, weeks: int) -> SignalWindow:
+    """The school week holding ``today`` (or the last one before it) and the ``weeks - 1`` before
+    (``weeks``: the setting ``signal_weeks``).
 
     Uses the same all-sector calendar as the signal16 table, so "approaching" and the signal agree;
     weeks that are entirely holiday are skipped, also across the summer holiday.
@@ -168,41 +180,43 @@ def possible_hours_by_sector(conn: Connection, today: dt.date, per_day: float) -
 # --- the list --------------------------------------------------------------------------------
 
 
-def youth_list(conn: Connection, today: dt.date | None, late_threshold: int, hours_per_day: float) -> pd.DataFrame:
+def youth_list(conn: Connection, today: dt.date | None, settings: Settings) -> pd.DataFrame:
     """One row per youth with a signal this school year or a case open (or closed) this year.
 
-    ``today``: the reference date (None: :func:`default_today`); ``late_threshold`` and
-    ``hours_per_day``: the settings (the page lets the officer choose another lateness count).
+    ``today``: the reference date (None: :func:`default_today`); ``settings``: the thresholds
+    (the page passes the officer's own lateness count in ``late_count``).
 
-    Signals: ``16_uur`` (a signal16 row this school year up to today), ``bijna_16`` (10–16
-    unauthorised hours in the current 4-school-week window, counted after the last signal or
-    16_uur melding, as the rule restarts there), ``te_laat`` (late_count ≥ threshold),
-    ``langdurig`` / ``ernstig`` (metrics.persistence_level of all absence hours against the
-    school hours from 1 August to today).
+    Signals: ``16_uur`` (a signal16 row this school year up to today; signal16 is built with the
+    stored ``signal_hours`` / ``signal_weeks``), ``bijna_16`` (``approaching_hours`` up to
+    ``signal_hours`` unauthorised hours in the current window of ``signal_weeks`` school weeks,
+    counted after the last signal, as the rule restarts there), ``te_laat`` (late_count ≥
+    ``late_count``), ``langdurig`` / ``ernstig`` (metrics.persistence_level with
+    ``persistent_share`` / ``severe_share`` of all absence hours against the school hours
+    (``hours_per_day``) from 1 August to today).
 
     Exact for every ``today``: the totals come from pupil_year (whole school years) except for
     the pupils with absence after today, whose totals are summed up to today; everything else
     is read for today itself. Rows in pupil order.
     """
     today = today or default_today(conn)
-    return _youth_list(conn, today, late_threshold, hours_per_day)
+    return _youth_list(conn, today, settings)
 
 
-def _youth_list(conn: Connection, today: dt.date, late_threshold: int, hours_per_day: float) -> pd.DataFrame:
+def _youth_list(conn: Connection, today: dt.date, settings: Settings) -> pd.DataFrame:
     year = school_year_of(today)
     start, _ = school_year_bounds(year)
-    possible = possible_hours_by_sector(conn, today, hours_per_day)
-    frame = _pupils_with_totals(conn, year, start, today, late_threshold, possible)
+    possible = possible_hours_by_sector(conn, today, settings.hours_per_day)
+    frame = _pupils_with_totals(conn, year, start, today, settings, possible)
     if frame.empty:
         return pd.DataFrame(columns=LIST_COLUMNS)
     # "approaching" is looked for among the pupils with unauthorised hours this school year
-    window = _window_hours(conn, today, frame.index[frame["unauthorised_hours"] > 0])
+    window = _window_hours(conn, today, frame.index[frame["unauthorised_hours"] > 0], settings.signal_weeks)
     frame = _up_to_today(conn, frame, year, start, today)
     signals = _signal16_per_pupil(conn, start, today)
     cases = _cases_this_year(conn, start, today)
     contacts = _last_contacts(conn)
     frame = frame.join(signals).join(window).join(cases).join(contacts.reindex(frame.index))
-    frame = _derive_signals(frame, possible, late_threshold)
+    frame = _derive_signals(frame, possible, settings)
     # youths without a signal are on the list only for a case, or for nothing at all
     keep = (frame["_mask"] > 0) | frame["concern_id"].notna()
     return frame.loc[keep, LIST_COLUMNS[1:]].reset_index()
@@ -250,7 +264,7 @@ def _age_on(conn: Connection, birth_date, today: dt.date):
     return cast(today.year - year - before_birthday, Integer)
 
 
-def _pupils_with_totals(conn: Connection, year: int, start: dt.date, today: dt.date, late_threshold: int,
+def _pupils_with_totals(conn: Connection, year: int, start: dt.date, today: dt.date, settings: Settings,
                         possible: dict[str | None, float]) -> pd.DataFrame:
     """The candidates with their hours this whole school year, in one joined query: pupils with
     unauthorised hours (every 16-hour signal and "approaching" is among them), frequent lateness
@@ -261,8 +275,10 @@ def _pupils_with_totals(conn: Connection, year: int, start: dt.date, today: dt.d
     py = PupilYear
     with_case = (select(Concern.pupil_id)
                  .where(Concern.opened_on <= today, or_(Concern.closed_on.is_(None), Concern.closed_on >= start)))
-    interesting = or_(py.unauthorised_hours > 0, py.late_count >= late_threshold,
-                      py.absence_hours >= 0.10 * least_possible, py.pupil_id.in_(with_case))
+    # the lower of the two shares: a severe share set below the persistent one still finds them
+    least_share = min(settings.persistent_share, settings.severe_share)
+    interesting = or_(py.unauthorised_hours > 0, py.late_count >= settings.late_count,
+                      py.absence_hours >= least_share * least_possible, py.pupil_id.in_(with_case))
     rows = _plain_rows(conn, select(py.pupil_id, *_pupil_columns(conn, today), py.absence_hours, py.unauthorised_hours,
                                     py.late_count)
                        .join(Pupil, Pupil.id == py.pupil_id)
@@ -314,8 +330,9 @@ def _totals_up_to(conn: Connection, year: int, start: dt.date, today: dt.date) -
     return _frame(rows, ["pupil_id", *TOTAL_COLUMNS])
 
 
-def _window_hours(conn: Connection, today: dt.date, pupils: Iterable[int]) -> pd.DataFrame:
-    """Unauthorised hours in the current 4-school-week window, after each pupil's last 16-hour
+def _window_hours(conn: Connection, today: dt.date, pupils: Iterable[int], weeks: int) -> pd.DataFrame:
+    """Unauthorised hours in the current window of ``weeks`` school weeks (the setting
+    ``signal_weeks``), after each pupil's last 16-hour
     signal (counting restarts the school day after a signal; a melding plays no part), for
     ``pupils`` only.
 
@@ -324,7 +341,7 @@ def _window_hours(conn: Connection, today: dt.date, pupils: Iterable[int]) -> pd
     last resets of only the pupils among them, and the rest is done here: with a GROUP BY or a
     pupil filter in the query, SQLite would walk the absence rows in pupil order instead (all of
     them, or per pupil)."""
-    window = current_window(conn, today)
+    window = current_window(conn, today, weeks)
     if not window.mondays:
         return _frame([], ["pupil_id", "window_hours"])
     in_window = and_(Absence.category == literal_column(f"'{UNAUTHORISED}'"),
@@ -386,7 +403,7 @@ def _last_contacts(conn: Connection) -> pd.DataFrame:
                                                       dtype=object)})
 
 
-def _derive_signals(frame: pd.DataFrame, possible: dict, late_threshold: int) -> pd.DataFrame:
+def _derive_signals(frame: pd.DataFrame, possible: dict, settings: Settings) -> pd.DataFrame:
     """The list's figures and signals, per column (no Python per youth); ``_mask`` holds each
     youth's combination of signals as a bit mask (0: none)."""
     out = frame
@@ -396,20 +413,20 @@ def _derive_signals(frame: pd.DataFrame, possible: dict, late_threshold: int) ->
         out[col] = out[col].astype(float).fillna(0.0).round(2)
     out["possible_hours"] = out["possible_hours"].fillna(possible[None])  # no school: the all-sector calendar
     out["absence_share"] = (out["absence_hours"] / out["possible_hours"]).where(out["possible_hours"] > 0)
-    out["persistence"] = _persistence(out["absence_hours"], out["possible_hours"])
+    out["persistence"] = _persistence(out["absence_hours"], out["possible_hours"], settings)
     out["case_open"] = out["case_open"].fillna(False).astype(bool)
     out["case_status"] = out["case_status"].fillna(NO_CASE)
     flags = {
         "16_uur": out["signals16"] > 0,
-        "bijna_16": out["window_hours"].between(APPROACHING_HOURS - 1e-9, SIGNAL_HOURS + 1e-9),
-        "te_laat": out["late_count"] >= late_threshold,
+        "bijna_16": out["window_hours"].between(settings.approaching_hours - 1e-9, settings.signal_hours + 1e-9),
+        "te_laat": out["late_count"] >= settings.late_count,
         "langdurig": out["persistence"] == "langdurig",
         "ernstig": out["persistence"] == "ernstig",
     }
     # each youth's combination of signals as a bit mask; the tuples and labels per combination
     masks = sum(flag.astype(int) * (1 << bit) for bit, flag in enumerate(flags.values()))
     masks = masks + ((out["unreported_signals"] > 0) & flags["16_uur"]).astype(int) * (1 << len(flags))
-    kinds, labels = _signal_combinations(tuple(flags))
+    kinds, labels = _signal_combinations(tuple(flags), signal_labels(settings))
     out["_mask"] = masks
     codes = masks.to_numpy()
     out["signals"] = pd.Series(_objects(kinds)[codes], index=out.index, dtype=object)
@@ -426,7 +443,7 @@ def _objects(by_mask: dict[int, object]) -> np.ndarray:
     return values
 
 
-def _persistence(absence_hours: pd.Series, possible_hours: pd.Series) -> pd.Series:
+def _persistence(absence_hours: pd.Series, possible_hours: pd.Series, settings: Settings) -> pd.Series:
     """metrics.persistence_level per youth, evaluated once per distinct (hours, possible hours):
     the possible hours differ per sector only, absence hours repeat (quarters of an hour)."""
     hours, possible = absence_hours.to_numpy(dtype=float), possible_hours.to_numpy(dtype=float)
@@ -434,11 +451,13 @@ def _persistence(absence_hours: pd.Series, possible_hours: pd.Series) -> pd.Seri
     for value in np.unique(possible[~np.isnan(possible)]):
         rows = possible == value
         distinct, inverse = np.unique(hours[rows], return_inverse=True)
-        levels[rows] = np.array([persistence_level(h, value) for h in distinct] + [None], dtype=object)[inverse]
+        level = [persistence_level(h, value, settings.persistent_share, settings.severe_share) for h in distinct]
+        levels[rows] = np.array(level + [None], dtype=object)[inverse]
     return pd.Series(levels, index=absence_hours.index, dtype=object)
 
 
-def _signal_combinations(names: tuple[str, ...]) -> tuple[dict[int, tuple[str, ...]], dict[int, str]]:
+def _signal_combinations(names: tuple[str, ...], label_of: dict[str, str]
+                         ) -> tuple[dict[int, tuple[str, ...]], dict[int, str]]:
     """For every bit mask over ``names`` (plus a last bit: the 16-hour signal was not reported)
     the tuple of signal codes and its Dutch label."""
     kinds, labels = {}, {}
@@ -446,7 +465,7 @@ def _signal_combinations(names: tuple[str, ...]) -> tuple[dict[int, tuple[str, .
         found = tuple(name for bit, name in enumerate(names) if mask >> bit & 1)
         unreported = bool(mask >> len(names) & 1)
         kinds[mask] = found
-        labels[mask] = ", ".join(SIGNAL_LABELS[k] + (" (niet gemeld)" if k == "16_uur" and unreported else "")
+        labels[mask] = ", ".join(label_of[k] + (" (niet gemeld)" if k == "16_uur" and unreported else "")
                                  for k in found)
     return kinds, labels
 

@@ -74,7 +74,7 @@ def comparison_section(ctx: PageContext) -> None:
     if not ctx.meeting:
         st.toggle("Laagste eerst", key="schools_comparison_ascending")
 
-    view = data.load(data.comparison_view, window, ctx.compliance_days, ctx.settings.hours_per_day, level,
+    view = data.load(data.comparison_view, window, ctx.compliance_days, ctx.settings, level,
                      ctx.scope.school_ids, ctx.suppressor)
     if view.rows.empty or view.rows["pupils"].notna().sum() == 0:
         st.info(f"Geen leerlingaantallen voor {window.label}: er valt niets te vergelijken.", icon=":material/info:")
@@ -235,7 +235,7 @@ def registration_section(ctx: PageContext) -> None:
     remember("schools_registration_level", "school")
     level = middle.segmented_control("Per", list(ROLL_UP_LABELS), key="schools_registration_level",
                                      format_func=ROLL_UP_LABELS.get) or "school"
-    view = data.load(data.comparison_view, window, ctx.compliance_days, ctx.settings.hours_per_day, level,
+    view = data.load(data.comparison_view, window, ctx.compliance_days, ctx.settings, level,
                      ctx.scope.school_ids, ctx.suppressor)
     rows = view.rows
     if rows.empty:

@@ -21,6 +21,7 @@ from ui.text import plain
 
 MEETING_KEY = "schools_meeting"
 DAYS_KEY = "schools_compliance_days"
+DAYS_SETTING_KEY = "schools_compliance_days_setting"  # the setting DAYS_KEY was last given
 SCOPE_KEY = "schools_scope"
 TAB_KEY = "weergave"  # also the URL parameter: /scholen?weergave=Registratiepilot
 KEPT_KEYS = (DAYS_KEY, "schools_trend_categories", "schools_comparison_ascending")
@@ -84,6 +85,16 @@ def remember(key: str, default) -> None:
         st.session_state[key] = default
 
 
+def follow_compliance_setting(configured: int) -> None:
+    """The meldtermijn starts at the setting; when beheer changes the setting, a session that
+    still shows the old setting follows it (one where the user chose another term keeps it)."""
+    given = st.session_state.get(DAYS_SETTING_KEY)
+    if given != configured:
+        if DAYS_KEY not in st.session_state or st.session_state[DAYS_KEY] == given:
+            st.session_state[DAYS_KEY] = configured
+        st.session_state[DAYS_SETTING_KEY] = configured
+
+
 def keep_hidden_widget_values() -> None:
     for key in KEPT_KEYS:
         if key in st.session_state:
@@ -100,7 +111,7 @@ def page_header(user: User) -> PageContext:
     keep_hidden_widget_values()
     remember(MEETING_KEY, False)
     settings = cache.settings()
-    remember(DAYS_KEY, settings.compliance_school_days)
+    follow_compliance_setting(settings.compliance_school_days)
     title, toggle = st.columns([3, 1], vertical_alignment="center")
     title.title("Verzuim per school")
     meeting = toggle.toggle("Vergadermodus", key=MEETING_KEY,

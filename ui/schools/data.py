@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_access.definitions import Suppressor
+from data_access.definitions import Settings, Suppressor
 from data_access.queries import pilot as pilot_queries
 from data_access.queries import schools as queries
 from ui.db import engine
@@ -70,16 +70,19 @@ def registered_through(school_ids: tuple[int, ...] | None, end: dt.date) -> dt.d
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def comparison(window: queries.Window, compliance_days: int, hours_per_day: float) -> queries.Comparison:
+def comparison(window: queries.Window, compliance_days: int, settings: Settings) -> queries.Comparison:
+    """``compliance_days``: the page's choice; ``settings``: part of the key, so a changed setting
+    gives new figures."""
     with engine().connect() as conn:
-        return queries.school_comparison(conn, window, compliance_days, hours_per_day)
+        return queries.school_comparison(conn, window, compliance_days, settings.hours_per_day,
+                                         settings.persistent_share)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def comparison_view(window: queries.Window, compliance_days: int, hours_per_day: float, level: str,
+def comparison_view(window: queries.Window, compliance_days: int, settings: Settings, level: str,
                     school_ids: tuple[int, ...] | None, suppressor: Suppressor | None) -> queries.ComparisonView:
     """The comparison rolled up and suppressed for this selection and role (cached as well)."""
-    return queries.comparison_view(comparison(window, compliance_days, hours_per_day), level, school_ids, suppressor)
+    return queries.comparison_view(comparison(window, compliance_days, settings), level, school_ids, suppressor)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -1,6 +1,7 @@
 """Cached loaders for /jongeren and the audit of what the officer sees.
 
-The list is cached per reference date and thresholds (a short TTL; every change an officer makes,
+The list is cached per reference date and settings (the Settings value is part of every key, so
+a changed threshold gives a new list; a short TTL; every change an officer makes,
 and every import, clears it through ui.cache.invalidate, so a new contact shows up at once). The detail of one youth is read fresh on every
 view: it is small, and the access log must be current.
 """
@@ -14,6 +15,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from data_access.definitions import Settings
 from data_access.queries import youths
 from data_access.users import User
 from ui import cache
@@ -27,9 +29,10 @@ DATABASE_DOWN = ("De database is nu niet bereikbaar, dus de lijst kan niet worde
 
 
 @st.cache_data(ttl=600, show_spinner="Lijst wordt opgebouwd…")
-def youth_list(today: dt.date, late_threshold: int, hours_per_day: float) -> pd.DataFrame:
+def youth_list(today: dt.date, settings: Settings) -> pd.DataFrame:
+    """``settings``: the configured ones with the officer's lateness count (ViewSettings.thresholds)."""
     with engine().connect() as conn:
-        return youths.youth_list(conn, today, late_threshold, hours_per_day)
+        return youths.youth_list(conn, today, settings)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
@@ -63,8 +66,8 @@ class ListView:
 
 
 @cache.data_resource(ttl=600, max_entries=32, show_spinner="Lijst wordt opgebouwd…")
-def list_view(today: dt.date, late_threshold: int, contact_days: int, hours_per_day: float,
-              filters: youths.YouthFilters, search: str, _officers: dict[str, str]) -> ListView:
+def list_view(today: dt.date, settings: Settings, filters: youths.YouthFilters, search: str,
+              _officers: dict[str, str]) -> ListView:
     """Filtering, the queue and the Dutch table text, once per selection for all officers' sessions.
 
     A resource cache hands every session the same read-only object: with the list's 27 k rows
@@ -73,14 +76,14 @@ def list_view(today: dt.date, late_threshold: int, contact_days: int, hours_per_
     because ``YouthFilters`` leaves it out of its equality; cleared by ui.cache.invalidate.
     """
     del search  # in the key only; the filters carry it
-    everyone = youth_list(today, late_threshold, hours_per_day)
+    everyone = youth_list(today, settings)
     in_category = pupils_with_categories(filters.categories, today) if filters.categories else None
     rows = youths.apply_filters(everyone, filters, today, in_category)
-    queue = youths.work_queue(rows, today, contact_days, filters.signals)
+    queue = youths.work_queue(rows, today, settings.no_contact_days, filters.signals)
     return ListView(
         rows=rows, queue=queue,
-        queue_shown=None if queue.empty else tables.queue_frame(queue, today, _officers),
-        shown=None if rows.empty else tables.list_frame(rows, today, _officers),
+        queue_shown=None if queue.empty else tables.queue_frame(queue, today, _officers, settings.signal_weeks),
+        shown=None if rows.empty else tables.list_frame(rows, today, _officers, settings.signal_weeks),
         pupil_ids=tuple(rows["pupil_id"].tolist()),
     )
 

@@ -10,6 +10,7 @@ import streamlit as st
 from data_access import access
 from data_access import audit as audit_log
 from data_access.definitions.calendar import as_date, school_year_of
+from data_access.definitions import Settings
 from data_access.queries import youths
 from data_access.users import User
 from ui import format as fmt
@@ -48,7 +49,7 @@ def load(pupil_id: int, today: dt.date) -> dict:
         }
 
 
-def header(profile: youths.YouthProfile, row: pd.Series | None, today: dt.date) -> None:
+def header(profile: youths.YouthProfile, row: pd.Series | None, today: dt.date, settings: Settings) -> None:
     st.subheader(f"{plain(profile.pseudonym)} — {plain(profile.name)}")  # imported text: never markdown
     st.caption(" · ".join([
         plain(profile.school) or "school onbekend", f"groep/leerjaar {plain(profile.grade) or '–'}",
@@ -63,13 +64,21 @@ def header(profile: youths.YouthProfile, row: pd.Series | None, today: dt.date) 
         st.caption(f"Geen signalen en geen zaak in dit schooljaar tot {fmt.date(today)}.")
         return
     a, b, c, d = st.columns(4)
-    a.metric("Ongeoorloofd, 4 schoolweken", f"{fmt.number(row['window_hours'], 1)} uur",
-             help="Sinds het laatste 16-urensignaal of de laatste 16-urenmelding; vanaf 10 uur 'bijna 16 uur'.")
+    a.metric(f"Ongeoorloofd, {settings.signal_weeks} schoolweken", f"{fmt.number(row['window_hours'], 1)} uur",
+             help=f"Sinds het laatste 16-urensignaal; vanaf {_plain(settings.approaching_hours)} uur "
+                  f"'bijna {_plain(settings.signal_hours)} uur'.")
     b.metric("Ongeoorloofd dit schooljaar", f"{fmt.number(row['unauthorised_hours'], 1)} uur")
     c.metric("Verzuim dit schooljaar", fmt.percent(row["absence_share"]),
              help=f"{fmt.number(row['absence_hours'], 1)} van {fmt.number(row['possible_hours'], 1)} "
-                  f"lesuren tot {fmt.date(today)}; langdurig vanaf 10%, ernstig vanaf 50%.")
+                  f"lesuren tot {fmt.date(today)}; langdurig vanaf {_plain(settings.persistent_share * 100)}%, "
+                  f"ernstig vanaf {_plain(settings.severe_share * 100)}%.")
     d.metric("Keren te laat dit schooljaar", fmt.number(row["late_count"]))
+
+
+def _plain(threshold: float) -> str:
+    """A threshold as written in a sentence: 16.0 → "16", 12.5 → "12,5"."""
+    threshold = round(float(threshold), 6)  # 0.1 × 100 is 10.000000000000002
+    return fmt.number(threshold, 0 if threshold.is_integer() else 1)
 
 
 def absence_calendar(data: dict, today: dt.date, pseudonym: str) -> None:
@@ -94,7 +103,7 @@ def absence_calendar(data: dict, today: dt.date, pseudonym: str) -> None:
         st.dataframe(totals, hide_index=True, placeholder="–", width="content")
 
 
-def meldingen_and_signals(data: dict) -> None:
+def meldingen_and_signals(data: dict, settings: Settings) -> None:
     meldingen, signals = data["meldingen"], data["signals"]
     st.markdown("**Verzuimmeldingen**")
     if meldingen.empty:
@@ -109,7 +118,8 @@ def meldingen_and_signals(data: dict) -> None:
             "Uitkomst": meldingen["outcome"].fillna("–"),
             "Behandelaar": meldingen["officer"].fillna("–"),
         }), hide_index=True, placeholder="–", width="stretch", column_config=_date_columns("Gemeld op", "Verzuim vanaf"))
-    st.markdown("**16-urensignalen** (meer dan 16 uur ongeoorloofd in 4 schoolweken)")
+    st.markdown(f"**16-urensignalen** (meer dan {_plain(settings.signal_hours)} uur ongeoorloofd in "
+                f"{settings.signal_weeks} schoolweken)")
     if signals.empty:
         st.info("Geen 16-urensignalen.")
     else:

@@ -13,10 +13,11 @@ import streamlit as st
 
 from data_access.definitions import Settings
 from data_access.queries.youths import (
-    SIGNAL_LABELS,
+    SIGNAL_CODES,
     SORT_KEYS,
     FilterOptions,
     YouthFilters,
+    signal_labels,
 )
 from ui import format as fmt
 from ui.labels import CATEGORY_LABELS
@@ -31,6 +32,7 @@ SILENT_RANGE = (1, 365)
 EARLIEST_TODAY = dt.date(2000, 1, 1)
 SELECTED = "jongere"
 PREFIX = "yf_"
+CONFIGURED_GIVEN = "youths_configured_thresholds"  # (late_count, no_contact_days) the widgets last followed
 SEARCH_KEPT = "youths_search_kept"  # survives a visit to a youth's detail (the widget's state does not)
 
 # URL parameter → YouthFilters field
@@ -48,6 +50,10 @@ class ViewSettings:
     late_threshold: int
     contact_days: int
 
+    def thresholds(self, configured: Settings) -> Settings:
+        """The configured settings with the officer's two thresholds for this view."""
+        return dataclasses.replace(configured, late_count=self.late_threshold, no_contact_days=self.contact_days)
+
 
 # --- URL ⇄ filters (pure functions, tested without a browser) ---------------------------------
 
@@ -58,7 +64,7 @@ def filters_from_params(params: Mapping[str, list[str]], me: str, options: Filte
     Numbers outside the widget's range are dropped too and named in ``ignored``."""
     ignored = [] if ignored is None else ignored
     known = {"school_ids": set(options.schools), "swv_codes": set(options.swv_codes),
-             "grades": set(options.grades), "signals": set(SIGNAL_LABELS),
+             "grades": set(options.grades), "signals": set(SIGNAL_CODES),
              "categories": set(options.categories) | set(CATEGORY_LABELS),
              "case_statuses": set(options.case_statuses), "routes": set(options.routes)}
     values: dict = {}
@@ -187,6 +193,7 @@ def filter_bar(me: str, options: FilterOptions, default_today: dt.date,
         st.info("Uit de link genegeerd (buiten het bereik van het filter): "
                 + ", ".join(f"{key}={_first(params, key)}" for key in ignored) + ".", icon=":material/link_off:")
     _seed_widgets(initial, settings)
+    _follow_configured(configured)
     k = PREFIX
     officers = {EVERYONE: "iedereen", me: "ik", **{u: n for u, n in options.officers.items() if u != me}}
     top = st.columns([3, 2, 2], vertical_alignment="bottom")
@@ -200,7 +207,7 @@ def filter_bar(me: str, options: FilterOptions, default_today: dt.date,
     active = _active_count(st.session_state)
     with st.expander(f"Meer filters{f' ({active} actief)' if active else ''}", icon=":material/filter_list:"):
         a, b, c, d = st.columns(4)
-        signals = a.multiselect("Signaal", list(SIGNAL_LABELS), format_func=SIGNAL_LABELS.get,
+        signals = a.multiselect("Signaal", list(SIGNAL_CODES), format_func=signal_labels(configured).get,
                                 key=f"{k}signals", placeholder="alle signalen")
         statuses = b.multiselect("Zaakstatus", list(options.case_statuses),
                                  format_func=lambda s: label(STATUS_LABELS, s), key=f"{k}statuses",
@@ -259,6 +266,18 @@ def _active_count(state) -> int:
     count += state.get(f"{k}ages", AGE_RANGE) != AGE_RANGE
     count += bool(state.get(f"{k}contact")) + bool(state.get(f"{k}overdue"))
     return int(count)
+
+
+def _follow_configured(configured: Settings) -> None:
+    """When beheer changes the lateness count or the no-contact days, a session whose widget
+    still holds the old setting follows the new one (an officer's own choice stays)."""
+    now = (configured.late_count, configured.no_contact_days)
+    given = st.session_state.get(CONFIGURED_GIVEN)
+    if given is not None and given != now:
+        for key, old, new in ((f"{PREFIX}late", given[0], now[0]), (f"{PREFIX}silent", given[1], now[1])):
+            if st.session_state.get(key) == old:
+                st.session_state[key] = new
+    st.session_state[CONFIGURED_GIVEN] = now
 
 
 def _seed_widgets(filters: YouthFilters, settings: ViewSettings) -> None:

@@ -1,7 +1,8 @@
 """Dutch labels for the codes on the /jongeren page."""
 from __future__ import annotations
 
-from data_access.queries.youths import NO_CASE, SIGNAL_LABELS
+from data_access.definitions import Settings
+from data_access.queries.youths import NO_CASE, signal_labels
 
 STATUS_LABELS = {
     "open": "open",
@@ -35,5 +36,5 @@ def label(mapping: dict, code) -> str:
     return mapping.get(code, str(code).replace("_", " "))
 
 
-def signal_label(code: str) -> str:
-    return SIGNAL_LABELS.get(code, code)
+def signal_label(code: str, settings: Settings) -> str:
+    return signal_labels(settings).get(code, code)

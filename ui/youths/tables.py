@@ -15,9 +15,10 @@ SHOWN_ROWS = 1000  # rows sent to the browser per table (and pseudonym choices);
 DATE = "DD-MM-YYYY"
 
 
-def list_frame(rows: pd.DataFrame, today: dt.date, officers: dict[str, str]) -> pd.DataFrame:
-    """The list as the officer reads it (also the export): one row per youth, Dutch headings.
-    Vectorised: at the region tier the list holds tens of thousands of youths."""
+def list_frame(rows: pd.DataFrame, today: dt.date, officers: dict[str, str], weeks: int) -> pd.DataFrame:
+    """The list as the officer reads it (also the export): one row per youth, Dutch headings
+    (``weeks``: the setting ``signal_weeks``, named in the window's heading). Vectorised: at the
+    region tier the list holds tens of thousands of youths."""
     return pd.DataFrame({
         "Pseudoniem": rows["pseudonym"],
         "Naam": rows["name"],
@@ -30,7 +31,7 @@ def list_frame(rows: pd.DataFrame, today: dt.date, officers: dict[str, str]) -> 
         "School": rows["school"],
         "Groep": rows["grade"].astype("Int64"),
         "Leeftijd": rows["age"].astype("Int64"),
-        "Ongeoorloofd 4 wk (u)": dutch_decimals(rows["window_hours"], 1),
+        f"Ongeoorloofd {weeks} wk (u)": dutch_decimals(rows["window_hours"], 1),
         "Ongeoorloofd jaar (u)": dutch_decimals(rows["unauthorised_hours"], 1),
         "Verzuim jaar": dutch_decimals(rows["absence_share"] * 100, 1, suffix="%"),
         "Keren te laat": rows["late_count"].astype("Int64"),
@@ -88,9 +89,9 @@ def youth_table(shown: pd.DataFrame, key: str) -> str | None:
     return _picked(event, shown)
 
 
-def queue_frame(queue: pd.DataFrame, today: dt.date, officers: dict[str, str]) -> pd.DataFrame:
+def queue_frame(queue: pd.DataFrame, today: dt.date, officers: dict[str, str], weeks: int) -> pd.DataFrame:
     """The work queue as shown: why each youth is here first, then who and when."""
-    shown = list_frame(queue, today, officers)
+    shown = list_frame(queue, today, officers, weeks)
     shown.insert(0, "Reden", queue["reasons"].to_numpy())
     return shown[["Reden", "Pseudoniem", "Naam", "School", "Signalen", "Zaak", "Volgende actie",
                   "Laatste contact", "Behandelaar"]]
