@@ -14,8 +14,6 @@ import json
 
 import pandas as pd
 from sqlalchemy import insert
-from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
-from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 import test_covid_fixture as fixture
 from data_access import aggregates, periods
@@ -30,6 +28,7 @@ from ui.covid import tiles as covid_tiles
 from ui.covid import views as covid_views
 from ui.covid import format as cf
 from ui.covid.views import DownloadChart
+from ui.streamlit_private import arrow_table, vega_lite_spec
 
 FIVE = Suppressor(5)  # the default threshold
 
@@ -60,7 +59,7 @@ def reference_heatmap_range(report) -> tuple[dt.date, dt.date]:
 
 def same_table(shown, frame: pd.DataFrame) -> bool:
     """``shown`` (what the view hands st.dataframe) is what st.dataframe makes of ``frame``."""
-    return shown.equals(convert_pandas_df_to_arrow_table(frame))
+    return shown.equals(arrow_table(frame))
 
 
 def check_views(conn, groups=periods.SECTOR_GROUPS, units=UNITS) -> int:
@@ -101,7 +100,7 @@ def check_period(conn, group, period, direction, suppressor, units) -> None:
         assert [(p.target, p.title, p.has_rows) for p in over_time.panels] == \
             [(target, chart.title, has_rows) for target, chart, has_rows in panels]
         for panel, (_, chart, has_rows) in zip(over_time.panels, panels):
-            assert panel.spec == (_convert_altair_to_vega_lite_spec(chart) if has_rows else None)
+            assert panel.spec == (vega_lite_spec(chart) if has_rows else None)
         download = covid_charts.download_chart([(target, chart) for target, chart, _ in panels])
         assert DownloadChart(over_time).to_json() == download.to_json()
 
@@ -110,7 +109,7 @@ def check_period(conn, group, period, direction, suppressor, units) -> None:
     assert heatmap.empty == grid.empty
     if not grid.empty:
         chart = covid_charts.heatmap_chart(grid, period, start, end)
-        assert heatmap.spec == _convert_altair_to_vega_lite_spec(chart)
+        assert heatmap.spec == vega_lite_spec(chart)
         assert DownloadChart(heatmap).to_json() == chart.properties(width=900, autosize={"type": "pad"}).to_json()
 
 

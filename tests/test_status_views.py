@@ -16,7 +16,6 @@ import itertools
 import pandas as pd
 import pytest
 from sqlalchemy import Connection
-from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 import test_status_support as fixture
 from data_access import kpis
@@ -30,6 +29,7 @@ from ui.status import data as status_data
 from ui.status import tiles as status_tiles
 from ui import format as fmt
 from ui.text import plain  # people's text is escaped, never markdown (issue 17 #4)
+from ui.streamlit_private import vega_lite_spec
 from ui.status.tiles import (
     LIGHT_COLUMNS, Selection, badge, changes_since, explanation_lines, kpi_line, light_text, local_time,
     no_report_text,
@@ -175,7 +175,7 @@ def check_history(conn: Connection, view_of) -> int:
             assert view is None
             continue
         chart = status_charts.timeline_chart(status_charts.timeline_frame(of_action, periods), f"Verloop {title}")
-        assert view.spec == _convert_altair_to_vega_lite_spec(chart)  # what st.altair_chart would send
+        assert view.spec == vega_lite_spec(chart)  # what st.altair_chart would send
         assert view.chart().to_dict() == chart.to_dict()  # the downloads
         assert view.explanation.split("\n\n") == reference_explanation(of_action, periods)
         assert (view.title, view.code) == (title, action.code)

@@ -21,6 +21,7 @@ from ui.schools.labels import (
     CATEGORY_LABELS, DEFAULT_TREND_CATEGORIES, GRAIN_LABELS, PERIOD_KIND_LABELS,
 )
 from ui.schools.tables import table_downloads
+from ui.streamlit_private import vega_lite_spec
 from ui.text import plain
 
 CATEGORIES_KEY = "schools_trend_categories"
@@ -126,18 +127,8 @@ def _trend_view(start: dt.date, end: dt.date, grain: str, school_ids: tuple[int,
     view = TrendView(per_school, bool(all_hidden), hidden, points, periods, _download_table(points), None)
     if all_hidden:
         return view
-    spec = _streamlit_spec(view.chart(ChartStyle(meeting)))
+    spec = vega_lite_spec(view.chart(ChartStyle(meeting)))
     return TrendView(per_school, False, hidden, points, periods, view.table, spec)
-
-
-def _streamlit_spec(chart) -> dict | None:
-    """The spec st.altair_chart makes of ``chart`` (with its Arrow datasets), or None if this
-    Streamlit version has no such converter (then the page calls st.altair_chart itself)."""
-    try:
-        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-    except ImportError:
-        return None
-    return _convert_altair_to_vega_lite_spec(chart)
 
 
 def _trend_controls(ctx: PageContext, years: list[int]) -> tuple[str, int, int, list[str]]:
