@@ -252,7 +252,9 @@ class StatusReport(Base):
     """Append-only: a correction is a new report (update/delete refused by a trigger)."""
 
     __tablename__ = "status_report"
-    __table_args__ = (Index("ix_status_action_period", "action_id", "reporting_period_id"),)
+    __table_args__ = (Index("ix_status_action_period", "action_id", "reporting_period_id"),
+                      Index("ux_status_report_version", "action_id", "reporting_period_id", "version",
+                            unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("policy_action.id"))
