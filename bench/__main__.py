@@ -57,8 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         for row in pages.measure(db.engine, db.url, args.repeat, not args.no_references, log):
             measurements.append({**base, "measurement": "page", "engine": db.dialect, **row})
     # after the pages: the raw GROUP BYs over all absence rows below use SQLite's in-memory temp
-    # store (process peak 656 MB at region scale vs 266 MB for the pages alone), which would
-    # otherwise count in the pages' peak RSS
+    # store, which is much larger than what the pages need and would otherwise count in the
+    # pages' peak RSS
     measurements += [{**base, "measurement": "query", **q} for q in tiers.time_queries(db.engine, args.repeat)]
     db.engine.dispose()
     machine = _machine()

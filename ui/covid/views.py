@@ -1,8 +1,9 @@
 """The charts of /covid, built once per selection and cached as ready Vega-Lite specs.
 
-Building the Altair charts and converting them (to_dict with schema validation, deep copies) took
-most of a rerun. Each view is cached by the small filter values only (never by a DataFrame: hashing
-one costs more than the work) and loads its data inside. The page sends the spec with
+Building the Altair charts and converting them (to_dict with schema validation, deep copies) costs
+more than the rest of the page, so it is done once per selection, not on every rerun. Each view is
+cached by the small filter values only (never by a DataFrame: hashing one costs more than the work)
+and loads its data inside. The page sends the spec with
 st.vega_lite_chart, which is what st.altair_chart would send; the Altair chart is rebuilt only
 when a PNG or SVG download asks for it.
 """

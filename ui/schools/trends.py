@@ -108,8 +108,8 @@ def _trend_view(start: dt.date, end: dt.date, grain: str, school_ids: tuple[int,
     """Tooltips, shading, download table and chart spec for one selection (None: no absence data).
 
     A rerun with the same filters reuses them: the Altair spec alone takes longer than the rest of
-    the page. The cache key is the filters only — hashing the trend frame as an argument took a
-    quarter of a cached rerun under load."""
+    the page. The cache key is the filters only: Streamlit would hash a trend frame passed as an
+    argument on every rerun, which costs more than a cache hit should."""
     trend = data.trend(start, end, grain, school_ids, per_school, hours_per_day)
     if trend.empty or trend["possible_hours"].sum() == 0:
         return None
