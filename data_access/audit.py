@@ -7,7 +7,7 @@ import json
 import pandas as pd
 from collections.abc import Iterable
 
-from sqlalchemy import Column, Connection, ForeignKey, Integer, MetaData, Table, insert, or_, select
+from sqlalchemy import Column, Connection, ForeignKey, Index, Integer, MetaData, Table, insert, or_, select
 
 from data_access.exports import tables
 from data_access.models import AuditEvent
@@ -42,6 +42,7 @@ AUDIT_PUPIL = Table(
     "audit_pupil", MetaData(),
     Column("event_id", Integer, ForeignKey(AuditEvent.__table__.c.id), primary_key=True),
     Column("pupil_id", Integer, primary_key=True),
+    Index("ix_audit_pupil_pupil", "pupil_id", "event_id"),
 )
 
 

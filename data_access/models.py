@@ -251,7 +251,9 @@ class StatusReport(Base):
     """Append-only: a correction is a new report (update/delete refused by a trigger)."""
 
     __tablename__ = "status_report"
-    __table_args__ = (Index("ix_status_action_period", "action_id", "reporting_period_id"),)
+    __table_args__ = (Index("ix_status_action_period", "action_id", "reporting_period_id"),
+                      Index("ux_status_report_version", "action_id", "reporting_period_id", "version",
+                            unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("policy_action.id"))
@@ -422,8 +424,9 @@ class ContactSegment(Base):
     through the pupil's enrolment as it reads them. The sector and scope are those of the school
     when the rows were built; :class:`ContactSegmentSchool` keeps them, so a school changed since
     makes the table stale (``aggregates.contact_segment_is_stale``) and the page reads the contacts
-    themselves until it is rebuilt (``aggregates.refresh_contacts``). Region tier: 3.8 k rows for
-    51 k contacts, read by first day without a lookup (no rowid on SQLite)."""
+    themselves until it is rebuilt (``aggregates.refresh_contacts``). Far fewer rows than contacts
+    (one per segment × sector × scope × target × channel), read by first day without a lookup
+    (no rowid on SQLite)."""
 
     __tablename__ = "contact_segment"
     __table_args__ = {"sqlite_with_rowid": False}

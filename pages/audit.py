@@ -2,10 +2,9 @@
 import datetime as dt
 
 import streamlit as st
-from sqlalchemy import select
 
 from data_access import audit
-from data_access.models import Pupil
+from data_access.queries.youths import pupil_id_of
 from ui.admin.audit_download import audit_csv_file
 from ui.db import engine
 from ui.guard import SESSION_ISSUED, origin, require
@@ -43,7 +42,7 @@ filters = {
 pupil_id = None
 if pseudonym:
     with engine().connect() as conn:
-        pupil_id = conn.execute(select(Pupil.id).where(Pupil.pseudonym == pseudonym)).scalar()
+        pupil_id = pupil_id_of(conn, pseudonym)
     if pupil_id is None:
         st.warning("Geen jongere met dit pseudoniem.")
         st.stop()

@@ -60,11 +60,10 @@ class Grant:
 
 def grant(user: User, roles: frozenset[str] | set[str] | tuple[str, ...]) -> Grant:
     """The current session's grant for a file that needs one of ``roles`` (call in the script run)."""
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
     from ui.guard import SESSION_ISSUED, origin
+    from ui.streamlit_private import script_run_context
 
-    ctx = get_script_run_ctx()
+    ctx = script_run_context()
     return Grant(user.username, user.role_label, st.session_state.get(SESSION_ISSUED), frozenset(roles),
                  origin(), ctx.session_state if ctx is not None else None)
 

@@ -230,7 +230,7 @@ def _write_phase(conn, handler, result: ImportResult, problems: Problems, struct
             if not handler.rows_read and not structural_rows and not problems.count:
                 problems.add(Problem(name, None, None, None, "Het bestand bevat geen gegevens: alleen een kopregel."))
         result.timings["schrijven"] = time.perf_counter() - write_started
-        # the whole import before the summaries, as before the split (bench/import_bench.py reads it)
+        # the whole import before the summaries: the figure bench/import_bench.py reports
         result.timings["lezen, controleren en schrijven"] = time.perf_counter() - result.started
         result.timings["cpu: lezen, controleren en schrijven"] = time.process_time() - result.cpu_started
         if isinstance(handler, AbsenceHandler):

@@ -1,8 +1,9 @@
 """The charts of /covid, built once per selection and cached as ready Vega-Lite specs.
 
-Building the Altair charts and converting them (to_dict with schema validation, deep copies) took
-most of a rerun. Each view is cached by the small filter values only (never by a DataFrame: hashing
-one costs more than the work) and loads its data inside. The page sends the spec with
+Building the Altair charts and converting them (to_dict with schema validation, deep copies) costs
+more than the rest of the page, so it is done once per selection, not on every rerun. Each view is
+cached by the small filter values only (never by a DataFrame: hashing one costs more than the work)
+and loads its data inside. The page sends the spec with
 st.vega_lite_chart, which is what st.altair_chart would send; the Altair chart is rebuilt only
 when a PNG or SVG download asks for it.
 """
@@ -24,6 +25,7 @@ from ui.covid import charts as covid_charts
 from ui.covid import data as covid_data
 from ui.covid import tables as covid_tables
 from ui.covid import tiles as covid_tiles
+from ui.streamlit_private import arrow_table, vega_lite_spec
 
 MAX_ENTRIES = 64  # an entry: a few hundred kB at region scale (the heat map's Arrow data)
 
@@ -36,24 +38,13 @@ def chart_range(periods: list) -> tuple[dt.date, dt.date]:
 
 
 def streamlit_spec(chart: alt.TopLevelMixin) -> dict | None:
-    """The spec st.altair_chart makes of ``chart`` (with its Arrow datasets), or None if this
-    Streamlit version has no such converter (then the page calls st.altair_chart itself)."""
-    try:
-        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-    except ImportError:
-        return None
-    return _convert_altair_to_vega_lite_spec(chart)
+    """The spec st.altair_chart makes of ``chart``, or None (then the page calls st.altair_chart)."""
+    return vega_lite_spec(chart)
 
 
 def shown_table(frame: pd.DataFrame):
-    """The Arrow table st.dataframe would make of ``frame`` (it sends a given Arrow table as it is,
-    so what the browser gets is the same), made once instead of on every rerun; the frame itself
-    if this Streamlit has no such converter."""
-    try:
-        from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
-    except ImportError:
-        return frame
-    return convert_pandas_df_to_arrow_table(frame)
+    """The Arrow table st.dataframe would make of ``frame``, made once per selection."""
+    return arrow_table(frame)
 
 
 # --- the figures of the chosen period, and the tables -----------------------------------------

@@ -209,7 +209,8 @@ def table_downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     """CSV and Excel of a table, built only when clicked.
 
     Same files as ui.downloads.table_downloads (its table_bytes_csv / table_bytes_xlsx), but
-    lazy: writing the .xlsx eagerly cost ≈ 0,3 s on every rerun for a region-sized table.
+    lazy: writing an .xlsx is slow for a large table, and eagerly it would be written on every
+    rerun although it is rarely downloaded.
     """
     left, right = st.columns(2)
     left.download_button("Download CSV", lambda: downloads.table_bytes_csv(frame), f"{name}.csv", "text/csv",

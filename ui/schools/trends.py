@@ -20,6 +20,7 @@ from ui.schools.controls import PageContext, explain, remember
 from ui.labels import CATEGORY_LABELS
 from ui.schools.labels import DEFAULT_TREND_CATEGORIES, GRAIN_LABELS, PERIOD_KIND_LABELS
 from ui.schools.tables import table_downloads
+from ui.streamlit_private import vega_lite_spec
 from ui.text import plain
 
 CATEGORIES_KEY = "schools_trend_categories"
@@ -122,8 +123,8 @@ def _trend_view(start: dt.date, end: dt.date, grain: str, school_ids: tuple[int,
     """Tooltips, shading, download table and chart spec for one selection (None: no absence data).
 
     A rerun with the same filters reuses them: the Altair spec alone takes longer than the rest of
-    the page. The cache key is the filters only — hashing the trend frame as an argument took a
-    quarter of a cached rerun under load."""
+    the page. The cache key is the filters only: Streamlit would hash a trend frame passed as an
+    argument on every rerun, which costs more than a cache hit should."""
     # per school: the chosen categories as one line (a pupil absent in two counts once)
     trend = data.trend(start, end, grain, school_ids, per_school, hours_per_day,
                        suppressor.threshold if suppressor else None, categories if per_school else None)
@@ -145,18 +146,8 @@ def _trend_view(start: dt.date, end: dt.date, grain: str, school_ids: tuple[int,
                      panel)
     if all_hidden:
         return view
-    spec = _streamlit_spec(view.chart(ChartStyle(meeting)))
+    spec = vega_lite_spec(view.chart(ChartStyle(meeting)))
     return TrendView(per_school, False, hidden, points, periods, view.table, spec, grain, panel)
-
-
-def _streamlit_spec(chart) -> dict | None:
-    """The spec st.altair_chart makes of ``chart`` (with its Arrow datasets), or None if this
-    Streamlit version has no such converter (then the page calls st.altair_chart itself)."""
-    try:
-        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-    except ImportError:
-        return None
-    return _convert_altair_to_vega_lite_spec(chart)
 
 
 def _trend_controls(ctx: PageContext, years: list[int]) -> tuple[str, int, int, list[str]]:

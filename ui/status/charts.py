@@ -18,6 +18,7 @@ from data_access.queries.status import (
 )
 from ui import format as fmt
 from ui.downloads import chart_downloads
+from ui.streamlit_private import vega_lite_spec
 from ui.text import plain
 
 DOMAIN = ["groen", "oranje", "rood", NO_REPORT]
@@ -86,19 +87,8 @@ def history_view(of_action: pd.DataFrame, periods: list[Period], title: str, cod
         return None
     frame = timeline_frame(of_action, periods)
     chart = timeline_chart(frame, f"Verloop {title}")
-    return HistoryView(title, code, tuple(frame.to_dict("records")), _streamlit_spec(chart),
+    return HistoryView(title, code, tuple(frame.to_dict("records")), vega_lite_spec(chart),
                        explanation_text(of_action, periods))
-
-
-def _streamlit_spec(chart: alt.Chart) -> dict | None:
-    """The spec st.altair_chart makes of ``chart`` (with its Arrow datasets): converting the
-    Altair chart (to_dict with validation) was a fifth of a rerun. None if this Streamlit
-    version has no such converter; then the page converts on every run."""
-    try:
-        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-    except ImportError:
-        return None
-    return _convert_altair_to_vega_lite_spec(chart)
 
 
 class _DownloadChart:
