@@ -350,6 +350,8 @@ class PupilYear(Base):
         # covering for the officers' list: a school year's pupils in pupil order (migration 0005)
         Index("ix_pupil_year_pupils", "school_year", "pupil_id", "absence_hours", "unauthorised_hours",
               "late_count", "last_absence_on"),
+        # each school's last registered day: one seek per school (migration 0010)
+        Index("ix_pupil_year_last_day", "school_id", "last_absence_on"),
     )
 
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), primary_key=True)
