@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-import test_status_support as status_fixture
+from fixtures import status as status_fixture
 from data_access import setting_changes, users
 from data_access.definitions.settings import LABELS, SETTING_KEYS
 from data_access.models import AuditEvent, Setting
