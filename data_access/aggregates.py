@@ -23,7 +23,7 @@ from data_access.definitions.calendar import (
     week_sql, week_start,
 )
 from data_access.definitions.settings import load_fields
-from data_access.metrics import school_week_index, sixteen_hour_signals
+from data_access.definitions.sixteen_hours import answering_melding, school_week_index, sixteen_hour_signals
 
 
 def _filter(column_school: str, column_date: str, school_ids, start, end) -> tuple[str, dict]:
@@ -232,22 +232,6 @@ def _refresh_signals(conn, signal_hours: float, signal_weeks: int, school_ids, s
                          signal.window_start, signal.hours, melding[1] if melding else None, delay))
     bulk.insert_rows(conn, "signal16", ("pupil_id", "school_id", "signal_on", "window_start", "hours",
                                         "melding_id", "school_days_to_melding"), rows)
-
-
-def answering_melding(meldingen: list[tuple[dt.date, int, dt.date | None]], window_start: dt.date,
-                      signal_on: dt.date, next_signal_on: dt.date) -> tuple[dt.date, int, dt.date | None] | None:
-    """The 16_uur melding (reported_on, id, absence_start) that answered a signal.
-
-    First choice: the melding whose stated absence start lies in the signal's window. Otherwise
-    the first one reported on or after the signal day and before the next signal, so a signal
-    nobody reported cannot borrow the melding that answered a later one.
-    """
-    stated = next((m for m in meldingen if m[2] is not None and window_start <= m[2] <= signal_on
-                   and m[0] >= window_start), None)
-    if stated:
-        return stated
-    return next((m for m in meldingen if signal_on <= m[0] < next_signal_on
-                 and (m[2] is None or m[2] >= window_start)), None)
 
 
 def refresh_contacts(conn: Connection, school_ids: Iterable[int] | None = None,

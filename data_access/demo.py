@@ -58,10 +58,7 @@ from data_access.definitions.calendar import (
     HOLIDAY_KINDS, SchoolCalendar, day_in_school_year, school_year_end, school_year_of, school_year_start, week_start,
 )
 from data_access.definitions.settings import DEFAULTS
-from data_access.metrics import (
-    school_week_index,
-    sixteen_hour_signals,
-)
+from data_access.definitions.sixteen_hours import school_week_index, sixteen_hour_signals
 from data_access.models import ROLES, Base, Setting, StatusReport
 
 DEMO_TODAY = dt.date(2025, 6, 30)

@@ -34,6 +34,7 @@ from sqlalchemy import Connection, TextClause, text
 from data_access.definitions.settings import Settings
 from data_access.definitions.suppression import Suppressor
 from data_access.definitions.calendar import school_year_bounds, school_year_of
+from data_access.definitions.sixteen_hours import on_time_sql
 from data_access.metrics import per_thousand, share
 
 TOLERANCE = 0.10
@@ -140,14 +141,14 @@ COUNT_QUERIES: dict[str, str] = {
                 WHERE s.in_scope = :yes AND e.school_year = :year) AS pupils""",
     # 16-hour signals at in-scope schools and those reported within N school days, for the pilot
     # (the school's pilot had started on the signal's date) and the other signals.
-    "compliance": """
+    "compliance": f"""
         SELECT COUNT(CASE WHEN p.pilot = 1 THEN 1 END) AS pilot_signals,
                COUNT(CASE WHEN p.pilot = 1 AND p.on_time = 1 THEN 1 END) AS pilot_on_time,
                COUNT(CASE WHEN p.pilot = 0 THEN 1 END) AS other_signals,
                COUNT(CASE WHEN p.pilot = 0 AND p.on_time = 1 THEN 1 END) AS other_on_time
         FROM (SELECT CASE WHEN s.pilot_start IS NOT NULL AND s.pilot_start <= g.signal_on
                           THEN 1 ELSE 0 END AS pilot,
-                     CASE WHEN g.school_days_to_melding <= :days THEN 1 ELSE 0 END AS on_time
+                     CASE WHEN {on_time_sql("g.school_days_to_melding")} THEN 1 ELSE 0 END AS on_time
               FROM signal16 g JOIN school s ON s.id = g.school_id
               WHERE s.in_scope = :yes AND g.signal_on >= :start AND g.signal_on <= :end) p""",
 }

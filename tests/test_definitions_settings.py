@@ -58,17 +58,19 @@ def test_functions_that_depend_on_a_threshold_require_it():
 
     import pandas as pd
 
-    from data_access import kpis, metrics
+    from data_access import kpis
+    from data_access.definitions import absence, sixteen_hours
+    from data_access.definitions.calendar import SchoolCalendar
     from data_access.queries import pilot, schools, status, youths
 
     day = dt.date(2024, 3, 31)
-    weeks = metrics.school_week_index(metrics.SchoolCalendar(), day, day)
+    weeks = sixteen_hours.school_week_index(SchoolCalendar(), day, day)
     calls = [
-        lambda: metrics.sixteen_hour_signals([], weeks),
-        lambda: metrics.sixteen_hour_signals([], weeks, 16),
-        lambda: metrics.rolling_unauthorised_hours([], weeks, day),
-        lambda: metrics.persistence_level(10, 100),
-        lambda: metrics.persistence_level(10, 100, 0.10),
+        lambda: sixteen_hours.sixteen_hour_signals([], weeks),
+        lambda: sixteen_hours.sixteen_hour_signals([], weeks, 16),
+        lambda: sixteen_hours.rolling_unauthorised_hours([], weeks, day),
+        lambda: absence.persistence_level(10, 100),
+        lambda: absence.persistence_level(10, 100, 0.10),
         lambda: youths.current_window(None, day),
         lambda: youths.signal_labels(),
         lambda: schools.school_comparison(None, schools.Window.for_school_year(2023), 5, 5.5),

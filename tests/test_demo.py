@@ -17,7 +17,7 @@ from data_access import demo
 from data_access.definitions.calendar import SchoolDayCounter, load_school_calendar, week_start
 from data_access.db import make_engine
 from data_access.definitions.settings import DEFAULTS
-from data_access.metrics import school_week_index, sixteen_hour_signals
+from data_access.definitions.sixteen_hours import school_week_index, sixteen_hour_signals
 from data_access.models import MELDING_KINDS
 from data_access.schema import migrate
 from conftest import DEMO_PASSWORD

@@ -2,7 +2,9 @@
 import datetime as dt
 
 from data_access.definitions.calendar import SchoolCalendar
-from data_access.metrics import per_thousand, persistence_level, school_week_index, sixteen_hour_signals
+from data_access.definitions.absence import persistence_level
+from data_access.definitions.sixteen_hours import school_week_index, sixteen_hour_signals
+from data_access.metrics import per_thousand
 
 D = dt.date
 # Autumn holiday week 19–23 Oct 2020 (Mon–Fri); term from Mon 5 Oct 2020.
@@ -71,7 +73,7 @@ def test_hours_on_a_single_study_day_inside_a_school_week_are_ignored():
 
 
 def test_rolling_hours_skip_a_study_day_like_the_rule():
-    from data_access.metrics import rolling_unauthorised_hours
+    from data_access.definitions.sixteen_hours import rolling_unauthorised_hours
 
     cal = SchoolCalendar.from_periods([(D(2020, 11, 4), D(2020, 11, 4))])
     weeks = school_week_index(cal, D(2020, 10, 5), D(2020, 12, 31))

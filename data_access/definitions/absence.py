@@ -37,3 +37,17 @@ def absence_rate(absence_hours: float, possible_hours_total: float) -> float | N
     if not possible_hours_total or possible_hours_total != possible_hours_total:
         return None
     return absence_hours / possible_hours_total
+
+
+def persistence_level(absent_hours: float, possible_hours: float, persistent_share: float,
+                      severe_share: float) -> str | None:
+    """'ernstig' at ≥ ``severe_share`` (setting, 50 %), 'langdurig' at ≥ ``persistent_share``
+    (setting, 10 %) of possible hours in the year to date."""
+    if possible_hours <= 0:
+        return None
+    fraction = absent_hours / possible_hours
+    if fraction >= severe_share:
+        return "ernstig"
+    if fraction >= persistent_share:
+        return "langdurig"
+    return None

@@ -26,13 +26,14 @@ from data_access.definitions.calendar import (
     SchoolCalendar, as_date, load_school_calendar, mondays, month_start, next_month_start, school_year_bounds,
     school_year_label, school_year_of, school_year_start,
 )
+from data_access.definitions.sixteen_hours import UNAUTHORISED, on_time
 from data_access.definitions.suppression import Suppressor
 from data_access.models import (
     Absence, AbsenceWeek, Period, PupilCategoryYear, PupilYear, School, SchoolEnrolment, Signal16, Verzuimmelding,
 )
 
 COMBINED = "gekozen"  # the trend's chosen categories as one (absence_trend's ``combine``)
-UNAUTHORISED_CATEGORY = metrics.UNAUTHORISED
+UNAUTHORISED_CATEGORY = UNAUTHORISED
 GRAINS = ("week", "month", "school_year")
 LEVELS = {"school": "school_id", "board": "board", "swv": "swv_code", "municipality": "municipality"}
 SHADED_PERIOD_KINDS = ("covid_sluiting", "covid_gedeeltelijk", "vakantie")
@@ -597,10 +598,10 @@ def _meldingen(conn: Connection, ids: Sequence[int] | None, window: Window) -> p
 
 
 def _signals(conn: Connection, ids: Sequence[int] | None, window: Window, compliance_days: int) -> pd.DataFrame:
-    on_time = case((Signal16.school_days_to_melding <= compliance_days, 1), else_=0)
+    in_time = case((on_time(Signal16.school_days_to_melding, compliance_days), 1), else_=0)
     with_melding = case((Signal16.school_days_to_melding.is_not(None), 1), else_=0)
     return query_frame(conn, (
-        select(Signal16.school_id, func.count(), func.sum(on_time), func.sum(with_melding))
+        select(Signal16.school_id, func.count(), func.sum(in_time), func.sum(with_melding))
         .where(_of_schools(Signal16.school_id, ids), Signal16.signal_on.between(window.start, window.end))
         .group_by(Signal16.school_id)
     ), ["school_id", "signals", "on_time", "with_melding"])
@@ -639,7 +640,7 @@ def _persistent(conn: Connection, calendars: dict[str, SchoolCalendar], year: in
                 per_day: float, persistent_share: float) -> pd.DataFrame:
     """Pupils with absence ≥ ``persistent_share`` of the possible hours of their sector, year to date.
 
-    The same rule as metrics.persistence_level ('langdurig' or worse), evaluated in the
+    The same rule as definitions.absence.persistence_level ('langdurig' or worse), evaluated in the
     database with one threshold per sector.
     """
     start, _ = school_year_bounds(year)

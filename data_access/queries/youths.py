@@ -22,11 +22,8 @@ from data_access import audit
 from data_access.definitions.absence import possible_hours_between
 from data_access.definitions.calendar import as_date, load_school_calendar, school_year_bounds, school_year_of
 from data_access.definitions.settings import Settings
-from data_access.metrics import (
-    UNAUTHORISED,
-    persistence_level,
-    school_week_index,
-)
+from data_access.definitions.absence import persistence_level
+from data_access.definitions.sixteen_hours import UNAUTHORISED, school_week_index
 from data_access.models import (
     Absence,
     AppUser,
@@ -131,7 +128,7 @@ def today_source(conn: Connection) -> str:
 class SignalWindow:
     """The current window of ``signal_weeks`` school weeks: the Mondays of the school weeks it
     covers and its school days up to today (hours on holidays and study days inside those weeks
-    do not count, as in metrics.sixteen_hour_signals)."""
+    do not count, as in definitions.sixteen_hours.sixteen_hour_signals)."""
 
     mondays: tuple[dt.date, ...]
     school_days: tuple[dt.date, ...] = ()
@@ -190,7 +187,7 @@ def youth_list(conn: Connection, today: dt.date | None, settings: Settings) -> p
     stored ``signal_hours`` / ``signal_weeks``), ``bijna_16`` (``approaching_hours`` up to
     ``signal_hours`` unauthorised hours in the current window of ``signal_weeks`` school weeks,
     counted after the last signal, as the rule restarts there), ``te_laat`` (late_count ≥
-    ``late_count``), ``langdurig`` / ``ernstig`` (metrics.persistence_level with
+    ``late_count``), ``langdurig`` / ``ernstig`` (definitions.absence.persistence_level with
     ``persistent_share`` / ``severe_share`` of all absence hours against the school hours
     (``hours_per_day``) from 1 August to today).
 
@@ -444,7 +441,7 @@ def _objects(by_mask: dict[int, object]) -> np.ndarray:
 
 
 def _persistence(absence_hours: pd.Series, possible_hours: pd.Series, settings: Settings) -> pd.Series:
-    """metrics.persistence_level per youth, evaluated once per distinct (hours, possible hours):
+    """definitions.absence.persistence_level per youth, evaluated once per distinct (hours, possible hours):
     the possible hours differ per sector only, absence hours repeat (quarters of an hour)."""
     hours, possible = absence_hours.to_numpy(dtype=float), possible_hours.to_numpy(dtype=float)
     levels = np.full(len(hours), None, dtype=object)
