@@ -24,6 +24,7 @@ from data_access.definitions.calendar import (
 )
 from data_access.definitions.settings import load_fields
 from data_access.definitions.sixteen_hours import answering_melding, school_week_index, sixteen_hour_signals
+from data_access.summary_state import contact_segment_is_stale
 
 
 def _filter(column_school: str, column_date: str, school_ids, start, end) -> tuple[str, dict]:
@@ -259,17 +260,6 @@ def _refresh_contact_week(conn, school_ids, start, end) -> None:
                SUM(CASE WHEN reached THEN 1 ELSE 0 END)
         FROM contact WHERE school_id IS NOT NULL AND {where}
         GROUP BY school_id, {week_sql(conn, 'date')}, target, channel""", params)
-
-
-def contact_segment_is_stale(conn: Connection) -> bool:
-    """A school's sector or scope changed (schools import) since contact_segment was built: its
-    contacts are counted there under the old sector or scope."""
-    return conn.execute(_CONTACT_SEGMENT_STALE).first() is not None
-
-
-_CONTACT_SEGMENT_STALE = text(
-    "SELECT 1 FROM contact_segment_school built JOIN school ON school.id = built.school_id "
-    "WHERE school.sector <> built.sector OR school.in_scope <> built.in_scope")
 
 
 def _refresh_contact_segment(conn, start, end) -> None:

@@ -425,7 +425,7 @@ class ContactSegment(Base):
     few days around them. Contacts without a school are not in it: the page finds their school
     through the pupil's enrolment as it reads them. The sector and scope are those of the school
     when the rows were built; :class:`ContactSegmentSchool` keeps them, so a school changed since
-    makes the table stale (``aggregates.contact_segment_is_stale``) and the page reads the contacts
+    makes the table stale (``summary_state.contact_segment_is_stale``) and the page reads the contacts
     themselves until it is rebuilt (``aggregates.refresh_contacts``). Far fewer rows than contacts
     (one per segment × sector × scope × target × channel), read by first day without a lookup
     (no rowid on SQLite)."""

@@ -42,7 +42,7 @@ KNOWN_CYCLES = {
 }
 # Query modules that still take SQL helpers (week/month/school-year expressions, the staleness
 # check of contact_segment) from the summary builder.
-KNOWN_QUERIES_IMPORTING_AGGREGATES = {"data_access.queries.contacts"}
+KNOWN_QUERIES_IMPORTING_AGGREGATES: set[str] = set()
 
 
 # --- reading the source ---------------------------------------------------------------------

@@ -26,6 +26,7 @@ from data_access import aggregates, cases, periods
 from data_access.definitions.calendar import as_date
 from data_access.models import Contact, ContactSegment, School
 from data_access.queries import contacts
+from data_access.summary_state import contact_segment_is_stale
 from data_access.schema import alembic_config, migrate
 from fixtures.covid import CONTACTS, S1, S5, X1, build, insert_rows
 
@@ -165,7 +166,7 @@ def test_contact_segment_sums_the_contacts_with_a_school_per_sector_and_scope(db
 
 def test_the_figures_read_from_the_summary_are_the_hand_worked_ones(db):
     with db.connect() as conn:
-        assert not aggregates.contact_segment_is_stale(conn)
+        assert not contact_segment_is_stale(conn)
         assert_figures(conn)
 
 
@@ -230,14 +231,14 @@ def test_a_school_that_changed_scope_or_sector_makes_the_summary_stale_not_wrong
     })
     concerns = {"closure": (16, 2), "baseline": (7, 1)}  # 18 − 2 and 8 − 1
     with db.connect() as conn:
-        assert aggregates.contact_segment_is_stale(conn)
+        assert contact_segment_is_stale(conn)
         assert_figures(conn, without_s1, concerns)
         report = contacts.period_report(conn, periods.covid_periods(conn, "PO")[0], "PO")
         assert (report.metrics.schools, report.metrics.schools_contacted) == (5, 4)
     with db.begin() as conn:
         # the next refresh, however small, rebuilds it whole
         aggregates.refresh_contacts(conn, [S5], D(2020, 3, 27), D(2020, 3, 27))
-        assert not aggregates.contact_segment_is_stale(conn)
+        assert not contact_segment_is_stale(conn)
         assert_figures(conn, without_s1, concerns)
 
 
@@ -256,7 +257,7 @@ def test_the_migration_fills_contact_segment_for_an_existing_database(request, b
     migrate(engine)
     with engine.connect() as conn:
         migrated = segment_rows(conn)
-        assert migrated and not aggregates.contact_segment_is_stale(conn)
+        assert migrated and not contact_segment_is_stale(conn)
         assert_figures(conn)
     with engine.begin() as conn:
         aggregates.refresh_contacts(conn)

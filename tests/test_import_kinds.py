@@ -260,6 +260,7 @@ def test_today_is_the_default_for_a_pupils_enrolment_year(base):
 
 def test_a_schools_import_that_changes_a_sector_rebuilds_the_covid_contact_summary(base):
     from data_access import aggregates
+    from data_access.summary_state import contact_segment_is_stale
 
     with base.begin() as conn:
         school_id = conn.execute(select(models.School.id).where(models.School.vestigingsnummer == "99ZZ00")).scalar()
@@ -269,6 +270,6 @@ def test_a_schools_import_that_changes_a_sector_rebuilds_the_covid_contact_summa
     result = imp(base, "scholen", "vestigingsnummer;vestigingsnaam;soort\n99ZZ00;OBS De Esdoorn;SBAO\n")
     assert result.ok and result.counts.updated == 1
     with base.connect() as conn:
-        assert not aggregates.contact_segment_is_stale(conn)
+        assert not contact_segment_is_stale(conn)
         sectors = conn.execute(select(models.ContactSegment.sector).distinct()).scalars().all()
     assert sectors == ["SBAO"]  # the visit counts under the school's new sector on /covid

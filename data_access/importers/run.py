@@ -324,6 +324,7 @@ def _collect(result: ImportResult, handler, structural_rows: int) -> None:
 
 def _refresh(conn, refreshes: list[Refresh]) -> None:
     from data_access import aggregates
+    from data_access.summary_state import contact_segment_is_stale
 
     for r in refreshes:
         if not r.school_ids:
@@ -332,7 +333,7 @@ def _refresh(conn, refreshes: list[Refresh]) -> None:
             aggregates.refresh_absence(conn, r.school_ids, r.start, r.end)
         else:
             aggregates.refresh_contacts(conn, r.school_ids, r.start, r.end)
-    if aggregates.contact_segment_is_stale(conn):  # a schools import changed a sector or the scope
+    if contact_segment_is_stale(conn):  # a schools import changed a sector or the scope
         aggregates.refresh_contacts(conn)
 
 

@@ -45,7 +45,7 @@ from sqlalchemy import (
 )
 
 from data_access import periods as periods_mod
-from data_access.aggregates import contact_segment_is_stale
+from data_access.summary_state import contact_segment_is_stale
 from data_access.definitions.calendar import (
     SchoolCalendar, as_date, load_school_calendar, mondays, month_ranges, month_sql, school_year_bounds, school_year_label,
     school_year_of, school_year_sql, week_sql, week_start,
@@ -835,4 +835,3 @@ def _is_number(value) -> bool:
 def _plain(value):
     """numpy scalars to plain Python numbers (strings such as "<5" pass through)."""
     return value.item() if isinstance(value, np.generic) else value
-
