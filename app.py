@@ -2,12 +2,12 @@
 import streamlit as st
 
 from ui import auth, shell
-from ui.db import database_problem, has_data, is_demo
+from ui.db import database_problem, has_data, is_demo, trouble
 
 st.set_page_config(page_title="LEA-dashboard", page_icon=":material/school:", layout="wide")
 
 if problem := database_problem():
-    shell.trouble(problem)  # st.navigation with one page, then stop: no raw file names in the sidebar
+    trouble(problem)  # st.navigation with one page, then stop: no raw file names in the sidebar
 
 user = auth.current_user()
 empty = not has_data()

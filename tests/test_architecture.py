@@ -37,8 +37,6 @@ MIGRATIONS = ROOT / "data_access" / "migrations" / "versions"
 # test_no_import_cycle_at_import_time). Each is one strongly connected set of modules.
 KNOWN_CYCLES = {
     frozenset({"data_access.auth_rules", "data_access.demo", "data_access.demo_mode", "data_access.users"}),
-    frozenset({"data_access.importers.codes", "data_access.importers.write"}),
-    frozenset({"ui.auth", "ui.shell"}),
 }
 # Query modules that still take SQL helpers (week/month/school-year expressions, the staleness
 # check of contact_segment) from the summary builder.

@@ -36,9 +36,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from streamlit_authenticator.models import AuthenticationModel
 
 from data_access import audit as audit_log
-from data_access import access, auth_rules, users
+from data_access import auth_rules, users
 from data_access.settings import read_secrets
-from ui.db import engine, has_accounts, is_demo
+from ui.db import engine, has_accounts, is_demo, trouble
 from ui.guard import LAST_PAGE, SESSION_ISSUED, SESSION_USER, audit, origin
 from ui.text import plain
 
@@ -217,9 +217,7 @@ def current_user() -> users.User | None:
         _log_database_error("de sessiecontrole", exc)
         if not st.session_state.get(SESSION_USER):
             st.session_state[COOKIE_CHECKED] = False  # the cookie was not judged: judge it next run
-        from ui import shell
-
-        shell.trouble(database_message(exc))
+        trouble(database_message(exc))
         raise  # not reached: st.stop()
 
 

@@ -5,7 +5,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from data_access import setup
+from data_access import access, setup
 from data_access.db import MissingDatabase
 from data_access.settings import database_url
 
@@ -52,3 +52,16 @@ def stop_if_unreachable() -> None:
     except (DBAPIError, OperationalError, OSError):
         st.error(UNREACHABLE, icon=":material/cloud_off:")
         st.stop()
+
+
+def trouble(message: str) -> None:
+    """Show why the app cannot be used now, as the only route, and stop the run."""
+    def unavailable() -> None:
+        st.title("LEA-dashboard")
+        st.error(message, icon=":material/cloud_off:")
+
+    routes = [st.Page(unavailable, title="Niet beschikbaar", url_path=key, visibility="hidden")
+              for key in access.PAGES]
+    st.navigation([st.Page(unavailable, title="Niet beschikbaar", url_path="niet-beschikbaar", default=True),
+                   *routes], position="hidden").run()
+    st.stop()

@@ -132,14 +132,3 @@ def _no_data() -> None:
             "probeer het daarna opnieuw.", icon=":material/hourglass_empty:")
 
 
-def trouble(message: str) -> None:
-    """Show why the app cannot be used now, as the only route, and stop the run."""
-    def unavailable() -> None:
-        st.title("LEA-dashboard")
-        st.error(message, icon=":material/cloud_off:")
-
-    routes = [st.Page(unavailable, title="Niet beschikbaar", url_path=key, visibility="hidden")
-              for key in access.PAGES]
-    st.navigation([st.Page(unavailable, title="Niet beschikbaar", url_path="niet-beschikbaar", default=True),
-                   *routes], position="hidden").run()
-    st.stop()

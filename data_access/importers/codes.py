@@ -15,8 +15,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from data_access import audit
 from data_access.definitions.absence import CATEGORIES
 from data_access.definitions.calendar import as_date
-from data_access.importers.kinds import CATEGORY_CHOICES, norm_key
-from data_access.importers.write import Refresh
+from data_access.importers.kinds import CATEGORY_CHOICES, Refresh, norm_key
 from data_access.models import Absence, AbsenceCode
 
 ASSIGNABLE = tuple(c for c in CATEGORIES if c != "onbekend")

@@ -7,6 +7,7 @@ Header matching ignores case, accents, spaces, hyphens, dots and underscores, so
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -546,3 +547,12 @@ def guess_kind(headers: list[str]) -> str | None:
         if score > best_score and known == len(keys) and have_required:
             best, best_score = kind.key, score
     return best
+
+
+# The dates and schools an import touched, for the summary refresh after it (write, codes, run).
+@dataclass
+class Refresh:
+    what: str                    # "absence" or "contacts"
+    school_ids: set[int]
+    start: dt.date | None
+    end: dt.date | None

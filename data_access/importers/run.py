@@ -33,7 +33,8 @@ from data_access.db import sqlite_path
 from data_access.importers.kinds import get_kind
 from data_access.importers.reading import ReadError, Source, TableReader
 from data_access.importers.validate import PROBLEM_COLUMNS, ChunkCheck, Problem, Problems
-from data_access.importers.write import HANDLERS, AbsenceHandler, Counts, Options, Refresh
+from data_access.importers.kinds import Refresh
+from data_access.importers.write import HANDLERS, AbsenceHandler, Counts, Options
 
 ProgressCallback = Callable[[float, str], None]
 

@@ -28,7 +28,7 @@ import pandas as pd
 from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
 
 from data_access import bulk
-from data_access.importers.kinds import MAX_HOURS_PER_DAY, Kind
+from data_access.importers.kinds import MAX_HOURS_PER_DAY, Kind, Refresh
 from data_access.importers.reading import Chunk, FileInfo
 from data_access.importers.validate import (
     ChunkCheck, Problem, Problems, nl_date, nl_number, parse_decimal,
@@ -59,14 +59,6 @@ class Options:
     period_to: dt.date | None = None
     municipality: str | None = None
     today: dt.date | None = None
-
-
-@dataclass
-class Refresh:
-    what: str                    # "absence" or "contacts"
-    school_ids: set[int]
-    start: dt.date | None
-    end: dt.date | None
 
 
 @dataclass
