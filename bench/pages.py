@@ -21,7 +21,6 @@ from data_access import periods
 from data_access.definitions.calendar import school_year_bounds, school_year_of
 from data_access.db import make_engine
 from data_access.definitions import Suppressor, load_settings
-from data_access.kpis import kpi_window
 from data_access.queries import contacts, pilot, schools, status, youths
 
 
@@ -123,11 +122,11 @@ def views(conn: Connection) -> list[View]:
             return run
 
         out.append(View("status", "default: actuele periode met bewijs", status_view(period, previous),
-                        naive.schools_contacted(*kpi_window(period.end))))
+                        naive.schools_contacted(period.start, period.end)))
         if previous is not None:
             out.append(View("status", "filter: vorige periode",
                             status_view(previous, status.previous_period(reporting, previous.id)),
-                            naive.schools_contacted(*kpi_window(previous.end))))
+                            naive.schools_contacted(previous.start, previous.end)))
     return out
 
 

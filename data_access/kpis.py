@@ -1,9 +1,10 @@
 """Evidence for the status lights: KPIs computed from the database, and the colour they suggest.
 
 A policy action can be linked to KPIs (table ``action_kpi``: key, target, higher_is_better).
-For a reporting period every KPI is computed over the school year that holds the period's end
-date, from 1 August up to and including that end date ("schooljaar tot en met"), so the
-figure is what was known when the report was due.
+For a reporting period every KPI is measured over the period's own school days (DESIGN,
+Definitions: "Evidence for a status light"): from its first to its last day, with the pupils
+enrolled in the school year of its last school day. A period without school days (a summer
+holiday) has no evidence — "geen schooldagen" — rather than a red light from zero counts.
 
 The KPIs are evidence for the **Kwaliteit** light (what the action achieves). The suggested
 colour never replaces the reported one: the officer decides, the page only shows both and
@@ -24,18 +25,20 @@ newsletters describe no person and are not suppressed.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
-from sqlalchemy import Connection, TextClause, text
+from sqlalchemy import Connection, TextClause, select, text
 
 from data_access.definitions.settings import Settings
 from data_access.definitions.suppression import Suppressor
-from data_access.definitions.calendar import school_year_bounds, school_year_of
+from data_access.definitions.calendar import HOLIDAY_KINDS, SchoolCalendar, as_date, school_year_of
 from data_access.definitions.sixteen_hours import on_time_sql
 from data_access.metrics import per_thousand, share
+from data_access.models import Period
 
 TOLERANCE = 0.10
 PRIMARY_SECTORS = ("BAO", "SBAO", "SO")
@@ -61,9 +64,9 @@ class KpiDefinition:
     counts_query: str  # the key in COUNT_QUERIES of the counts this KPI is built from
     value_of: Callable[[Mapping[str, int]], KpiValue]
 
-    def compute(self, conn: Connection, start: dt.date, end: dt.date, compliance_days: int) -> KpiValue:
+    def compute(self, conn: Connection, window: EvidenceWindow, compliance_days: int) -> KpiValue:
         """This KPI alone over the window (:func:`evaluate` computes all linked KPIs at once)."""
-        return self.value_of(window_counts(conn, [self.counts_query], start, end, compliance_days))
+        return self.value_of(window_counts(conn, [self.counts_query], window, compliance_days))
 
     def explain(self, compliance_days: int) -> str:
         return self.explanation.format(days=compliance_days)
@@ -99,10 +102,31 @@ def evidence_mismatch(suggested: str | None, reported: str | None) -> bool:
 # --- the window -----------------------------------------------------------------------------
 
 
-def kpi_window(period_end: dt.date) -> tuple[dt.date, dt.date]:
-    """From 1 August of the school year holding ``period_end`` up to and including it."""
-    start, _ = school_year_bounds(school_year_of(period_end))
-    return start, period_end
+@dataclass(frozen=True)
+class EvidenceWindow:
+    """The dates a period's evidence is measured over, and its school days."""
+
+    start: dt.date
+    end: dt.date
+    school_days: int
+    school_year: int  # holding most of its school days (``start``'s without any): its pupils count
+
+    NO_SCHOOL_DAYS = "geen schooldagen in deze periode"
+
+
+def evidence_window(conn: Connection, start: dt.date, end: dt.date) -> EvidenceWindow:
+    """The period ``start``–``end`` with its school days: a day is one when it is a school day for
+    any sector of the municipality's schools. A period across the summer (May – August) takes the
+    pupils of the school year that holds most of its school days, whose enrolment is known when
+    the report is due."""
+    sectors = conn.execute(text("SELECT DISTINCT sector FROM school WHERE in_scope = :yes"), {"yes": True}).scalars()
+    off = conn.execute(select(Period.start, Period.end, Period.sector).where(Period.kind.in_(HOLIDAY_KINDS))).all()
+    days = sorted({day for sector in sectors
+                   for day in SchoolCalendar.from_periods((as_date(s), as_date(e)) for s, e, of in off
+                                                          if of is None or of == sector).school_days(start, end)})
+    years = Counter(school_year_of(day) for day in days)
+    year = max(years, key=lambda y: (years[y], -y)) if years else school_year_of(start)
+    return EvidenceWindow(start, end, len(days), year)
 
 
 def _in_list(values: Iterable[str]) -> str:
@@ -154,10 +178,11 @@ COUNT_QUERIES: dict[str, str] = {
 }
 
 
-def window_parameters(start: dt.date, end: dt.date, compliance_days: int) -> dict:
+def window_parameters(start: dt.date, end: dt.date, compliance_days: int, school_year: int) -> dict:
     """The bind parameters of the count queries for a window; ``compliance_days``: a signal is
-    reported on time when its melding came within this many school days (setting)."""
-    return {"start": start, "end": end, "yes": True, "days": compliance_days, "year": school_year_of(end)}
+    reported on time when its melding came within this many school days (setting);
+    ``school_year``: whose enrolment is the denominator of meldingen per 1,000."""
+    return {"start": start, "end": end, "yes": True, "days": compliance_days, "year": school_year}
 
 
 @lru_cache(maxsize=32)
@@ -167,13 +192,14 @@ def _counts_statement(names: tuple[str, ...]) -> TextClause:
     return text("SELECT * FROM " + " CROSS JOIN ".join(parts))
 
 
-def window_counts(conn: Connection, names: Iterable[str], start: dt.date, end: dt.date,
+def window_counts(conn: Connection, names: Iterable[str], window: EvidenceWindow,
                   compliance_days: int) -> dict[str, int]:
     """The counts of the queries ``names`` over the window, in one round trip (0 for NULL)."""
     names = tuple(sorted(set(names)))
     if not names:
         return {}
-    row = conn.execute(_counts_statement(names), window_parameters(start, end, compliance_days)).mappings().one()
+    parameters = window_parameters(window.start, window.end, compliance_days, window.school_year)
+    row = conn.execute(_counts_statement(names), parameters).mappings().one()
     return {key: int(value or 0) for key, value in row.items()}
 
 
@@ -223,12 +249,12 @@ def newsletters_per_year(counts: Mapping[str, int]) -> KpiValue:
 
 
 KPIS: dict[str, KpiDefinition] = {d.key: d for d in (
-    KpiDefinition("schools_visited_share", "Basisscholen bezocht dit schooljaar", "share", False,
+    KpiDefinition("schools_visited_share", "Basisscholen bezocht in de periode", "share", False,
                   "Aandeel basisscholen (BAO, SBAO, SO) met minstens één schoolbezoek van een "
                   "leerplichtambtenaar.", "contacts", schools_visited_share),
     KpiDefinition("meldingen_per_1000", "Verzuimmeldingen per 1.000 leerlingen", "per_thousand", True,
-                  "Verzuimmeldingen dit schooljaar gedeeld door het aantal ingeschreven leerlingen "
-                  "(teldatum 1 oktober), maal 1.000.", "meldingen", meldingen_per_1000),
+                  "Verzuimmeldingen in de periode gedeeld door het aantal ingeschreven leerlingen "
+                  "(teldatum 1 oktober van dat schooljaar), maal 1.000.", "meldingen", meldingen_per_1000),
     KpiDefinition("reporting_compliance", "Meldcompliance 16-uursregel", "share", True,
                   "Aandeel 16-uurssignalen gevolgd door een 16-uursmelding binnen {days} schooldagen.",
                   "compliance", reporting_compliance),
@@ -236,7 +262,7 @@ KPIS: dict[str, KpiDefinition] = {d.key: d for d in (
                   "points", True,
                   "Meldcompliance van pilotscholen (signalen vanaf de start van hun pilot) min die van "
                   "de overige scholen, in procentpunten.", "compliance", pilot_compliance_gap),
-    KpiDefinition("newsletters_per_year", "Nieuwsbrieven dit schooljaar", "count", False,
+    KpiDefinition("newsletters_per_year", "Nieuwsbrieven in de periode", "count", False,
                   "Aantal verstuurde nieuwsbrieven (verschillende verzenddata).", "contacts",
                   newsletters_per_year),
 )}
@@ -253,29 +279,34 @@ def hides(suppressor: Suppressor, definition: KpiDefinition, value: KpiValue) ->
     return definition.counts_persons and any(suppressor.hides(count) for _, count in value.counts)
 
 
-def evaluate(conn: Connection, links: pd.DataFrame, period_end: dt.date, settings: Settings,
+def evaluate(conn: Connection, links: pd.DataFrame, window: EvidenceWindow, settings: Settings,
              suppressor: Suppressor | None) -> pd.DataFrame:
     """One row per linked KPI (``links``: action_id, kpi, target, higher_is_better) with the value
-    over the school year up to ``period_end`` and the colour it suggests (see :func:`evaluate_links`)."""
+    over the window and the colour it suggests (see :func:`evaluate_links`)."""
     columns = ["action_id", "kpi", "target", "higher_is_better"]
-    return evaluate_links(conn, links[columns].itertuples(index=False, name=None), period_end, settings,
-                          suppressor)
+    return evaluate_links(conn, links[columns].itertuples(index=False, name=None), window, settings, suppressor)
 
 
-def evaluate_links(conn: Connection, links: Iterable[tuple], period_end: dt.date, settings: Settings,
+def evaluate_links(conn: Connection, links: Iterable[tuple], window: EvidenceWindow, settings: Settings,
                    suppressor: Suppressor | None) -> pd.DataFrame:
     """:func:`evaluate` for links as (action_id, kpi, target, higher_is_better) tuples.
 
     Each KPI is computed once, however many actions link to it, and the counts of all linked KPIs
     come from one statement. Unknown KPI keys get a row with a reason instead of a value, so a
     typo in the configuration shows instead of breaking the page. ``settings``: the compliance
-    school days; ``suppressor``: small-cell suppression, None for roles that see every count.
+    school days; ``suppressor``: small-cell suppression, None for roles that see every count. A
+    window without school days gives every KPI the reason "geen schooldagen" and no colour.
     """
     links = list(links)
-    start, end = kpi_window(period_end)
     known = {kpi: KPIS[kpi] for _, kpi, _, _ in links if kpi in KPIS}
     days = settings.compliance_school_days
-    counts = window_counts(conn, (d.counts_query for d in known.values()), start, end, days)
+    if not window.school_days:
+        return pd.DataFrame([(action_id, kpi, known[kpi].label if kpi in known else kpi,
+                              known[kpi].unit if kpi in known else "count",
+                              known[kpi].explain(days) if kpi in known else "", target, bool(higher), None, (), None,
+                              window.NO_SCHOOL_DAYS if kpi in known else "onbekende KPI")
+                             for action_id, kpi, target, higher in links], columns=EVIDENCE_COLUMNS)
+    counts = window_counts(conn, (d.counts_query for d in known.values()), window, days)
     computed = {kpi: definition.value_of(counts) for kpi, definition in known.items()}
     rows = []
     for action_id, kpi, target, higher_is_better in links:

@@ -56,7 +56,7 @@ def test_reporting_on_time_is_one_rule_in_python_the_comparison_and_the_kpi(db, 
                               .where(School.in_scope.is_(True), Signal16.signal_on.between(WINDOW.start, WINDOW.end))
                               ).scalars().all()
         comparison = q.school_comparison(conn, WINDOW, days, HOURS, 0.10).schools
-        counts = kpis.window_counts(conn, ["compliance"], WINDOW.start, WINDOW.end, days)
+        counts = kpis.window_counts(conn, ["compliance"], kpis.evidence_window(conn, WINDOW.start, WINDOW.end), days)
     in_python = sum(1 for d in delays if on_time(d, days))
     assert int(comparison["on_time"].sum()) == in_python
     assert counts["pilot_on_time"] + counts["other_on_time"] == in_python

@@ -10,7 +10,6 @@ from data_access.queries import status as q
 from fixtures import status as fixture
 
 D = dt.date
-T1_WINDOW = (D(2023, 8, 1), D(2024, 3, 31))
 
 
 # --- the colour rule, by hand ---------------------------------------------------------------
@@ -53,19 +52,55 @@ def test_worst_colour_and_mismatch():
     assert not kpis.evidence_mismatch("rood", None)  # no report: nothing to compare
 
 
-def test_window_is_school_year_to_period_end():
-    assert kpis.kpi_window(D(2024, 3, 31)) == T1_WINDOW
-    assert kpis.kpi_window(D(2023, 12, 31)) == (D(2023, 8, 1), D(2023, 12, 31))
-    assert kpis.kpi_window(D(2024, 8, 15)) == (D(2024, 8, 1), D(2024, 8, 15))
+# --- the window: the reporting period's own school days ------------------------------------
+
+
+SUMMER = dict(name="Zomervakantie 2024", kind="vakantie", sector=None, start=D(2024, 7, 13), end=D(2024, 8, 25))
+
+
+def _with_summer(engine) -> None:
+    from sqlalchemy import insert
+
+    from data_access.models import Period
+
+    with engine.begin() as conn:
+        conn.execute(insert(Period).values(**SUMMER))
+
+
+def test_the_evidence_window_is_the_period_with_its_school_days(engine):
+    fixture.build(engine, users=False, reports=False)
+    _with_summer(engine)
+    with engine.connect() as conn:
+        t1 = kpis.evidence_window(conn, D(2024, 1, 1), D(2024, 3, 31))
+        summer = kpis.evidence_window(conn, D(2024, 7, 15), D(2024, 8, 23))
+        may_august = kpis.evidence_window(conn, D(2024, 5, 1), D(2024, 8, 31))
+    # 1 Jan – 31 Mar 2024: 23 + 21 + 21 weekdays (no holidays in the fixture then), school year 2023/24
+    assert (t1.start, t1.end, t1.school_days, t1.school_year) == (D(2024, 1, 1), D(2024, 3, 31), 65, 2023)
+    assert (summer.school_days, summer.school_year) == (0, 2023)  # all holiday
+    # May – August: 23 weekdays in May, 20 in June, 10 in July before the holiday (all 2023/24) and
+    # 26–30 August after it (2024/25): 58 school days, most of them in 2023/24, whose pupils count
+    assert (may_august.school_days, may_august.school_year) == (23 + 20 + 10 + 5, 2023)
+
+
+def test_a_period_without_school_days_has_no_evidence_rather_than_a_red_light(engine):
+    fixture.build(engine, users=False, reports=False)
+    _with_summer(engine)
+    links = [(1, "newsletters_per_year", 2.0, True), (1, "schools_visited_share", 0.8, True)]
+    with engine.connect() as conn:
+        frame = kpis.evaluate_links(conn, links, kpis.evidence_window(conn, D(2024, 7, 15), D(2024, 8, 23)),
+                                    DEFAULTS, None)
+    assert frame["reason"].tolist() == ["geen schooldagen in deze periode"] * 2
+    assert frame["value"].isna().all() and frame["suggested"].isna().all()
 
 
 # --- the KPIs on the fixture ----------------------------------------------------------------
 
 
-def _kpi_values(engine, end=D(2024, 3, 31)) -> dict[str, kpis.KpiValue]:
-    start, end = kpis.kpi_window(end)
+def _kpi_values(engine, end=D(2024, 3, 31), start=D(2023, 8, 1)) -> dict[str, kpis.KpiValue]:
+    """The KPI arithmetic over a window from ``start`` (default: the fixture's school year) to ``end``."""
     with engine.connect() as conn:
-        return {key: d.compute(conn, start, end, DEFAULTS.compliance_school_days) for key, d in kpis.KPIS.items()}
+        window = kpis.evidence_window(conn, start, end)
+        return {key: d.compute(conn, window, DEFAULTS.compliance_school_days) for key, d in kpis.KPIS.items()}
 
 
 def _check_fixture_values(values):
@@ -97,7 +132,7 @@ def test_a_later_period_counts_the_visit_after_march(engine):
 
 def test_kpis_of_an_empty_year_have_no_value(engine):
     fixture.build(engine, users=False, reports=False)
-    values = _kpi_values(engine, D(2021, 12, 31))
+    values = _kpi_values(engine, D(2021, 12, 31), start=D(2021, 8, 1))
     assert values["schools_visited_share"].value == 0.0  # schools exist, none visited
     assert values["meldingen_per_1000"].value is None  # no enrolment that year
     assert values["pilot_compliance_gap"].value is None
@@ -114,28 +149,41 @@ def _evidence(engine, suppressor):
 
 
 def test_suggested_colours_per_action_for_leerplicht(engine):
+    """2024-T1 is measured over its own days, 1 January – 31 March 2024 (see fixtures/status.py)."""
     fixture.build(engine, users=False)
     frame = _evidence(engine, suppressor=None)
+    # visits: only B (31 March) → 1 / 4 = 0,25 against 0,8: rood
+    assert frame.loc[("LEA-01", "schools_visited_share"), "value"] == 0.25
     assert frame.loc[("LEA-01", "schools_visited_share"), "suggested"] == "rood"
-    assert frame.loc[("LEA-02", "pilot_compliance_gap"), "suggested"] == "groen"
-    assert frame.loc[("LEA-02", "reporting_compliance"), "suggested"] == "oranje"
-    assert frame.loc[("LEA-03", "meldingen_per_1000"), "suggested"] == "oranje"
-    assert frame.loc[("LEA-04", "newsletters_per_year"), "suggested"] == "groen"
+    # pilot A 05-02 (1 day) on time: 1 / 1; others B 04-03 (10), E 22-01 (8), C 10-01 (4): 1 / 3
+    gap = frame.loc[("LEA-02", "pilot_compliance_gap")]
+    assert gap["value"] == pytest.approx(1 - 1 / 3) and gap["suggested"] == "groen"
+    # 2 of 4 on time = 0,5 against 0,6: missed by 0,1 > 0,06 → rood
+    assert frame.loc[("LEA-02", "reporting_compliance"), "value"] == 0.5
+    assert frame.loc[("LEA-02", "reporting_compliance"), "suggested"] == "rood"
+    # meldingen 05-01 (D), 19-01 and 02-02 (E): 3 / 1.000 pupils × 1.000 = 3,0 ≤ 11 → groen
+    assert frame.loc[("LEA-03", "meldingen_per_1000"), "value"] == 3.0
+    assert frame.loc[("LEA-03", "meldingen_per_1000"), "suggested"] == "groen"
+    # newsletters: 15-01 only → 1 against 2: rood
+    assert frame.loc[("LEA-04", "newsletters_per_year"), "value"] == 1
+    assert frame.loc[("LEA-04", "newsletters_per_year"), "suggested"] == "rood"
 
 
 def test_small_counts_hide_the_value_and_the_colour_for_other_roles(engine):
     fixture.build(engine, users=False)
     frame = _evidence(engine, suppressor=Suppressor(5))
-    gap = frame.loc[("LEA-02", "pilot_compliance_gap")]  # 3 on time at pilot schools: below 5
+    gap = frame.loc[("LEA-02", "pilot_compliance_gap")]  # 1 signal at pilot schools: below 5
     assert pd.isna(gap["value"]) and pd.isna(gap["suggested"]) and gap["counts"] == ()
     assert gap["reason"].startswith("verborgen")
-    # counts of schools describe no person: shown
-    assert frame.loc[("LEA-01", "schools_visited_share"), "value"] == 0.5
-    assert frame.loc[("LEA-03", "meldingen_per_1000"), "value"] == 12.0
+    # 3 meldingen about pupils: below 5, hidden as well
+    assert pd.isna(frame.loc[("LEA-03", "meldingen_per_1000"), "value"])
+    # counts of schools and newsletters describe no person: shown
+    assert frame.loc[("LEA-01", "schools_visited_share"), "value"] == 0.25
+    assert frame.loc[("LEA-04", "newsletters_per_year"), "value"] == 1
 
 
 def test_unknown_kpi_key_shows_a_reason_instead_of_failing(engine):
     links = pd.DataFrame([{"action_id": 1, "kpi": "bestaat_niet", "target": 1.0, "higher_is_better": True}])
     with engine.connect() as conn:
-        frame = kpis.evaluate(conn, links, D(2024, 3, 31), DEFAULTS, None)
+        frame = kpis.evaluate(conn, links, kpis.evidence_window(conn, D(2024, 1, 1), D(2024, 3, 31)), DEFAULTS, None)
     assert frame.loc[0, "reason"] == "onbekende KPI" and pd.isna(frame.loc[0, "suggested"])

@@ -24,6 +24,7 @@ import pytest
 from sqlalchemy import Connection, event, insert, select
 
 from data_access import kpis
+from data_access.definitions.calendar import school_year_of, school_year_start
 from data_access.definitions import DEFAULTS, Suppressor
 from data_access.models import Contact, School, Verzuimmelding
 from data_access.queries import status as q
@@ -125,35 +126,36 @@ def window(**counts) -> dict[str, int]:
 ], ids=str)
 def test_kpi_counts_per_window(status_read_only, end, expected):
     engine, _ = status_read_only
-    start, end = kpis.kpi_window(end)
+    start = school_year_start(school_year_of(end))  # counts from 1 August up to ``end``
     with engine.connect() as conn:
-        assert kpis.window_counts(conn, kpis.COUNT_QUERIES, start, end, DAYS) == expected
+        assert kpis.window_counts(conn, kpis.COUNT_QUERIES, kpis.evidence_window(conn, start, end), DAYS) == expected
 
 
 def test_a_longer_compliance_term_counts_more_signals_on_time(engine):
     fixture.build(engine)
     with engine.connect() as conn:
-        counts = kpis.window_counts(conn, kpis.COUNT_QUERIES, D(2023, 8, 1), D(2024, 3, 31), 8)
+        counts = kpis.window_counts(conn, kpis.COUNT_QUERIES, kpis.evidence_window(conn, D(2023, 8, 1), D(2024, 3, 31)),
+                                    8)
     # within 8 school days: pilot A 2, 5, 6, 1 → 4 of 5; other B 0, 3, E 8, C 4 → 4 of 6
     assert (counts["pilot_on_time"], counts["other_on_time"]) == (4, 4)
 
 
 def test_each_kpi_alone_has_the_evidence_value(engine):
     """evaluate() computes all linked KPIs in one statement; compute() one at a time: both give
-    the hand-worked values of 2024-T1."""
+    the hand-worked values of 2024-T1, measured over its own days (1 January – 31 March 2024)."""
     fixture.build(engine)
     expected = {
-        "schools_visited_share": 0.5,  # 2 / 4
-        "newsletters_per_year": 2,
-        "meldingen_per_1000": 12.0,  # 12 / 1.000 × 1.000
-        "reporting_compliance": 6 / 11,  # (3 + 3) / (5 + 6)
-        "pilot_compliance_gap": 0.6 - 0.5,  # 3 / 5 − 3 / 6
+        "schools_visited_share": 0.25,  # B only: 1 / 4
+        "newsletters_per_year": 1,  # 15-01
+        "meldingen_per_1000": 3.0,  # 05-01, 19-01, 02-02: 3 / 1.000 × 1.000
+        "reporting_compliance": 2 / 4,  # A 05-02 (1), C 10-01 (4) on time; B 04-03 (10), E 22-01 (8) late
+        "pilot_compliance_gap": 1 - 1 / 3,  # pilot A 1 / 1 − others 1 / 3
     }
-    start, end = kpis.kpi_window(D(2024, 3, 31))
     links = [(1, key, 1.0, True) for key in kpis.KPIS]
     with engine.connect() as conn:
-        evidence = kpis.evaluate_links(conn, links, end, DEFAULTS, None).set_index("kpi")
-        alone = {key: definition.compute(conn, start, end, DAYS).value for key, definition in kpis.KPIS.items()}
+        window = kpis.evidence_window(conn, D(2024, 1, 1), D(2024, 3, 31))
+        evidence = kpis.evaluate_links(conn, links, window, DEFAULTS, None).set_index("kpi")
+        alone = {key: definition.compute(conn, window, DAYS).value for key, definition in kpis.KPIS.items()}
     assert set(kpis.KPIS) == set(expected)
     assert alone == pytest.approx(expected)
     assert {key: evidence.loc[key, "value"] for key in expected} == pytest.approx(expected)
@@ -194,9 +196,9 @@ def test_new_rows_show_at_once(database, request):
     with engine.begin() as conn:
         _add_rows_after_the_first_look(conn, ids)
     with engine.connect() as conn:
-        start, end = kpis.kpi_window(D(2024, 3, 31))
+        year_to_date = kpis.evidence_window(conn, D(2023, 8, 1), D(2024, 3, 31))
         # + D's visit of 01-02, a newsletter on 01-03 (a new date), D's melding of 15-03
-        assert kpis.window_counts(conn, kpis.COUNT_QUERIES, start, end, DAYS) == window(
+        assert kpis.window_counts(conn, kpis.COUNT_QUERIES, year_to_date, DAYS) == window(
             visited=3, newsletters=3, meldingen=13, pupils=1000, pilot_signals=5, pilot_on_time=3, other_signals=6,
             other_on_time=3)
         row = q.overview(conn, t1, ids["periods"]["2023-T3"]).set_index("code").loc["LEA-03"]
@@ -206,10 +208,11 @@ def test_new_rows_show_at_once(database, request):
         row = q.overview(conn, ids["periods"]["2024-T2"], t1).set_index("code").loc["LEA-04"]
         assert (row["quality"], row["versions"], row["prev_quality"]) == ("oranje", 2, "rood")
         after = q.evidence(conn, period, DEFAULTS, None).set_index("kpi")
-    assert before.loc["schools_visited_share", "value"] == 0.5
-    assert after.loc["schools_visited_share", "value"] == 0.75
+    # 2024-T1 over its own days: B's visit → 1 / 4; with D's visit of 01-02 → 2 / 4
+    assert before.loc["schools_visited_share", "value"] == 0.25
+    assert after.loc["schools_visited_share", "value"] == 0.5
     assert after.loc["newsletters_per_year", "value"] == before.loc["newsletters_per_year", "value"] + 1
-    assert dict(after.loc["meldingen_per_1000", "counts"])["meldingen"] == 13
+    assert dict(after.loc["meldingen_per_1000", "counts"])["meldingen"] == 3 + 1  # + D's melding of 15-03
 
 
 # --- round trips and empty results ----------------------------------------------------------
@@ -238,7 +241,8 @@ def test_round_trips_of_the_status_view(engine):
     with engine.connect() as conn:
         period = next(p for p in q.reporting_periods(conn) if p.id == t1)
         for call, expected in [
-            (lambda: q.evidence(conn, period, DEFAULTS, FIVE), 2),  # the links, then all their KPI counts at once
+            # the links, the sectors and holidays (the period's school days), then all KPI counts at once
+            (lambda: q.evidence(conn, period, DEFAULTS, FIVE), 4),
             (lambda: q.overview(conn, t1, t3), 1),
             (lambda: q.colour_counts(conn, t1, "Verzuim"), 1),
             (lambda: q.period_status(conn, t1, t3, "Verzuim", None), 1),
@@ -253,7 +257,8 @@ def test_without_links_no_kpi_is_computed(engine):
         with Statements(engine) as seen:
             frame = q.evidence(conn, q.Period(1, "2024-T1", D(2024, 1, 1), D(2024, 3, 31)), DEFAULTS, FIVE)
             unknown = kpis.evaluate(conn, pd.DataFrame([{"action_id": 1, "kpi": "bestaat_niet", "target": 1.0,
-                                                         "higher_is_better": True}]), D(2024, 3, 31), DEFAULTS, FIVE)
+                                                         "higher_is_better": True}]),
+                                    kpis.EvidenceWindow(D(2024, 1, 1), D(2024, 3, 31), 65, 2023), DEFAULTS, FIVE)
         assert seen.count == 1  # the links only
     assert list(frame.columns) == kpis.EVIDENCE_COLUMNS and frame.empty
     assert unknown.loc[0, "reason"] == "onbekende KPI"

@@ -236,7 +236,11 @@ def action_kpis(conn: Connection) -> pd.DataFrame:
 def evidence(conn: Connection, period: Period, settings: Settings, suppressor: Suppressor | None) -> pd.DataFrame:
     """The linked KPIs of every action, computed for the period (see data_access.kpis);
     ``suppressor``: None for roles that see every count."""
-    return kpis.evaluate_links(conn, conn.execute(_ACTION_KPIS).all(), period.end, settings, suppressor)
+    links = conn.execute(_ACTION_KPIS).all()
+    if not links:
+        return pd.DataFrame(columns=kpis.EVIDENCE_COLUMNS)
+    window = kpis.evidence_window(conn, period.start, period.end)
+    return kpis.evaluate_links(conn, links, window, settings, suppressor)
 
 
 # --- the lights as text: recognisable without colour (word + shape), for tiles and exports ----

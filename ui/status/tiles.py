@@ -252,8 +252,7 @@ def _evidence(evidence: pd.DataFrame, reported_quality: str | None, period: Peri
     """The evidence markdown and, when it points elsewhere than the reported Kwaliteit, the warning."""
     if evidence.empty:
         return None, None
-    start, end = kpis.kpi_window(period.end)
-    text = (f"**Bewijs uit de gegevens** (schooljaar {fmt.school_year(start.year)} t/m {fmt.date(end)})  \n"
+    text = (f"**Bewijs uit de gegevens** (schooldagen van {fmt.date(period.start)} t/m {fmt.date(period.end)})  \n"
             + "  \n".join(kpi_line(k) for k in evidence.itertuples()))
     suggested = kpis.worst_colour(evidence["suggested"])
     if not kpis.evidence_mismatch(suggested, reported_quality):
