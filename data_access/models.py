@@ -119,6 +119,8 @@ class Absence(Base):
     __table_args__ = (
         UniqueConstraint("pupil_id", "date", "code"),
         Index("ix_absence_school_date", "school_id", "date"),
+        # the exact recount of small cells reads one category's rows (migration 0011)
+        Index("ix_absence_category_day", "category", "date", "school_id", "pupil_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,15 +16,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, case, func, literal, select
+from sqlalchemy import Connection, case, func, literal, literal_column, select
 
 from data_access import metrics
 from data_access.definitions.absence import (
     CATEGORIES, UNKNOWN_CATEGORY, absence_rate, possible_hours, possible_hours_between,
 )
 from data_access.definitions.calendar import (
-    SchoolCalendar, as_date, load_school_calendar, mondays, month_start, next_month_start, school_year_bounds,
-    school_year_label, school_year_of, school_year_start,
+    SchoolCalendar, as_date, load_school_calendar, mondays, month_sql, month_start, next_month_start,
+    school_year_bounds, school_year_label, school_year_of, school_year_sql, school_year_start, week_sql,
 )
 from data_access.definitions.sixteen_hours import UNAUTHORISED, on_time
 from data_access.definitions.suppression import Suppressor
@@ -227,7 +227,7 @@ def absence_trend(conn: Connection, start: dt.date, end: dt.date, grain: str = "
     trend = grid.merge(numerators, on=[*series_key, "period_start", "category"], how="left")
     trend[["hours", "involved", "involved_max"]] = trend[["hours", "involved", "involved_max"]].fillna(0)
     if exact_below is not None:
-        _count_exactly(conn, trend, ids, by_school, exact_below, combine)
+        _count_exactly(conn, trend, ids, by_school, exact_below, combine, grain, start, end)
     trend["rate"] = [_rate(h, p, ph) for h, p, ph in zip(trend["hours"], trend["pupils"], trend["possible_hours"])]
     if by_school:
         names = _series_names(register)
@@ -264,21 +264,23 @@ def _absence_per_period(conn: Connection, ids: Sequence[int] | None, weeks: list
     weekly = weekly[~weekly["week_start"].isin(straddling)].copy()
     weekly["period_start"] = [period_of(d) for d in weekly["week_start"]]
     parts = [weekly[[*key, "hours", "involved", "involved_max"]]]
-    for monday in sorted(straddling):
-        # the week's days per period (a period change, or the edge of the chart, inside the week)
-        days = [monday + dt.timedelta(days=i) for i in range(7)]
-        for period in sorted({period_of(d) for d in days} - {None}):
-            inside = [d for d in days if period_of(d) == period]
-            raw = query_frame(conn, (
-                select(Absence.school_id, Absence.category, func.sum(Absence.hours),
-                       func.count(Absence.pupil_id.distinct()))
-                .where(_of_schools(Absence.school_id, ids), Absence.date.between(inside[0], inside[-1]))
-                .group_by(Absence.school_id, Absence.category)
-            ), ["school_id", "category", "hours", "involved"])
-            raw["category"] = raw["category"].where(raw["category"].isin(CATEGORIES), UNKNOWN_CATEGORY)
-            raw = raw.assign(period_start=period, involved_max=raw["involved"])
-            parts.append(raw.groupby(key, as_index=False).agg(
-                hours=("hours", "sum"), involved=("involved", "max"), involved_max=("involved_max", "sum")))
+    # the days of those weeks that lie in the chart, read from the absence rows in one query and
+    # assigned to their period by day (pupils per day: the bounds again, largest and sum)
+    days = [d for m in sorted(straddling) for d in (m + dt.timedelta(days=i) for i in range(7))
+            if period_of(d) is not None]
+    if days:
+        raw = query_frame(conn, (
+            select(Absence.school_id, Absence.category, Absence.date, func.sum(Absence.hours),
+                   func.count(Absence.pupil_id.distinct()))
+            .where(_of_schools(Absence.school_id, ids), Absence.date.in_(days))
+            .group_by(Absence.school_id, Absence.category, Absence.date)
+        ), ["school_id", "category", "date", "hours", "involved"])
+        raw["category"] = raw["category"].where(raw["category"].isin(CATEGORIES), UNKNOWN_CATEGORY)
+        raw["period_start"] = [period_of(as_date(d)) for d in raw["date"]]
+        per_school = raw.groupby(["school_id", "period_start", "category"], as_index=False).agg(
+            hours=("hours", "sum"), involved=("involved", "max"), involved_max=("involved", "sum"))
+        parts.append(per_school.groupby(key, as_index=False).agg(
+            hours=("hours", "sum"), involved=("involved", "max"), involved_max=("involved_max", "sum")))
     long = pd.concat(parts, ignore_index=True)
     if combine is not None:
         long = long[long["category"].isin(list(combine))].assign(category=COMBINED)
@@ -287,27 +289,38 @@ def _absence_per_period(conn: Connection, ids: Sequence[int] | None, weeks: list
 
 
 def _count_exactly(conn: Connection, trend: pd.DataFrame, ids: Sequence[int] | None, by_school: bool,
-                   threshold: int, combine: Sequence[str] | None) -> None:
-    """Replace ``involved`` by the exact number of pupils where the bounds straddle ``threshold``."""
+                   threshold: int, combine: Sequence[str] | None, grain: str, start: dt.date, end: dt.date) -> None:
+    """Replace ``involved`` by the exact number of pupils where the bounds straddle ``threshold``.
+
+    One query for all such cells: the absence rows of their categories only (ix_absence_category_day
+    reads just those), grouped by period, from ``start`` to ``end``."""
     unsure = trend.index[(trend["involved"] < threshold) & (trend["involved_max"] >= threshold)]
-    for (first, end), rows in trend.loc[unsure].groupby(["period_start", "period_end"]).groups.items():
-        cells = trend.loc[rows]
-        schools = cells["school_id"].unique().tolist() if by_school else ids
-        known = Absence.category.in_([c for c in CATEGORIES if c != UNKNOWN_CATEGORY])
-        category = case((known, Absence.category), else_=UNKNOWN_CATEGORY)
-        group = [Absence.school_id] if by_school else []
-        if combine is None:
-            counted_as, chosen, grouping = category, [], [*group, category]
-        else:
-            counted_as, chosen, grouping = literal(COMBINED), [category.in_(list(combine))], group
-        counted = query_frame(conn, (
-            select(*group, counted_as, func.count(Absence.pupil_id.distinct()))
-            .where(_of_schools(Absence.school_id, schools), Absence.date >= first, Absence.date < end, *chosen)
-            .group_by(*grouping)
-        ), (["school_id"] if by_school else []) + ["category", "exact"])
-        key = (["school_id"] if by_school else []) + ["category"]
-        exact = cells[key].merge(counted, on=key, how="left")["exact"].fillna(0).to_numpy()
-        trend.loc[rows, "involved"] = exact
+    if not len(unsure):
+        return
+    cells = trend.loc[unsure]
+    known_categories = [c for c in CATEGORIES if c != UNKNOWN_CATEGORY]
+    category = case((Absence.category.in_(known_categories), Absence.category), else_=UNKNOWN_CATEGORY)
+    wanted = list(combine) if combine is not None else cells["category"].unique().tolist()
+    # unknown codes have no one stored name: with them the rows are read by school and date
+    chosen = Absence.category.in_(wanted) if UNKNOWN_CATEGORY not in wanted else category.in_(wanted)
+    period = literal_column({"week": week_sql, "month": month_sql, "school_year": school_year_sql}[grain](
+        conn, Absence.date.expression.table.name + ".date"))
+    group = [Absence.school_id] if by_school else []
+    counted_as = literal(COMBINED) if combine is not None else category
+    schools = cells["school_id"].unique().tolist() if by_school else ids
+    counted = query_frame(conn, (
+        select(*group, period, counted_as, func.count(Absence.pupil_id.distinct()))
+        .where(_of_schools(Absence.school_id, schools), Absence.date.between(start, end), chosen)
+        .group_by(*group, period, *([] if combine is not None else [category]))
+    ), (["school_id"] if by_school else []) + ["period", "category", "exact"])
+    if grain == "school_year":
+        counted["period_start"] = pd.to_datetime([school_year_start(int(y)) for y in counted["period"]])
+    else:
+        counted["period_start"] = pd.to_datetime([as_date(d) for d in counted["period"]])
+    key = (["school_id"] if by_school else []) + ["period_start", "category"]
+    lookup = cells[key].assign(period_start=pd.to_datetime(cells["period_start"]))
+    exact = lookup.merge(counted[[*key, "exact"]], on=key, how="left")["exact"].fillna(0).to_numpy()
+    trend.loc[unsure, "involved"] = exact
 
 
 def _weekly_absence(conn: Connection, ids: Sequence[int] | None, first_monday: dt.date, last_monday: dt.date,
@@ -372,18 +385,20 @@ def _possible_hours_per_period(conn: Connection, register: pd.DataFrame, bins: l
             for sector, calendar in calendars.items()}
     starts = np.array([b[0] for b in bins], dtype="datetime64[D]")
     ends = np.array([b[1] for b in bins], dtype="datetime64[D]")
-    rows = []
+    counts, registered = [], []
     for school_id, sector in zip(register["school_id"], register["sector"]):
         sector_days, until = days[sector], last_days.get(school_id)
         if until is not None:
             sector_days = sector_days[sector_days <= np.datetime64(until)]
-        counts = np.searchsorted(sector_days, ends) - np.searchsorted(sector_days, starts)
-        registered = np.ones(len(bins), dtype=bool) if until is None else starts <= np.datetime64(until)
-        rows.append(pd.DataFrame({"school_id": school_id, "period_start": [b[0] for b in bins],
-                                  "period_end": [b[1] for b in bins], "school_days": counts,
-                                  "registered": registered}))
-    frame = pd.concat(rows, ignore_index=True)
-    frame["school_year"] = frame["period_start"].map(school_year_of)
+        counts.append(np.searchsorted(sector_days, ends) - np.searchsorted(sector_days, starts))
+        registered.append(np.ones(len(bins), dtype=bool) if until is None else starts <= np.datetime64(until))
+    years = {b[0]: school_year_of(b[0]) for b in bins}
+    frame = pd.DataFrame({  # one row per school × period, built as whole columns
+        "school_id": np.repeat(register["school_id"].to_numpy(), len(bins)),
+        "period_start": [b[0] for b in bins] * len(register),
+        "period_end": [b[1] for b in bins] * len(register),
+        "school_days": np.concatenate(counts), "registered": np.concatenate(registered),
+        "school_year": [years[b[0]] for b in bins] * len(register)})
     years = frame["school_year"]
     enrolment = _enrolment(conn, ids, int(years.min()), int(years.max()))
     frame = frame.merge(enrolment[["school_id", "school_year", "pupils"]], on=["school_id", "school_year"],
