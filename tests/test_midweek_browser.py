@@ -144,3 +144,33 @@ def test_the_covid_figures_of_a_closure_from_a_wednesday(demo_copy_url, streamli
     expect(tile).to_contain_text(fmt.percent(contacted / schools))
     expect(page.get_by_text(f"{contacted} van {schools} scholen").first).to_be_visible()
     expect(page.get_by_text(re.compile(rf"^{contacts} schoolcontacten")).first).to_be_visible()
+
+
+def test_the_status_evidence_of_a_period_from_a_wednesday(demo_copy_url, streamlit_factory, page):
+    """The demo's latest reporting period, 2025-T1, starts on Wednesday 1 January 2025; its evidence
+    counts its own days (DESIGN: "Evidence for a status light"), recomputed here from the contact
+    rows. /status is the portfolio holder's page (lea has no access to it yet)."""
+    first, last = dt.date(2025, 1, 1), dt.date(2025, 4, 30)
+    engine = make_engine(demo_copy_url)
+    with engine.connect() as conn:
+        primary = pd.read_sql(text("SELECT id FROM school WHERE in_scope = :yes AND sector IN ('BAO', 'SBAO', 'SO')"),
+                              conn, params={"yes": True})
+        rows = pd.read_sql(text("SELECT school_id, date, channel, target FROM contact "
+                                "WHERE channel IN ('school_visit', 'newsletter')"), conn)
+    engine.dispose()
+    rows["date"] = pd.to_datetime(rows["date"]).dt.date
+    rows = rows[(rows["date"] >= first) & (rows["date"] <= last)]
+    visits = rows[(rows["channel"] == "school_visit") & (rows["target"] == "school")
+                  & rows["school_id"].isin(primary["id"])]
+    visited, newsletters = visits["school_id"].nunique(), rows.loc[rows["channel"] == "newsletter", "date"].nunique()
+
+    server = streamlit_factory(demo_copy_url)
+    page.set_viewport_size({"width": 1440, "height": 2400})
+    log_in(page, server.url, "portefeuillehouder")
+    page.get_by_role("heading", name="Status LEA-acties").wait_for(timeout=60_000)
+    wait_ready(page, timeout=60_000)
+    main = page.locator("[data-testid='stMain']")
+    expect(main).to_contain_text("Bewijs uit de gegevens (schooldagen van 01-01-2025 t/m 30-04-2025)")
+    expect(main).to_contain_text(f"Basisscholen bezocht in de periode: {fmt.percent(visited / len(primary))}")
+    expect(main).to_contain_text(f"scholen bezocht {visited}, basisscholen {len(primary)}")
+    expect(main).to_contain_text(f"Nieuwsbrieven in de periode: {newsletters} ")
