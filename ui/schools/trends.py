@@ -76,7 +76,7 @@ def trends_section(ctx: PageContext) -> None:
         st.markdown("**Ongeoorloofd verzuim, luxeverzuim en te laat** — met een eigen schaal, zodat deze kleine "
                     "maar belangrijke aandelen leesbaar zijn naast het totaal")
         st.altair_chart(trend_by_category(view.panel, view.periods, ctx.style, grain,
-                                          "Ongeoorloofd, luxe en te laat (% van de schooluren)", 2),
+                                          "Verzuim (% van de schooluren)", 2),
                         width="stretch")
     if not ctx.meeting:
         chart_downloads(chart, f"verzuim-trend-{grain}", key="schools-trend-chart")
