@@ -31,14 +31,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
-from sqlalchemy import Connection, TextClause, select, text
+from sqlalchemy import Connection, TextClause, text
 
 from data_access.definitions.settings import Settings
 from data_access.definitions.suppression import Suppressor
-from data_access.definitions.calendar import HOLIDAY_KINDS, SchoolCalendar, as_date, school_year_of
+from data_access.definitions.calendar import load_school_calendars, school_year_of
 from data_access.definitions.sixteen_hours import on_time_sql
 from data_access.metrics import per_thousand, share
-from data_access.models import Period
 
 TOLERANCE = 0.10
 PRIMARY_SECTORS = ("BAO", "SBAO", "SO")
@@ -120,10 +119,8 @@ def evidence_window(conn: Connection, start: dt.date, end: dt.date) -> EvidenceW
     pupils of the school year that holds most of its school days, whose enrolment is known when
     the report is due."""
     sectors = conn.execute(text("SELECT DISTINCT sector FROM school WHERE in_scope = :yes"), {"yes": True}).scalars()
-    off = conn.execute(select(Period.start, Period.end, Period.sector).where(Period.kind.in_(HOLIDAY_KINDS))).all()
-    days = sorted({day for sector in sectors
-                   for day in SchoolCalendar.from_periods((as_date(s), as_date(e)) for s, e, of in off
-                                                          if of is None or of == sector).school_days(start, end)})
+    calendars = load_school_calendars(conn, list(sectors))
+    days = sorted({day for calendar in calendars.values() for day in calendar.school_days(start, end)})
     years = Counter(school_year_of(day) for day in days)
     year = max(years, key=lambda y: (years[y], -y)) if years else school_year_of(start)
     return EvidenceWindow(start, end, len(days), year)

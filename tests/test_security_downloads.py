@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
 from conftest import log_in, wait_ready
@@ -63,11 +64,15 @@ def open_list_export(page) -> None:
     box = page.locator("[data-testid='stSelectbox']").filter(has_text="Doel van de export")
     box.wait_for()
     wait_ready(page)
-    box.locator("input").first.click()
     option = page.get_by_role("option", name="Casusoverleg met school of zorgpartner")
-    if not option.is_visible():
-        page.screenshot(path="/tmp/lea-export-doel.png")
+    for _attempt in range(3):  # under load the first click can land before the list is ready
         box.locator("input").first.click()
+        try:
+            option.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            wait_ready(page)
     option.click()
     wait_ready(page)
 

@@ -215,6 +215,14 @@ def load_school_calendar(conn: Connection, sectors: Sequence[str] | None = None)
     return SchoolCalendar.from_periods((as_date(s), as_date(e)) for s, e in conn.execute(query))
 
 
+def load_school_calendars(conn: Connection, sectors: Sequence[str]) -> dict[str, SchoolCalendar]:
+    """:func:`load_school_calendar` for each sector, from one read of the holidays."""
+    rows = conn.execute(select(Period.start, Period.end, Period.sector).where(Period.kind.in_(HOLIDAY_KINDS))).all()
+    return {sector: SchoolCalendar.from_periods((as_date(s), as_date(e)) for s, e, of in rows
+                                                if of is None or of == sector)
+            for sector in sectors}
+
+
 class SchoolDayCounter:
     """School-day arithmetic over a fixed range, for many signals at once (one array search each)."""
 
