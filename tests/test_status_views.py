@@ -147,8 +147,9 @@ def test_a_programme_selection_counts_and_shows_only_its_actions(status_db):
     # one newsletter (02-10-2023) < 2: rood, as reported
     assert lea04.details.endswith(f"Nieuwsbrieven in de periode: **1** (doel ≥ 2) — nieuwsbrieven 1 → bewijs: {RED}")
     assert lea04.authorship == "Gerapporteerd door Lia Leerplicht op 05-01-2024 10:00"  # 09:00 UTC, winter time
+    # "Alleen niet-groen" keeps LEA-04 (rood) and LEA-03, which has no report: that needs attention too
     assert [t.title for t in status_tiles.visible_tiles(shown, only_not_green=True)] == \
-        ["**LEA-04 — Nieuwsbrief voor scholen**"]
+        ["**LEA-03 — Minder verzuimmeldingen door vroegsignalering**", "**LEA-04 — Nieuwsbrief voor scholen**"]
 
 
 def test_a_period_without_reports_for_one_portfolio_holder(status_db):
@@ -169,7 +170,8 @@ def test_a_period_without_reports_for_one_portfolio_holder(status_db):
     assert lea02.details.endswith("Meldcompliance 16-uursregel: **100,0%** (doel ≥ 60,0%) — tijdig gemeld 1, "
                                   f"16-uurssignalen 1 → bewijs: {GREEN}")
     assert lea01.warning is None and lea02.warning is None  # nothing reported to disagree with
-    assert status_tiles.visible_tiles(shown, only_not_green=True) == []
+    # no reports at all: "Alleen niet-groen" keeps both actions, each saying it has no report
+    assert status_tiles.visible_tiles(shown, only_not_green=True) == [lea01, lea02]
 
 
 def test_the_history_of_an_action_per_period_and_light(status_db):

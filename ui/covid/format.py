@@ -46,9 +46,10 @@ def difference_text(key: str, difference: float | None) -> str | None:
     """'+12,3 %-punt', '-1,5 dagen', … ; None when there is nothing to compare."""
     if is_missing(difference):
         return None
-    sign = "+" if difference > 0 else "-" if difference < 0 else "±"
-    size = abs(difference)
     kind = METRIC_KINDS[key]
+    size = round(abs(difference), 2 if kind == "number" else 1 if kind in ("share", "days") else 0)
+    # a difference that rounds to zero is no change, whatever its sign before rounding
+    sign = "±" if size == 0 else "+" if difference > 0 else "-"
     if kind == "share":
         return f"{sign}{fmt.number(size, 1)} %-punt"
     if kind == "number":

@@ -112,9 +112,11 @@ def show_tiles(rows: tuple[tuple[Tile, ...], ...]) -> None:
 
 def _tile(key: str, figure: Figure, baseline: Figure | None) -> Tile:
     difference = contacts.difference(key, figure, baseline) if baseline else None
+    delta = cf.difference_text(key, difference)
     return Tile(
-        METRIC_LABELS[key], cf.figure_text(key, figure), cf.difference_text(key, difference),
-        "normal" if HIGHER_IS_BETTER[key] else "inverse",
+        METRIC_LABELS[key], cf.figure_text(key, figure), delta,
+        # no change is shown neutral (grey), not as a better or worse result
+        "off" if delta and delta.startswith("±") else "normal" if HIGHER_IS_BETTER[key] else "inverse",
         "t.o.v. basis" if difference is not None else None,
         METRIC_HELP[key] + (f" ({figure.reason})" if figure.reason else ""),
         _tile_caption(key, figure, baseline),

@@ -165,7 +165,8 @@ def selection_bar(periods: list[Period], default: Period, actions: ActionIndex) 
     holder = holder_col.selectbox(
         "Portefeuillehouder", [ALL_HOLDERS, *actions.holders],
         key="status_holder")
-    only_not_green = toggle_col.toggle("Alleen niet-groen", key="status_not_green")
+    only_not_green = toggle_col.toggle("Alleen niet-groen", key="status_not_green",
+                                       help="Toont de acties met een oranje of rood licht en de acties zonder rapportage.")
     return Selection(by_id[period_id], None if programme == ALL_PROGRAMMES else programme,
                      None if holder == ALL_HOLDERS else holder, only_not_green)
 
@@ -179,13 +180,16 @@ def apply_selection(overview: pd.DataFrame, selection: Selection) -> pd.DataFram
         shown = shown[shown["portfolio_holder"] == selection.portfolio_holder]
     if selection.only_not_green:
         lights = shown[list(LIGHT_COLUMNS)]
-        shown = shown[lights.isin(["oranje", "rood"]).any(axis=1)]
+        shown = shown[lights.isin(["oranje", "rood"]).any(axis=1) | lights.isna().all(axis=1)]
     return shown
 
 
 def visible_tiles(view: OverviewView, only_not_green: bool) -> list[TileView]:
-    """The tiles left after "Alleen niet-groen" (programme and holder are in the view already)."""
-    return [tile for tile in view.tiles if tile.not_green or not only_not_green]
+    """The tiles left after "Alleen niet-groen" (programme and holder are in the view already).
+
+    An action without a report in the period stays: a missing report needs attention as much as an
+    oranje or rood light, and its tile says "Geen statusrapportage in deze periode"."""
+    return [tile for tile in view.tiles if tile.not_green or tile.no_report or not only_not_green]
 
 
 def summary_texts(counts: pd.DataFrame) -> tuple[tuple[str, str], ...]:
