@@ -19,8 +19,8 @@ from sqlalchemy import Connection, bindparam, text
 
 from data_access import bulk
 from data_access.definitions.calendar import (
-    SchoolDayCounter, as_date, load_school_calendar, month_sql, school_year_bounds, school_year_of, school_year_sql,
-    week_sql, week_start,
+    SchoolDayCounter, as_date, load_school_calendar, month_sql, month_start, next_month_start, school_year_bounds,
+    school_year_of, school_year_sql, week_sql, week_start,
 )
 from data_access.definitions.settings import load_fields
 from data_access.definitions.sixteen_hours import answering_melding, school_week_index, sixteen_hour_signals
@@ -64,11 +64,13 @@ def refresh_all(conn: Connection) -> None:
 
 def refresh_absence(conn: Connection, school_ids: Iterable[int] | None = None,
                     start: dt.date | None = None, end: dt.date | None = None) -> None:
-    """Rebuild absence_week, pupil_year, pupil_category_year and signal16 for the given schools and dates."""
+    """Rebuild absence_week, absence_month, pupil_year, pupil_category_year and signal16 for the given
+    schools and dates."""
     school_ids, start, end = _whole_weeks(school_ids, start, end)
     if school_ids is not None and _covers_all_absence(conn, school_ids, start, end):
         school_ids, start, end = None, None, None
     _refresh_absence_week(conn, school_ids, start, end)
+    _refresh_absence_month(conn, school_ids, start, end)
     _refresh_pupil_year(conn, school_ids, start, end)
     _refresh_signals(conn, *_signal_rule(conn), school_ids, start, end)
     _refresh_pupil_categories(conn, school_ids, start, end)  # last: the two above read its old rows
@@ -100,6 +102,21 @@ def _refresh_absence_week(conn, school_ids, start, end) -> None:
         SELECT school_id, {week_sql(conn, 'date')}, category, SUM(hours), COUNT(*), COUNT(DISTINCT pupil_id)
         FROM absence WHERE {where}
         GROUP BY school_id, {week_sql(conn, 'date')}, category""", params)
+
+
+def _refresh_absence_month(conn, school_ids, start, end) -> None:
+    """The calendar months that ``start``–``end`` touch, whole (a month's pupils are counted over
+    all its days)."""
+    start = None if start is None else month_start(start)
+    end = None if end is None else next_month_start(end) - dt.timedelta(days=1)
+    where_month, params = _filter("school_id", "month_start", school_ids, start, end)
+    _run(conn, f"DELETE FROM absence_month WHERE {where_month}", params)
+    where, params = _filter("school_id", "date", school_ids, start, end)
+    _run(conn, f"""
+        INSERT INTO absence_month (school_id, month_start, category, hours, occurrences, pupils)
+        SELECT school_id, {month_sql(conn, 'date')}, category, SUM(hours), COUNT(*), COUNT(DISTINCT pupil_id)
+        FROM absence WHERE {where}
+        GROUP BY school_id, {month_sql(conn, 'date')}, category""", params)
 
 
 def _affected_years(start, end) -> list[int] | None:

@@ -342,6 +342,20 @@ class AbsenceWeek(Base):
     pupils: Mapped[int] = mapped_column(Integer)
 
 
+class AbsenceMonth(Base):
+    """Absence per school × calendar month (its first day) × category, with the distinct pupils
+    behind it: a month trend reads calendar months exactly without the absence rows."""
+
+    __tablename__ = "absence_month"
+
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), primary_key=True)
+    month_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    hours: Mapped[float] = mapped_column(Float)
+    occurrences: Mapped[int] = mapped_column(Integer)
+    pupils: Mapped[int] = mapped_column(Integer)
+
+
 class PupilYear(Base):
     """Per pupil × school year: hours by kind, for persistent absence and the officers' list."""
 
@@ -387,7 +401,12 @@ class PupilCategoryYear(Base):
     exact for every D in the school year. Per school, so a school's refresh replaces its rows."""
 
     __tablename__ = "pupil_category_year"
-    __table_args__ = {"sqlite_with_rowid": False}  # a school year's category: one contiguous range
+    __table_args__ = (
+        # the comparison counts each school's pupils per category over whole school years
+        # (migration 0012): in school and category order, COUNT(DISTINCT) needs no sort
+        Index("ix_pupil_category_year_school", "school_id", "category", "pupil_id", "school_year", "first_on"),
+        {"sqlite_with_rowid": False},  # a school year's category: one contiguous range
+    )
 
     school_year: Mapped[int] = mapped_column(Integer, primary_key=True)
     category: Mapped[str] = mapped_column(String(20), primary_key=True)

@@ -1,7 +1,7 @@
 """Verzuim per school (the /scholen page): trends, comparisons and registration differences.
 
 Every figure follows DESIGN.md "Definitions" through :mod:`data_access.metrics`. The queries
-aggregate the summary tables (absence_week, pupil_year, signal16) and verzuimmelding with
+aggregate the summary tables (absence_month, absence_week, pupil_year, signal16) and verzuimmelding with
 GROUP BY in the database; pandas only combines the small results with the school calendar.
 
 Frames carry numerators and denominators next to every rate, so the page can show both and
@@ -29,7 +29,7 @@ from data_access.definitions.calendar import (
 from data_access.definitions.sixteen_hours import UNAUTHORISED, on_time
 from data_access.definitions.suppression import Suppressor
 from data_access.models import (
-    Absence, AbsenceWeek, Period, PupilCategoryYear, PupilYear, School, SchoolEnrolment, Signal16, Verzuimmelding,
+    Absence, AbsenceMonth, AbsenceWeek, Period, PupilCategoryYear, PupilYear, School, SchoolEnrolment, Signal16, Verzuimmelding,
 )
 
 COMBINED = "gekozen"  # the trend's chosen categories as one (absence_trend's ``combine``)
@@ -221,7 +221,7 @@ def absence_trend(conn: Connection, start: dt.date, end: dt.date, grain: str = "
     if not by_school:
         denominators = denominators.groupby(["period_start", "period_end"], as_index=False)[
             ["pupils", "possible_hours"]].sum()
-    numerators = _absence_per_period(conn, ids, weeks, bins, by_school, combine, start, end)
+    numerators = _absence_per_period(conn, ids, weeks, bins, grain, by_school, combine, start, end)
     categories = [COMBINED] if combine is not None else list(CATEGORIES)
     grid = denominators.merge(pd.DataFrame({"category": categories}), how="cross")
     trend = grid.merge(numerators, on=[*series_key, "period_start", "category"], how="left")
@@ -242,32 +242,28 @@ def absence_trend(conn: Connection, start: dt.date, end: dt.date, grain: str = "
 
 
 def _absence_per_period(conn: Connection, ids: Sequence[int] | None, weeks: list[dt.date],
-                        bins: list[tuple[dt.date, dt.date]], by_school: bool,
+                        bins: list[tuple[dt.date, dt.date]], grain: str, by_school: bool,
                         combine: Sequence[str] | None, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Hours and the bounds of the pupils behind them per [school ×] period × category, from
-    ``start`` to ``end``.
-
-    A week whose Monday to Friday lie inside one period comes from absence_week; a week across a
-    period boundary (a month or a school year changing mid-week) or across ``start`` or ``end``
-    from the absence rows of its days, grouped by period."""
+    ``start`` to ``end``, read from the coarsest summary that fits (:func:`_cover`): whole calendar
+    months inside one period from absence_month, then whole weeks from absence_week, and the days
+    left over (a week across a period boundary or across ``start`` or ``end``) from the absence rows."""
     starts = [b[0] for b in bins]
 
     def period_of(day: dt.date) -> dt.date | None:
         return starts[bisect.bisect_right(starts, day) - 1] if start <= day <= end else None
 
-    # schools register on weekdays: a week is split when its Monday and Friday lie in different
-    # periods (or one of them outside the chart); its weekend goes with its Friday
-    straddling = {m for m in weeks if period_of(m) != period_of(m + dt.timedelta(days=4))}
+    months, whole_weeks, days = _cover(start, end, weeks, period_of, with_months=grain != "week")
     key = ["school_id", "period_start", "category"] if by_school else ["period_start", "category"]
-    weekly = _weekly_absence(conn, ids, weeks[0], weeks[-1], by_school)
-    weekly["week_start"] = pd.to_datetime(weekly["week_start"]).dt.date
-    weekly = weekly[~weekly["week_start"].isin(straddling)].copy()
-    weekly["period_start"] = [period_of(d) for d in weekly["week_start"]]
-    parts = [weekly[[*key, "hours", "involved", "involved_max"]]]
-    # the days of those weeks that lie in the chart, read from the absence rows in one query and
-    # assigned to their period by day (pupils per day: the bounds again, largest and sum)
-    days = [d for m in sorted(straddling) for d in (m + dt.timedelta(days=i) for i in range(7))
-            if period_of(d) is not None]
+    parts = []
+    for table, column, units in ((AbsenceMonth, AbsenceMonth.month_start, months),
+                                 (AbsenceWeek, AbsenceWeek.week_start, whole_weeks)):
+        if units:
+            summary = _summary_absence(conn, table, column, ids, units, by_school)
+            summary["period_start"] = [period_of(as_date(d)) for d in summary["unit"]]
+            parts.append(summary[[*key, "hours", "involved", "involved_max"]])
+    # the days left, read from the absence rows in one query and assigned to their period by day
+    # (pupils per day: the bounds again, largest and sum)
     if days:
         raw = query_frame(conn, (
             select(Absence.school_id, Absence.category, Absence.date, func.sum(Absence.hours),
@@ -281,11 +277,38 @@ def _absence_per_period(conn: Connection, ids: Sequence[int] | None, weeks: list
             hours=("hours", "sum"), involved=("involved", "max"), involved_max=("involved", "sum"))
         parts.append(per_school.groupby(key, as_index=False).agg(
             hours=("hours", "sum"), involved=("involved", "max"), involved_max=("involved_max", "sum")))
+    if not parts:
+        return pd.DataFrame(columns=[*key, "hours", "involved", "involved_max"])
     long = pd.concat(parts, ignore_index=True)
     if combine is not None:
         long = long[long["category"].isin(list(combine))].assign(category=COMBINED)
     return long.groupby(key, as_index=False).agg(
         hours=("hours", "sum"), involved=("involved", "max"), involved_max=("involved_max", "sum"))
+
+
+def _cover(start: dt.date, end: dt.date, weeks: list[dt.date], period_of,
+           with_months: bool) -> tuple[list[dt.date], list[dt.date], list[dt.date]]:
+    """Split ``start``–``end`` into what each summary can give exactly: the first days of the
+    calendar months that lie wholly inside it and inside one period (only ``with_months``: when
+    periods are months or longer), the Mondays of the weeks left whose Monday to Friday lie in one
+    period (schools register on weekdays; a week's weekend goes with its Friday), and the days left.
+    Every day from ``start`` to ``end`` is in exactly one of them."""
+    months: list[dt.date] = []
+    taken: set[dt.date] = set()
+    if with_months:
+        month = month_start(start)
+        while month <= end:
+            last = next_month_start(month) - dt.timedelta(days=1)
+            if month >= start and last <= end and period_of(month) == period_of(last):
+                months.append(month)
+                taken.update(month + dt.timedelta(days=i) for i in range((last - month).days + 1))
+            month = next_month_start(month)
+    whole_weeks = [m for m in weeks
+                   if period_of(m) is not None and period_of(m) == period_of(m + dt.timedelta(days=4))
+                   and not any(m + dt.timedelta(days=i) in taken for i in range(7))]
+    taken.update(m + dt.timedelta(days=i) for m in whole_weeks for i in range(7))
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    return months, whole_weeks, [d for d in days if d not in taken]
 
 
 def _count_exactly(conn: Connection, trend: pd.DataFrame, ids: Sequence[int] | None, by_school: bool,
@@ -323,27 +346,28 @@ def _count_exactly(conn: Connection, trend: pd.DataFrame, ids: Sequence[int] | N
     trend.loc[unsure, "involved"] = exact
 
 
-def _weekly_absence(conn: Connection, ids: Sequence[int] | None, first_monday: dt.date, last_monday: dt.date,
-                    by_school: bool) -> pd.DataFrame:
-    """Absence hours per week × category, per school or for the selection as a whole, with the
-    bounds of the pupils behind them: ``involved`` the largest count of one school (a lower bound
-    across schools), ``involved_max`` their sum (an upper bound; a pupil who changed school in the
-    week counts twice). Per school the two are equal and exact.
+def _summary_absence(conn: Connection, table, unit, ids: Sequence[int] | None, units: list[dt.date],
+                     by_school: bool) -> pd.DataFrame:
+    """Absence hours per unit (a month of absence_month, a week of absence_week) × category, per
+    school or for the selection as a whole, with the bounds of the pupils behind them:
+    ``involved`` the largest count of one school (a lower bound across schools), ``involved_max``
+    their sum (an upper bound; a pupil who changed school in the unit counts twice). Per school
+    the two are equal and exact.
 
     The numerator needs no sector (only the denominator does), and for the whole municipality
-    a join on ``in_scope`` lets SQLite aggregate in (week, category) order.
+    a join on ``in_scope`` lets SQLite aggregate in (unit, category) order.
     """
-    group = [AbsenceWeek.school_id] if by_school else []
-    query = select(*group, AbsenceWeek.week_start, AbsenceWeek.category,
-                   func.sum(AbsenceWeek.hours), func.max(AbsenceWeek.pupils), func.sum(AbsenceWeek.pupils))
+    group = [table.school_id] if by_school else []
+    query = select(*group, unit, table.category, func.sum(table.hours), func.max(table.pupils),
+                   func.sum(table.pupils))
     if ids is None:
-        query = query.join(School, School.id == AbsenceWeek.school_id).where(School.in_scope.is_(True))
+        query = query.join(School, School.id == table.school_id).where(School.in_scope.is_(True))
     else:
-        query = query.where(AbsenceWeek.school_id.in_(list(ids)))
-    query = (query.where(AbsenceWeek.week_start >= first_monday, AbsenceWeek.week_start <= last_monday)
-             .group_by(AbsenceWeek.week_start, AbsenceWeek.category, *group))
-    columns = (["school_id"] if by_school else []) + ["week_start", "category", "hours", "involved", "involved_max"]
+        query = query.where(table.school_id.in_(list(ids)))
+    query = query.where(unit.between(units[0], units[-1])).group_by(unit, table.category, *group)
+    columns = (["school_id"] if by_school else []) + ["unit", "category", "hours", "involved", "involved_max"]
     frame = query_frame(conn, query, columns)
+    frame = frame[pd.to_datetime(frame["unit"]).dt.date.isin(set(units))].copy()
     frame["category"] = frame["category"].where(frame["category"].isin(CATEGORIES), UNKNOWN_CATEGORY)
     return frame
 
@@ -574,23 +598,31 @@ def _exact_involved(conn: Connection, ids: Sequence[int] | None, window: Window,
     categories counts once).
 
     Whole school years come from pupil_category_year (a pupil's first absence of a category in a
-    school year, per school): one row per pupil there, so counting rows with a first date up to
-    the window's end counts the pupils. Other windows (a period inside a school year) are counted
+    school year, per school): one row per pupil there. A first date lies in its own school year,
+    so the window's dates select its school years; said that way rather than by ``school_year``,
+    SQLite counts in the order of ix_pupil_category_year_school instead of sorting (3× faster over
+    five years, bench/RESULTS.md). Other windows (a period inside a school year) are counted
     from their own absence rows."""
     if window.is_whole_school_years:
         table = PupilCategoryYear
-        within = [PupilCategoryYear.school_year.between(window.years[0], window.years[-1]),
-                  PupilCategoryYear.first_on <= window.end]
+        within = [PupilCategoryYear.first_on.between(window.start, window.end)]
     else:
         table = Absence
         within = [Absence.date.between(window.start, window.end)]
-    known = table.category.in_([c for c in CATEGORIES if c != UNKNOWN_CATEGORY])
-    category = case((known, table.category), else_=UNKNOWN_CATEGORY)
     where = [_of_schools(table.school_id, ids), *within]
+    # grouped by the stored category (in index order); codes outside the categories count as
+    # 'onbekend', recounted together only when there are any
     per_category = query_frame(conn, (
-        select(table.school_id, category, func.count(table.pupil_id.distinct())).where(*where)
-        .group_by(table.school_id, category)
+        select(table.school_id, table.category, func.count(table.pupil_id.distinct())).where(*where)
+        .group_by(table.school_id, table.category)
     ), ["school_id", "category", "pupils"])
+    if not per_category["category"].isin(CATEGORIES).all():
+        known = [c for c in CATEGORIES if c != UNKNOWN_CATEGORY]
+        unknown = query_frame(conn, (
+            select(table.school_id, func.count(table.pupil_id.distinct()))
+            .where(*where, table.category.not_in(known)).group_by(table.school_id)
+        ), ["school_id", "pupils"]).assign(category=UNKNOWN_CATEGORY)
+        per_category = pd.concat([per_category[per_category["category"].isin(known)], unknown], ignore_index=True)
     total = query_frame(conn, (
         select(table.school_id, func.count(table.pupil_id.distinct())).where(*where).group_by(table.school_id)
     ), ["school_id", "pupils"])
@@ -633,13 +665,19 @@ def signal_delay_histogram(conn: Connection, ids: Sequence[int] | None, window: 
 
 
 def _last_registration(conn: Connection, ids: Sequence[int] | None, until: dt.date) -> pd.DataFrame:
-    """The latest absence day each school registered in the school year of ``until`` or the one before."""
+    """The latest absence day each school registered in the school year of ``until`` or the one before.
+
+    A pupil-year's last absence lies in its school year, so the two years are a date range: one
+    correlated MAX per school, each a seek in ix_pupil_year_last_day (as last_registered_days)."""
     year = school_year_of(until)
-    return query_frame(conn, (
-        select(PupilYear.school_id, func.max(PupilYear.last_absence_on))
-        .where(_of_schools(PupilYear.school_id, ids), PupilYear.school_year.between(year - 1, year))
-        .group_by(PupilYear.school_id)
-    ), ["school_id", "last_registration"])
+    first, _ = school_year_bounds(year - 1)
+    _, last = school_year_bounds(year)
+    latest = (select(func.max(PupilYear.last_absence_on))
+              .where(PupilYear.school_id == School.id, PupilYear.last_absence_on.between(first, last))
+              .correlate(School).scalar_subquery())
+    schools = select(School.id, latest).where(latest.is_not(None))
+    schools = schools.where(School.id.in_(list(ids))) if ids is not None else schools.where(School.in_scope.is_(True))
+    return query_frame(conn, schools, ["school_id", "last_registration"])
 
 
 def year_to_date_end(conn: Connection, year: int) -> dt.date:

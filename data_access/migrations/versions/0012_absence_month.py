@@ -1,0 +1,50 @@
+"""absence_month (school × calendar month × category) and ix_pupil_category_year_school.
+
+Periods are exact dates (DESIGN, Definitions): a month trend counts a week that straddles two
+months in both. absence_week cannot split such a week, so the month trend read those weeks' days
+from the absence rows (most of its time at the region tier). absence_month holds each school's
+hours and distinct pupils per calendar month, so whole months need no absence rows at all.
+
+ix_pupil_category_year_school lets the comparison count each school's distinct pupils per
+category over whole school years in index order, without sorting (bench/RESULTS.md).
+
+The SQL is this migration's own (a migration is history; the live builder is
+data_access/aggregates.py, which rebuilds the same rows on every import).
+
+Revision ID: 0012
+Revises: 0011
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0012"
+down_revision = "0011"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "absence_month",
+        sa.Column("school_id", sa.Integer, sa.ForeignKey("school.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("month_start", sa.Date, primary_key=True),
+        sa.Column("category", sa.String(20), primary_key=True),
+        sa.Column("hours", sa.Float),
+        sa.Column("occurrences", sa.Integer),
+        sa.Column("pupils", sa.Integer),
+    )
+    if op.get_bind().dialect.name == "postgresql":
+        month = "CAST(date_trunc('month', date) AS date)"
+    else:
+        month = "date(date, 'start of month')"
+    op.execute(f"""
+        INSERT INTO absence_month (school_id, month_start, category, hours, occurrences, pupils)
+        SELECT school_id, {month}, category, SUM(hours), COUNT(*), COUNT(DISTINCT pupil_id)
+        FROM absence GROUP BY school_id, {month}, category""")
+    op.create_index("ix_pupil_category_year_school", "pupil_category_year",
+                    ["school_id", "category", "pupil_id", "school_year", "first_on"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_pupil_category_year_school", table_name="pupil_category_year")
+    op.drop_table("absence_month")
