@@ -8,7 +8,6 @@ Streamlit's cache missed; a cache hit costs less still).
 """
 from __future__ import annotations
 
-import datetime as dt
 import resource
 import time
 from collections.abc import Callable
@@ -50,7 +49,8 @@ def views(conn: Connection) -> list[View]:
 
     def comparison(year):
         def run(c):
-            result = schools.school_comparison(c, schools.Window.for_school_year(year), days, per_day, settings.persistent_share)
+            result = schools.school_comparison(c, schools.Window.for_school_year(year), days, per_day,
+                                               settings.persistent_share, exact_below=lea.threshold)
             schools.suppress_comparison(result.schools, lea)
             schools.suppress_comparison(schools.similar_schools(result.schools, result.histogram), lea)
             return schools.suppress_comparison(schools.municipal_total(result.schools, result.histogram), lea)
@@ -72,8 +72,8 @@ def views(conn: Connection) -> list[View]:
              naive.per_school_category(*school_year_bounds(last - 1))),
         View("scholen", "tab registratieverschillen, alle jaren",
              lambda c: schools.suppress_comparison(
-                 schools.school_comparison(c, schools.Window.for_school_years(first, last), days, per_day, settings.persistent_share).schools,
-                 lea),
+                 schools.school_comparison(c, schools.Window.for_school_years(first, last), days, per_day,
+                                           settings.persistent_share, exact_below=lea.threshold).schools, lea),
              naive.per_school_category(start, end)),
         View("scholen", "tab pilot: panel en totalen",
              lambda c: pilot.school_phase_totals(pilot.pilot_panel(c, days)), naive.per_school_year(),

@@ -45,11 +45,13 @@ def _default_steps(conn: Connection) -> dict[str, Callable[[], object]]:
     lea = Suppressor(settings.suppression_threshold)  # as the page shows it for role lea
 
     def comparison():
-        result = queries.school_comparison(conn, queries.Window.for_school_year(last), days, per_day, settings.persistent_share)
+        result = queries.school_comparison(conn, queries.Window.for_school_year(last), days, per_day,
+                                           settings.persistent_share, exact_below=settings.suppression_threshold)
         return queries.comparison_view(result, "school", None, lea).rows
 
     def registration():
-        result = queries.school_comparison(conn, queries.Window.for_school_years(first, last), days, per_day, settings.persistent_share)
+        result = queries.school_comparison(conn, queries.Window.for_school_years(first, last), days, per_day,
+                                           settings.persistent_share, exact_below=settings.suppression_threshold)
         return queries.comparison_view(result, "school", None, lea).rows
 
     def trend():

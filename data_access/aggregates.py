@@ -24,6 +24,7 @@ from data_access.definitions.calendar import (
 )
 from data_access.definitions.settings import load_fields
 from data_access.definitions.sixteen_hours import answering_melding, school_week_index, sixteen_hour_signals
+from data_access.models import ALL_CATEGORIES
 from data_access.summary_state import contact_segment_is_stale
 
 
@@ -64,8 +65,8 @@ def refresh_all(conn: Connection) -> None:
 
 def refresh_absence(conn: Connection, school_ids: Iterable[int] | None = None,
                     start: dt.date | None = None, end: dt.date | None = None) -> None:
-    """Rebuild absence_week, absence_month, pupil_year, pupil_category_year and signal16 for the given
-    schools and dates."""
+    """Rebuild absence_week, absence_month, pupil_year, pupil_category_year, absentee_year and
+    signal16 for the given schools and dates."""
     school_ids, start, end = _whole_weeks(school_ids, start, end)
     if school_ids is not None and _covers_all_absence(conn, school_ids, start, end):
         school_ids, start, end = None, None, None
@@ -74,6 +75,7 @@ def refresh_absence(conn: Connection, school_ids: Iterable[int] | None = None,
     _refresh_pupil_year(conn, school_ids, start, end)
     _refresh_signals(conn, *_signal_rule(conn), school_ids, start, end)
     _refresh_pupil_categories(conn, school_ids, start, end)  # last: the two above read its old rows
+    _refresh_absentees(conn, school_ids, start, end)  # counts pupil_category_year's new rows
 
 
 def _covers_all_absence(conn: Connection, school_ids: set[int], start, end) -> bool:
@@ -102,6 +104,11 @@ def _refresh_absence_week(conn, school_ids, start, end) -> None:
         SELECT school_id, {week_sql(conn, 'date')}, category, SUM(hours), COUNT(*), COUNT(DISTINCT pupil_id)
         FROM absence WHERE {where}
         GROUP BY school_id, {week_sql(conn, 'date')}, category""", params)
+
+
+def refresh_absence_months(conn: Connection) -> None:
+    """Rebuild absence_month entirely from the absence rows."""
+    _refresh_absence_month(conn, None, None, None)
 
 
 def _refresh_absence_month(conn, school_ids, start, end) -> None:
@@ -182,6 +189,28 @@ def _refresh_pupil_categories(conn, school_ids, start, end) -> None:
         SELECT {sy}, category, pupil_id, school_id, MIN(date)
         FROM absence WHERE {where}
         GROUP BY {sy}, category, pupil_id, school_id""", params)
+
+
+def refresh_absentees(conn: Connection) -> None:
+    """Rebuild absentee_year entirely from pupil_category_year."""
+    _refresh_absentees(conn, None, None, None)
+
+
+def _refresh_absentees(conn, school_ids, start, end) -> None:
+    """absentee_year for the whole school years that ``start``–``end`` touch: pupil_category_year
+    holds one row per pupil × school × year × category, so a category's pupils are its rows."""
+    years = _affected_years(start, end)
+    where, params = _filter("school_id", "school_year", school_ids, None, None)
+    if years is not None:
+        where += f" AND school_year IN ({', '.join(str(y) for y in years)})"
+    _run(conn, f"DELETE FROM absentee_year WHERE {where}", params)
+    _run(conn, f"""
+        INSERT INTO absentee_year (school_id, school_year, category, pupils)
+        SELECT school_id, school_year, category, COUNT(*) FROM pupil_category_year WHERE {where}
+        GROUP BY school_id, school_year, category
+        UNION ALL
+        SELECT school_id, school_year, '{ALL_CATEGORIES}', COUNT(DISTINCT pupil_id) FROM pupil_category_year
+        WHERE {where} GROUP BY school_id, school_year""", params)
 
 
 def refresh_signals(conn: Connection) -> None:

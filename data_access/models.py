@@ -415,6 +415,22 @@ class PupilCategoryYear(Base):
     first_on: Mapped[dt.date] = mapped_column(Date)
 
 
+ALL_CATEGORIES = "*"  # absentee_year: the pupils with absence of any category
+
+
+class AbsenteeYear(Base):
+    """Per school × school year × category: how many pupils had absence of it there (from
+    pupil_category_year), and under category ``ALL_CATEGORIES`` how many had any absence (a pupil
+    with two categories counts once). A school year's comparison counts its people from here."""
+
+    __tablename__ = "absentee_year"
+
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), primary_key=True)
+    school_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    pupils: Mapped[int] = mapped_column(Integer)
+
+
 # Indexes on other tables for the officers' list (migration 0005):
 # - the unauthorised absence of the current 4-school-week window, by date (≈ 1 % of the rows; the
 #   query must say ``category = 'ongeoorloofd'`` literally for SQLite to use it);

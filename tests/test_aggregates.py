@@ -71,6 +71,39 @@ def test_absence_week_sums_per_school_week_and_category(db):
     ]
 
 
+def test_absence_month_splits_a_week_by_calendar_month(db):
+    with db.begin() as conn:
+        # pupil 2 ill on Wednesday 30 September and Thursday 1 October 2020: one week, two months;
+        # pupil 1 ill on 1 October too. Only school 2's September and October are refreshed.
+        conn.execute(insert(models.Absence), [
+            dict(pupil_id=2, school_id=2, date=D(2020, 9, 30), hours=2.0, code="ZI", category="ziek"),
+            dict(pupil_id=2, school_id=2, date=D(2020, 10, 1), hours=3.0, code="ZI", category="ziek"),
+        ])
+        aggregates.refresh_absence(conn, {2}, D(2020, 9, 30), D(2020, 10, 1))
+        rows = conn.execute(text(
+            "SELECT school_id, month_start, category, hours, occurrences, pupils FROM absence_month "
+            "ORDER BY school_id, month_start, category")).all()
+    assert [(r[0], str(r[1])[:10], r[2], r[3], r[4], r[5]) for r in rows] == [
+        # school 1: 6 + 6 + 5 h unauthorised in October (3 rows, 1 pupil), 0,5 h late
+        (1, "2020-10-01", "ongeoorloofd", 17.0, 3, 1),
+        (1, "2020-10-01", "te_laat", 0.5, 1, 1),
+        # school 2: 2 h in September; October: 5,5 + 5,5 (12 and 15 Oct) + 3 (1 Oct) = 14 h, one pupil
+        (2, "2020-09-01", "ziek", 2.0, 1, 1),
+        (2, "2020-10-01", "te_laat", 0.25, 1, 1),
+        (2, "2020-10-01", "ziek", 14.0, 3, 1),
+    ]
+
+
+def test_absentee_year_counts_pupils_per_category_and_a_pupil_with_two_once(db):
+    with db.connect() as conn:
+        rows = sorted(conn.execute(text("SELECT school_id, school_year, category, pupils FROM absentee_year")))
+    # each school has one pupil, absent in two categories: 1 per category, 1 in all ('*')
+    assert [tuple(r) for r in rows] == [
+        (1, 2020, "*", 1), (1, 2020, "ongeoorloofd", 1), (1, 2020, "te_laat", 1),
+        (2, 2020, "*", 1), (2, 2020, "te_laat", 1), (2, 2020, "ziek", 1),
+    ]
+
+
 def test_pupil_year_totals(db):
     with db.connect() as conn:
         rows = conn.execute(text("SELECT pupil_id, school_year, absence_hours, unauthorised_hours, late_count "
@@ -144,7 +177,7 @@ def test_a_new_holiday_recomputes_the_signals(engine):
 
 def _summaries(conn) -> dict[str, list[tuple]]:
     """The summary tables' rows (signal16 without its generated id)."""
-    queries = {t: f"SELECT * FROM {t}" for t in ("absence_week", "pupil_year", "pupil_category_year")}
+    queries = {t: f"SELECT * FROM {t}" for t in ("absence_week", "absence_month", "pupil_year", "pupil_category_year", "absentee_year")}
     queries["signal16"] = ("SELECT pupil_id, school_id, signal_on, window_start, hours, melding_id, "
                            "school_days_to_melding FROM signal16")
     return {t: sorted((tuple(str(v) for v in r) for r in conn.execute(text(q))), key=repr)

@@ -79,6 +79,7 @@ def test_functions_that_depend_on_a_threshold_require_it():
         lambda: kpis.evaluate_links(None, [], kpis.EvidenceWindow(day, day, 1, 2023)),
         lambda: status.evidence(None, status.Period(1, "T1", day, day)),
         lambda: schools.school_comparison(None, schools.Window.for_school_year(2023)),
+        lambda: schools.school_comparison(None, schools.Window.for_school_year(2023), 5, 5.5, 0.10),
         lambda: schools.absence_trend(None, day, day, "week", exact_below=None),
         lambda: schools.suppress_trend(pd.DataFrame()),
         lambda: pilot.pilot_panel(None),

@@ -17,7 +17,7 @@ EXPECTED_TABLES = {
     "school", "school_enrolment", "pupil", "pupil_enrolment", "absence", "absence_code",
     "verzuimmelding", "contact", "concern", "concern_note", "period", "policy_action", "action_kpi",
     "reporting_period", "status_report", "audit_event", "app_user", "login_attempt", "setting",
-    "absence_week", "pupil_year", "signal16", "contact_week",
+    "absence_week", "absence_month", "absentee_year", "pupil_year", "signal16", "contact_week",
 }
 
 

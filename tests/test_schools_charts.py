@@ -71,7 +71,7 @@ def test_trend_per_school_chart(fixture_db):
 
 def test_comparison_chart_has_municipal_line_similar_schools_and_no_hidden_values(fixture_db):
     with fixture_db.connect() as conn:
-        view = q.comparison_view(q.school_comparison(conn, WINDOW, DAYS, HOURS, PERSISTENT), "school", None, FIVE)
+        view = q.comparison_view(q.school_comparison(conn, WINDOW, DAYS, HOURS, PERSISTENT, exact_below=FIVE.threshold), "school", None, FIVE)
     figure = FIGURES["per_1000"]
     points, municipal, hidden = comparison_points(view.rows, view.peers, view.total, figure)
     # De Linde (3 meldingen) and Het Baken (6, complementary) are hidden for LEA: not plotted
@@ -86,7 +86,7 @@ def test_comparison_chart_has_municipal_line_similar_schools_and_no_hidden_value
 
 def test_registration_chart(fixture_db):
     with fixture_db.connect() as conn:
-        view = q.comparison_view(q.school_comparison(conn, WINDOW, DAYS, HOURS, PERSISTENT), "school", None, None)
+        view = q.comparison_view(q.school_comparison(conn, WINDOW, DAYS, HOURS, PERSISTENT, exact_below=FIVE.threshold), "school", None, None)
     points = registration_points(view.rows).dropna(subset=["known_pct", "compliance_pct"])
     assert points.set_index("group").loc["De Eik", "compliance_pct"] == pytest.approx(60.0)
     text = svg(registration_chart(points, view.total.iloc[0], STYLE))

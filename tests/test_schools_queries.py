@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert
 
-from data_access import models
+from data_access import aggregates, models
 from data_access.queries import schools as q
 from fixtures.schools import DAYS, EIK, FIVE, HOURS, LINDE, PERSISTENT, WILG, WINDOW, build_fixture
 
@@ -37,7 +37,7 @@ def by_name(frame, column="name"):
 
 def test_comparison_figures_per_school_match_hand_calculation(db):
     with db.connect() as conn:
-        comparison = q.school_comparison(conn, WINDOW, DAYS, HOURS, PERSISTENT)
+        comparison = q.school_comparison(conn, WINDOW, DAYS, HOURS, PERSISTENT, exact_below=FIVE.threshold)
     rows = by_name(comparison.schools)
     assert sorted(rows.index) == ["De Eik", "De Linde", "De Wilg", "Het Baken"]  # Buiten is out of scope
     linde = rows.loc["De Linde"]
@@ -79,7 +79,7 @@ def test_a_school_whose_data_stop_early_is_not_diluted(db):
                                                      unauthorised_hours=0, late_count=0,
                                                      last_absence_on=D(2020, 10, 9)))
     with db.connect() as conn:
-        wilg = by_name(q.school_comparison(conn, WINDOW, DAYS, HOURS, PERSISTENT).schools).loc["De Wilg"]
+        wilg = by_name(q.school_comparison(conn, WINDOW, DAYS, HOURS, PERSISTENT, exact_below=FIVE.threshold).schools).loc["De Wilg"]
         trend = q.absence_trend(conn, D(2020, 10, 5), D(2020, 11, 30), "month", [WILG], by_school=True,
                                 hours_per_day=HOURS, exact_below=None)
     assert wilg["possible_hours"] == 180 * 5 * 5.5 == 4950
@@ -109,7 +109,7 @@ def test_a_period_starting_on_a_wednesday_counts_its_own_dates(db):
                                                        code="X", category=category))
     window = q.Window(D(2020, 10, 7), D(2020, 10, 30), "vanaf woensdag")
     with db.connect() as conn:
-        linde = by_name(q.school_comparison(conn, window, DAYS, HOURS, PERSISTENT).schools).loc["De Linde"]
+        linde = by_name(q.school_comparison(conn, window, DAYS, HOURS, PERSISTENT, exact_below=FIVE.threshold).schools).loc["De Linde"]
     assert linde["possible_hours"] == 13 * 5.5 * 100 == 7150
     assert linde["hours_ziek"] == 5.5 + 44
     assert linde["hours_ongeoorloofd"] == 2.0
@@ -119,7 +119,7 @@ def test_a_period_starting_on_a_wednesday_counts_its_own_dates(db):
 
 def test_compliance_window_is_configurable(db):
     with db.connect() as conn:
-        rows = by_name(q.school_comparison(conn, WINDOW, 7, HOURS, PERSISTENT).schools)
+        rows = by_name(q.school_comparison(conn, WINDOW, 7, HOURS, PERSISTENT, exact_below=FIVE.threshold).schools)
     assert rows.loc["De Linde", "compliance"] == pytest.approx(2 / 4)   # 2, 5 (9 is late)
     assert rows.loc["De Eik", "compliance"] == pytest.approx(7 / 10)    # 0,1,1,2,3,4,6
     assert rows.loc["Het Baken", "compliance"] == pytest.approx(4 / 6)  # 1,3,7,7
@@ -127,7 +127,7 @@ def test_compliance_window_is_configurable(db):
 
 def test_municipal_total_and_similar_schools(db):
     with db.connect() as conn:
-        comparison = q.school_comparison(conn, WINDOW, DAYS, HOURS, PERSISTENT)
+        comparison = q.school_comparison(conn, WINDOW, DAYS, HOURS, PERSISTENT, exact_below=FIVE.threshold)
     total = q.municipal_total(comparison.schools, comparison.histogram).iloc[0]
     assert total["pupils"] == 880
     assert total["rate_total"] == pytest.approx(760 / 72600)          # 1,05 %
@@ -146,7 +146,7 @@ def test_municipal_total_and_similar_schools(db):
 
 def test_roll_up_to_board_swv_and_municipality(db):
     with db.connect() as conn:
-        comparison = q.school_comparison(conn, WINDOW, DAYS, HOURS, PERSISTENT)
+        comparison = q.school_comparison(conn, WINDOW, DAYS, HOURS, PERSISTENT, exact_below=FIVE.threshold)
     boards = by_name(q.roll_up(comparison.schools, comparison.histogram, "board"), "group")
     assert boards.loc["Stichting Noord", "rate_total"] == pytest.approx((145 + 176) / (8250 + 16500))
     assert boards.loc["Stichting Noord", "per_1000"] == pytest.approx(15 / 300 * 1000)
@@ -164,7 +164,7 @@ def test_roll_up_to_board_swv_and_municipality(db):
 def test_persistent_absence_share_for_a_school_year(db):
     with db.connect() as conn:
         assert q.year_to_date_end(conn, 2020) == D(2020, 10, 30)
-        rows = by_name(q.school_comparison(conn, q.Window.for_school_year(2020), DAYS, HOURS, PERSISTENT).schools)
+        rows = by_name(q.school_comparison(conn, q.Window.for_school_year(2020), DAYS, HOURS, PERSISTENT, exact_below=FIVE.threshold).schools)
     # threshold 27,5 h: De Linde 30 and 27,5 → 2 of 100; De Eik 40,50,60,28,30,100 → 6 of 200
     assert rows.loc["De Linde", "persistent"] == 2
     assert rows.loc["De Linde", "persistent_share"] == pytest.approx(0.02)
@@ -224,7 +224,7 @@ def test_trend_per_chosen_school_and_suppression(db):
 
 def test_suppression_of_the_comparison_table(db):
     with db.connect() as conn:
-        comparison = q.school_comparison(conn, WINDOW, DAYS, HOURS, PERSISTENT)
+        comparison = q.school_comparison(conn, WINDOW, DAYS, HOURS, PERSISTENT, exact_below=FIVE.threshold)
     shown = by_name(q.suppress_comparison(comparison.schools, FIVE))
     # 3 meldingen → "<5"; Het Baken (6, the next smallest) is hidden too, so the total cannot
     # tell — marked "•", since 6 is not below 5
@@ -258,7 +258,7 @@ def test_a_window_of_several_school_years_counts_pupil_years(db):
         conn.execute(insert(models.Verzuimmelding).values(pupil_id=1, school_id=EIK, kind="luxe",
                                                           reported_on=D(2020, 3, 2), status="open"))
     with db.connect() as conn:
-        rows = by_name(q.school_comparison(conn, q.Window.for_school_years(2019, 2020), DAYS, HOURS, PERSISTENT).schools)
+        rows = by_name(q.school_comparison(conn, q.Window.for_school_years(2019, 2020), DAYS, HOURS, PERSISTENT, exact_below=FIVE.threshold).schools)
     # 150 + 200 = 350 pupil-years; 1 + 13 meldingen → 14 / 350 × 1.000 = 40 per 1.000 pupils a year
     assert rows.loc["De Eik", "pupils"] == 350
     assert rows.loc["De Eik", "meldingen"] == 14 and rows.loc["De Eik", "per_1000"] == pytest.approx(40.0)
@@ -268,8 +268,8 @@ def test_a_window_of_several_school_years_counts_pupil_years(db):
 
 def test_the_pupils_behind_the_hours_are_counted_exactly(db):
     with db.connect() as conn:
-        period = by_name(q.school_comparison(conn, WINDOW, DAYS, HOURS, PERSISTENT).schools)
-        year = by_name(q.school_comparison(conn, q.Window.for_school_year(2020), DAYS, HOURS, PERSISTENT).schools)
+        period = by_name(q.school_comparison(conn, WINDOW, DAYS, HOURS, PERSISTENT, exact_below=FIVE.threshold).schools)
+        year = by_name(q.school_comparison(conn, q.Window.for_school_year(2020), DAYS, HOURS, PERSISTENT, exact_below=FIVE.threshold).schools)
     # De Linde's sick pupils: 10 in the week of 5 Oct and 8 of the same in the week of 12 Oct —
     # 10 people, not 18 (a sum of weeks) and not only a bound
     assert period.loc["De Linde", "involved_ziek"] == 10
@@ -288,3 +288,21 @@ def test_size_bands():
     assert q.size_band(300) == "middel (150–300)"
     assert q.size_band(301) == "groot (>300)"
     assert q.size_band(None) is None
+
+
+def test_over_several_school_years_a_pupil_counts_once_where_it_decides_suppression(db):
+    # De Linde's sick pupils: ids 1–10 in 2020/21 (the fixture); in 2019/20 pupils 9–14 (9 and 10
+    # again). Over both years: 14 people; the yearly counts only bound it: 10 (the larger year) to 16.
+    with db.begin() as conn:
+        conn.execute(insert(models.Absence), [
+            dict(pupil_id=p, school_id=LINDE, date=D(2020, 3, 2), hours=5.5, code="ZIE", category="ziek")
+            for p in range(9, 15)])
+        aggregates.refresh_absence(conn, {LINDE}, D(2020, 3, 2), D(2020, 3, 2))
+    window = q.Window.for_school_years(2019, 2020)
+    with db.connect() as conn:
+        at_fifteen = by_name(q.school_comparison(conn, window, DAYS, HOURS, PERSISTENT, exact_below=15).schools)
+        at_five = by_name(q.school_comparison(conn, window, DAYS, HOURS, PERSISTENT, exact_below=5).schools)
+    # threshold 15 lies between the bounds: counted, 14 → hidden
+    assert at_fifteen.loc["De Linde", "involved_ziek"] == 14
+    # threshold 5 lies below both: the lower bound (10) already says "shown", no recount
+    assert at_five.loc["De Linde", "involved_ziek"] == 10

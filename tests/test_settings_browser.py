@@ -26,7 +26,7 @@ def settle(page) -> None:
 def per_1000_of_the_school(url: str, threshold: int):
     engine = make_engine(url)
     with engine.connect() as conn:
-        comparison = schools.school_comparison(conn, schools.Window.for_school_year(2024), 5, 5.5, 0.10)
+        comparison = schools.school_comparison(conn, schools.Window.for_school_year(2024), 5, 5.5, 0.10, exact_below=5)
     engine.dispose()
     rows = schools.comparison_view(comparison, "school", None, Suppressor(threshold)).rows.set_index("name")
     return rows.loc[SCHOOL, "meldingen"], rows.loc[SCHOOL, "per_1000"]

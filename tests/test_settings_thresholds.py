@@ -161,8 +161,8 @@ def test_persistent_share_in_the_school_comparison(schools_db):
     # at 20 %: 55 h → De Linde 0, De Eik 2 (60 and 100 of 40, 50, 60, 28, 30, 100)
     year = schools.Window.for_school_year(2020)
     with schools_db.connect() as conn:
-        at_ten = schools.school_comparison(conn, year, 5, 5.5, 0.10).schools.set_index("name")
-        at_twenty = schools.school_comparison(conn, year, 5, 5.5, 0.20).schools.set_index("name")
+        at_ten = schools.school_comparison(conn, year, 5, 5.5, 0.10, exact_below=5).schools.set_index("name")
+        at_twenty = schools.school_comparison(conn, year, 5, 5.5, 0.20, exact_below=5).schools.set_index("name")
     assert (at_ten.loc["De Linde", "persistent"], at_ten.loc["De Eik", "persistent"]) == (2, 6)
     assert (at_twenty.loc["De Linde", "persistent"], at_twenty.loc["De Eik", "persistent"]) == (0, 2)
     assert at_twenty.loc["De Eik", "persistent_share"] == pytest.approx(2 / 200)

@@ -130,6 +130,35 @@ def test_chosen_categories_together_count_a_pupil_once(db):
 
 
 def test_without_suppression_the_bound_is_not_refined(db):
+    # a calendar month comes whole from the month summary: its pupils are counted exactly (6)
     months = trend(db, "month", None, school_ids=[BEUK])
-    # only informative then: the largest count of one school-week (3)
-    assert cell(months, 10, "luxe")["involved"] == 3
+    assert cell(months, 10, "luxe")["involved"] == 6
+    # a school year adds up months: without suppression the count stays the largest month's
+    # (pupil 1 in September, pupil 2 in October: 1, where exactly it is 2) ...
+    years = trend(db, "school_year", None, school_ids=[BEUK])
+    assert years[years["category"] == "ongeoorloofd"].iloc[0]["involved"] == 1
+    # ... and with suppression the cell whose bounds (1 and 2) straddle the threshold is counted
+    exact = trend(db, "school_year", 2, school_ids=[BEUK])
+    assert exact[exact["category"] == "ongeoorloofd"].iloc[0]["involved"] == 2
+
+
+def test_each_day_is_read_from_exactly_one_summary():
+    # month grain from Tuesday 1 September to Wednesday 14 October 2020
+    start, end = D(2020, 9, 1), D(2020, 10, 14)
+    bins = q._period_bins(start, end, "month")
+    starts = [b[0] for b in bins]
+
+    def period_of(day):
+        return max(s for s in starts if s <= day) if start <= day <= end else None
+
+    months, weeks, days = q._cover(start, end, q.mondays(start, end), period_of, with_months=True)
+    # September lies whole inside the chart: one month row; October does not (it ends on the 14th)
+    assert months == [D(2020, 9, 1)]
+    # the week of 5 October is whole in October; the week of 28 September shares days with
+    # September's row, the week of 12 October runs past the end: neither comes from absence_week
+    assert weeks == [D(2020, 10, 5)]
+    # the rest day by day: Thursday 1 – Sunday 4 October and Monday 12 – Wednesday 14 October
+    assert days == [D(2020, 10, d) for d in (1, 2, 3, 4, 12, 13, 14)]
+    # the week grain never reads months
+    months, weeks, _ = q._cover(start, end, q.mondays(start, end), period_of, with_months=False)
+    assert months == [] and D(2020, 9, 7) in weeks

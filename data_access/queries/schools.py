@@ -29,7 +29,8 @@ from data_access.definitions.calendar import (
 from data_access.definitions.sixteen_hours import UNAUTHORISED, on_time
 from data_access.definitions.suppression import Suppressor
 from data_access.models import (
-    Absence, AbsenceMonth, AbsenceWeek, Period, PupilCategoryYear, PupilYear, School, SchoolEnrolment, Signal16, Verzuimmelding,
+    ALL_CATEGORIES, Absence, AbsenceMonth, AbsenceWeek, AbsenteeYear, Period, PupilCategoryYear, PupilYear, School,
+    SchoolEnrolment, Signal16, Verzuimmelding,
 )
 
 COMBINED = "gekozen"  # the trend's chosen categories as one (absence_trend's ``combine``)
@@ -485,8 +486,11 @@ class Comparison:
 
 
 def school_comparison(conn: Connection, window: Window, compliance_days: int, hours_per_day: float,
-                      persistent_share: float) -> Comparison:
+                      persistent_share: float, *, exact_below: int | None) -> Comparison:
     """One row per school with every comparison figure, numerators and denominators included.
+
+    ``exact_below``: the suppression threshold (None: no suppression); the pupils behind each
+    school's hours (``involved_*``) are exact wherever they decide it (see :func:`_exact_involved`).
 
     ``pupils`` is the enrolment (1 October) summed over the school years the window touches:
     the pupils of that year for a school year or a period within one, pupil-years otherwise.
@@ -523,7 +527,7 @@ def school_comparison(conn: Connection, window: Window, compliance_days: int, ho
         frame["persistent"] = frame["persistent"].fillna(0).where(frame["pupils"].notna())
     else:
         frame["persistent"] = np.nan
-    frame = _exact_involved(conn, ids, window, frame)
+    frame = _exact_involved(conn, ids, window, frame, exact_below)
     counts = [c for c in ADDITIVE if c not in ("pupils", "possible_hours", "persistent")]
     frame[counts] = frame[counts].fillna(0)
     frame["last_registration"] = pd.to_datetime(frame["last_registration"]).dt.date
@@ -559,28 +563,19 @@ def _window_denominators(conn: Connection, register: pd.DataFrame, window: Windo
 def _absence_by_category(conn: Connection, ids: Sequence[int] | None, start: dt.date,
                          end: dt.date) -> pd.DataFrame:
     """Per school, one column per category: the hours registered from ``start`` to ``end`` (exact
-    dates: the weeks whose Monday to Friday lie in the window from absence_week, the part-weeks at
-    either end from the absence rows, a few days each). Schools register on weekdays, so a window
-    that ends on a Friday takes its last week whole. The pupils behind the hours: _exact_involved."""
-    whole = [m for m in mondays(start, end) if m >= start and m + dt.timedelta(days=4) <= end]
-    parts = []
-    if whole:
-        parts.append(query_frame(conn, (
-            select(AbsenceWeek.school_id, AbsenceWeek.category, func.sum(AbsenceWeek.hours))
-            .where(_of_schools(AbsenceWeek.school_id, ids), AbsenceWeek.week_start >= whole[0],
-                   AbsenceWeek.week_start <= whole[-1])
-            .group_by(AbsenceWeek.school_id, AbsenceWeek.category)
-        ), ["school_id", "category", "hours"]))
-        edges = [(start, whole[0] - dt.timedelta(days=1)), (whole[-1] + dt.timedelta(days=7), end)]
-    else:
-        edges = [(start, end)]
-    for first, last in edges:
-        if first <= last:
-            parts.append(query_frame(conn, (
-                select(Absence.school_id, Absence.category, func.sum(Absence.hours))
-                .where(_of_schools(Absence.school_id, ids), Absence.date.between(first, last))
-                .group_by(Absence.school_id, Absence.category)
-            ), ["school_id", "category", "hours"]))
+    dates, read as :func:`_cover` splits them: whole months from absence_month, whole weeks from
+    absence_week, the days left from the absence rows). The pupils behind the hours:
+    _exact_involved."""
+    def within(day: dt.date) -> dt.date | None:
+        return start if start <= day <= end else None
+
+    months, weeks, days = _cover(start, end, mondays(start, end), within, with_months=True)
+    parts = [query_frame(conn, (
+        select(table.school_id, table.category, func.sum(table.hours))
+        .where(_of_schools(table.school_id, ids), unit.in_(units)).group_by(table.school_id, table.category)
+    ), ["school_id", "category", "hours"]) for table, unit, units in (
+        (AbsenceMonth, AbsenceMonth.month_start, months), (AbsenceWeek, AbsenceWeek.week_start, weeks),
+        (Absence, Absence.date, days)) if units]
     long = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["school_id", "category", "hours"])
     long["category"] = long["category"].where(long["category"].isin(CATEGORIES), UNKNOWN_CATEGORY)
     long = long.groupby(["school_id", "category"], as_index=False).agg(hours=("hours", "sum"))
@@ -591,48 +586,70 @@ def _absence_by_category(conn: Connection, ids: Sequence[int] | None, start: dt.
     return wide.reset_index()
 
 
-def _exact_involved(conn: Connection, ids: Sequence[int] | None, window: Window,
-                    frame: pd.DataFrame) -> pd.DataFrame:
-    """The pupils behind each school's hours, counted exactly (DESIGN: suppression counts the
-    people exactly, not a bound): per category, and in total (a pupil with absence of two
-    categories counts once).
+def _exact_involved(conn: Connection, ids: Sequence[int] | None, window: Window, frame: pd.DataFrame,
+                    exact_below: int | None) -> pd.DataFrame:
+    """The pupils behind each school's hours (DESIGN: suppression counts the people exactly, not a
+    bound): per category, and in total (a pupil with absence of two categories counts once).
 
-    Whole school years come from pupil_category_year (a pupil's first absence of a category in a
-    school year, per school): one row per pupil there. A first date lies in its own school year,
-    so the window's dates select its school years; said that way rather than by ``school_year``,
-    SQLite counts in the order of ix_pupil_category_year_school instead of sorting (3× faster over
-    five years, bench/RESULTS.md). Other windows (a period inside a school year) are counted
-    from their own absence rows."""
+    Whole school years come from absentee_year (per school, year and stored category). Where a
+    cell adds several rows up (several years; codes outside the categories, which count as
+    'onbekend') it has bounds: the largest row and the sum. A cell whose bounds lie on both sides
+    of ``exact_below`` is recounted from pupil_category_year (see :func:`_recount_absentees`);
+    elsewhere the lower bound stands, which then already decides suppression (or, without it, is
+    only informative). One school year is thus exact throughout. Other windows (a period inside
+    a school year) are counted from their own absence rows."""
     if window.is_whole_school_years:
-        table = PupilCategoryYear
-        within = [PupilCategoryYear.first_on.between(window.start, window.end)]
+        counts = query_frame(conn, (
+            select(AbsenteeYear.school_id, AbsenteeYear.category, AbsenteeYear.pupils)
+            .where(_of_schools(AbsenteeYear.school_id, ids), AbsenteeYear.school_year.between(window.years[0], window.years[-1]))
+        ), ["school_id", "category", "pupils"])
     else:
-        table = Absence
-        within = [Absence.date.between(window.start, window.end)]
-    where = [_of_schools(table.school_id, ids), *within]
-    # grouped by the stored category (in index order); codes outside the categories count as
-    # 'onbekend', recounted together only when there are any
-    per_category = query_frame(conn, (
-        select(table.school_id, table.category, func.count(table.pupil_id.distinct())).where(*where)
-        .group_by(table.school_id, table.category)
-    ), ["school_id", "category", "pupils"])
-    if not per_category["category"].isin(CATEGORIES).all():
-        known = [c for c in CATEGORIES if c != UNKNOWN_CATEGORY]
-        unknown = query_frame(conn, (
-            select(table.school_id, func.count(table.pupil_id.distinct()))
-            .where(*where, table.category.not_in(known)).group_by(table.school_id)
-        ), ["school_id", "pupils"]).assign(category=UNKNOWN_CATEGORY)
-        per_category = pd.concat([per_category[per_category["category"].isin(known)], unknown], ignore_index=True)
-    total = query_frame(conn, (
-        select(table.school_id, func.count(table.pupil_id.distinct())).where(*where).group_by(table.school_id)
-    ), ["school_id", "pupils"])
-    wide = per_category.pivot(index="school_id", columns="category", values="pupils")
-    wide = wide.reindex(columns=list(CATEGORIES)).add_prefix("involved_")
-    wide["involved_total"] = total.set_index("school_id")["pupils"]
+        known = Absence.category.in_([c for c in CATEGORIES if c != UNKNOWN_CATEGORY])
+        category = case((known, Absence.category), else_=UNKNOWN_CATEGORY)
+        where = [_of_schools(Absence.school_id, ids), Absence.date.between(window.start, window.end)]
+        counts = pd.concat([query_frame(conn, (
+            select(Absence.school_id, category, func.count(Absence.pupil_id.distinct())).where(*where)
+            .group_by(Absence.school_id, category)
+        ), ["school_id", "category", "pupils"]), query_frame(conn, (
+            select(Absence.school_id, literal(ALL_CATEGORIES), func.count(Absence.pupil_id.distinct()))
+            .where(*where).group_by(Absence.school_id)
+        ), ["school_id", "category", "pupils"])], ignore_index=True)
+    counts["category"] = counts["category"].where(counts["category"].isin([*CATEGORIES, ALL_CATEGORIES]),
+                                                  UNKNOWN_CATEGORY)
+    cells = counts.groupby(["school_id", "category"], as_index=False).agg(
+        lower=("pupils", "max"), upper=("pupils", "sum"))
+    cells["pupils"] = cells["lower"]
+    if exact_below is not None:
+        unsure = cells.index[(cells["lower"] < exact_below) & (cells["upper"] >= exact_below)]
+        if len(unsure):
+            exact = _recount_absentees(conn, cells.loc[unsure, "school_id"].unique().tolist(), window)
+            cells.loc[unsure, "pupils"] = cells.loc[unsure, ["school_id", "category"]].merge(
+                exact, on=["school_id", "category"], how="left")["pupils"].fillna(0).to_numpy()
+    wide = cells.pivot(index="school_id", columns="category", values="pupils")
+    wide = wide.reindex(columns=[*CATEGORIES, ALL_CATEGORIES])
+    wide.columns = [f"involved_{c}" for c in CATEGORIES] + ["involved_total"]
     out = frame.drop(columns=[c for c in wide.columns if c in frame]).merge(
         wide.reset_index(), on="school_id", how="left")
     out[list(wide.columns)] = out[list(wide.columns)].fillna(0)
     return out
+
+
+def _recount_absentees(conn: Connection, school_ids: list[int], window: Window) -> pd.DataFrame:
+    """The pupils of whole school years per school × category (and ``ALL_CATEGORIES``), counted
+    from pupil_category_year: one row per pupil there. A first date lies in its own school year, so
+    the window's dates select its school years; said that way rather than by ``school_year``,
+    SQLite counts in the order of ix_pupil_category_year_school instead of sorting."""
+    table = PupilCategoryYear
+    known = table.category.in_([c for c in CATEGORIES if c != UNKNOWN_CATEGORY])
+    category = case((known, table.category), else_=UNKNOWN_CATEGORY)
+    where = [table.school_id.in_(school_ids), table.first_on.between(window.start, window.end)]
+    return pd.concat([query_frame(conn, (
+        select(table.school_id, category, func.count(table.pupil_id.distinct())).where(*where)
+        .group_by(table.school_id, category)
+    ), ["school_id", "category", "pupils"]), query_frame(conn, (
+        select(table.school_id, literal(ALL_CATEGORIES), func.count(table.pupil_id.distinct()))
+        .where(*where).group_by(table.school_id)
+    ), ["school_id", "category", "pupils"])], ignore_index=True)
 
 
 def _meldingen(conn: Connection, ids: Sequence[int] | None, window: Window) -> pd.DataFrame:

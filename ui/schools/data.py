@@ -75,7 +75,7 @@ def comparison(window: queries.Window, compliance_days: int, settings: Settings)
     gives new figures."""
     with engine().connect() as conn:
         return queries.school_comparison(conn, window, compliance_days, settings.hours_per_day,
-                                         settings.persistent_share)
+                                         settings.persistent_share, exact_below=settings.suppression_threshold)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -1,11 +1,14 @@
-"""absence_month (school × calendar month × category) and ix_pupil_category_year_school.
+"""absence_month (school × calendar month × category), absentee_year (school × school year ×
+category: pupils) and ix_pupil_category_year_school.
 
 Periods are exact dates (DESIGN, Definitions): a month trend counts a week that straddles two
 months in both. absence_week cannot split such a week, so the month trend read those weeks' days
 from the absence rows (most of its time at the region tier). absence_month holds each school's
 hours and distinct pupils per calendar month, so whole months need no absence rows at all.
 
-ix_pupil_category_year_school lets the comparison count each school's distinct pupils per
+absentee_year holds how many pupils had absence of each category (and of any, category '*') per
+school and school year, so a school year's comparison counts its people without counting rows.
+ix_pupil_category_year_school lets a comparison over several school years count each school's distinct pupils per
 category over whole school years in index order, without sorting (bench/RESULTS.md).
 
 The SQL is this migration's own (a migration is history; the live builder is
@@ -41,10 +44,25 @@ def upgrade() -> None:
         INSERT INTO absence_month (school_id, month_start, category, hours, occurrences, pupils)
         SELECT school_id, {month}, category, SUM(hours), COUNT(*), COUNT(DISTINCT pupil_id)
         FROM absence GROUP BY school_id, {month}, category""")
+    op.create_table(
+        "absentee_year",
+        sa.Column("school_id", sa.Integer, sa.ForeignKey("school.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("school_year", sa.Integer, primary_key=True),
+        sa.Column("category", sa.String(20), primary_key=True),
+        sa.Column("pupils", sa.Integer),
+    )
+    op.execute("""
+        INSERT INTO absentee_year (school_id, school_year, category, pupils)
+        SELECT school_id, school_year, category, COUNT(*) FROM pupil_category_year
+        GROUP BY school_id, school_year, category
+        UNION ALL
+        SELECT school_id, school_year, '*', COUNT(DISTINCT pupil_id) FROM pupil_category_year
+        GROUP BY school_id, school_year""")
     op.create_index("ix_pupil_category_year_school", "pupil_category_year",
                     ["school_id", "category", "pupil_id", "school_year", "first_on"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_pupil_category_year_school", table_name="pupil_category_year")
+    op.drop_table("absentee_year")
     op.drop_table("absence_month")
