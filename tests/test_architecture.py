@@ -2,7 +2,8 @@
 
 - pages/ only call loaders: no SQL text, no SQLAlchemy query building, no ``execute``.
 - Audit rows are written only by data_access/audit.py.
-- No import cycle among the modules of data_access/ and ui/.
+- No import cycle among the modules of data_access/ and ui/, also not through imports inside
+  functions (those only hide a cycle until the function runs).
 - data_access/queries/* do not import the summary builder (data_access.aggregates).
 - Migrations import no live app code (only alembic, sqlalchemy and the standard library): a
   migration must keep doing what it did when it was written.
@@ -20,7 +21,6 @@ import re
 import sys
 from pathlib import Path
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData
@@ -33,11 +33,6 @@ from data_access.schema import migrate
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "data_access" / "migrations" / "versions"
 
-# Import cycles that exist through imports inside functions (no cycle at import time, see
-# test_no_import_cycle_at_import_time). Each is one strongly connected set of modules.
-KNOWN_CYCLES = {
-    frozenset({"data_access.auth_rules", "data_access.demo", "data_access.demo_mode", "data_access.users"}),
-}
 # Query modules that still take SQL helpers (week/month/school-year expressions, the staleness
 # check of contact_segment) from the summary builder.
 KNOWN_QUERIES_IMPORTING_AGGREGATES: set[str] = set()
@@ -262,12 +257,8 @@ def test_no_import_cycle_at_import_time():
     assert cycles(import_graph(top_level_only=True)) == set()
 
 
-def test_no_import_cycle_other_than_the_known_ones():
-    found = cycles(import_graph(top_level_only=False))
-    new = [sorted(c) for c in found - KNOWN_CYCLES]
-    gone = [sorted(c) for c in KNOWN_CYCLES - found]
-    assert new == [], "new import cycle(s)"
-    assert gone == [], "fixed: remove from KNOWN_CYCLES"
+def test_no_import_cycle_through_imports_inside_functions():
+    assert sorted(sorted(c) for c in cycles(import_graph(top_level_only=False))) == []
 
 
 def test_queries_do_not_import_the_summary_builder():
