@@ -9,6 +9,8 @@
   migration must keep doing what it did when it was written.
 - The models (data_access.models, with audit.AUDIT_PUPIL) and the migrated schema agree, on
   SQLite and on PostgreSQL.
+- No tests/test_*.py module imports another one: what tests share lives in tests/fixtures (or
+  conftest.py), so a test module can change without breaking another.
 
 Where a rule is not met yet, the violations are listed here by name (KNOWN_…) and reported in the
 issue. The test fails on any violation not in the list, and also when a listed one is gone, so
@@ -281,6 +283,43 @@ def test_migrations_import_only_alembic_sqlalchemy_and_the_standard_library():
                      else ["." * node.level + (node.module or "")] if isinstance(node, ast.ImportFrom) else [])
             problems += [f"{where(path, node)} imports {name}" for name in names
                          if name.split(".")[0] not in allowed]
+    assert problems == []
+
+
+def imported_test_modules(tree: ast.AST, test_modules: set[str]) -> set[str]:
+    """The modules of ``test_modules`` (bare names, ``test_x``) that ``tree`` imports, in any form:
+    ``import test_x``, ``from test_x import y``, ``from tests.test_x import y``, ``from . import
+    test_x``, ``importlib.import_module("test_x")``."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""] + [f"{node.module or ''}.{alias.name}" for alias in node.names]
+        elif (isinstance(node, ast.Call) and ast.unparse(node.func).endswith("import_module") and node.args
+              and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            names = [node.args[0].value]
+        else:
+            continue
+        found |= {part for name in names for part in name.split(".") if part in test_modules}
+    return found
+
+
+def test_the_test_import_checker_finds_every_form():
+    known = {"test_a", "test_b", "test_c", "test_d", "test_e"}
+    tree = ast.parse("import test_a\nfrom test_b import x\nfrom tests.test_c import y\nfrom . import test_d\n"
+                     "import importlib\nimportlib.import_module('test_e')\n"
+                     "from fixtures.schools import build_fixture\nfrom conftest import wait_ready\n")
+    assert imported_test_modules(tree, known) == known
+    assert imported_test_modules(ast.parse("from fixtures import status\nimport pytest\n"), known) == set()
+
+
+def test_no_test_module_imports_another():
+    tests = ROOT / "tests"
+    test_modules = {path.stem for path in tests.glob("test_*.py")}
+    problems = [f"{path.relative_to(ROOT)} imports {sorted(found)}"
+                for path in sorted(tests.rglob("*.py"))
+                if (found := imported_test_modules(parse(path), test_modules) - {path.stem})]
     assert problems == []
 
 
