@@ -326,6 +326,16 @@ class ThrottlePolicy:
             return dt.timedelta(0)
         return min(dt.timedelta(seconds=2 ** min(beyond, 30)), self.max_delay)
 
+    def waits_until(self, failures: list[dt.datetime], now: dt.datetime) -> dt.datetime | None:
+        """Until when the next attempt must wait after these failure times (in any order): the
+        latest failure plus :meth:`delay` of their number; None when that moment has passed or
+        there is no wait. An origin and an account name differ only in which failures count."""
+        wait = self.delay(len(failures))
+        if not failures or not wait:
+            return None
+        until = max(failures) + wait
+        return until if until > now else None
+
 
 def origin_key(origin: str) -> str:
     """The ``login_attempt.username`` value that holds an origin's attempts (≤ 64 characters)."""
@@ -342,16 +352,12 @@ def throttled_until(conn: Connection, origin: str, policy: ThrottlePolicy, now: 
     Every failure row of the origin in the window counts (but ``without``), also one a moment
     later than ``now`` (a parallel attempt), as in :func:`_current_lock`."""
     now = now or utcnow()
-    failures = sorted(conn.execute(
+    failures = conn.execute(
         select(LoginAttempt.at).where(LoginAttempt.username == origin_key(origin),
                                       LoginAttempt.success.is_(False), LoginAttempt.at > now - policy.window,
                                       LoginAttempt.id != (without or 0))
-    ).scalars())
-    wait = policy.delay(len(failures))
-    if not failures or not wait:
-        return None
-    until = failures[-1] + wait
-    return until if until > now else None
+    ).scalars()
+    return policy.waits_until(list(failures), now)
 
 
 def account_waits_until(conn: Connection, name: str, policy: ThrottlePolicy, now: dt.datetime | None = None,
@@ -366,16 +372,12 @@ def account_waits_until(conn: Connection, name: str, policy: ThrottlePolicy, now
         select(LoginAttempt.at).where(LoginAttempt.username == name, LoginAttempt.success.is_(True),
                                       LoginAttempt.at > now - policy.window)
         .order_by(LoginAttempt.at.desc()).limit(1)).scalar()
-    failures = sorted(conn.execute(
+    failures = conn.execute(
         select(LoginAttempt.at).where(LoginAttempt.username == name, LoginAttempt.success.is_(False),
                                       LoginAttempt.at > (last_success or now - policy.window),
                                       LoginAttempt.id != (without or 0))
-    ).scalars())
-    wait = policy.delay(len(failures))
-    if not failures or not wait:
-        return None
-    until = failures[-1] + wait
-    return until if until > now else None
+    ).scalars()
+    return policy.waits_until(list(failures), now)
 
 
 @dataclass(frozen=True)
