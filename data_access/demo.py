@@ -51,21 +51,24 @@ import numpy as np
 from dateutil.easter import easter
 from sqlalchemy import Connection, Engine, delete, func, select
 
-from data_access import bulk
+from data_access import aggregates, bulk, demo_mode
 from data_access import demo_names as names
+from data_access.db import make_engine
 from data_access.definitions.absence import possible_hours
 from data_access.definitions.calendar import (
     HOLIDAY_KINDS, SchoolCalendar, day_in_school_year, school_year_end, school_year_of, school_year_start, week_start,
 )
 from data_access.definitions.settings import DEFAULTS
 from data_access.definitions.sixteen_hours import school_week_index, sixteen_hour_signals
-from data_access.models import ROLES, Base, Setting, StatusReport
+from data_access.demo_accounts import OFFICERS, demo_accounts
+from data_access.models import ROLES, AppUser, Base, Setting, StatusReport
+from data_access.schema import migrate
+from data_access.users import create_user, hash_password
 
 DEMO_TODAY = dt.date(2025, 6, 30)
 # The demo stores the default settings (``_write_settings``) and generates its data under them: a full
 # school day of absence, and the 16-hour signals it plans meldingen for.
 HOURS_PER_SCHOOL_DAY = DEFAULTS.hours_per_day
-OFFICERS = ("leerplicht", "lpa2", "lpa3")
 OFFICER_SHARES = (0.45, 0.30, 0.25)
 PILOT_NAME = "Pilot Ondersteuning verzuimadministratie scholen"
 PILOT_START = school_year_start(2020)
@@ -334,8 +337,6 @@ def build(engine: Engine, seed: int = 2024, password: str | None = None, replace
         lap("generate")
         _write(conn, data, timings)
         lap("write")
-        from data_access import aggregates
-
         aggregates.refresh_all(conn)
         lap("refresh")
         _write_settings(conn, spec, seed)
@@ -361,9 +362,6 @@ def build_file(path: Path, seed: int = 2024, password: str | None = None) -> dic
     """Build the demo into a new SQLite file beside ``path`` and move it into place only when
     complete: an interrupted or failed build leaves no database behind (a half-built file would
     look like an existing, empty database on the next start)."""
-    from data_access.db import make_engine
-    from data_access.schema import migrate
-
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.bouw-{os.getpid()}")
@@ -380,8 +378,6 @@ def build_file(path: Path, seed: int = 2024, password: str | None = None) -> dic
         engine.dispose()
         engine = None
         os.replace(partial, path)
-        from data_access import demo_mode
-
         demo_mode.rotate_key(f"sqlite:///{path}")  # a new demo: no cookie of an earlier one is valid
         return summary
     finally:
@@ -404,11 +400,6 @@ def welcome_text(summary: dict[str, int | str], url: str = "http://localhost:850
     else:
         lines.append("Wachtwoord: het wachtwoord dat u opgaf.")
     return "\n".join(lines)
-
-
-def demo_accounts() -> list[tuple[str, str]]:
-    """(username, role) of every demo account, in the order the README lists them."""
-    return [(role, role) for role in ROLES] + [(username, "leerplicht") for username in OFFICERS[1:]]
 
 
 DEMO_SETTING_KEYS = ("demo", "municipality", "hours_per_day", "suppression_threshold",
@@ -472,9 +463,6 @@ def _write_settings(conn: Connection, spec: MunicipalitySpec, seed: int) -> None
 def _create_users(conn: Connection, password: str) -> None:
     """One account per role plus two extra officers, all with the same password (hashed once:
     bcrypt at 12 rounds costs ~0.3 s a hash)."""
-    from data_access.models import AppUser
-    from data_access.users import create_user, hash_password
-
     names = {username: f"Demo leerplichtambtenaar {n}" for n, username in enumerate(OFFICERS[1:], start=2)}
     accounts = [(username, names.get(username, f"Demo {role}"), role) for username, role in demo_accounts()]
     for username, name, role in accounts:
@@ -709,7 +697,7 @@ class _Generator:
         alphabet = np.array(list("ABCDEFGHJKLMNPQRSTUVWXYZ23456789"))
         while True:
             codes = alphabet[rng.integers(len(alphabet), size=(m, 8))]
-            pseudonyms = np.char.add("P", codes.view(f"<U8").ravel()) if m else np.array([], str)
+            pseudonyms = np.char.add("P", codes.view("<U8").ravel()) if m else np.array([], str)
             if len(np.unique(pseudonyms)) == m:
                 break
         first_names = np.array(names.FIRST_NAMES)[rng.integers(len(names.FIRST_NAMES), size=m)]

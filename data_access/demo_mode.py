@@ -25,7 +25,9 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, delete, select, update
 
 from data_access import audit
+from data_access.cookie_keys import key_problem
 from data_access.db import sqlite_path
+from data_access.demo_accounts import demo_accounts
 from data_access.models import AppUser, Setting
 from data_access.settings import PROJECT_ROOT
 
@@ -74,8 +76,6 @@ def _write_new(path: Path, *, replace: bool) -> None:
 
 def cookie_key(engine_or_url: Engine | str) -> str:
     """The demo's cookie key: made on first use, kept in its 0600 file."""
-    from data_access.auth_rules import key_problem
-
     path = key_path(engine_or_url)
     try:
         key = path.read_text().strip()
@@ -105,8 +105,6 @@ def is_on(conn: Connection) -> bool:
 
 
 def demo_usernames() -> list[str]:
-    from data_access.demo import demo_accounts
-
     return [username for username, _role in demo_accounts()]
 
 

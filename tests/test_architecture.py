@@ -2,12 +2,15 @@
 
 - pages/ only call loaders: no SQL text, no SQLAlchemy query building, no ``execute``.
 - Audit rows are written only by data_access/audit.py.
-- No import cycle among the modules of data_access/ and ui/.
+- No import cycle among the modules of data_access/ and ui/, also not through imports inside
+  functions (those only hide a cycle until the function runs).
 - data_access/queries/* do not import the summary builder (data_access.aggregates).
 - Migrations import no live app code (only alembic, sqlalchemy and the standard library): a
   migration must keep doing what it did when it was written.
 - The models (data_access.models, with audit.AUDIT_PUPIL) and the migrated schema agree, on
   SQLite and on PostgreSQL.
+- No tests/test_*.py module imports another one: what tests share lives in tests/fixtures (or
+  conftest.py), so a test module can change without breaking another.
 
 Where a rule is not met yet, the violations are listed here by name (KNOWN_…) and reported in the
 issue. The test fails on any violation not in the list, and also when a listed one is gone, so
@@ -20,7 +23,6 @@ import re
 import sys
 from pathlib import Path
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData
@@ -33,11 +35,6 @@ from data_access.schema import migrate
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "data_access" / "migrations" / "versions"
 
-# Import cycles that exist through imports inside functions (no cycle at import time, see
-# test_no_import_cycle_at_import_time). Each is one strongly connected set of modules.
-KNOWN_CYCLES = {
-    frozenset({"data_access.auth_rules", "data_access.demo", "data_access.demo_mode", "data_access.users"}),
-}
 # Query modules that still take SQL helpers (week/month/school-year expressions, the staleness
 # check of contact_segment) from the summary builder.
 KNOWN_QUERIES_IMPORTING_AGGREGATES: set[str] = set()
@@ -262,12 +259,8 @@ def test_no_import_cycle_at_import_time():
     assert cycles(import_graph(top_level_only=True)) == set()
 
 
-def test_no_import_cycle_other_than_the_known_ones():
-    found = cycles(import_graph(top_level_only=False))
-    new = [sorted(c) for c in found - KNOWN_CYCLES]
-    gone = [sorted(c) for c in KNOWN_CYCLES - found]
-    assert new == [], "new import cycle(s)"
-    assert gone == [], "fixed: remove from KNOWN_CYCLES"
+def test_no_import_cycle_through_imports_inside_functions():
+    assert sorted(sorted(c) for c in cycles(import_graph(top_level_only=False))) == []
 
 
 def test_queries_do_not_import_the_summary_builder():
@@ -290,6 +283,43 @@ def test_migrations_import_only_alembic_sqlalchemy_and_the_standard_library():
                      else ["." * node.level + (node.module or "")] if isinstance(node, ast.ImportFrom) else [])
             problems += [f"{where(path, node)} imports {name}" for name in names
                          if name.split(".")[0] not in allowed]
+    assert problems == []
+
+
+def imported_test_modules(tree: ast.AST, test_modules: set[str]) -> set[str]:
+    """The modules of ``test_modules`` (bare names, ``test_x``) that ``tree`` imports, in any form:
+    ``import test_x``, ``from test_x import y``, ``from tests.test_x import y``, ``from . import
+    test_x``, ``importlib.import_module("test_x")``."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""] + [f"{node.module or ''}.{alias.name}" for alias in node.names]
+        elif (isinstance(node, ast.Call) and ast.unparse(node.func).endswith("import_module") and node.args
+              and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            names = [node.args[0].value]
+        else:
+            continue
+        found |= {part for name in names for part in name.split(".") if part in test_modules}
+    return found
+
+
+def test_the_test_import_checker_finds_every_form():
+    known = {"test_a", "test_b", "test_c", "test_d", "test_e"}
+    tree = ast.parse("import test_a\nfrom test_b import x\nfrom tests.test_c import y\nfrom . import test_d\n"
+                     "import importlib\nimportlib.import_module('test_e')\n"
+                     "from fixtures.schools import build_fixture\nfrom conftest import wait_ready\n")
+    assert imported_test_modules(tree, known) == known
+    assert imported_test_modules(ast.parse("from fixtures import status\nimport pytest\n"), known) == set()
+
+
+def test_no_test_module_imports_another():
+    tests = ROOT / "tests"
+    test_modules = {path.stem for path in tests.glob("test_*.py")}
+    problems = [f"{path.relative_to(ROOT)} imports {sorted(found)}"
+                for path in sorted(tests.rglob("*.py"))
+                if (found := imported_test_modules(parse(path), test_modules) - {path.stem})]
     assert problems == []
 
 

@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy import update
 
 from conftest import DEMO_PASSWORD
-from data_access import access, auth_rules, users
+from data_access import access, auth_rules, demo_mode, users
 from data_access.db import make_engine
 from data_access.models import LoginAttempt
 from fixtures.browser import (
-    COOKIE, FAILED, SESSION_ENDED, audit_rows, data_elements, expect_logged_in, expect_login_form, headings, menu,
+    COOKIE, SESSION_ENDED, audit_rows, data_elements, expect_logged_in, expect_login_form, headings, menu,
     open_app, processed, submit_login, wait_for_cookie,
 )
 
@@ -44,7 +44,7 @@ def test_direct_url_as_the_first_request_to_a_fresh_server_shows_nothing_of_the_
 def test_direct_url_to_a_forbidden_page_on_a_fresh_server_with_a_valid_cookie(
         streamlit_factory, demo_copy_url, env, page):
     eng = make_engine(demo_copy_url)
-    config = auth_rules.CookieConfig(COOKIE, auth_rules.demo_cookie_key(eng), 8)
+    config = auth_rules.CookieConfig(COOKIE, demo_mode.cookie_key(eng), 8)
     eng.dispose()
     token, _, _ = auth_rules.issue_token("lea", config)
     server = streamlit_factory(demo_copy_url, **env)

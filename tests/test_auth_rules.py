@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from data_access import auth_rules as rules
 from data_access import users
+from data_access.cookie_keys import key_problem
 from data_access.db import make_engine
 from data_access.models import LoginAttempt, Setting
 
@@ -42,7 +43,7 @@ def db(request):
 @pytest.mark.parametrize("key", [None, "", "   ", "kort", secrets.token_urlsafe(31), secrets.token_hex(31),
                                  "a" * 100, "0123456789abcdef" * 4, "some_signature_key" + "x" * 60])
 def test_weak_or_missing_keys_are_refused(key):
-    assert rules.key_problem(key) is not None
+    assert key_problem(key) is not None
     with pytest.raises(rules.ConfigError) as err:
         rules.cookie_config({"auth_cookie": {"key": key}}, demo=False)
     assert "start niet" in str(err.value) and "token_urlsafe" in str(err.value)
@@ -73,7 +74,7 @@ def test_expiry_and_name_are_configurable_and_checked():
 def test_demo_mode_makes_one_random_key_and_keeps_it_outside_the_database(engine, sqlite_url):
     first = rules.cookie_config({}, demo=True, engine=engine)
     second = rules.cookie_config({}, demo=True, engine=engine)
-    assert first.key == second.key and rules.key_problem(first.key) is None
+    assert first.key == second.key and key_problem(first.key) is None
     key_file = Path(sqlite_url.split("///", 1)[1] + ".sleutel")  # beside the database, mode 0600
     assert key_file.read_text().strip() == first.key and key_file.stat().st_mode & 0o777 == 0o600
     with engine.connect() as conn:

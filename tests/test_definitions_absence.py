@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,9 +13,9 @@ from data_access.definitions.absence import (
     CATEGORIES, UNKNOWN_CATEGORY, absence_rate, possible_hours, possible_hours_between,
 )
 from data_access.definitions.calendar import SchoolCalendar
+from fixtures.sources import ROOT, second_implementations
 
 D = dt.date
-ROOT = Path(__file__).resolve().parent.parent
 # Mon 13 – Sun 19 Jan 2025 with a study day on Wednesday 15 January: 4 school days
 STUDY_DAY = SchoolCalendar.from_periods([(D(2025, 1, 15), D(2025, 1, 15))])
 WEEK = (D(2025, 1, 13), D(2025, 1, 19))
@@ -66,20 +65,18 @@ SECOND_IMPLEMENTATIONS = {
 HOME = "data_access/definitions/absence.py"
 
 
-def _application_sources():
-    for folder in ("data_access", "ui", "pages"):
-        for path in sorted((ROOT / folder).rglob("*.py")):
-            relative = path.relative_to(ROOT).as_posix()
-            if relative != HOME and "/migrations/" not in relative:
-                yield relative, path.read_text(encoding="utf-8")
-
-
 def test_possible_hours_and_categories_are_written_once():
-    found = [f"{name}: {relative}:{source.count(chr(10), 0, match.start()) + 1}"
-             for relative, source in _application_sources()
-             for name, pattern in SECOND_IMPLEMENTATIONS.items()
-             for match in pattern.finditer(source)]
-    assert found == []
+    assert second_implementations(SECOND_IMPLEMENTATIONS, HOME) == []
+
+
+def test_the_guard_reads_every_application_module_but_the_home_one():
+    definition = {"an absence-rate function": SECOND_IMPLEMENTATIONS["an absence-rate function"]}
+    # with another module as home, the definition itself is found, with its file and line
+    [found] = second_implementations(definition, home="data_access/definitions/calendar.py")
+    line = next(n for n, text in enumerate((ROOT / HOME).read_text(encoding="utf-8").splitlines(), 1)
+                if text.startswith("def absence_rate("))
+    assert found == f"an absence-rate function: {HOME}:{line}"
+    assert second_implementations(definition, home=HOME) == []
 
 
 def test_the_guard_recognises_a_second_implementation():

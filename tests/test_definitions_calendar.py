@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,9 +16,9 @@ from data_access.definitions.calendar import (
     school_years_of_series, week_sql, week_start,
 )
 from data_access.models import Period
+from fixtures.sources import second_implementations
 
 D = dt.date
-ROOT = Path(__file__).resolve().parent.parent
 
 
 # --- school year ---------------------------------------------------------------------------
@@ -166,20 +165,8 @@ SECOND_IMPLEMENTATIONS = {
 HOME = "data_access/definitions/calendar.py"
 
 
-def _application_sources():
-    for folder in ("data_access", "ui", "pages"):
-        for path in sorted((ROOT / folder).rglob("*.py")):
-            relative = path.relative_to(ROOT).as_posix()
-            if relative != HOME and "/migrations/" not in relative:
-                yield relative, path.read_text(encoding="utf-8")
-
-
 def test_each_calendar_definition_is_written_once():
-    found = [f"{name}: {relative}:{source.count(chr(10), 0, match.start()) + 1}"
-             for relative, source in _application_sources()
-             for name, pattern in SECOND_IMPLEMENTATIONS.items()
-             for match in pattern.finditer(source)]
-    assert found == []
+    assert second_implementations(SECOND_IMPLEMENTATIONS, HOME) == []
 
 
 def test_the_guard_recognises_a_second_implementation():

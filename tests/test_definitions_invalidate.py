@@ -2,36 +2,16 @@
 (/jongeren keeps that list in a resource cache shared by all sessions)."""
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
-from streamlit.testing.v1 import AppTest
-
 from data_access import users
 from fixtures.imports import imp, load_base
+from fixtures.pages import listed, open_page
 
-PAGES = Path(__file__).resolve().parent.parent / "pages"
 # Mon 13 – Thu 16 May 2024, 5 unauthorised hours a day: 20 > 16 hours, a 16-hour signal on the 16th
 DAYS = ("13-05-2024", "14-05-2024", "15-05-2024", "16-05-2024")
 
 
 def absence_csv(pseudonym: str) -> bytes:
     return ("datum;pseudoniem;uren;code\n" + "".join(f"{d};{pseudonym};5;A\n" for d in DAYS)).encode()
-
-
-def open_page(page: str, username: str, **params) -> AppTest:
-    at = AppTest.from_file(str(PAGES / page), default_timeout=120)
-    at.session_state["lea_username"] = username
-    at.session_state["lea_auth_at"] = time.time()
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def listed(at: AppTest) -> dict[str, str]:
-    """Pseudonym → signals on the list 'Alle jongeren in beeld'."""
-    frame = next(df.value for df in at.dataframe if df.value.columns[0] == "Pseudoniem")
-    return dict(zip(frame["Pseudoniem"], frame["Signalen"]))
 
 
 def test_an_import_on_beheer_shows_on_the_officers_list_at_once(engine, sqlite_url, app_env):
@@ -43,7 +23,7 @@ def test_an_import_on_beheer_shows_on_the_officers_list_at_once(engine, sqlite_u
     app_env(sqlite_url)
     # the same view before and after (same reference date and filters): the same cache entry
     view = {"peildatum": "2024-05-31", "behandelaar": "*"}
-    before = open_page("jongeren.py", "lpa", **view)
+    before = open_page("jongeren.py", "lpa", params=view)
     assert not before.exception
     assert listed(before) == {"LL01": "16 uur (niet gemeld)"}
 
@@ -55,7 +35,7 @@ def test_an_import_on_beheer_shows_on_the_officers_list_at_once(engine, sqlite_u
     beheer = beheer.button(key="import_run_button").click().run()
     assert [s.value for s in beheer.success] == ["Import geslaagd."]
 
-    after = open_page("jongeren.py", "lpa", **view)
+    after = open_page("jongeren.py", "lpa", params=view)
     assert listed(after) == {"LL01": "16 uur (niet gemeld)", "LL02": "16 uur (niet gemeld)"}
 
 
@@ -69,7 +49,7 @@ def test_a_settings_save_on_beheer_shows_on_the_officers_list_at_once(engine, sq
         users.create_user(conn, "lpa", "Lia Leerplicht", ["leerplicht"], "x")
     app_env(sqlite_url)
     view = {"peildatum": "2024-05-31", "behandelaar": "*"}
-    assert listed(open_page("jongeren.py", "lpa", **view)) == {"LL01": "16 uur (niet gemeld)"}
+    assert listed(open_page("jongeren.py", "lpa", params=view)) == {"LL01": "16 uur (niet gemeld)"}
 
     beheer = open_page("beheer.py", "beheer")
     beheer.text_input(key="setting_signal_hours").set_value("12")
@@ -78,4 +58,4 @@ def test_a_settings_save_on_beheer_shows_on_the_officers_list_at_once(engine, sq
     with engine.connect() as conn:
         assert [str(d)[:10] for (d,) in conn.exec_driver_sql("SELECT signal_on FROM signal16")] == ["2024-05-15"]
 
-    assert listed(open_page("jongeren.py", "lpa", **view)) == {"LL01": "12 uur (niet gemeld)"}
+    assert listed(open_page("jongeren.py", "lpa", params=view)) == {"LL01": "12 uur (niet gemeld)"}

@@ -3,30 +3,19 @@
 from the fixtures' docstrings (fixtures/covid.py, fixtures/status.py)."""
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
 import pytest
 from sqlalchemy import delete, insert
 from streamlit.testing.v1 import AppTest
 
 from data_access.models import Setting
 from fixtures import status as status_fixture
-
-PAGES = Path(__file__).resolve().parent.parent / "pages"
+from fixtures.pages import open_page
 
 
 def store(engine, **values) -> None:
     with engine.begin() as conn:
         conn.execute(delete(Setting).where(Setting.key.in_(list(values))))
         conn.execute(insert(Setting), [{"key": k, "value": str(v)} for k, v in values.items()])
-
-
-def open_page(page: str, username: str) -> AppTest:
-    at = AppTest.from_file(str(PAGES / page), default_timeout=60)
-    at.session_state["lea_username"] = username
-    at.session_state["lea_auth_at"] = time.time()
-    return at.run()
 
 
 # --- /covid -----------------------------------------------------------------------------------

@@ -9,28 +9,12 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
-from data_access import users
-from data_access.db import make_engine
-from data_access.schema import migrate
+from fixtures.pages import COMPARISON, PILOT, REGISTRATION, make_db, table_with
 from fixtures.pilot import build_pilot_fixture
+from fixtures.schools import WINDOW_OPTION  # 15 school days, 82,5 h per pupil
 from fixtures.schools import build_fixture
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "scholen.py")
-PERIOD = "Gedeeltelijke sluiting (fictief) (05-10-2020 – 30-10-2020)"  # 15 school days, 82,5 h per pupil
-ROLES = ("lea", "leerplicht", "portefeuillehouder", "beheer")
-
-
-def make_db(path, *builders) -> str:
-    url = f"sqlite:///{path}"
-    eng = make_engine(url, create=True)
-    migrate(eng)
-    with eng.begin() as conn:
-        for build in builders:
-            build(conn)
-        for role in ROLES:
-            users.create_user(conn, role, f"Test {role}", [role], "geheim-wachtwoord")
-    eng.dispose()
-    return url
 
 
 @pytest.fixture
@@ -43,9 +27,6 @@ def pilot_url(tmp_path, app_env):
     return app_env(make_db(tmp_path / "pilot.sqlite", build_pilot_fixture))
 
 
-COMPARISON, REGISTRATION, PILOT = "Scholen vergelijken", "Registratieverschillen", "Registratiepilot"
-
-
 def open_page(role: str, tab: str | None = None, **state) -> AppTest:
     """Render the page as ``role`` with ``tab`` open (only the open tab runs)."""
     at = AppTest.from_file(PAGE, default_timeout=90)
@@ -55,15 +36,6 @@ def open_page(role: str, tab: str | None = None, **state) -> AppTest:
     for key, value in state.items():
         at.session_state[key] = value
     return at.run()
-
-
-def table_with(at: AppTest, column: str):
-    """The first table on the page that has ``column``, indexed by name."""
-    for frame in at.dataframe:
-        value = frame.value
-        if column in value.columns:
-            return value.set_index("Naam")
-    raise AssertionError(f"geen tabel met kolom {column!r}")
 
 
 def no_errors(at: AppTest) -> None:
@@ -109,7 +81,7 @@ def test_portefeuillehouder_sees_the_suppressed_page_and_beheer_is_refused(fixtu
 
 
 def test_comparison_for_a_named_period_matches_the_hand_calculation(fixture_url):
-    at = open_page("leerplicht", COMPARISON, schools_comparison_window=PERIOD)
+    at = open_page("leerplicht", COMPARISON, schools_comparison_window=WINDOW_OPTION)
     no_errors(at)
     assert any("Gedeeltelijke sluiting (fictief)" in s.value for s in at.subheader)
     table = table_with(at, "Grootte")
@@ -129,7 +101,7 @@ def test_comparison_for_a_named_period_matches_the_hand_calculation(fixture_url)
 
 
 def test_compliance_window_is_set_on_the_page(fixture_url):
-    at = open_page("leerplicht", COMPARISON, schools_comparison_window=PERIOD)
+    at = open_page("leerplicht", COMPARISON, schools_comparison_window=WINDOW_OPTION)
     at.number_input(key="schools_compliance_days").set_value(7).run()
     no_errors(at)
     table = table_with(at, "Grootte")
@@ -138,7 +110,7 @@ def test_compliance_window_is_set_on_the_page(fixture_url):
 
 
 def test_roll_up_to_boards(fixture_url):
-    at = open_page("leerplicht", COMPARISON, schools_comparison_window=PERIOD, schools_comparison_level="board")
+    at = open_page("leerplicht", COMPARISON, schools_comparison_window=WINDOW_OPTION, schools_comparison_level="board")
     no_errors(at)
     table = table_with(at, "Scholen")
     # Stichting Noord = De Linde + De Eik: (145 + 176) / (8.250 + 16.500) = 1,297 %; 15 / 300 → 50
@@ -158,7 +130,7 @@ def test_persistent_absence_for_the_school_year(fixture_url):
 
 
 def test_registration_view_per_school(fixture_url):
-    at = open_page("leerplicht", REGISTRATION, schools_registration_window=PERIOD)
+    at = open_page("leerplicht", REGISTRATION, schools_registration_window=WINDOW_OPTION)
     no_errors(at)
     table = table_with(at, "Dagen achter op nieuwste registratie")
     assert table.loc["De Eik", "Meldtrouw (%)"] == pytest.approx(60.0)

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import insert, select
 
 from alembic import command
-from data_access import audit, auth_rules, demo_mode, users
+from data_access import audit, auth_rules, cookie_keys, demo_mode, users
 from data_access.db import make_engine
-from data_access.demo import demo_accounts
+from data_access.demo_accounts import demo_accounts
 from data_access.importers import Options, run_import
 from data_access.models import AbsenceCode, AppUser, AuditEvent, Setting
 from data_access.schema import alembic_config
@@ -45,11 +45,11 @@ def key_file(eng) -> Path:
 
 
 def test_the_demo_key_is_in_a_0600_file_beside_the_database_and_not_in_it(demo_db, demo_copy_url):
-    key = auth_rules.demo_cookie_key(demo_db)
+    key = demo_mode.cookie_key(demo_db)
     path = key_file(demo_db)
     assert path == Path(str(db_file(demo_copy_url)) + ".sleutel")
     assert path.read_text().strip() == key and path.stat().st_mode & 0o777 == 0o600
-    assert auth_rules.demo_cookie_key(demo_db) == key  # made once, then read
+    assert demo_mode.cookie_key(demo_db) == key  # made once, then read
     with demo_db.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         settings = dict(conn.execute(select(Setting.key, Setting.value)).all())
@@ -60,10 +60,10 @@ def test_the_demo_key_is_in_a_0600_file_beside_the_database_and_not_in_it(demo_d
 def test_a_weak_or_world_readable_key_file_is_replaced_by_a_new_0600_one(demo_db):
     path = key_file(demo_db)
     path.write_text("kort\n")
-    new = auth_rules.demo_cookie_key(demo_db)
-    assert new != "kort" and auth_rules.key_problem(new) is None and path.stat().st_mode & 0o777 == 0o600
+    new = demo_mode.cookie_key(demo_db)
+    assert new != "kort" and cookie_keys.key_problem(new) is None and path.stat().st_mode & 0o777 == 0o600
     os.chmod(path, 0o644)  # copied in by hand, readable by everyone
-    newer = auth_rules.demo_cookie_key(demo_db)
+    newer = demo_mode.cookie_key(demo_db)
     assert newer != new and path.stat().st_mode & 0o777 == 0o600
 
 
@@ -93,7 +93,7 @@ def test_migration_0009_removes_the_key_the_demo_kept_in_the_database(sqlite_url
 
 
 def test_the_first_real_import_ends_demo_mode_with_a_dutch_warning(demo_db):
-    old_key = auth_rules.demo_cookie_key(demo_db)
+    old_key = demo_mode.cookie_key(demo_db)
     config = auth_rules.CookieConfig("lea_sessie", old_key, 8)
     token, _, _ = auth_rules.issue_token("beheer", config)
     assert is_demo(demo_db)
@@ -141,7 +141,7 @@ def test_a_demo_account_cannot_import_real_data_and_nothing_changes(demo_db):
 
 
 def test_a_dry_run_or_a_rejected_file_keeps_demo_mode(demo_db):
-    key = auth_rules.demo_cookie_key(demo_db)
+    key = demo_mode.cookie_key(demo_db)
     assert run_import(demo_db, "verzuimcodes", CODES.encode(), file_name="codes.csv",
                       options=Options(dry_run=True), username="fb.jansen").ok
     broken = "code;categorie;omschrijving\nQQ;onbekende-categorie;x\n"
@@ -159,18 +159,18 @@ def test_a_dry_run_or_a_rejected_file_keeps_demo_mode(demo_db):
     "welkomwachtwoordgeheimsleutelgemeenteleerplichtdashboard",
 ])
 def test_passphrases_of_common_words_are_refused(key):
-    assert "wachtzin" in auth_rules.key_problem(key) or "voorbeeld" in auth_rules.key_problem(key)
+    assert "wachtzin" in cookie_keys.key_problem(key) or "voorbeeld" in cookie_keys.key_problem(key)
 
 
 def test_a_phrase_of_uncommon_words_is_judged_by_its_words_not_its_letters():
     """Six uncommon words: 56 letters, but about 6 × 13 bits (a word someone picks is worth at most
     a diceware word), so below 128 bits; eleven such words are enough."""
     six = "Tafelpoot-Kruimeldief-Zeemeeuw-Lantaarn-Vensterbank-Oliebol7"
-    assert auth_rules.estimated_entropy_bits(six) == pytest.approx(6 * 13.0 + 1 * 6.57 + 1 * 6.57, abs=0.1)
-    assert "te voorspelbaar" in auth_rules.key_problem(six)
+    assert cookie_keys.estimated_entropy_bits(six) == pytest.approx(6 * 13.0 + 1 * 6.57 + 1 * 6.57, abs=0.1)
+    assert "te voorspelbaar" in cookie_keys.key_problem(six)
     eleven = "-".join(["Tafelpoot", "Kruimeldief", "Zeemeeuw", "Lantaarn", "Vensterbank", "Oliebol",
                        "Schoorsteen", "Dakgoot", "Fietsbel", "Knikker", "Zandbak"])
-    assert auth_rules.key_problem(eleven) is None
+    assert cookie_keys.key_problem(eleven) is None
 
 
 @pytest.mark.parametrize("make", [lambda: secrets.token_urlsafe(32), lambda: secrets.token_hex(32),
@@ -178,7 +178,7 @@ def test_a_phrase_of_uncommon_words_is_judged_by_its_words_not_its_letters():
 def test_random_keys_measure_at_least_128_bits(make):
     for _ in range(200):
         key = make()
-        assert auth_rules.estimated_entropy_bits(key) >= 128 and auth_rules.key_problem(key) is None
+        assert cookie_keys.estimated_entropy_bits(key) >= 128 and cookie_keys.key_problem(key) is None
 
 
 def test_a_rebuilt_demo_gets_a_new_key(tmp_path, monkeypatch):
@@ -191,5 +191,5 @@ def test_a_rebuilt_demo_gets_a_new_key(tmp_path, monkeypatch):
     first = demo_mode.cookie_key(f"sqlite:///{path}")
     demo.build_file(path)
     second = (tmp_path / "lea.sqlite.sleutel").read_text().strip()
-    assert second != first and auth_rules.key_problem(second) is None
+    assert second != first and cookie_keys.key_problem(second) is None
     assert (tmp_path / "lea.sqlite.sleutel").stat().st_mode & 0o777 == 0o600

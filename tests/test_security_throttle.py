@@ -107,6 +107,18 @@ def test_the_wait_is_capped_and_old_failures_expire(db):
     assert rules.attempt_login(db, "bram", right("bram"), c, verify, POLICY, later, origin=ATTACKER).ok
 
 
+def test_the_wait_runs_from_the_latest_failure_and_ends_when_it_says():
+    """The one doubling wait an origin and an account name share (ThrottlePolicy.waits_until)."""
+    policy = rules.ThrottlePolicy()  # after 3 failures the next attempt waits 2 s, after 4 failures 4 s …
+    three = [T0 + seconds(5), T0, T0 + seconds(1)]  # in any order: the latest is T0 + 5 s
+    assert policy.waits_until(three, T0 + seconds(5)) == T0 + seconds(7)      # 3rd failure: 2 s
+    assert policy.waits_until(three, T0 + seconds(6.9)) == T0 + seconds(7)
+    assert policy.waits_until(three, T0 + seconds(7)) is None                  # the wait is over
+    assert policy.waits_until([*three, T0 + seconds(7)], T0 + seconds(7)) == T0 + seconds(11)  # 4th: 4 s
+    assert policy.waits_until(three[:2], T0 + seconds(5)) is None              # two failures are free
+    assert policy.waits_until([], T0) is None
+
+
 def test_a_typed_name_cannot_charge_failures_to_an_address(db):
     c = creds(db)
     victim_key = rules.origin_key(OFFICE)

@@ -7,8 +7,6 @@ test_schools_page, test_status_support) and repeated here.
 from __future__ import annotations
 
 import json
-import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -18,23 +16,10 @@ from fixtures import status as status_fixture
 from data_access import setting_changes, users
 from data_access.definitions.settings import LABELS, SETTING_KEYS
 from data_access.models import AuditEvent, Setting
-from test_schools_page import COMPARISON, PERIOD, make_db, table_with
-from test_definitions_invalidate import listed
-from test_definitions_invalidate import open_page as open_list
+from fixtures.pages import COMPARISON, listed, make_db, open_page, table_with
+from fixtures.schools import WINDOW_OPTION
 from fixtures.schools import build_fixture as build_schools
 from fixtures.youths import build as build_youths
-
-PAGES = Path(__file__).resolve().parent.parent / "pages"
-
-
-def open_page(page: str, username: str, **state) -> AppTest:
-    at = AppTest.from_file(str(PAGES / page), default_timeout=120)
-    at.session_state["lea_username"] = username
-    at.session_state["lea_auth_at"] = time.time()
-    for key, value in state.items():
-        at.session_state[key] = value
-    return at.run()
-
 
 def type_and_save(at: AppTest, **typed) -> AppTest:
     for field, text in typed.items():
@@ -142,7 +127,7 @@ def test_compliance_days_saved_on_beheer_change_the_scholen_meldtrouw(tmp_path, 
     # De Eik: 6 of 10 signals reported within 5 school days (60 %), 7 of 10 within 7 (70 %);
     # Het Baken 2 of 6 (33,33 %) and 4 of 6 (66,67 %)
     app_env(make_db(tmp_path / "scholen.sqlite", build_schools))
-    officer = open_page("scholen.py", "leerplicht", weergave=COMPARISON, schools_comparison_window=PERIOD)
+    officer = open_page("scholen.py", "leerplicht", weergave=COMPARISON, schools_comparison_window=WINDOW_OPTION)
     table = table_with(officer, "Meldtrouw (%)")
     assert table.loc["De Eik", "Meldtrouw (%)"] == pytest.approx(60.0)
     beheer = type_and_save(open_page("beheer.py", "beheer"), compliance_school_days="7")
@@ -151,13 +136,13 @@ def test_compliance_days_saved_on_beheer_change_the_scholen_meldtrouw(tmp_path, 
     assert table.loc["De Eik", "Meldtrouw (%)"] == pytest.approx(70.0)
     assert table.loc["Het Baken", "Meldtrouw (%)"] == pytest.approx(66.67)
     assert officer.number_input(key="schools_compliance_days").value == 7
-    fresh = open_page("scholen.py", "lea", weergave=COMPARISON, schools_comparison_window=PERIOD)
+    fresh = open_page("scholen.py", "lea", weergave=COMPARISON, schools_comparison_window=WINDOW_OPTION)
     assert table_with(fresh, "Meldtrouw (%)").loc["De Eik", "Meldtrouw (%)"] == pytest.approx(70.0)
 
 
 def test_a_meldtermijn_the_user_chose_is_kept_when_the_setting_changes(tmp_path, app_env):
     app_env(make_db(tmp_path / "scholen.sqlite", build_schools))
-    officer = open_page("scholen.py", "leerplicht", weergave=COMPARISON, schools_comparison_window=PERIOD)
+    officer = open_page("scholen.py", "leerplicht", weergave=COMPARISON, schools_comparison_window=WINDOW_OPTION)
     officer.number_input(key="schools_compliance_days").set_value(7).run()
     type_and_save(open_page("beheer.py", "beheer"), compliance_school_days="6")
     officer.run()
@@ -194,7 +179,7 @@ def test_an_open_officers_list_follows_the_lateness_count_saved_on_beheer(engine
     # P-LAAT 10 times late, P-LAAT9 9 times: at 10 only P-LAAT has "vaak te laat", at 9 both
     build_youths(engine)
     app_env(sqlite_url)
-    officer = open_list("jongeren.py", "leerplicht", peildatum="2020-11-13", behandelaar="*")
+    officer = open_page("jongeren.py", "leerplicht", params={"peildatum": "2020-11-13", "behandelaar": "*"})
     assert listed(officer)["P-LAAT"] == "vaak te laat" and "P-LAAT9" not in listed(officer)
     type_and_save(open_page("beheer.py", "beheer"), late_count="9")
     officer.run()

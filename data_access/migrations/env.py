@@ -1,5 +1,4 @@
 from alembic import context
-from sqlalchemy import pool
 
 from data_access.db import make_engine
 from data_access.models import Base
