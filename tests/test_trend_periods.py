@@ -162,3 +162,23 @@ def test_each_day_is_read_from_exactly_one_summary():
     # the week grain never reads months
     months, weeks, _ = q._cover(start, end, q.mondays(start, end), period_of, with_months=False)
     assert months == [] and D(2020, 9, 7) in weeks
+
+
+def test_the_trend_view_is_what_the_tab_draws_suppressed(db):
+    with db.connect() as conn:
+        view = q.trend_view(conn, D(2020, 9, 1), D(2020, 10, 31), "month", [BEUK], ("ziek", "ongeoorloofd"), False,
+                            hours_per_day=HOURS, suppressor=Suppressor(5))
+    # the chosen categories only: 2 months × 2 categories
+    assert sorted(view.points["category"].unique()) == ["ongeoorloofd", "ziek"] and len(view.points) == 4
+    # one pupil behind unauthorised absence in September and in October, one sick pupil in
+    # October: hidden; no sick pupil in September: a 0 %, shown
+    assert view.hidden == 3 and not view.all_hidden
+    assert cell(view.points, 9, "ziek")["rate"] == 0
+    # the unauthorised panel: its own categories, whatever was chosen; luxe in October (6 pupils) shows
+    assert set(view.panel["category"]) == {"ongeoorloofd", "luxe", "te_laat"}
+    assert cell(view.panel, 10, "luxe")["rate"] == pytest.approx(33 / 2420)
+    # leerplicht (no suppressor) sees every point
+    with db.connect() as conn:
+        everything = q.trend_view(conn, D(2020, 9, 1), D(2020, 10, 31), "month", [BEUK], ("ziek",), False,
+                                  hours_per_day=HOURS, suppressor=None)
+    assert everything.hidden == 0 and cell(everything.points, 10, "ziek")["rate"] == pytest.approx(5.5 / 2420)

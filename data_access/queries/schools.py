@@ -242,6 +242,52 @@ def absence_trend(conn: Connection, start: dt.date, end: dt.date, grain: str = "
     return trend.drop(columns="category") if combine is not None else trend
 
 
+# the figures the LEA discusses most, small beside sickness: the trend shows them in a panel of
+# their own, with its own scale
+UNAUTHORISED_PANEL = ("ongeoorloofd", "luxe", "te_laat")
+
+
+@dataclass(frozen=True)
+class TrendView:
+    """The trends tab's data for one selection: what is drawn, already suppressed."""
+
+    points: pd.DataFrame  # absence_trend rows of the chosen categories (per school: combined)
+    panel: pd.DataFrame | None  # the unauthorised categories (whole selection only; None: none shown)
+    periods: pd.DataFrame  # named_periods of the chart's dates, to shade
+
+    @property
+    def hidden(self) -> int:
+        """How many points are hidden by suppression."""
+        return int((self.points["rate_reden"] != "").sum()) if "rate_reden" in self.points else 0
+
+    @property
+    def all_hidden(self) -> bool:
+        return bool(self.points["rate"].notna().sum() == 0)
+
+
+def trend_view(conn: Connection, start: dt.date, end: dt.date, grain: str, school_ids: Sequence[int] | None,
+               categories: Sequence[str], per_school: bool, *, hours_per_day: float,
+               suppressor: Suppressor | None) -> TrendView | None:
+    """The trends tab (one loader): absence per period of the chosen categories — for the whole
+    selection per category, or per school with the categories as one (a pupil absent in two
+    counts once) — suppressed by ``suppressor`` (None: role leerplicht), with the unauthorised
+    panel and the periods to shade. None when the selection has no school days."""
+    trend = absence_trend(conn, start, end, grain, school_ids, per_school, hours_per_day=hours_per_day,
+                          exact_below=suppressor.threshold if suppressor else None,
+                          combine=tuple(categories) if per_school else None)
+    if trend.empty or trend["possible_hours"].sum() == 0:
+        return None
+    if suppressor:
+        trend = suppress_trend(trend, suppressor)
+    else:
+        trend = trend.assign(rate_reden="")
+    if per_school:
+        return TrendView(trend, None, named_periods(conn, start, end))
+    panel = trend[trend["category"].isin(UNAUTHORISED_PANEL)]
+    return TrendView(trend[trend["category"].isin(list(categories))], panel if panel["rate"].notna().any() else None,
+                     named_periods(conn, start, end))
+
+
 def _absence_per_period(conn: Connection, ids: Sequence[int] | None, weeks: list[dt.date],
                         bins: list[tuple[dt.date, dt.date]], grain: str, by_school: bool,
                         combine: Sequence[str] | None, start: dt.date, end: dt.date) -> pd.DataFrame:

@@ -53,15 +53,6 @@ def periods(start: dt.date, end: dt.date) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def trend(start: dt.date, end: dt.date, grain: str, school_ids: tuple[int, ...] | None,
-          by_school: bool, hours_per_day: float, exact_below: int | None,
-          combine: tuple[str, ...] | None) -> pd.DataFrame:
-    with engine().connect() as conn:
-        return queries.absence_trend(conn, start, end, grain, school_ids, by_school, hours_per_day=hours_per_day,
-                                     exact_below=exact_below, combine=combine)
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
 def registered_through(school_ids: tuple[int, ...] | None, end: dt.date) -> dt.date | None:
     """The last registered day of the selection up to ``end``: where its figures end (t/m)."""
     with engine().connect() as conn:

@@ -21,11 +21,10 @@ from ui.labels import CATEGORY_LABELS
 from ui.schools.labels import DEFAULT_TREND_CATEGORIES, GRAIN_LABELS, PERIOD_KIND_LABELS
 from ui.schools.tables import table_downloads
 from ui.streamlit_private import vega_lite_spec
+from ui.db import engine
 from ui.text import plain
 
 CATEGORIES_KEY = "schools_trend_categories"
-# the figures the LEA discusses most, small beside sickness: their own panel with its own scale
-UNAUTHORISED_PANEL = ("ongeoorloofd", "luxe", "te_laat")
 YEARS_KEY = "schools_trend_years"
 
 
@@ -122,32 +121,22 @@ def _trend_view(start: dt.date, end: dt.date, grain: str, school_ids: tuple[int,
                 label: str, sectors: tuple[str, ...], meeting: bool) -> TrendView | None:
     """Tooltips, shading, download table and chart spec for one selection (None: no absence data).
 
-    A rerun with the same filters reuses them: the Altair spec alone takes longer than the rest of
-    the page. The cache key is the filters only: Streamlit would hash a trend frame passed as an
-    argument on every rerun, which costs more than a cache hit should."""
-    # per school: the chosen categories as one line (a pupil absent in two counts once)
-    trend = data.trend(start, end, grain, school_ids, per_school, hours_per_day,
-                       suppressor.threshold if suppressor else None, categories if per_school else None)
-    if trend.empty or trend["possible_hours"].sum() == 0:
+    The one cache of the tab, keyed by the filters: a rerun with the same filters reuses the
+    data and the Altair spec, which alone takes longer than the rest of the page."""
+    with engine().connect() as conn:
+        trend = queries.trend_view(conn, start, end, grain, school_ids, categories, per_school,
+                                   hours_per_day=hours_per_day, suppressor=suppressor)
+    if trend is None:
         return None
-    raw_periods = data.periods(start, end)
-    if suppressor:
-        trend = queries.suppress_trend(trend, suppressor)
-    points = trend if per_school else trend[trend["category"].isin(categories)]
-    points = _with_tooltips(points, grain, label)
-    panel = None
-    if not per_school:
-        panel = _with_tooltips(trend[trend["category"].isin(UNAUTHORISED_PANEL)], grain, label)
-        panel = panel if panel["rate_pct"].notna().any() else None
-    periods = _shading(raw_periods, sectors, start, end)
-    all_hidden = points["rate_pct"].notna().sum() == 0
-    hidden = int((points.get("rate_reden", pd.Series(dtype=str)) != "").sum())
-    view = TrendView(per_school, bool(all_hidden), hidden, points, periods, _download_table(points), None, grain,
-                     panel)
-    if all_hidden:
+    points = _with_tooltips(trend.points, grain, label)
+    panel = None if trend.panel is None else _with_tooltips(trend.panel, grain, label)
+    periods = _shading(trend.periods, sectors, start, end)
+    view = TrendView(per_school, trend.all_hidden, trend.hidden, points, periods, _download_table(points), None,
+                     grain, panel)
+    if trend.all_hidden:
         return view
     spec = vega_lite_spec(view.chart(ChartStyle(meeting)))
-    return TrendView(per_school, False, hidden, points, periods, view.table, spec, grain, panel)
+    return TrendView(per_school, False, trend.hidden, points, periods, view.table, spec, grain, panel)
 
 
 def _trend_controls(ctx: PageContext, years: list[int]) -> tuple[str, int, int, list[str]]:

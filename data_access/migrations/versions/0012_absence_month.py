@@ -32,9 +32,9 @@ def upgrade() -> None:
         sa.Column("school_id", sa.Integer, sa.ForeignKey("school.id", ondelete="CASCADE"), primary_key=True),
         sa.Column("month_start", sa.Date, primary_key=True),
         sa.Column("category", sa.String(20), primary_key=True),
-        sa.Column("hours", sa.Float),
-        sa.Column("occurrences", sa.Integer),
-        sa.Column("pupils", sa.Integer),
+        sa.Column("hours", sa.Float, nullable=False),
+        sa.Column("occurrences", sa.Integer, nullable=False),
+        sa.Column("pupils", sa.Integer, nullable=False),
     )
     if op.get_bind().dialect.name == "postgresql":
         month = "CAST(date_trunc('month', date) AS date)"
@@ -49,7 +49,7 @@ def upgrade() -> None:
         sa.Column("school_id", sa.Integer, sa.ForeignKey("school.id", ondelete="CASCADE"), primary_key=True),
         sa.Column("school_year", sa.Integer, primary_key=True),
         sa.Column("category", sa.String(20), primary_key=True),
-        sa.Column("pupils", sa.Integer),
+        sa.Column("pupils", sa.Integer, nullable=False),
     )
     op.execute("""
         INSERT INTO absentee_year (school_id, school_year, category, pupils)
