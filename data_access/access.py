@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 PAGES: dict[str, dict] = {
-    "status": {"title": "Status LEA-acties", "icon": ":material/traffic:",
-               "roles": {"portefeuillehouder", "leerplicht", "beheer"}},
+    "status": {"title": "Status LEA-acties", "icon": ":material/traffic:",  # lea reads; leerplicht, beheer add reports
+               "roles": {"portefeuillehouder", "lea", "leerplicht", "beheer"}},
     "scholen": {"title": "Verzuim per school", "icon": ":material/school:",
                 "roles": {"portefeuillehouder", "lea", "leerplicht"}},
     "covid": {"title": "Contact tijdens COVID-19", "icon": ":material/call:",

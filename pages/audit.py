@@ -7,6 +7,7 @@ from data_access import audit
 from data_access.queries.youths import pupil_id_of
 from ui.admin.audit_download import audit_csv_file
 from ui.db import engine
+from ui.downloads import file_name
 from ui.guard import SESSION_ISSUED, origin, require
 
 user = require("audit")
@@ -57,9 +58,10 @@ st.dataframe(events, hide_index=True, placeholder="–", width="stretch",
              column_config={"tijd (UTC)": st.column_config.DatetimeColumn(format="DD-MM-YYYY HH:mm:ss")})
 
 
+name = file_name(f"auditlog-{start:%Y-%m-%d}-tot-en-met-{end:%Y-%m-%d}", user.roles)
 # a deferred download: the file is made (and audited, with the session checked again) when fetched
 st.download_button("Exporteren naar CSV",
                    data=audit_csv_file(engine(), user.username, st.session_state.get(SESSION_ISSUED), filters,
                                        pupil_id, origin()),
-                   mime="text/csv", file_name=f"auditlog-{start:%Y%m%d}-{end:%Y%m%d}.csv",
+                   mime="text/csv", file_name=f"{name}.csv",
                    icon=":material/download:", on_click="ignore", key="audit_export")

@@ -8,12 +8,11 @@ import streamlit as st  # noqa: E402
 from sqlalchemy.exc import InterfaceError, OperationalError  # noqa: E402
 
 from data_access import status_reports  # noqa: E402
-from data_access.exports.status_docx import council_appendix_docx  # noqa: E402
-from data_access.exports.status_html import council_appendix_html  # noqa: E402
 from data_access.queries import status as q  # noqa: E402
 from ui import cache  # noqa: E402
 from ui.status import charts as status_charts  # noqa: E402
 from ui.status import data as status_data  # noqa: E402
+from ui.status import export as status_export  # noqa: E402
 from ui.status import tiles as status_tiles  # noqa: E402
 from ui.db import engine  # noqa: E402
 from ui.text import plain  # noqa: E402
@@ -63,6 +62,7 @@ if not periods:
     st.info("Er zijn nog geen rapportageperioden vastgelegd.")
     st.stop()
 
+today = dt.date.today()
 selection = status_tiles.selection_bar(periods, default, actions)
 previous = q.previous_period(periods, selection.period.id)
 previous_id = previous.id if previous else None
@@ -70,7 +70,7 @@ settings = cache.settings()
 suppressor = cache.suppressor_for(user.roles, settings)  # None: leerplicht sees every count
 try:
     view = status_data.overview_view(selection.period.id, previous_id, selection.programme,
-                                     selection.portfolio_holder, settings, suppressor)
+                                     selection.portfolio_holder, settings, suppressor, today)
 except DATABASE_DOWN:
     database_unreachable()
 if view is None:  # the selected reporting period is gone: read the periods again
@@ -102,22 +102,7 @@ with tabs[1]:
         database_unreachable()
 
 with tabs[2]:
-    st.subheader(f"Raadsbijlage {plain(selection.period.name)}")  # period names are typed by beheer
-    st.caption("Alle acties van de periode (de selectie op programma en portefeuillehouder telt hier niet), "
-               "met de drie lichten als vorm en woord, ook leesbaar in zwart-wit.")
-    stamp = f"lea-status-{selection.period.name}".replace(" ", "-").replace("/", "-")
-    today = dt.date.today()
-    period = selection.period
-    left, right = st.columns(2)
-    left.download_button("Download Word (.docx)",
-                         lambda: council_appendix_docx(period, status_data.overview(period.id, previous_id), today),
-                         f"{stamp}.docx", key="export-docx", on_click="ignore", icon=":material/description:",
-                         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    right.download_button("Download afdrukversie (HTML)",
-                          lambda: council_appendix_html(period, status_data.overview(period.id, previous_id),
-                                                        today).encode("utf-8"),
-                          f"{stamp}.html", "text/html", key="export-html", on_click="ignore",
-                          icon=":material/print:")
+    status_export.export_section(selection.period, settings, suppressor, today, user)
 
 if editing:
     with tabs[3]:

@@ -25,7 +25,7 @@ APP = str(ROOT / "app.py")
 REFUSED = "U heeft geen toegang tot deze pagina."
 MATRIX = [(role, page) for role in ROLES for page in access.PAGES]
 EXPECTED = {  # the decision in DESIGN.md, written out so a change to access.py is a visible test change
-    "status": {"portefeuillehouder", "leerplicht", "beheer"},
+    "status": {"portefeuillehouder", "lea", "leerplicht", "beheer"},  # lea reads the LEA's own actions (issue 15)
     "scholen": {"portefeuillehouder", "lea", "leerplicht"},
     "covid": {"lea", "leerplicht"},
     "jongeren": {"leerplicht"},

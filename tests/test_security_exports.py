@@ -68,7 +68,7 @@ def test_csv_prefixes_every_formula_start_and_keeps_numbers():
     # numbers (a negative one too) are written as numbers, with a decimal comma
     assert [r[1] for r in rows] == ["-3", "0", "2", "4", "5", "6", "7"]
     assert [r[2] for r in rows] == ["-2,5", "0,5", "", "1,0", "2,0", "3,0", "4,0"]
-    assert rows[0][3] == "2026-03-02"
+    assert rows[0][3] == "02-03-2026"  # dd-mm-jjjj (issue 15)
     # a mixed column: only its text is neutralised
     assert [r[4] for r in rows] == ["-3", "'-3 dagen", "tekst", "1,5", "", "'=1", "x"]
     # PostgreSQL numeric (Decimal): a number with a decimal comma, not text
@@ -93,8 +93,10 @@ def test_xlsx_writes_text_as_typed_strings_never_formulas_and_numbers_as_numbers
     assert [c.value for c in numbers] == [-3, 0, 2, 4, 5, 6, 7] and all(c.data_type == "n" for c in numbers)
     assert ws.cell(row=2, column=3).value == -2.5 and ws.cell(row=4, column=3).value is None
     assert ws.cell(row=2, column=4).value == dt.datetime(2026, 3, 2)  # a date cell, shown as 02-03-2026
-    assert ws.cell(row=2, column=4).number_format == "DD-MM-YYYY"
-    assert [ws.cell(row=r, column=5).value for r in range(2, 9)] == [-3, "-3 dagen", "tekst", 1.5, None, "=1", "x"]
+    assert ws.cell(row=2, column=4).number_format == "dd-mm-yyyy" and ws.cell(row=2, column=4).is_date
+    # "-3 dagen" is the Dutch text of a number with a unit: the number -3, the unit in its format (issue 15)
+    assert [ws.cell(row=r, column=5).value for r in range(2, 9)] == [-3, -3, "tekst", 1.5, None, "=1", "x"]
+    assert ws.cell(row=3, column=5).number_format == '#,##0" dagen"'
     assert ws.cell(row=7, column=5).data_type == "s"
     assert [ws.cell(row=r, column=6).value for r in range(2, 5)] == [-1.25, 0, 2.5]
     assert ws.cell(row=2, column=6).data_type == "n"

@@ -226,10 +226,13 @@ def test_beheer_may_add_reports_too(filled):
     assert [t.label for t in at.tabs] == ["Overzicht", "Verloop", "Export", "Rapportage toevoegen"]
 
 
-def test_lea_partner_is_refused(filled):
+def test_lea_partner_reads_the_status_but_adds_no_report(filled):
+    """Issue 15: the LEA may see the status of its own actions, read-only."""
     at = run_as("partner")
-    assert texts(at.error) == ["U heeft geen toegang tot deze pagina."]
-    assert not tile_titles(at)
+    assert not at.exception and not at.error
+    assert len(tile_titles(at)) == 4
+    assert [t.label for t in at.tabs] == ["Overzicht", "Verloop", "Export"]
+    assert "status_report_form" not in [f.id for f in at.get("form")] and not at.text_area
 
 
 def test_no_actions_message(engine, sqlite_url, app_env):

@@ -20,6 +20,8 @@ views. Behaviours those covered, and where they are stated now:
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from data_access.definitions import DEFAULTS, Suppressor
@@ -208,7 +210,7 @@ def test_an_action_never_reported_on_has_no_history(engine, app_env):
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 def test_cached_views_follow_a_new_report(database, request, app_env):
     """The views are cached for their TTL; after a report is added and the cache cleared (as the
-    page's save does), they show it — tiles, summary, history and the export's overview."""
+    page's save does), they show it — tiles, summary, history and the council appendix."""
     engine = request.getfixturevalue("engine" if database == "sqlite" else "pg_engine")
     ids = fixture.build(engine)
     app_env(engine.url.render_as_string(hide_password=False))
@@ -235,5 +237,5 @@ def test_cached_views_follow_a_new_report(database, request, app_env):
     assert [p["kleur"] for p in history.points if p["periode"] == "2024-T1"] == ["groen", "groen", "groen"]
     assert history.explanation.startswith("**2024-T1** (01-01-2024 t/m 31-03-2024) — Kwaliteit ● groen · "
                                           "Tijd ● groen · Geld ● groen  \nToelichting: alle lichten groen")
-    overview = status_data.overview(t1, t3).set_index("code")
-    assert list(overview.loc["LEA-04", ["quality", "time", "money", "versions"]]) == ["groen", "groen", "groen", 2]
+    appendix = status_data.council_report(t1, DEFAULTS, FIVE, dt.date(2026, 12, 4))
+    assert next(a for a in appendix.actions if a.code == "LEA-04").lights == ("groen", "groen", "groen")

@@ -20,7 +20,8 @@ once that session logged out or another login replaced it.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import altair as alt
@@ -103,20 +104,51 @@ def guarded(db: Engine, who: Grant, what: dict, generate: Callable[[], bytes]) -
     return run
 
 
+_AUDIENCE = "downloads_roles"  # (username, issued) → roles, for file names without a database read per button
+
+
+def session_roles() -> tuple[str, ...]:
+    """The roles of this session's user (read once per login: a change of roles ends the session)."""
+    from data_access import users
+    from ui.db import engine
+    from ui.guard import SESSION_ISSUED, SESSION_USER
+
+    login = (st.session_state.get(SESSION_USER), st.session_state.get(SESSION_ISSUED))
+    known = st.session_state.get(_AUDIENCE)
+    if known is not None and known[0] == login:
+        return known[1]
+    user = None
+    if login[0]:
+        with engine().connect() as conn:
+            user = users.get_user(conn, login[0])
+    roles = tuple(user.roles) if user is not None else ()
+    st.session_state[_AUDIENCE] = (login, roles)
+    return roles
+
+
+def file_name(what: str, roles: Iterable[str] | None = None, day: dt.date | None = None) -> str:
+    """What, for whom and when: ``verzuim-trend-maand_lea_2026-12-04`` (no extension); ``roles``
+    default to this session's user's, ``day`` to today."""
+    return tables.file_name(what, session_roles() if roles is None else roles, day or dt.date.today())
+
+
 def table_bytes_csv(frame: pd.DataFrame) -> bytes:
     return tables.csv_bytes(frame)
 
 
-def table_bytes_xlsx(frame: pd.DataFrame, sheet: str = "Gegevens") -> bytes:
-    return tables.xlsx_bytes(frame, sheet)
+def table_bytes_xlsx(frame: pd.DataFrame, sheet: str = "Gegevens", text_columns: Iterable[str] = ()) -> bytes:
+    return tables.xlsx_bytes(frame, sheet, text_columns)
 
 
 def table_downloads(frame: pd.DataFrame, name: str, key: str, on_download=None) -> None:
-    """CSV (semicolon, decimal comma, for Dutch Excel) and .xlsx of a table, built only on click."""
+    """CSV (semicolon, decimal comma, for Dutch Excel) and .xlsx of a table, built only on click
+    (writing an .xlsx of a large table is slow, and it is rarely downloaded). ``name`` says what;
+    the file name adds for whom and when."""
+    stem = file_name(name)
     left, right = st.columns(2)
-    left.download_button("Download CSV", lambda: table_bytes_csv(frame), f"{name}.csv", "text/csv",
+    left.download_button("Download CSV", lambda: table_bytes_csv(frame), f"{stem}.csv", "text/csv",
                          key=f"{key}-csv", on_click=on_download or "ignore", icon=":material/download:")
-    right.download_button("Download Excel", lambda: table_bytes_xlsx(frame), f"{name}.xlsx", tables.XLSX_MIME,
+    right.download_button("Download Excel", lambda: table_bytes_xlsx(frame), f"{stem}.xlsx", tables.XLSX_MIME,
                           key=f"{key}-xlsx", on_click=on_download or "ignore", icon=":material/download:")
 
 
@@ -136,6 +168,7 @@ def chart_downloads(chart: alt.TopLevelMixin, name: str, key: str, *,
     ``personal`` = (engine, grant, audit fields) for a chart of personal data: each file is
     checked and audited when it is made (see :func:`guarded`), and the click reruns the page,
     so a refused session sees why."""
+    stem = file_name(name)
     with st.popover("Download grafiek", icon=":material/image:"):
         for label, fmt, mime in (("PNG", "png", "image/png"), ("SVG", "svg", "image/svg+xml")):
             def make(fmt: str = fmt) -> bytes:
@@ -145,7 +178,7 @@ def chart_downloads(chart: alt.TopLevelMixin, name: str, key: str, *,
             if personal is not None:
                 db, who, what = personal
                 data = guarded(db, who, {**what, "formaat": fmt}, _audited(db, who, {**what, "formaat": fmt}, make))
-            st.download_button(label, data, f"{name}.{fmt}", mime, key=f"{key}-{fmt}",
+            st.download_button(label, data, f"{stem}.{fmt}", mime, key=f"{key}-{fmt}",
                                on_click="ignore" if personal is None else "rerun")
 
 

@@ -17,7 +17,7 @@ from data_access.importers.write import Options
 from ui import format as fmt
 from ui.cache import invalidate
 from ui.db import engine
-from ui.downloads import table_bytes_csv
+from ui.downloads import file_name, table_bytes_csv
 from ui.guard import origin
 
 CHECK = "import_check"      # (signature, dry-run result)
@@ -225,7 +225,8 @@ def _render_result(result: ImportResult, title: str) -> None:
         st.dataframe(problems, hide_index=True, placeholder="–", width="stretch",
                      column_config={"rij": st.column_config.NumberColumn("rij", format="%d")})
         st.download_button("Foutrapport (CSV)", table_bytes_csv(problems),
-                           f"foutrapport-{result.kind}-{result.file_name.rsplit('.', 1)[0]}.csv", "text/csv",
+                           f"{file_name(f'foutrapport-{result.kind}-' + result.file_name.rsplit('.', 1)[0])}.csv",
+                           "text/csv",
                            key=f"problems-{title}", icon=":material/download:", on_click="ignore")
     if not result.preview.empty:
         with st.expander("Voorbeeld: de eerste geldige rijen (persoonsgegevens verborgen)", expanded=result.ok):

@@ -206,15 +206,6 @@ def show_table(table: ShownTable, meeting: bool, meeting_columns: list[str] | No
 
 
 def table_downloads(frame: pd.DataFrame, name: str, key: str) -> None:
-    """CSV and Excel of a table, built only when clicked.
-
-    Same files as ui.downloads.table_downloads (its table_bytes_csv / table_bytes_xlsx), but
-    lazy: writing an .xlsx is slow for a large table, and eagerly it would be written on every
-    rerun although it is rarely downloaded.
-    """
-    left, right = st.columns(2)
-    left.download_button("Download CSV", lambda: downloads.table_bytes_csv(frame), f"{name}.csv", "text/csv",
-                         key=f"{key}-csv", on_click="ignore", icon=":material/download:")
-    right.download_button("Download Excel", lambda: downloads.table_bytes_xlsx(frame), f"{name}.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          key=f"{key}-xlsx", on_click="ignore", icon=":material/download:")
+    """CSV and Excel of a table, built only when clicked (ui.downloads.table_downloads: typed
+    cells, a file name that says what, for whom and when)."""
+    downloads.table_downloads(frame, name, key)

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from data_access import kpis
+from data_access.definitions.actions import PAST_END, PAST_END_SYMBOL, past_end_text, past_planned_end
 from data_access.models import LIGHTS
 from data_access.queries.status import (
     LIGHT_COLUMNS, LIGHT_SYMBOLS, NO_REPORT, Period, explanation_lines, light_text, no_report_text,
@@ -59,6 +60,7 @@ class TileView:
     caption: str
     no_report: str | None  # the info text when the action has no report in the period
     lights: str | None
+    past_end: str | None  # "⚑ einddatum verstreken (gepland gereed …)" on Tijd, plain text
     changes: str | None
     details: str | None  # the explanation and the evidence, one markdown
     warning: str | None  # evidence disagrees with the reported Kwaliteit
@@ -129,17 +131,45 @@ def kpi_value_text(unit: str, value) -> str:
     return fmt.number(value)
 
 
-def kpi_line(kpi) -> str:
+def kpi_line(kpi, plain_text: bool = False) -> str:
+    """One KPI under a tile (markdown), or as plain text for the council appendix (the same words:
+    value, target, counts, why hidden, the colour the evidence suggests as shape + word)."""
     arrow = "≥" if kpi.higher_is_better else "≤"
-    line = (f"{kpi.label}: **{kpi_value_text(kpi.unit, kpi.value)}** "
+    value = kpi_value_text(kpi.unit, kpi.value)
+    line = (f"{kpi.label}: {value if plain_text else f'**{value}**'} "
             f"(doel {arrow} {kpi_value_text(kpi.unit, kpi.target)})")
     if kpi.counts:
         line += " — " + ", ".join(f"{label} {fmt.number(count)}" for label, count in kpi.counts)
     if isinstance(kpi.reason, str) and kpi.reason:
-        line += f" — _{kpi.reason}_"
+        line += f" — {kpi.reason}" if plain_text else f" — _{kpi.reason}_"
     if isinstance(kpi.suggested, str):
-        line += f" → bewijs: {badge(kpi.suggested)}"
+        line += f" → bewijs: {light_text(kpi.suggested) if plain_text else badge(kpi.suggested)}"
     return line
+
+
+def evidence_heading(period: Period) -> str:
+    """Evidence counts the period's own school days (DESIGN, "Evidence for a status light")."""
+    return f"Bewijs uit de gegevens (schooldagen van {fmt.date(period.start)} t/m {fmt.date(period.end)})"
+
+
+def evidence_warning(evidence: pd.DataFrame, reported_quality: str | None) -> str | None:
+    """"Het bewijs wijst op …" when the action's KPIs suggest another colour than the reported
+    Kwaliteit; None when they agree or suggest nothing. The tile and the appendix both say this."""
+    if evidence.empty:
+        return None
+    suggested = kpis.worst_colour(evidence["suggested"])
+    if not kpis.evidence_mismatch(suggested, reported_quality):
+        return None
+    return (f"Het bewijs wijst op {light_text(suggested)} voor Kwaliteit; gerapporteerd is "
+            f"{light_text(reported_quality)}. De gerapporteerde kleur blijft het oordeel van de "
+            "leerplichtambtenaar.")
+
+
+def past_end_flag(row, period: Period, today: dt.date) -> str | None:
+    """The Tijd flag of an action past its planned end (definitions.actions), or None."""
+    if not _present(row["planned_end"]) or not past_planned_end(row["planned_end"], period.end, today):
+        return None
+    return past_end_text(row["planned_end"])
 
 
 # --- selection and summary ------------------------------------------------------------------
@@ -154,19 +184,28 @@ def action_index(actions: pd.DataFrame) -> ActionIndex:
 
 
 def selection_bar(periods: list[Period], default: Period, actions: ActionIndex) -> Selection:
+    """Period, programme, portfolio holder and "Alleen niet-groen", folded into an expander that
+    starts closed: on a phone the lights come first (issue 15), and its label says what is chosen."""
     by_id = {p.id: p for p in periods}
     ids = [p.id for p in reversed(periods)]  # newest first
-    period_col, programme_col, holder_col, toggle_col = st.columns([2, 2, 2, 1.3],
-                                                                  vertical_alignment="bottom")
-    period_id = period_col.selectbox("Rapportageperiode", ids, index=ids.index(default.id),
-                                     format_func=lambda i: by_id[i].name, key="status_period")
-    programme = programme_col.selectbox(
-        "Programma", [ALL_PROGRAMMES, *actions.programmes], key="status_programme")
-    holder = holder_col.selectbox(
-        "Portefeuillehouder", [ALL_HOLDERS, *actions.holders],
-        key="status_holder")
-    only_not_green = toggle_col.toggle("Alleen niet-groen", key="status_not_green",
-                                       help="Toont de acties met een oranje of rood licht en de acties zonder rapportage.")
+    state = st.session_state
+    chosen = by_id.get(state.get("status_period"), default)
+    label = " · ".join([f"Selectie: {chosen.name}", state.get("status_programme") or ALL_PROGRAMMES,
+                        state.get("status_holder") or ALL_HOLDERS]
+                       + (["alleen niet-groen"] if state.get("status_not_green") else []))
+    with st.expander(plain(label), expanded=False, key="status_selection", icon=":material/filter_list:"):
+        period_col, programme_col, holder_col, toggle_col = st.columns([2, 2, 2, 1.3],
+                                                                      vertical_alignment="bottom")
+        period_id = period_col.selectbox("Rapportageperiode", ids, index=ids.index(default.id),
+                                         format_func=lambda i: by_id[i].name, key="status_period")
+        programme = programme_col.selectbox(
+            "Programma", [ALL_PROGRAMMES, *actions.programmes], key="status_programme")
+        holder = holder_col.selectbox(
+            "Portefeuillehouder", [ALL_HOLDERS, *actions.holders],
+            key="status_holder")
+        only_not_green = toggle_col.toggle("Alleen niet-groen", key="status_not_green",
+                                           help="Toont de acties met een oranje of rood licht en de acties zonder "
+                                                "rapportage.")
     return Selection(by_id[period_id], None if programme == ALL_PROGRAMMES else programme,
                      None if holder == ALL_HOLDERS else holder, only_not_green)
 
@@ -210,7 +249,7 @@ def colour_summary(summary: Iterable[tuple[str, str]], period: Period) -> None:
 
 def overview_view(overview: pd.DataFrame, counts: pd.DataFrame, evidence: pd.DataFrame, period: Period,
                   previous: Period | None, programme: str | None, portfolio_holder: str | None,
-                  versions_of: Callable[[int], pd.DataFrame]) -> OverviewView:
+                  versions_of: Callable[[int], pd.DataFrame], today: dt.date) -> OverviewView:
     """Summary and tiles of a period for a programme/portfolio holder selection.
 
     ``counts`` is the colour count of that selection; ``versions_of(action_id)`` gives an action's
@@ -220,25 +259,28 @@ def overview_view(overview: pd.DataFrame, counts: pd.DataFrame, evidence: pd.Dat
     evidence_of = {int(action_id): part for action_id, part in evidence.groupby("action_id", sort=False)} \
         if not evidence.empty else {}
     tiles = tuple(tile_view(row, evidence_of.get(int(row["action_id"]), evidence.iloc[:0]), period, previous,
-                            versions_of) for _, row in shown.iterrows())
+                            versions_of, today) for _, row in shown.iterrows())
     return OverviewView(summary_texts(counts), bool(overview["report_id"].notna().any()), tiles)
 
 
 def tile_view(row, evidence: pd.DataFrame, period: Period, previous: Period | None,
-              versions_of: Callable[[int], pd.DataFrame]) -> TileView:
+              versions_of: Callable[[int], pd.DataFrame], today: dt.date) -> TileView:
     """The texts of one action's tile (``evidence``: the action's own KPI rows)."""
     reported = row["quality"] if isinstance(row["quality"], str) else None
     planned = f" · gepland gereed {fmt.date(row['planned_end'])}" if _present(row["planned_end"]) else ""
     evidence_text, warning = _evidence(evidence, reported, period)
     details = [part for part in (_explanation(row) if reported else None, evidence_text) if part]
+    past_end = past_end_flag(row, period, today) if reported else None
     return TileView(
         action_id=int(row["action_id"]),
         not_green=any(row[key] in ("oranje", "rood") for key in LIGHT_COLUMNS),
         title=f"**{plain(row['code'])} — {plain(row['title'])}**",
         caption=f"{plain(row['programme'])} · portefeuillehouder {plain(row['portfolio_holder'])}{planned}",
         no_report=None if reported else no_report_text(row["planned_end"], period),
-        lights="  \n".join(f"**{label}** {badge(row[key])}" for key, label in LIGHT_COLUMNS.items())
-        if reported else None,
+        lights="  \n".join(f"**{label}** {badge(row[key])}"
+                           + (f" :violet-badge[{PAST_END_SYMBOL} {PAST_END}]" if key == "time" and past_end else "")
+                           for key, label in LIGHT_COLUMNS.items()) if reported else None,
+        past_end=past_end,
         changes=changes_since(row, previous) if reported else None,
         details="\n\n".join(details) or None,
         warning=warning,
@@ -256,14 +298,9 @@ def _evidence(evidence: pd.DataFrame, reported_quality: str | None, period: Peri
     """The evidence markdown and, when it points elsewhere than the reported Kwaliteit, the warning."""
     if evidence.empty:
         return None, None
-    text = (f"**Bewijs uit de gegevens** (schooldagen van {fmt.date(period.start)} t/m {fmt.date(period.end)})  \n"
-            + "  \n".join(kpi_line(k) for k in evidence.itertuples()))
-    suggested = kpis.worst_colour(evidence["suggested"])
-    if not kpis.evidence_mismatch(suggested, reported_quality):
-        return text, None
-    return text, (f"Het bewijs wijst op {light_text(suggested)} voor Kwaliteit; gerapporteerd is "
-                  f"{light_text(reported_quality)}. De gerapporteerde kleur blijft het oordeel van de "
-                  "leerplichtambtenaar.")
+    heading = evidence_heading(period).replace("Bewijs uit de gegevens", "**Bewijs uit de gegevens**", 1)
+    text = heading + "  \n" + "  \n".join(kpi_line(k) for k in evidence.itertuples())
+    return text, evidence_warning(evidence, reported_quality)
 
 
 def _authorship(row) -> str:

@@ -23,7 +23,7 @@ from data_access.users import User
 from ui.db import engine
 from ui.guard import origin
 from ui.youths.tables import youths_count
-from ui.downloads import grant, guarded, table_bytes_csv, table_bytes_xlsx
+from ui.downloads import file_name, grant, guarded, table_bytes_csv, table_bytes_xlsx
 
 PURPOSES = (
     "Casusoverleg met school of zorgpartner",
@@ -33,6 +33,7 @@ PURPOSES = (
     "Anders (licht toe)",
 )
 OTHER = PURPOSES[-1]
+TEXT_COLUMNS = ("Pseudoniem",)  # an identifier: text in Excel even when it looks like a number
 
 
 def export_file(db: Engine, user: User, filters: youths.YouthFilters, today: dt.date, purpose: str,
@@ -48,7 +49,7 @@ def export_file(db: Engine, user: User, filters: youths.YouthFilters, today: dt.
                                 explanation=explanation, file_format=file_format, pupil_ids=pupil_ids,
                                 origin=source, filters=filters.for_audit(), peildatum=today.isoformat())
         if file_format == "xlsx":
-            return table_bytes_xlsx(table, sheet="Jongeren in beeld")
+            return table_bytes_xlsx(table, sheet="Jongeren in beeld", text_columns=TEXT_COLUMNS)
         return table_bytes_csv(table)
 
     return generate
@@ -70,7 +71,7 @@ def export_panel(user: User, filters: youths.YouthFilters, today: dt.date, table
             st.info("De lijst is leeg; er valt niets te exporteren.")
         elif not ready:
             st.info("Kies eerst een doel (bij ‘Anders’ met een toelichting); daarna kunt u downloaden.")
-        name = f"jongeren-in-beeld-{today.isoformat()}"
+        name = file_name(f"jongeren-in-beeld-peildatum-{today.isoformat()}", user.roles)
         left, right = st.columns(2)
         db, source = engine(), origin()
         who = grant(user, access.PERSONAL_DATA_ROLES)
