@@ -18,10 +18,20 @@ PAGES: dict[str, dict] = {
 
 PERSONAL_DATA_ROLES = {"leerplicht"}
 
+# The page each role starts on: its own question. lea may read /status, but its meeting is about
+# absence per school.
+HOME_PAGES = {"portefeuillehouder": "status", "lea": "scholen", "leerplicht": "status", "beheer": "status"}
+
 
 def allowed_pages(roles: set[str] | list[str]) -> list[str]:
     roles = set(roles)
     return [key for key, page in PAGES.items() if page["roles"] & roles]
+
+
+def home_page(roles: set[str] | list[str]) -> str | None:
+    """The start page: of the roles' home pages the one that comes first in the menu."""
+    homes = {HOME_PAGES[role] for role in roles if role in HOME_PAGES}
+    return next((key for key in allowed_pages(roles) if key in homes), next(iter(allowed_pages(roles)), None))
 
 
 def may_open(roles: set[str] | list[str], page: str) -> bool:

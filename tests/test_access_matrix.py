@@ -75,6 +75,16 @@ def test_the_matrix_is_the_designed_one():
     assert {key: page["roles"] for key, page in access.PAGES.items()} == EXPECTED
 
 
+def test_each_role_starts_on_its_own_question():
+    # lea may read /status, but starts on absence per school; a user with two roles starts on the
+    # home page of theirs that comes first in the menu
+    assert access.home_page(["lea"]) == "scholen"
+    assert access.home_page(["portefeuillehouder"]) == "status"
+    assert access.home_page(["leerplicht"]) == "status"
+    assert access.home_page(["lea", "portefeuillehouder"]) == "status"
+    assert access.home_page([]) is None
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_navigation_registers_exactly_the_allowed_pages(demo_app, role):
     at = logged_in(APP, role).run()

@@ -74,7 +74,7 @@ def test_every_typed_url_of_a_role(server, page, role):
     page.goto(server.url)
     settle(page)
     log_in_here(page, role)
-    first = access.allowed_pages([role])[0]
+    first = access.home_page([role])
     assert path_and_query(page) == f"/{first}"  # the role's first page keeps its own URL
     for key in access.PAGES:
         page.goto(f"{server.url}/{key}")  # a new session: the cookie logs it in

@@ -57,7 +57,8 @@ def navigation(user: users.User | None, *, empty: bool = False):
                               icon=access.PAGES[key]["icon"], url_path=key) for key in allowed}
     forbidden = {key: st.Page(_forbidden(key, user), title="Geen toegang", url_path=key, visibility="hidden")
                  for key in access.PAGES if key not in pages}
-    start = st.Page(_start({**pages, **forbidden}, first=next(iter(pages.values()), None)), title="Start",
+    home = access.home_page(user.roles)
+    start = st.Page(_start({**pages, **forbidden}, first=pages.get(home) if home else None), title="Start",
                     icon=":material/home:", url_path="start", default=True, visibility="hidden")
     with st.sidebar:
         auth.user_box(user)
