@@ -93,16 +93,16 @@ def comparison_section(ctx: PageContext) -> None:
     _comparison_chart(ctx, rows, peers, total, figure, level)
     if peers is not None:
         explain(similar_caption(rows, peers), ctx.meeting)
-    explain(f"Gemiddelde gemeente: alle {view.schools_in_municipality} scholen samen (som van de tellers ÷ som van de noemers). "
-            + INTERVAL_RULE + " "
-            + ("" if level == "school" else "Bestuur, samenwerkingsverband en gemeente: de scholen "
-               "van de selectie opgeteld.")
-            + ("" if window.is_school_year else
-               f" Een periode telt precies haar eigen dagen ({fmt.date(window.start)} t/m {fmt.date(window.end)}); "
-               "langdurig verzuim bestaat alleen per heel schooljaar.")
-            + " Elke school telt tot haar laatste registratiedag."
-            + f" Meldtrouw: 16-uurssignalen gevolgd door een 16-uursmelding binnen {ctx.compliance_days} "
-              "schooldagen ÷ alle 16-uurssignalen.", ctx.meeting)
+    explain(" ".join(part for part in (
+        f"Gemiddelde gemeente: alle {view.schools_in_municipality} scholen samen (som van de tellers ÷ som van de noemers).",
+        INTERVAL_RULE,
+        "" if level == "school" else "Bestuur, samenwerkingsverband en gemeente: de scholen van de selectie opgeteld.",
+        "" if window.is_school_year else
+        f"Een periode telt precies haar eigen dagen ({fmt.date(window.start)} t/m {fmt.date(window.end)}); "
+        "langdurig verzuim bestaat alleen per heel schooljaar.",
+        "Elke school telt tot haar laatste registratiedag.",
+        f"Meldtrouw: 16-uurssignalen gevolgd door een 16-uursmelding binnen {ctx.compliance_days} "
+        "schooldagen ÷ alle 16-uurssignalen.") if part), ctx.meeting)
 
     total_row = total.assign(group=queries.MUNICIPAL_LABEL, sector="", size_band="")
     table = ShownTable.concat([
@@ -156,14 +156,14 @@ def similar_caption(rows: pd.DataFrame, peers: pd.DataFrame) -> str:
                    "maar verzuimcijfers zijn er alleen van scholen in deze database" if national is not None
                    else "; het DUO-register heeft geen landelijke aantallen voor deze sector")
         if bool(first["formed"]):
-            parts.append(f"{sector}, {band} leerlingen: {fmt.number(count, 0)} scholen in deze database ({where}); "
+            parts.append(f"{sector}, {band}: {fmt.number(count, 0)} scholen in deze database ({where}); "
                          f"per school de {fmt.number(count - 1, 0)} andere{country}.")
         else:
-            parts.append(f"{sector}, {band} leerlingen: geen vergelijkbare scholen genoeg — {fmt.number(count, 0)} "
-                         f"school{'en' if count != 1 else ''} in deze database ({where}), minder dan "
+            parts.append(f"{sector}, {band}: geen vergelijkbare scholen genoeg — {fmt.number(count, 0)} "
+                         f"{'school' if count == 1 else 'scholen'} in deze database ({where}), minder dan "
                          f"{MIN_SIMILAR_SCHOOLS} andere; daarom geen ◇{country}.")
-    grouping = ("Vergelijkbare scholen (◇): de andere scholen met dezelfde sector en grootteklasse. Grootteklassen: "
-                "landelijke derden van alle basisschoolvestigingen in het DUO-register, naar leerlingen op 1 oktober. ")
+    grouping = ("Vergelijkbare scholen (◇): de andere scholen met dezelfde sector en grootteklasse. Grootteklassen "
+                "(leerlingen op 1 oktober): landelijke derden van alle basisschoolvestigingen in het DUO-register. ")
     return grouping + " ".join(parts)
 
 
