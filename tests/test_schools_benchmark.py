@@ -138,10 +138,10 @@ def test_the_caption_names_the_number_of_schools_and_where_they_come_from():
     schools = benchmark_rows()
     peers = q.similar_schools(schools, no_delays())
     text = similar_caption(schools, peers)
-    assert ("BAO, klein (≤ 147): 6 scholen in deze database (in 2 gemeenten: Buurgemeente 3, "
-            "Testgemeente 3); per school de 5 andere") in text
     # the national register: 2.151 BAO locations in the class klein (nearest-rank thirds, 147 and 244)
-    assert "landelijk 2.151 BAO-vestigingen in deze klasse (DUO-register)" in text
+    assert ("BAO, klein (≤ 147): 6 scholen in deze database (in 2 gemeenten: Buurgemeente 3, "
+            "Testgemeente 3), per school de 5 andere; landelijk 2.151 BAO-vestigingen in deze klasse.") in text
+    assert "Verzuimcijfers zijn er alleen van de scholen in deze database" in text
     assert "BAO, middel (148–244): geen vergelijkbare scholen genoeg — 1 school in deze database" in text
 
 

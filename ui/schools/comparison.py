@@ -109,6 +109,9 @@ def comparison_section(ctx: PageContext) -> None:
         comparison_table(total_row, level, window, figure=figure),
         comparison_table(rows, level, window, peers, figure, municipal=total),
     ])
+    # what the chart shows first: the name's explanation, then the figure with its interval and verdict
+    table = table.moved(["Naam of code"], "Naam").moved(
+        [f"95%-interval: {figure.label}", "Ten opzichte van gemeente"], HEADERS[figure.column])
     show_table(table, ctx.meeting, meeting_columns=[
         "Scholen", "Leerlingen", "Leerling-schooljaren", HEADERS[figure.column], f"95%-interval: {figure.label}",
         "Ten opzichte van gemeente", HEADERS["rate_total"], HEADERS["per_1000"], HEADERS["compliance"],
@@ -151,20 +154,21 @@ def similar_caption(rows: pd.DataFrame, peers: pd.DataFrame) -> str:
         places = dict(first["places"])
         places[first["own"]] = places.get(first["own"], 0) + 1
         where = _places_text(sorted(places.items(), key=lambda item: (-item[1], item[0])))
-        national = benchmark.national_locations(sector, band)
-        country = (f"; landelijk {fmt.number(national, 0)} {sector}-vestigingen in deze klasse (DUO-register), "
-                   "maar verzuimcijfers zijn er alleen van scholen in deze database" if national is not None
-                   else "; het DUO-register heeft geen landelijke aantallen voor deze sector")
         if bool(first["formed"]):
-            parts.append(f"{sector}, {band}: {fmt.number(count, 0)} scholen in deze database ({where}); "
+            national = benchmark.national_locations(sector, band)
+            country = ("" if national is None else
+                       f"; landelijk {fmt.number(national, 0)} {sector}-vestigingen in deze klasse")
+            parts.append(f"{sector}, {band}: {fmt.number(count, 0)} scholen in deze database ({where}), "
                          f"per school de {fmt.number(count - 1, 0)} andere{country}.")
         else:
             parts.append(f"{sector}, {band}: geen vergelijkbare scholen genoeg — {fmt.number(count, 0)} "
                          f"{'school' if count == 1 else 'scholen'} in deze database ({where}), minder dan "
-                         f"{MIN_SIMILAR_SCHOOLS} andere; daarom geen ◇{country}.")
-    grouping = ("Vergelijkbare scholen (◇): de andere scholen met dezelfde sector en grootteklasse. Grootteklassen "
-                "(leerlingen op 1 oktober): landelijke derden van alle basisschoolvestigingen in het DUO-register. ")
-    return grouping + " ".join(parts)
+                         f"{MIN_SIMILAR_SCHOOLS} andere; geen ◇.")
+    return ("Vergelijkbare scholen (◇): de andere scholen met dezelfde sector en grootteklasse (leerlingen op "
+            "1 oktober; grenzen: landelijke derden van alle basisschoolvestigingen in het DUO-register). "
+            + " ".join(parts)
+            + " Verzuimcijfers zijn er alleen van de scholen in deze database, niet van de andere vestigingen "
+              "in het land.")
 
 
 def comparison_points(rows: pd.DataFrame, peers: pd.DataFrame | None, total: pd.DataFrame,

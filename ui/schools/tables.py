@@ -52,6 +52,17 @@ class ShownTable:
         decimals = {k: v for t in tables for k, v in t.decimals.items()}
         return ShownTable(frame, hidden.fillna(False).astype(bool), decimals)
 
+    def moved(self, columns: list[str], after: str) -> ShownTable:
+        """The same table with ``columns`` (those present) placed right after column ``after``."""
+        moving = [c for c in columns if c in self.frame.columns and c != after]
+        if after not in self.frame.columns or not moving:
+            return self
+        order = [c for c in self.frame.columns if c not in moving]
+        at = order.index(after) + 1
+        order[at:at] = moving
+        return ShownTable(self.frame[order], self.hidden.reindex(columns=order).fillna(False).astype(bool),
+                          self.decimals)
+
 
 def figure_value(row_value, figure: Figure) -> float | None:
     """The number a chart or table shows: a share as a percentage, other figures as they are."""
