@@ -186,20 +186,24 @@ def comparison_dots(rows: pd.DataFrame, tooltip: list[tuple[str, str]], municipa
         layers.append(alt.Chart(peers).mark_point(shape="diamond", filled=False, color="#222222",
                                                   size=140 if style.meeting else 80).encode(
             x=alt.X("peer_value:Q", scale=scale), y=y,
-            shape=alt.Shape("peer_label:N", title=None, scale=alt.Scale(range=["diamond"])),
+            shape=alt.Shape("peer_label:N", title=None, scale=alt.Scale(range=["diamond"]),
+                            legend=alt.Legend(orient="top", offset=22)),
             tooltip=[alt.Tooltip("group:N", title="School"),
                      alt.Tooltip("peer_text:N", title="Vergelijkbare scholen")],
         ))
     if municipal is not None:
         rule = pd.DataFrame({"value": [municipal], "label": ["gemiddelde gemeente"],
                              "text": [municipal_text]})
-        layers.append(alt.Chart(rule).mark_rule(color="#222222", strokeWidth=2).encode(
-            x=alt.X("value:Q", scale=scale),
-            strokeDash=alt.StrokeDash("label:N", title=None, scale=alt.Scale(range=[[6, 4]])),
-            tooltip=[alt.Tooltip("text:N", title="Gemeente")]))
+        line = alt.Chart(rule).encode(x=alt.X("value:Q", scale=scale), tooltip=[alt.Tooltip("text:N", title="Gemeente")])
+        layers.append(line.mark_rule(color="#222222", strokeWidth=2, strokeDash=[6, 4]))
+        # named at its top instead of in a legend: a third legend did not fit a phone
+        layers.append(line.mark_text(y=0, dy=-8, fontSize=style.font, color="#222222", align="center").encode(
+            text="label:N"))
     height = max(160, style.row_height * len(rows)) + (150 if style.meeting else 110)  # + axis and legends
-    chart = alt.layer(*layers).resolve_scale(shape="independent", strokeDash="independent")
-    return style.apply(chart.properties(height=height, width="container"))
+    chart = alt.layer(*layers).resolve_scale(shape="independent")
+    # the colour legend below, one entry per line, the ◇ above: each fits a phone (390 px); side by
+    # side at the bottom the last one was cut off
+    return style.apply(chart.properties(height=height, width="container"), legend_columns=1)
 
 
 def registration_scatter(rows: pd.DataFrame, tooltip: list[tuple[str, str]],
