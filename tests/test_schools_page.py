@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
@@ -94,9 +95,16 @@ def test_comparison_for_a_named_period_matches_the_hand_calculation(fixture_url)
     assert table.loc["Het Baken", "Meldtrouw (%)"] == pytest.approx(33.33)         # 2 of 6
     assert table.loc["De Linde", "Mediaan schooldagen tot melding"] == 5.0         # 2, 5, 9
     assert table.loc["De Linde", "Bekende code (%)"] == pytest.approx(92.41)       # 134 / 145
-    # similar school of De Eik (BAO, 150–300) is De Wilg: 99 / (180 × 82,5) = 0,667 %
-    assert table.loc["De Eik", "Vergelijkbare scholen: Verzuim totaal (%)"] == pytest.approx(0.667)
+    # De Eik's only similar school (BAO, middel 148–244) is De Wilg: fewer than 5, so no benchmark
+    assert pd.isna(table.loc["De Eik", "Vergelijkbare scholen: Verzuim totaal (%)"])
+    assert table.loc["De Eik", "Aantal vergelijkbare scholen"] == 1
     assert table.loc["De Linde", "Aantal vergelijkbare scholen"] == 0
+    assert any("BAO, middel (148–244): geen vergelijkbare scholen genoeg — 2 scholen in deze database (alle in Testgemeente)" in c.value
+               for c in at.caption)
+    # the chart's rate with its interval over pupils: De Wilg 0,32 – 1,01 %, below 1,047 %
+    assert table.loc["De Wilg", "95%-interval: Verzuim totaal (%)"] == "0,32 – 1,01 %"
+    assert table.loc["De Wilg", "Ten opzichte van gemeente"] == "lager dan gemeente"
+    assert table.loc["De Linde", "Ten opzichte van gemeente"] == "geen duidelijk verschil"
     assert table.loc["De Linde", "Leerlingen"] == "100"
 
 

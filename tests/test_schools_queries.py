@@ -50,7 +50,7 @@ def test_comparison_figures_per_school_match_hand_calculation(db):
     assert linde["meldingen"] == 3 and linde["per_1000"] == pytest.approx(30.0)
     assert linde["signals"] == 4 and linde["on_time"] == 2 and linde["compliance"] == pytest.approx(0.5)
     assert linde["median_days"] == 5  # median of 2, 5, 9
-    assert linde["size_band"] == "klein (<150)"
+    assert linde["size_band"] == "klein (≤ 147)"  # national thirds: 147 and 244 pupils
 
     eik = rows.loc["De Eik"]
     assert eik["rate_total"] == pytest.approx(176 / 16500)
@@ -137,11 +137,17 @@ def test_municipal_total_and_similar_schools(db):
 
     peers = q.similar_schools(comparison.schools, comparison.histogram)
     peers.index = comparison.schools["name"]
-    # De Eik (BAO, 200) and De Wilg (BAO, 180) are each other's only similar school
-    assert peers.loc["De Eik", "schools"] == 1
-    assert peers.loc["De Eik", "rate_total"] == pytest.approx(99 / 14850)
-    assert peers.loc["De Wilg", "per_1000"] == pytest.approx(60.0)
-    assert peers.loc["De Linde", "schools"] == 0 and peers["rate_total"].isna()["De Linde"]
+    # De Eik (BAO, 200) and De Wilg (BAO, 180) are each other's only similar school: 1 is fewer
+    # than 5, so no benchmark — no figure rather than a copy of one school
+    assert peers.loc["De Eik", "schools"] == 1 and not peers.loc["De Eik", "formed"]
+    assert pd.isna(peers.loc["De Eik", "rate_total"]) and pd.isna(peers.loc["De Wilg", "per_1000"])
+    assert peers.loc["De Eik", "places"] == (("Testgemeente", 1),)
+    assert peers.loc["De Linde", "schools"] == 0 and peers.loc["De Linde", "places"] == ()
+    # with a minimum of 1 the pair forms a benchmark: each holds the other's pooled figures
+    pair = q.similar_schools(comparison.schools, comparison.histogram, minimum=1)
+    pair.index = comparison.schools["name"]
+    assert pair.loc["De Eik", "formed"] and pair.loc["De Eik", "rate_total"] == pytest.approx(99 / 14850)
+    assert pair.loc["De Wilg", "per_1000"] == pytest.approx(60.0)
 
 
 def test_roll_up_to_board_swv_and_municipality(db):
@@ -262,7 +268,7 @@ def test_a_window_of_several_school_years_counts_pupil_years(db):
     # 150 + 200 = 350 pupil-years; 1 + 13 meldingen → 14 / 350 × 1.000 = 40 per 1.000 pupils a year
     assert rows.loc["De Eik", "pupils"] == 350
     assert rows.loc["De Eik", "meldingen"] == 14 and rows.loc["De Eik", "per_1000"] == pytest.approx(40.0)
-    assert rows.loc["De Eik", "size_band"] == "middel (150–300)"  # from the last school year: 200
+    assert rows.loc["De Eik", "size_band"] == "middel (148–244)"  # from the last school year: 200
     assert rows["persistent_share"].isna().all()  # not a single school year
 
 
@@ -282,11 +288,12 @@ def test_the_pupils_behind_the_hours_are_counted_exactly(db):
     assert year.loc["Het Baken", "involved_schorsing"] == 2
 
 
-def test_size_bands():
-    assert q.size_band(149) == "klein (<150)"
-    assert q.size_band(150) == "middel (150–300)"
-    assert q.size_band(300) == "middel (150–300)"
-    assert q.size_band(301) == "groot (>300)"
+def test_size_bands_are_the_national_thirds_of_the_duo_register():
+    # nearest rank in the 6.589 locations: the 2.197th is 146,7 pupils, the 4.393rd 244,0
+    assert q.size_band(147) == "klein (≤ 147)"
+    assert q.size_band(148) == "middel (148–244)"
+    assert q.size_band(244) == "middel (148–244)"
+    assert q.size_band(245) == "groot (> 244)"
     assert q.size_band(None) is None
 
 

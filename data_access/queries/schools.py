@@ -32,6 +32,9 @@ from data_access.models import (
     ALL_CATEGORIES, Absence, AbsenceMonth, AbsenceWeek, AbsenteeYear, Period, PupilCategoryYear, PupilYear, School,
     SchoolEnrolment, Signal16, Verzuimmelding,
 )
+from data_access.definitions.intervals import Z_95
+from data_access.definitions.similar_schools import MIN_SIMILAR_SCHOOLS, benchmark_formed
+from data_access.queries import benchmark
 
 COMBINED = "gekozen"  # the trend's chosen categories as one (absence_trend's ``combine``)
 UNAUTHORISED_CATEGORY = UNAUTHORISED
@@ -39,8 +42,8 @@ GRAINS = ("week", "month", "school_year")
 LEVELS = {"school": "school_id", "board": "board", "swv": "swv_code", "municipality": "municipality"}
 SHADED_PERIOD_KINDS = ("covid_sluiting", "covid_gedeeltelijk", "vakantie")
 
-# Similar schools: same sector and the same size band (pupils at 1 October of the year shown).
-SIZE_BANDS = ("klein (<150)", "middel (150–300)", "groot (>300)")
+# Similar schools: same sector and the same national size class (pupils at 1 October of the year
+# shown; definitions.similar_schools), at least MIN_SIMILAR_SCHOOLS of them.
 
 # Numerator and denominator columns that add up when schools are rolled up.
 ADDITIVE = (
@@ -87,12 +90,9 @@ def school_years(conn: Connection) -> list[int]:
 
 
 def size_band(pupils: float | None) -> str | None:
-    """'klein' below 150 pupils, 'middel' 150 up to and including 300, 'groot' above 300."""
-    if pupils is None or pd.isna(pupils):
-        return None
-    if pupils < 150:
-        return SIZE_BANDS[0]
-    return SIZE_BANDS[1] if pupils <= 300 else SIZE_BANDS[2]
+    """The national size class of a school with ``pupils`` (definitions.similar_schools: thirds of
+    the country's primary school locations in the DUO register), e.g. "klein (≤ 147)"."""
+    return benchmark.size_label(pupils)
 
 
 def named_periods(conn: Connection, start: dt.date | None = None, end: dt.date | None = None,
@@ -815,7 +815,7 @@ def roll_up(schools: pd.DataFrame, histogram: pd.DataFrame, level: str) -> pd.Da
         return schools.assign(group=schools["name"])
     column = LEVELS[level]
     grouped = schools.groupby(column)
-    sums = grouped[list(ADDITIVE)].sum(min_count=1)
+    sums = grouped[_summed(schools)].sum(min_count=1)
     sums["schools"] = grouped["school_id"].count()
     sums["last_registration"] = grouped["last_registration"].max()
     rolled = add_rates(sums.reset_index())
@@ -829,7 +829,7 @@ MUNICIPAL_LABEL = "Gemeente (alle scholen)"
 
 def municipal_total(schools: pd.DataFrame, histogram: pd.DataFrame, label: str = MUNICIPAL_LABEL) -> pd.DataFrame:
     """One pooled row over all schools: the municipal average every row is held against."""
-    sums = schools[list(ADDITIVE)].sum(min_count=1).to_frame().T.astype(float)
+    sums = schools[_summed(schools)].sum(min_count=1).to_frame().T.astype(float)
     sums["schools"] = len(schools)
     sums["last_registration"] = schools["last_registration"].max()
     total = add_rates(sums)
@@ -837,13 +837,24 @@ def municipal_total(schools: pd.DataFrame, histogram: pd.DataFrame, label: str =
     return total.assign(group=label, name=label)
 
 
-def similar_schools(schools: pd.DataFrame, histogram: pd.DataFrame) -> pd.DataFrame:
-    """Per school: the pooled figures of the *other* schools with the same sector and size band.
+def _summed(schools: pd.DataFrame) -> list[str]:
+    """The columns that add up in a roll-up: ADDITIVE and, when present, the pupils' square sums
+    behind the absence-rate intervals (see pupil_spread)."""
+    return [*ADDITIVE, *(c for c in benchmark.SQUARE_SUMS if c in schools.columns)]
 
-    ``schools`` (a count of those other schools) is 0 when a school has no similar school;
-    every figure is then empty.
+
+def similar_schools(schools: pd.DataFrame, histogram: pd.DataFrame,
+                    minimum: int = MIN_SIMILAR_SCHOOLS) -> pd.DataFrame:
+    """Per school: the pooled figures of the *other* schools with the same sector and national
+    size class (definitions.similar_schools).
+
+    ``schools`` counts those other schools and ``places`` names their municipalities (with how
+    many each). With fewer than ``minimum`` of them no benchmark is formed: every figure is
+    then empty and ``formed`` is False — the page says so instead of showing a figure that is
+    mostly the school itself or the municipality again.
     """
-    numeric = schools[list(ADDITIVE)].astype(float)
+    summed = _summed(schools)
+    numeric = schools[summed].astype(float)
     band = schools["size_band"].fillna("onbekend")
     group_sums = numeric.groupby([schools["sector"], band]).transform("sum")
     others = group_sums - numeric.fillna(0)
@@ -851,8 +862,11 @@ def similar_schools(schools: pd.DataFrame, histogram: pd.DataFrame) -> pd.DataFr
     others["persistent"] = others["persistent"].where(schools["persistent"].notna())
     peers = add_rates(others)
     peers["median_days"] = _peer_medians(schools, band, histogram)
+    formed = np.array([benchmark_formed(int(n), minimum) for n in peers["schools"]], dtype=bool)
     figures = [c for c in peers.columns if c != "schools"]
-    peers.loc[peers["schools"] < 1, figures] = np.nan
+    peers.loc[~formed, figures] = np.nan
+    peers["formed"] = formed
+    peers["places"] = benchmark.peer_places(schools, band)
     return peers
 
 
@@ -974,11 +988,18 @@ def comparison_view(comparison: Comparison, level: str, school_ids: Sequence[int
     Per school, suppression runs over all schools of the municipality before the selection is
     taken (so a complementary cell hidden elsewhere stays hidden); a roll-up is suppressed
     over the rolled-up rows of the selection.
+
+    Every row, the municipal row included, carries the 95 % interval of each figure
+    (``<figure>_low`` / ``_high``, queries.benchmark.add_intervals): absence rates only when
+    the comparison has the rate's pupil spread (:func:`with_spread`). A hidden
+    figure has no interval.
     """
     schools, histogram = comparison.schools, comparison.histogram
 
     def shown(frame: pd.DataFrame) -> pd.DataFrame:
-        return suppress_comparison(frame, suppressor) if suppressor else frame
+        # intervals from the unsuppressed numbers, then emptied wherever the figure is hidden
+        with_intervals = benchmark.add_intervals(frame, Z_95)
+        return benchmark.hide_intervals(suppress_comparison(with_intervals, suppressor)) if suppressor else with_intervals
 
     def selected(frame: pd.DataFrame) -> pd.DataFrame:
         return frame if school_ids is None else frame[schools["school_id"].isin(list(school_ids)).to_numpy()]
@@ -1000,3 +1021,55 @@ def suppress_trend(trend: pd.DataFrame, suppressor: Suppressor) -> pd.DataFrame:
     out["hours"] = out["hours"].astype(object).where(~hidden, None)
     out["rate_reden"] = np.where(hidden, suppressor.fewer_than("leerlingen"), "")
     return out
+
+
+# --- uncertainty of the comparison (issue 15) ----------------------------------------------
+
+
+def pupil_spread(conn: Connection, window: Window, category: str) -> pd.DataFrame:
+    """The spread of the pupils' absence hours behind one absence rate (``category``: a category
+    or "total"), per school: ``sy_<category>`` = Σ yᵢ and ``sq_<category>`` = Σ yᵢ² over its
+    pupils' hours yᵢ in ``window`` (pupils without absence add nothing; queries.benchmark and
+    definitions.intervals.rate_interval_over_pupils turn them into the rate's interval).
+
+    The unit is the pupil-year: a window of several school years counts a pupil once in each,
+    as ``pupils`` counts pupil-years.
+
+    - Whole school years, total and ongeoorloofd: from pupil_year (one row per pupil and school
+      year, already summed: the index holds it). A pupil who changed school within a year counts
+      there at one school (the summary's), which moves a little spread, not the rate itself.
+    - Any other window or category: from the absence rows of the window's exact dates, summed
+      per pupil-year (the per-category rows are not summarised per pupil).
+    """
+    if category not in (*CATEGORIES, "total"):
+        raise ValueError(category)
+    columns = ["school_id", f"sy_{category}", f"sq_{category}"]
+    if window.is_whole_school_years and category in ("total", UNAUTHORISED_CATEGORY):
+        hours = PupilYear.absence_hours if category == "total" else PupilYear.unauthorised_hours
+        return query_frame(conn, (
+            select(PupilYear.school_id, func.sum(hours), func.sum(hours * hours))
+            .where(_of_schools(PupilYear.school_id, None), PupilYear.school_year.between(window.years[0], window.years[-1]))
+            .group_by(PupilYear.school_id)
+        ), columns)
+    year = literal_column(school_year_sql(conn, Absence.__table__.name + ".date"))
+    where = [_of_schools(Absence.school_id, None), Absence.date.between(window.start, window.end)]
+    if category == UNKNOWN_CATEGORY:
+        where.append(Absence.category.not_in([c for c in CATEGORIES if c != UNKNOWN_CATEGORY]))
+    elif category != "total":
+        where.append(Absence.category == category)
+    per_pupil = (select(Absence.school_id.label("school_id"), func.sum(Absence.hours).label("hours"))
+                 .where(*where).group_by(Absence.school_id, Absence.pupil_id, year).subquery())
+    return query_frame(conn, (
+        select(per_pupil.c.school_id, func.sum(per_pupil.c.hours), func.sum(per_pupil.c.hours * per_pupil.c.hours))
+        .group_by(per_pupil.c.school_id)
+    ), columns)
+
+
+def with_spread(comparison: Comparison, spread: pd.DataFrame) -> Comparison:
+    """The comparison with one rate's pupil spread (:func:`pupil_spread`) merged in (0 for a
+    school without absence)."""
+    schools = comparison.schools.drop(columns=[c for c in spread.columns if c != "school_id" and c in comparison.schools])
+    schools = schools.merge(spread, on="school_id", how="left")
+    added = [c for c in spread.columns if c != "school_id"]
+    schools[added] = schools[added].astype(float).fillna(0.0)
+    return Comparison(schools, comparison.histogram, comparison.window)

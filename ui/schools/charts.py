@@ -12,7 +12,7 @@ import pandas as pd
 
 from ui import format as fmt
 from ui.labels import CATEGORY_LABELS
-from ui.schools.labels import CATEGORY_COLORS, PERIOD_KIND_COLORS, PERIOD_KIND_LABELS
+from ui.schools.labels import CATEGORY_COLORS, PERIOD_KIND_COLORS, PERIOD_KIND_LABELS, POSITION_COLORS, POSITION_LABELS
 
 MONTHS = "['jan','feb','mrt','apr','mei','jun','jul','aug','sep','okt','nov','dec']"
 TIME_LABELS = (
@@ -160,43 +160,57 @@ def _with_shading(chart: alt.Chart, periods: pd.DataFrame, style: ChartStyle) ->
 def comparison_dots(rows: pd.DataFrame, tooltip: list[tuple[str, str]], municipal: float | None,
                     municipal_text: str, axis_title: str, decimals: int, suffix: str,
                     style: ChartStyle) -> alt.TopLevelMixin:
-    """A dot per school/group, the municipal average as a dashed line, similar schools as ◇."""
+    """A dot per school/group with its 95 % interval as a bar, the municipal average as a dashed
+    line, similar schools as ◇. The value axis starts at 0, so a small difference looks small;
+    the colour says higher or lower only where the interval excludes the municipal value."""
     order = rows.sort_values("value", ascending=False)["group"].tolist()
     y = alt.Y("group:N", sort=order, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False))
-    x_axis = value_axis(axis_title, decimals, suffix)
-    dots = alt.Chart(rows).mark_circle(size=160 if style.meeting else 90, opacity=0.9).encode(
-        x=alt.X("value:Q", axis=x_axis, scale=alt.Scale(zero=False, nice=True)), y=y,
-        color=alt.Color("positie:N", title="Ten opzichte van de gemeente",
-                        scale=alt.Scale(domain=["hoger dan gemeente", "lager dan gemeente", "gelijk aan gemeente"],
-                                        range=["#d6604d", "#4393c3", "#777777"])),
-        tooltip=[alt.Tooltip(c, title=t) for c, t in tooltip],
-    )
-    layers = [dots]
+    upper = [v for v in (rows["value"].max(), rows["high"].max(), rows["peer_value"].max(), municipal)
+             if v is not None and not pd.isna(v)]
+    scale = alt.Scale(domain=[0, max(upper) * 1.05 if upper and max(upper) > 0 else 1], nice=True, zero=True)
+    x = alt.X("value:Q", axis=value_axis(axis_title, decimals, suffix), scale=scale)
+    present = [key for key in POSITION_LABELS if POSITION_LABELS[key] in set(rows["positie"])]
+    color = alt.Color("positie:N", title="Ten opzichte van de gemeente",
+                      scale=alt.Scale(domain=[POSITION_LABELS[k] for k in present],
+                                      range=[POSITION_COLORS[k] for k in present]))
+    tips = [alt.Tooltip(c, title=t) for c, t in tooltip]
+    layers = []
+    intervals = rows[rows["low"].notna() & rows["high"].notna()]
+    if not intervals.empty:
+        layers.append(alt.Chart(intervals).mark_rule(strokeWidth=3 if style.meeting else 2, opacity=0.75).encode(
+            x=alt.X("low:Q", scale=scale), x2="high:Q", y=y, color=color, tooltip=tips))
+    layers.append(alt.Chart(rows).mark_circle(size=160 if style.meeting else 90, opacity=1).encode(
+        x=x, y=y, color=color, tooltip=tips))
     peers = rows[rows["peer_value"].notna()]
     if not peers.empty:
         layers.append(alt.Chart(peers).mark_point(shape="diamond", filled=False, color="#222222",
                                                   size=140 if style.meeting else 80).encode(
-            x="peer_value:Q", y=y,
-            shape=alt.Shape("peer_label:N", title=None, scale=alt.Scale(range=["diamond"])),
+            x=alt.X("peer_value:Q", scale=scale), y=y,
+            shape=alt.Shape("peer_label:N", title=None, scale=alt.Scale(range=["diamond"]),
+                            legend=alt.Legend(orient="top", offset=22)),
             tooltip=[alt.Tooltip("group:N", title="School"),
                      alt.Tooltip("peer_text:N", title="Vergelijkbare scholen")],
         ))
     if municipal is not None:
         rule = pd.DataFrame({"value": [municipal], "label": ["gemiddelde gemeente"],
                              "text": [municipal_text]})
-        layers.append(alt.Chart(rule).mark_rule(color="#b2182b", strokeWidth=2).encode(
-            x="value:Q", strokeDash=alt.StrokeDash("label:N", title=None, scale=alt.Scale(range=[[6, 4]])),
-            tooltip=[alt.Tooltip("text:N", title="Gemeente")]))
+        line = alt.Chart(rule).encode(x=alt.X("value:Q", scale=scale), tooltip=[alt.Tooltip("text:N", title="Gemeente")])
+        layers.append(line.mark_rule(color="#222222", strokeWidth=2, strokeDash=[6, 4]))
+        # named at its top instead of in a legend: a third legend did not fit a phone
+        layers.append(line.mark_text(y=0, dy=-8, fontSize=style.font, color="#222222", align="center").encode(
+            text="label:N"))
     height = max(160, style.row_height * len(rows)) + (150 if style.meeting else 110)  # + axis and legends
-    chart = alt.layer(*layers).resolve_scale(color="independent", shape="independent", strokeDash="independent")
-    return style.apply(chart.properties(height=height, width="container"))
+    chart = alt.layer(*layers).resolve_scale(shape="independent")
+    # the colour legend below, one entry per line, the ◇ above: each fits a phone (390 px); side by
+    # side at the bottom the last one was cut off
+    return style.apply(chart.properties(height=height, width="container"), legend_columns=1)
 
 
 def registration_scatter(rows: pd.DataFrame, tooltip: list[tuple[str, str]],
                          municipal: tuple[float | None, float | None], style: ChartStyle) -> alt.TopLevelMixin:
     """Known-code share against reporting compliance: one dot per school/group."""
     points = alt.Chart(rows).mark_circle(size=220 if style.meeting else 120, opacity=0.85, color="#1f5f8b").encode(
-        x=alt.X("known_pct:Q", scale=alt.Scale(zero=False),
+        x=alt.X("known_pct:Q", scale=alt.Scale(domain=[0, 100]),  # from 0: a small gap looks small
                 axis=value_axis("Verzuim met bekende code (% van de uren)", 1, "%")),
         y=alt.Y("compliance_pct:Q", scale=alt.Scale(domain=[0, 100]),
                 axis=value_axis("Meldtrouw: signalen op tijd gemeld (%)", 0, "%")),
@@ -222,7 +236,7 @@ def pilot_chart(points: pd.DataFrame, axis_title: str, decimals: int, suffix: st
     base = alt.Chart(points).encode(
         x=alt.X("fase:N", sort=["vóór de pilot", "tijdens de pilot", "na de pilot"], title=None,
                 axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", axis=value_axis(axis_title, decimals, suffix), scale=alt.Scale(zero=False)),
+        y=alt.Y("value:Q", axis=value_axis(axis_title, decimals, suffix), scale=alt.Scale(zero=True)),
         color=alt.Color("reeks:N", title=None, sort=series,
                         scale=alt.Scale(domain=series, range=["#1f5f8b", "#8c8c8c", "#1f5f8b"])),
         strokeDash=alt.StrokeDash("reeks:N", title=None, sort=series,

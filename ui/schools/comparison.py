@@ -3,26 +3,32 @@ against the municipal average and against similar schools."""
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from data_access.definitions.calendar import school_year_bounds, school_year_label
+from data_access.definitions.similar_schools import MIN_SIMILAR_SCHOOLS
+from data_access.queries import benchmark
 from data_access.queries import schools as queries
 from ui import format as fmt
 from ui.schools import data
 from ui.downloads import chart_downloads
 from ui.schools.charts import comparison_dots, registration_scatter
 from ui.schools.controls import PageContext, explain, remember
-from ui.schools.labels import CHART_FIGURES, FIGURES, ROLL_UP_LABELS, Figure
+from ui.schools.labels import CHART_FIGURES, FIGURES, POSITION_LABELS, ROLL_UP_LABELS, Figure
 from ui.schools.tables import (
-    HEADERS, ShownTable, comparison_table, figure_text, figure_value, registration_table, show_table,
-    table_downloads,
+    HEADERS, ShownTable, code_note, comparison_table, figure_text, figure_value, interval_text, registration_table,
+    show_table, table_downloads,
 )
 
 MAX_CHART_ROWS = 40
 LEVEL_WORDS = {"school": "school", "board": "bestuur", "swv": "samenwerkingsverband", "municipality": "gemeente"}
-SIMILAR_RULE = ("Vergelijkbare scholen: de andere scholen met dezelfde sector en dezelfde grootteklasse "
-                "(leerlingen op 1 oktober: klein < 150, middel 150–300, groot > 300).")
+INTERVAL_RULE = ("Streepjes: het 95%-betrouwbaarheidsinterval. Alleen gekleurd (hoger of lager dan gemeente) als "
+                 "het interval het gemeentecijfer niet bevat; anders grijs: geen duidelijk verschil. "
+                 "Verzuimpercentages: interval over leerlingen (uit de spreiding van de verzuimuren per leerling); "
+                 "aandelen en meldingen per 1.000: Wilson-interval; de mediaan heeft geen interval. "
+                 "De as begint bij 0.")
 
 
 def window_options() -> dict[str, queries.Window]:
@@ -75,7 +81,7 @@ def comparison_section(ctx: PageContext) -> None:
         st.toggle("Laagste eerst", key="schools_comparison_ascending")
 
     view = data.load(data.comparison_view, window, ctx.compliance_days, ctx.settings, level,
-                     ctx.scope.school_ids, ctx.suppressor)
+                     ctx.scope.school_ids, ctx.suppressor, spread_category(figure))
     if view.rows.empty or view.rows["pupils"].notna().sum() == 0:
         st.info(f"Geen leerlingaantallen voor {window.label}: er valt niets te vergelijken.", icon=":material/info:")
         return
@@ -84,27 +90,40 @@ def comparison_section(ctx: PageContext) -> None:
     peers = view.peers.loc[rows.index] if view.peers is not None else None
 
     st.subheader(f"{figure.label} — {window.label}, per {LEVEL_WORDS[level]}")
-    _comparison_chart(ctx, rows, peers, total, figure)
-    explain(f"Gemiddelde gemeente: alle {view.schools_in_municipality} scholen samen (som van de tellers ÷ som van de noemers). "
-            + (SIMILAR_RULE if level == "school" else "Bestuur, samenwerkingsverband en gemeente: de scholen "
-               "van de selectie opgeteld.")
-            + ("" if window.is_school_year else
-               f" Een periode telt precies haar eigen dagen ({fmt.date(window.start)} t/m {fmt.date(window.end)}); "
-               "langdurig verzuim bestaat alleen per heel schooljaar.")
-            + " Elke school telt tot haar laatste registratiedag."
-            + f" Meldtrouw: 16-uurssignalen gevolgd door een 16-uursmelding binnen {ctx.compliance_days} "
-              "schooldagen ÷ alle 16-uurssignalen.", ctx.meeting)
+    _comparison_chart(ctx, rows, peers, total, figure, level)
+    if peers is not None:
+        explain(similar_caption(rows, peers), ctx.meeting)
+    explain(" ".join(part for part in (
+        f"Gemiddelde gemeente: alle {view.schools_in_municipality} scholen samen (som van de tellers ÷ som van de noemers).",
+        INTERVAL_RULE,
+        "" if level == "school" else "Bestuur, samenwerkingsverband en gemeente: de scholen van de selectie opgeteld.",
+        "" if window.is_school_year else
+        f"Een periode telt precies haar eigen dagen ({fmt.date(window.start)} t/m {fmt.date(window.end)}); "
+        "langdurig verzuim bestaat alleen per heel schooljaar.",
+        "Elke school telt tot haar laatste registratiedag.",
+        f"Meldtrouw: 16-uurssignalen gevolgd door een 16-uursmelding binnen {ctx.compliance_days} "
+        "schooldagen ÷ alle 16-uurssignalen.") if part), ctx.meeting)
 
     total_row = total.assign(group=queries.MUNICIPAL_LABEL, sector="", size_band="")
     table = ShownTable.concat([
-        comparison_table(total_row, level, window),
-        comparison_table(rows, level, window, peers, figure),
+        comparison_table(total_row, level, window, figure=figure),
+        comparison_table(rows, level, window, peers, figure, municipal=total),
     ])
+    # what the chart shows first: the name's explanation, then the figure with its interval and verdict
+    table = table.moved(["Naam of code"], "Naam").moved(
+        [f"95%-interval: {figure.label}", "Ten opzichte van gemeente"], HEADERS[figure.column])
     show_table(table, ctx.meeting, meeting_columns=[
-        "Scholen", "Leerlingen", "Leerling-schooljaren", HEADERS[figure.column], HEADERS["rate_total"],
-        HEADERS["per_1000"], HEADERS["compliance"], f"Vergelijkbare scholen: {figure.label}"])
+        "Scholen", "Leerlingen", "Leerling-schooljaren", HEADERS[figure.column], f"95%-interval: {figure.label}",
+        "Ten opzichte van gemeente", HEADERS["rate_total"], HEADERS["per_1000"], HEADERS["compliance"],
+        f"Vergelijkbare scholen: {figure.label}", "Aantal vergelijkbare scholen"])
     if not ctx.meeting:
         table_downloads(table.frame, f"vergelijking-{level}", key="schools-comparison-table")
+
+
+def spread_category(figure: Figure) -> str | None:
+    """The absence category (or "total") of an absence-rate figure: its interval needs the
+    pupils' spread, read only for the rate on screen."""
+    return figure.column.removeprefix("rate_") if figure.column.startswith("rate_") else None
 
 
 def _sorted(rows: pd.DataFrame, figure: Figure, ascending: bool) -> pd.DataFrame:
@@ -112,42 +131,103 @@ def _sorted(rows: pd.DataFrame, figure: Figure, ascending: bool) -> pd.DataFrame
     return rows.assign(_key=key).sort_values("_key", ascending=ascending, na_position="last").drop(columns="_key")
 
 
+def _places_text(places) -> str:
+    places = list(places or ())
+    if not places:
+        return "geen"
+    if len(places) == 1:
+        return f"alle in {places[0][0]}" if places[0][1] > 1 else f"in {places[0][0]}"
+    return f"in {len(places)} gemeenten: " + ", ".join(f"{place} {fmt.number(n, 0)}" for place, n in places)
+
+
+def similar_caption(rows: pd.DataFrame, peers: pd.DataFrame) -> str:
+    """What the ◇ is, per sector and size class of the schools shown: how many schools, from where,
+    and how many such locations the national register holds; or why there is no ◇."""
+    parts = []
+    order = {label: i for i, label in enumerate(benchmark.national_bounds().labels())}
+    groups = pd.DataFrame({"sector": rows["sector"], "band": rows["size_band"], "others": peers["schools"],
+                           "formed": peers["formed"], "places": peers["places"], "own": rows["municipality"]})
+    groups = groups[groups["band"].notna()]
+    for (sector, band), members in sorted(groups.groupby(["sector", "band"]), key=lambda g: (g[0][0], order.get(g[0][1], 9))):
+        first = members.iloc[0]
+        count = int(first["others"]) + 1
+        places = dict(first["places"])
+        places[first["own"]] = places.get(first["own"], 0) + 1
+        where = _places_text(sorted(places.items(), key=lambda item: (-item[1], item[0])))
+        if bool(first["formed"]):
+            national = benchmark.national_locations(sector, band)
+            country = ("" if national is None else
+                       f"; landelijk {fmt.number(national, 0)} {sector}-vestigingen in deze klasse")
+            parts.append(f"{sector}, {band}: {fmt.number(count, 0)} scholen in deze database ({where}), "
+                         f"per school de {fmt.number(count - 1, 0)} andere{country}.")
+        else:
+            parts.append(f"{sector}, {band}: geen vergelijkbare scholen genoeg — {fmt.number(count, 0)} "
+                         f"{'school' if count == 1 else 'scholen'} in deze database ({where}), minder dan "
+                         f"{MIN_SIMILAR_SCHOOLS} andere; geen ◇.")
+    return ("Vergelijkbare scholen (◇): de andere scholen met dezelfde sector en grootteklasse (leerlingen op "
+            "1 oktober; grenzen: landelijke derden van alle basisschoolvestigingen in het DUO-register). "
+            + " ".join(parts)
+            + " Verzuimcijfers zijn er alleen van de scholen in deze database, niet van de andere vestigingen "
+              "in het land.")
+
+
 def comparison_points(rows: pd.DataFrame, peers: pd.DataFrame | None, total: pd.DataFrame,
-                      figure: Figure) -> tuple[pd.DataFrame, float | None, int]:
-    """Chart rows for ``figure`` (with Dutch tooltip texts), the municipal value, and how many
-    rows have no value to show (no data or suppressed)."""
-    municipal = figure_value(total.iloc[0][figure.column], figure)
+                      figure: Figure, level: str = "school") -> tuple[pd.DataFrame, float | None, int]:
+    """Chart rows for ``figure`` (with Dutch tooltip texts and the 95 % interval), the municipal
+    value, and how many rows have no value to show (no data or suppressed).
+
+    ``positie`` says higher or lower than the municipality only when the row's interval
+    excludes the municipal value (definitions.intervals.position)."""
+    reference = total.iloc[0][figure.column]
+    municipal = figure_value(reference, figure)
     points = pd.DataFrame({
         "group": rows["group"],
         "value": [figure_value(v, figure) for v in rows[figure.column]],
+        "low": [figure_value(v, figure) for v in rows.get(f"{figure.column}_low", pd.Series(np.nan, index=rows.index))],
+        "high": [figure_value(v, figure) for v in rows.get(f"{figure.column}_high", pd.Series(np.nan, index=rows.index))],
         "peer_value": ([figure_value(v, figure) for v in peers[figure.column]] if peers is not None
                        else [None] * len(rows)),
     }, index=rows.index)
     points["tekst"] = [figure_text(v, figure) for v in rows[figure.column]]
-    points["peer_text"] = ([f"{figure_text(v, figure)} ({fmt.number(n, 0)} scholen)" if n else "geen"
-                            for v, n in zip(peers[figure.column], peers["schools"])] if peers is not None
-                           else "")
+    points["interval"] = [interval_text(lo, hi, figure) for lo, hi in zip(points["low"], points["high"])]
+    points["peer_text"] = ([peer_text(v, n, formed, places, figure) for v, n, formed, places in
+                            zip(peers[figure.column], peers["schools"], peers["formed"], peers["places"])]
+                           if peers is not None else "")
     points["peer_label"] = "vergelijkbare scholen"
-    points["positie"] = [_position(v, municipal) for v in points["value"]]
+    points["positie"] = [POSITION_LABELS[p] for p in benchmark.positions(rows, figure.column, reference)]
     points["teller_noemer"] = _parts_text(rows, figure)
-    points["value"] = points["value"].astype(float)
-    points["peer_value"] = points["peer_value"].astype(float)
+    points["toelichting"] = [code_note(level, g) for g in rows["group"]]
+    for column in ("value", "low", "high", "peer_value"):
+        points[column] = points[column].astype(float)
     hidden = int(points["value"].isna().sum())
     return points[points["value"].notna()], municipal, hidden
 
 
+def peer_text(value, others, formed, places, figure: Figure) -> str:
+    if not formed:
+        return f"geen: {fmt.number(others, 0)} vergelijkbare school/scholen, minder dan {MIN_SIMILAR_SCHOOLS}"
+    return f"{figure_text(value, figure)} ({fmt.number(others, 0)} scholen, {_places_text(places)})"
+
+
 def comparison_chart(points: pd.DataFrame, municipal: float | None, total: pd.DataFrame, figure: Figure,
-                     with_peers: bool, style) -> alt.TopLevelMixin:
-    tooltip = [("group:N", "Naam"), ("tekst:N", figure.label), ("teller_noemer:N", "Teller / noemer"),
-               ("peer_text:N", "Vergelijkbare scholen")]
-    return comparison_dots(points, tooltip if with_peers else tooltip[:3], municipal,
-                           figure_text(total.iloc[0][figure.column], figure), figure.label, figure.decimals,
-                           "%" if figure.kind == "percent" else "", style)
+                     with_peers: bool, style, with_note: bool = False) -> alt.TopLevelMixin:
+    tooltip = [("group:N", "Naam"), ("tekst:N", figure.label), ("interval:N", "95%-interval"),
+               ("positie:N", "Ten opzichte van de gemeente"), ("teller_noemer:N", "Teller / noemer")]
+    if with_note:
+        tooltip.append(("toelichting:N", "Naam of code"))
+    if with_peers:
+        tooltip.append(("peer_text:N", "Vergelijkbare scholen"))
+    municipal_text = figure_text(total.iloc[0][figure.column], figure)
+    municipal_interval = interval_text(figure_value(total.iloc[0].get(f"{figure.column}_low"), figure),
+                                       figure_value(total.iloc[0].get(f"{figure.column}_high"), figure), figure)
+    return comparison_dots(points, tooltip, municipal,
+                           municipal_text + (f" (95%-interval {municipal_interval})" if municipal_interval != "–" else ""),
+                           figure.label, figure.decimals, "%" if figure.kind == "percent" else "", style)
 
 
 def _comparison_chart(ctx: PageContext, rows: pd.DataFrame, peers: pd.DataFrame | None, total: pd.DataFrame,
-                      figure: Figure) -> None:
-    points, municipal, hidden = comparison_points(rows, peers, total, figure)
+                      figure: Figure, level: str) -> None:
+    points, municipal, hidden = comparison_points(rows, peers, total, figure, level)
     if points.empty:
         st.info(f"Geen waarden voor \"{figure.label}\" om te tonen"
                 + (f" (alle verborgen: teller of noemer kleiner dan {ctx.threshold})." if hidden else "."),
@@ -156,25 +236,20 @@ def _comparison_chart(ctx: PageContext, rows: pd.DataFrame, peers: pd.DataFrame 
     cut = len(points) > MAX_CHART_ROWS
     if cut:
         points = points.sort_values("value", ascending=False).head(MAX_CHART_ROWS)
-    chart = comparison_chart(points, municipal, total, figure, peers is not None, ctx.style)
+    chart = comparison_chart(points, municipal, total, figure, peers is not None, ctx.style,
+                             with_note=bool((points["toelichting"] != "").any()))
     st.altair_chart(chart, width="stretch")
     notes = []
     if cut:
         notes.append(f"De {MAX_CHART_ROWS} hoogste waarden; de tabel toont alles.")
     if hidden:
         notes.append(f"{hidden} niet getoond: geen gegevens of verborgen (teller of noemer kleiner dan {ctx.threshold}).")
+    if (points["toelichting"] != "").any():
+        notes.append("Een code in plaats van een naam: het schoolregister geeft alleen de code (zie de tooltip).")
     if notes:
         explain(" ".join(notes), ctx.meeting)
     if not ctx.meeting:
         chart_downloads(chart, f"vergelijking-{figure.column}", key="schools-comparison-chart")
-
-
-def _position(value: float | None, municipal: float | None) -> str:
-    if value is None or municipal is None or pd.isna(value):
-        return "gelijk aan gemeente"
-    if abs(value - municipal) < 1e-9:
-        return "gelijk aan gemeente"
-    return "hoger dan gemeente" if value > municipal else "lager dan gemeente"
 
 
 PARTS = {

@@ -70,10 +70,23 @@ def comparison(window: queries.Window, compliance_days: int, settings: Settings)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def pupil_spread(window: queries.Window, category: str) -> pd.DataFrame:
+    """The spread of the pupils' hours behind one absence rate (for its interval)."""
+    with engine().connect() as conn:
+        return queries.pupil_spread(conn, window, category)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def comparison_view(window: queries.Window, compliance_days: int, settings: Settings, level: str,
-                    school_ids: tuple[int, ...] | None, suppressor: Suppressor | None) -> queries.ComparisonView:
-    """The comparison rolled up and suppressed for this selection and role (cached as well)."""
-    return queries.comparison_view(comparison(window, compliance_days, settings), level, school_ids, suppressor)
+                    school_ids: tuple[int, ...] | None, suppressor: Suppressor | None,
+                    spread_of: str | None = None) -> queries.ComparisonView:
+    """The comparison rolled up and suppressed for this selection and role (cached as well);
+    ``spread_of``: the absence category (or "total") whose rate gets an interval — read only
+    for the rate the chart shows."""
+    base = comparison(window, compliance_days, settings)
+    if spread_of is not None:
+        base = queries.with_spread(base, pupil_spread(window, spread_of))
+    return queries.comparison_view(base, level, school_ids, suppressor)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

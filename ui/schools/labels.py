@@ -52,3 +52,25 @@ FIGURES: dict[str, Figure] = {f.column: f for f in (
 )}
 CHART_FIGURES = ("rate_total", "rate_ongeoorloofd", "rate_ziek", "rate_te_laat", "rate_luxe", "per_1000",
                  "persistent_share", "compliance", "known_share", "median_days")
+
+# Against the municipal figure (data_access.definitions.intervals.position): coloured only when
+# the 95 % interval excludes the municipal value
+POSITION_LABELS = {
+    "higher": "hoger dan gemeente",
+    "lower": "lager dan gemeente",
+    "no_clear_difference": "geen duidelijk verschil",
+    "not_tested": "geen interval (niet getoetst)",
+}
+# Okabe–Ito vermillion and blue (told apart with colour-vision deficiencies), greys for the rest
+POSITION_COLORS = {"higher": "#D55E00", "lower": "#0072B2", "no_clear_difference": "#767676",
+                   "not_tested": "#BBBBBB"}
+
+# A samenwerkingsverband or board is stored as whatever the school register gave: a name, or only
+# a DUO code (PO2201, PO 22-01; a board's 5-digit bevoegd-gezagnummer). A code is shown as such
+# with an explanation, never dressed up as a name.
+SWV_CODE = r"(?i)^(PO|VO|SWV)[\s-]*\d{2}[\s.-]*\d{2}[A-Z]?$"
+BOARD_CODE = r"^\d{5}$"
+CODE_NOTE = {
+    "swv": "code van het samenwerkingsverband passend onderwijs (DUO); het schoolregister geeft geen naam",
+    "board": "bevoegd-gezagnummer (DUO); de naam van het bestuur staat niet in het schoolregister",
+}

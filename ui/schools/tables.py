@@ -13,12 +13,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+import re
+
 from data_access.definitions.suppression import COMPLEMENTARY, COMPLEMENTARY_REASON
+from data_access.queries import benchmark
 from data_access.queries import schools as queries
 from ui import downloads
 from ui import format as fmt
 from ui.labels import CATEGORY_LABELS
-from ui.schools.labels import FIGURES, Figure
+from ui.schools.labels import BOARD_CODE, CODE_NOTE, FIGURES, POSITION_LABELS, SWV_CODE, Figure
 
 NAME = "Naam"
 HEADERS = {
@@ -49,6 +52,17 @@ class ShownTable:
         decimals = {k: v for t in tables for k, v in t.decimals.items()}
         return ShownTable(frame, hidden.fillna(False).astype(bool), decimals)
 
+    def moved(self, columns: list[str], after: str) -> ShownTable:
+        """The same table with ``columns`` (those present) placed right after column ``after``."""
+        moving = [c for c in columns if c in self.frame.columns and c != after]
+        if after not in self.frame.columns or not moving:
+            return self
+        order = [c for c in self.frame.columns if c not in moving]
+        at = order.index(after) + 1
+        order[at:at] = moving
+        return ShownTable(self.frame[order], self.hidden.reindex(columns=order).fillna(False).astype(bool),
+                          self.decimals)
+
 
 def figure_value(row_value, figure: Figure) -> float | None:
     """The number a chart or table shows: a share as a percentage, other figures as they are."""
@@ -66,6 +80,22 @@ def figure_text(value, figure: Figure) -> str:
     if figure.kind == "percent":
         return fmt.percent(value, figure.decimals)
     return fmt.number(value, figure.decimals)
+
+
+def interval_text(low, high, figure: Figure) -> str:
+    """"4,61 – 5,20 %" (the figure's own decimals); "–" without an interval."""
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return "–"
+    suffix = " %" if figure.kind == "percent" else ""
+    return f"{fmt.number(low, figure.decimals)} – {fmt.number(high, figure.decimals)}{suffix}"
+
+
+def code_note(level: str, group) -> str:
+    """Why a samenwerkingsverband or board shows as a code ("" for a name)."""
+    pattern = {"swv": SWV_CODE, "board": BOARD_CODE}.get(level)
+    if pattern is None or not isinstance(group, str) or not re.match(pattern, group.strip()):
+        return ""
+    return f"{group}: {CODE_NOTE[level]}"
 
 
 def count_text(value) -> str:
@@ -121,8 +151,11 @@ class _Builder:
 
 
 def comparison_table(rows: pd.DataFrame, level: str, window: queries.Window,
-                     peers: pd.DataFrame | None = None, figure: Figure | None = None) -> ShownTable:
-    """Every comparison figure per row, Dutch headers, numerators beside the rates."""
+                     peers: pd.DataFrame | None = None, figure: Figure | None = None,
+                     municipal: pd.DataFrame | None = None) -> ShownTable:
+    """Every comparison figure per row, Dutch headers, numerators beside the rates; for the
+    chart's ``figure`` its 95 % interval and, against ``municipal``, whether the difference is
+    clear."""
     table = _Builder(rows)
     table.text(NAME, rows["group"])
     if level == "school":
@@ -130,6 +163,9 @@ def comparison_table(rows: pd.DataFrame, level: str, window: queries.Window,
         table.text("Grootte", rows.get("size_band", pd.Series(index=rows.index, dtype=object)).fillna("–"))
     else:
         table.count("Scholen", "schools")
+    notes = [code_note(level, g) for g in rows["group"]]
+    if any(notes):
+        table.text("Naam of code", notes)
     table.count("Leerlingen" if len(window.years) == 1 else "Leerling-schooljaren", "pupils")
     table.figure(HEADERS["rate_total"], "rate_total")
     for category in CATEGORY_LABELS:
@@ -145,6 +181,15 @@ def comparison_table(rows: pd.DataFrame, level: str, window: queries.Window,
     table.figure(HEADERS["known_share"], "known_share")
     table.figure(HEADERS["median_days"], "median_days")
     table.text("Laatste registratie", rows["last_registration"].map(_date_text))
+    if figure is not None:
+        low = rows.get(f"{figure.column}_low", pd.Series(np.nan, index=rows.index))
+        high = rows.get(f"{figure.column}_high", pd.Series(np.nan, index=rows.index))
+        table.text(f"95%-interval: {figure.label}",
+                   [interval_text(figure_value(lo, figure), figure_value(hi, figure), figure) for lo, hi in zip(low, high)])
+        reference = municipal.iloc[0][figure.column] if municipal is not None else None
+        table.text("Ten opzichte van gemeente",  # empty on the municipal row itself (municipal=None)
+                   [POSITION_LABELS[p] for p in benchmark.positions(rows, figure.column, reference)]
+                   if municipal is not None else "")
     if peers is not None and figure is not None:
         header = f"Vergelijkbare scholen: {figure.label}"
         peer_rows = peers.assign(**{f"{figure.column}_reden": peers.get(f"{figure.column}_reden", "")})
