@@ -171,7 +171,7 @@ def refresh_pupil_categories(conn: Connection) -> None:
 
 
 def _refresh_pupil_categories(conn, school_ids, start, end) -> None:
-    """First absence date per pupil × school year × category × school, for the whole school years
+    """First absence date and hours per pupil × school year × category × school, for the whole school years
     that ``start``–``end`` touch (a first date depends on the whole year before it). Keyed by
     school, so a school's rows are replaced together, also those whose absence was deleted."""
     years = _affected_years(start, end)
@@ -185,8 +185,8 @@ def _refresh_pupil_categories(conn, school_ids, start, end) -> None:
          {k: v for k, v in params.items() if k == "school_ids"})
     sy = school_year_sql(conn, "date")
     _run(conn, f"""
-        INSERT INTO pupil_category_year (school_year, category, pupil_id, school_id, first_on)
-        SELECT {sy}, category, pupil_id, school_id, MIN(date)
+        INSERT INTO pupil_category_year (school_year, category, pupil_id, school_id, first_on, hours)
+        SELECT {sy}, category, pupil_id, school_id, MIN(date), SUM(hours)
         FROM absence WHERE {where}
         GROUP BY {sy}, category, pupil_id, school_id""", params)
 

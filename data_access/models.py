@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -413,6 +414,9 @@ class PupilCategoryYear(Base):
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), primary_key=True)
     first_on: Mapped[dt.date] = mapped_column(Date)
+    # the pupil's hours of the category there that school year: the spread behind a comparison's
+    # rate (queries.schools.pupil_spread); the default only lets migration 0012 add the column
+    hours: Mapped[float] = mapped_column(Float, server_default=text("0"))
 
 
 ALL_CATEGORIES = "*"  # absentee_year: the pupils with absence of any category

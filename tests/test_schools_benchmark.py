@@ -29,7 +29,7 @@ def db(request):
 
 def view_of(db, category: str | None, suppressor=None, level="school", window=WINDOW):
     with db.connect() as conn:
-        comparison = q.school_comparison(conn, window, DAYS, HOURS, PERSISTENT)
+        comparison = q.school_comparison(conn, window, DAYS, HOURS, PERSISTENT, exact_below=5)
         if category is not None:
             comparison = q.with_spread(comparison, q.pupil_spread(conn, window, category))
     return q.comparison_view(comparison, level, None, suppressor)
@@ -49,11 +49,12 @@ def test_pupil_spread_sums_each_pupils_hours_by_hand(db):
     # sick only: pupils 0–7 twice 5,5 h, 8–9 once: 8 · 121 + 2 · 30,25
     assert sick.loc[1, "sy_ziek"] == 99 and sick.loc[1, "sq_ziek"] == pytest.approx(8 * 121 + 2 * 30.25)
     assert 5 not in total.index  # Buiten is out of scope
-    # whole school year: from pupil_year — De Linde 30, 27,5, 27, 10; De Eik's unauthorised half of
-    # 40, 50, 60, 28, 30, 100, 20, 5
+    # whole school year, total: from pupil_year — De Linde 30, 27,5, 27, 10
     assert year.loc[1, "sy_total"] == 94.5 and year.loc[1, "sq_total"] == pytest.approx(900 + 756.25 + 729 + 100)
-    assert unauthorised.loc[2, "sy_ongeoorloofd"] == 166.5
-    assert unauthorised.loc[2, "sq_ongeoorloofd"] == pytest.approx(19809 / 4)
+    # whole school year, one category: from pupil_category_year — De Eik's 22 unauthorised hours
+    # as 5 absences of 4,4 h by 5 pupils: Σy = 22, Σy² = 5 · 4,4²
+    assert unauthorised.loc[2, "sy_ongeoorloofd"] == pytest.approx(22)
+    assert unauthorised.loc[2, "sq_ongeoorloofd"] == pytest.approx(5 * 4.4 ** 2)
     with db.connect() as conn, pytest.raises(ValueError):
         q.pupil_spread(conn, WINDOW, "geen categorie")
 

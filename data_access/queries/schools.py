@@ -1035,26 +1035,44 @@ def pupil_spread(conn: Connection, window: Window, category: str) -> pd.DataFram
     The unit is the pupil-year: a window of several school years counts a pupil once in each,
     as ``pupils`` counts pupil-years.
 
-    - Whole school years, total and ongeoorloofd: from pupil_year (one row per pupil and school
-      year, already summed: the index holds it). A pupil who changed school within a year counts
-      there at one school (the summary's), which moves a little spread, not the rate itself.
-    - Any other window or category: from the absence rows of the window's exact dates, summed
-      per pupil-year (the per-category rows are not summarised per pupil).
+    - Whole school years, total: from pupil_year (one row per pupil and school year, already
+      summed: the index holds it). A pupil who changed school within a year counts there at one
+      school (the summary's), which moves a little spread, not the rate itself.
+    - Whole school years, one category: from pupil_category_year (a pupil's hours of the category
+      per school and school year).
+    - Any other window: from the absence rows of the window's exact dates, summed per pupil-year.
     """
     if category not in (*CATEGORIES, "total"):
         raise ValueError(category)
     columns = ["school_id", f"sy_{category}", f"sq_{category}"]
-    if window.is_whole_school_years and category in ("total", UNAUTHORISED_CATEGORY):
-        hours = PupilYear.absence_hours if category == "total" else PupilYear.unauthorised_hours
+    known = [c for c in CATEGORIES if c != UNKNOWN_CATEGORY]
+    if window.is_whole_school_years and category == "total":
+        hours = PupilYear.absence_hours
         return query_frame(conn, (
             select(PupilYear.school_id, func.sum(hours), func.sum(hours * hours))
             .where(_of_schools(PupilYear.school_id, None), PupilYear.school_year.between(window.years[0], window.years[-1]))
             .group_by(PupilYear.school_id)
         ), columns)
+    if window.is_whole_school_years:
+        table = PupilCategoryYear
+        stored = [category]
+        if category == UNKNOWN_CATEGORY:  # with any stored code outside the categories (absentee_year knows them)
+            stored += conn.execute(select(AbsenteeYear.category).distinct().where(
+                AbsenteeYear.school_year.between(window.years[0], window.years[-1]),
+                AbsenteeYear.category.not_in([*CATEGORIES, ALL_CATEGORIES]))).scalars().all()
+        chosen = table.category.in_(stored)
+        per_pupil = (select(table.school_id.label("school_id"), func.sum(table.hours).label("hours"))
+                     .where(_of_schools(table.school_id, None),
+                            table.school_year.between(window.years[0], window.years[-1]), chosen)
+                     .group_by(table.school_id, table.pupil_id, table.school_year).subquery())
+        return query_frame(conn, (
+            select(per_pupil.c.school_id, func.sum(per_pupil.c.hours), func.sum(per_pupil.c.hours * per_pupil.c.hours))
+            .group_by(per_pupil.c.school_id)
+        ), columns)
     year = literal_column(school_year_sql(conn, Absence.__table__.name + ".date"))
     where = [_of_schools(Absence.school_id, None), Absence.date.between(window.start, window.end)]
     if category == UNKNOWN_CATEGORY:
-        where.append(Absence.category.not_in([c for c in CATEGORIES if c != UNKNOWN_CATEGORY]))
+        where.append(Absence.category.not_in(known))
     elif category != "total":
         where.append(Absence.category == category)
     per_pupil = (select(Absence.school_id.label("school_id"), func.sum(Absence.hours).label("hours"))
