@@ -70,6 +70,12 @@ def views(conn: Connection) -> list[View]:
              naive.per_school_category(*school_year_bounds(last))),
         View("scholen", f"filter: schooljaar {last - 1}/{str(last)[2:]}", comparison(last - 1),
              naive.per_school_category(*school_year_bounds(last - 1))),
+        View("scholen", f"vergelijking {last}/{str(last + 1)[2:]}: grafiek ziek met intervallen",
+             lambda c: schools.comparison_view(schools.with_spread(
+                 schools.school_comparison(c, schools.Window.for_school_year(last), days, per_day,
+                                           settings.persistent_share, exact_below=lea.threshold),
+                 schools.pupil_spread(c, schools.Window.for_school_year(last), "ziek")), "school", None, lea),
+             naive.per_school_category(*school_year_bounds(last))),
         View("scholen", "tab registratieverschillen, alle jaren",
              lambda c: schools.suppress_comparison(
                  schools.school_comparison(c, schools.Window.for_school_years(first, last), days, per_day,
