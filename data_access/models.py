@@ -26,7 +26,22 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 LIGHTS = ("groen", "oranje", "rood")
 ROLES = ("portefeuillehouder", "lea", "leerplicht", "beheer")
 SECTORS = ("BAO", "SBAO", "SO", "VO")
-MELDING_KINDS = ("16_uur", "lrv", "luxe", "signaal", "zorgwekkend_ziek", "te_laat", "overig")
+# DUO's verzuimsoorten (lrv: langdurig relatief verzuim, > 4 weeks; rmc: 18+ without a startkwalificatie)
+MELDING_KINDS = ("16_uur", "lrv", "luxe", "signaal", "zorgwekkend_ziek", "te_laat", "overig", "rmc")
+# stored melding statuses; DUO's words for them: geregistreerd (open), in behandeling, afgesloten
+# (afgerond), ingetrokken, ter kennisgeving aangenomen (ter_kennisgeving)
+MELDING_STATUSES = ("open", "in_behandeling", "afgerond", "ingetrokken", "ter_kennisgeving")
+# what an officer does in a case (issue 18); the referrals and the zorgadviesteam are help
+INTERVENTION_KINDS = (
+    "gesprek", "huisbezoek", "verwijzing_jeugdconsulent", "verwijzing_ggd", "verwijzing_wijkteam",
+    "zorgadviesteam", "halt", "proces_verbaal", "vrijstelling_aangevraagd",
+)
+# how a case ends: the closing reasons a municipality reports back to DUO, and the explanation
+CASE_OUTCOMES = (
+    "terug_naar_school", "beeindigd_andere_opleiding", "beeindigd_werk", "beeindigd_overig", "overleden",
+    "langdurig_ziek", "legitiem_afwezig",
+)
+OUTCOME_EXPLANATIONS = ("gezien_door_gemeente", "actie_richting_leerling", "geen_actie_meer")
 CONTACT_TARGETS = ("school", "family", "youth", "partner")
 CONTACT_CHANNELS = (
     "phone", "email", "letter", "home_visit", "school_visit", "meeting", "newsletter", "info_session",
@@ -148,6 +163,12 @@ class Verzuimmelding(Base):
     status: Mapped[str] = mapped_column(String(20), default="open")
     outcome: Mapped[str | None] = mapped_column(String(40))
     officer: Mapped[str | None] = mapped_column(String(64))
+    # DUO's fields (migration 0013); free text the school typed is personal data
+    meldingsnummer: Mapped[str | None] = mapped_column(String(30))
+    absence_end: Mapped[dt.date | None] = mapped_column(Date)
+    suspected_reason: Mapped[str | None] = personal(type_=String(200))
+    school_action: Mapped[str | None] = personal(type_=String(200))
+    action_wanted: Mapped[str | None] = personal(type_=String(200))
 
 
 class Concern(Base):
@@ -166,8 +187,26 @@ class Concern(Base):
     next_action_on: Mapped[dt.date | None] = mapped_column(Date)
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # lost-update check (0008)
+    outcome: Mapped[str | None] = mapped_column(String(40))  # CASE_OUTCOMES, set when closed (0013)
+    outcome_explanation: Mapped[str | None] = mapped_column(String(40))  # OUTCOME_EXPLANATIONS
 
     notes: Mapped[list[ConcernNote]] = relationship(back_populates="concern", order_by="ConcernNote.at")
+    interventions: Mapped[list[Intervention]] = relationship(back_populates="concern",
+                                                             order_by="Intervention.date")
+
+
+class Intervention(Base):
+    """One thing an officer did in a case (INTERVENTION_KINDS), on a date (migration 0013)."""
+
+    __tablename__ = "intervention"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern_id: Mapped[int] = mapped_column(ForeignKey("concern.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    date: Mapped[dt.date] = mapped_column(Date)
+    officer: Mapped[str | None] = mapped_column(String(64))
+
+    concern: Mapped[Concern] = relationship(back_populates="interventions")
 
 
 class ConcernNote(Base):
