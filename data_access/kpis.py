@@ -291,7 +291,8 @@ KPIS: dict[str, KpiDefinition] = {d.key: d for d in (
     KpiDefinition("reporting_compliance", "Meldtrouw 16-uursregel", "share",
                   "Aandeel 16-uurssignalen gevolgd door een 16-uursmelding binnen {days} schooldagen.",
                   "compliance", reporting_compliance),
-    KpiDefinition("pilot_compliance_gap", "Meldtrouw: effect van de registratiepilot", "points",
+    KpiDefinition("pilot_compliance_gap",
+                  "Meldtrouw: effect van de registratiepilot (schooljaren vóór en tijdens de pilot)", "points",
                   "Verandering in meldtrouw bij de pilotscholen van vóór naar tijdens de pilot, min dezelfde "
                   "verandering bij de overige scholen (verschil-in-verschillen, in procentpunten), met de "
                   "gegevens tot het einde van de periode; hetzelfde cijfer als op het tabblad Registratiepilot "

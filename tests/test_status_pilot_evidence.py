@@ -68,7 +68,7 @@ def test_the_effect_is_shown_as_on_the_pilot_tab(engine, sqlite_url, app_env):
     app_env(sqlite_url)
     assert not pilot_tab_hides_meldtrouw(FIVE)
     shown = lea02(engine, "2022-T3", FIVE)
-    assert shown.label == "Meldtrouw: effect van de registratiepilot"
+    assert shown.label == "Meldtrouw: effect van de registratiepilot (schooljaren vóór en tijdens de pilot)"
     assert shown.value == pytest.approx(0.30) and shown.suggested == "groen" and shown.reason == ""
     # the counts behind it: 40 of 80 → 72 of 80 (pilot), 40 of 80 → 48 of 80 (others)
     assert dict(shown.counts) == {

@@ -38,7 +38,8 @@ T1_EVIDENCE = "**Bewijs uit de gegevens** (schooldagen van 01-01-2024 t/m 31-03-
 HIDDEN = "_verborgen: minder dan 5 16-uurssignalen_"
 # the pilot's effect needs school years before the pilot; the fixture's pilot began with its
 # first school year (test_status_pilot_evidence.py measures the effect on the pilot fixture)
-PILOT_NOT_YET = f"Meldtrouw: effect van de registratiepilot: **–** (doel ≥ +10,0 procentpunt) — _{kpis.NOT_YET_COMPARABLE}_"
+PILOT_NOT_YET = ("Meldtrouw: effect van de registratiepilot (schooljaren vóór en tijdens de pilot): **–** "
+                 f"(doel ≥ +10,0 procentpunt) — _{kpis.NOT_YET_COMPARABLE}_")
 
 
 def lights(quality: str, time: str, money: str) -> str:

@@ -139,8 +139,8 @@ def over_time_panel(data: pd.DataFrame, shading: pd.DataFrame, target: str, star
     reason in its tooltip."""
     rows = data[data["target"] == target]
     bars, hidden = rows[~rows["hidden"]], rows[rows["hidden"]]
-    channels = sorted(set(data.loc[~data["hidden"], "channel_label"]), key=channel_rank)
-    domain = channels + sorted(set(hidden["channel_label"]))
+    # the legend lists what this panel draws; every label keeps its own colour in every panel
+    domain = sorted(set(bars["channel_label"]), key=channel_rank) + sorted(set(hidden["channel_label"]))
     colour = alt.Color("channel_label:N", title="Kanaal",
                        scale=alt.Scale(domain=domain, range=[CHANNEL_COLOURS.get(c, HIDDEN_COLOUR) for c in domain]),
                        legend=alt.Legend(orient="top", direction="horizontal"))
