@@ -60,7 +60,7 @@ def render_over_time(selection: Selection, baseline: Window, suppressor: Suppres
 
 
 def _offer_longer_view(panel: covid_views.PanelView, unit: str, suppressor: Suppressor, index: int) -> None:
-    """Most (or all) weeks of a panel are hidden: offer the months; all months hidden: the periods."""
+    """Most (or all) weeks of a panel are hidden: offer the months; most months hidden: the periods."""
     what = panel.title.split(" per ")[0].lower()  # "contacten met gezinnen"
     if unit == "week":
         weeks = "elke week" if panel.all_hidden else \
@@ -69,9 +69,11 @@ def _offer_longer_view(panel: covid_views.PanelView, unit: str, suppressor: Supp
                 "Per maand zijn de aantallen groter en is meer te zien.", icon=":material/visibility_off:")
         st.button("Toon per maand", key=f"covid-months-{index}", on_click=_show_months,
                   icon=":material/calendar_month:")
-    elif panel.all_hidden:
-        st.info(f"Ook per maand zijn er elke maand minder dan {suppressor.threshold} {what}. De cijfers "
-                "over de hele periode staan bovenaan de pagina en in het tabblad ‘Alle perioden’.",
+    else:
+        months = "elke maand" if panel.all_hidden else \
+            f"{panel.hidden_buckets} van de {panel.hidden_buckets + panel.shown_buckets} maanden"
+        st.info(f"Ook per maand waren het in {months} minder dan {suppressor.threshold} {what}. De cijfers over "
+                "de hele periode staan bovenaan de pagina en in het tabblad ‘Alle perioden’.",
                 icon=":material/visibility_off:")
 
 
