@@ -17,27 +17,31 @@ Suggested colour rule (:func:`suggested_colour`):
   with a target of 0 every miss is ``rood``;
 * ``rood``   — the target is missed by more.
 
-Small-cell suppression: KPIs built from counts of pupils or their meldingen/signals are hidden
-for every role but leerplicht when one of those counts is below the threshold (then no colour
-is suggested either, since the colour would give the value away). Counts of schools and
-newsletters describe no person and are not suppressed.
+Small-cell suppression follows what each count counts (``suppression.COUNTS_PEOPLE``, the rule
+of every page): a KPI built on a count of people — pupils, meldingen, 16-hour signals — is hidden
+for every role but leerplicht when that count is 1 … threshold − 1 (then no colour is suggested
+either, since the colour would give the value away). Counts of schools, school visits and
+newsletters are the officers' own work and never hidden. The pilot's effect (LEA-02) is the
+figure of the Registratiepilot tab on /scholen and is hidden exactly when that tab hides it
+(``queries.pilot.suppressed_groups`` / ``metric_hidden``).
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pandas as pd
 from sqlalchemy import Connection, TextClause, text
 
 from data_access.definitions.settings import Settings
-from data_access.definitions.suppression import Suppressor
+from data_access.definitions.suppression import Suppressor, applies
 from data_access.definitions.calendar import load_school_calendars, school_year_of
 from data_access.definitions.sixteen_hours import on_time_sql
 from data_access.metrics import per_thousand, share
+from data_access.queries import pilot as pilot_queries
 
 TOLERANCE = 0.10
 PRIMARY_SECTORS = ("BAO", "SBAO", "SO")
@@ -46,11 +50,23 @@ COLOUR_RANK = {"groen": 0, "oranje": 1, "rood": 2}
 
 @dataclass(frozen=True)
 class KpiValue:
-    """A computed KPI: the value and the counts it is built from (Dutch label → count)."""
+    """A computed KPI: the value and the counts it is built from (Dutch label → count).
+
+    ``counted``: what each count counts, a key of ``suppression.COUNTS_PEOPLE`` per count;
+    ``missing``: why there is no value, when a reason better than "geen gegevens" is known;
+    ``groups``: for the pilot's effect, the evaluation's group table (hidden as on the pilot tab).
+    """
 
     key: str
     value: float | None
     counts: tuple[tuple[str, float], ...] = ()
+    counted: tuple[str, ...] = ()
+    missing: str = ""
+    groups: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self):
+        if len(self.counted) != len(self.counts):  # a count nobody classified could show a person
+            raise ValueError(f"{self.key}: say what each count counts (suppression.COUNTS_PEOPLE)")
 
 
 @dataclass(frozen=True)
@@ -58,13 +74,16 @@ class KpiDefinition:
     key: str
     label: str
     unit: str  # "share" (0–1), "per_thousand", "points" (difference of two shares), "count"
-    counts_persons: bool
     explanation: str  # may name "{days}": the configured compliance school days
-    counts_query: str  # the key in COUNT_QUERIES of the counts this KPI is built from
-    value_of: Callable[[Mapping[str, int]], KpiValue]
+    counts_query: str | None  # the key in COUNT_QUERIES of the counts this KPI is built from
+    value_of: Callable[[Mapping[str, int]], KpiValue] | None
+    # a KPI that is not built from one-row counts (the pilot's effect) measures itself
+    measure: Callable[[Connection, EvidenceWindow, int], KpiValue] | None = None
 
     def compute(self, conn: Connection, window: EvidenceWindow, compliance_days: int) -> KpiValue:
         """This KPI alone over the window (:func:`evaluate` computes all linked KPIs at once)."""
+        if self.measure is not None:
+            return self.measure(conn, window, compliance_days)
         return self.value_of(window_counts(conn, [self.counts_query], window, compliance_days))
 
     def explain(self, compliance_days: int) -> str:
@@ -207,59 +226,78 @@ def schools_visited_share(counts: Mapping[str, int]) -> KpiValue:
     """In-scope primary schools (BAO/SBAO/SO) with ≥ 1 school visit by an officer / all of them."""
     schools, visited = counts["schools"], counts["visited"]
     return KpiValue("schools_visited_share", share(visited, schools),
-                    (("scholen bezocht", visited), ("basisscholen", schools)))
+                    (("scholen bezocht", visited), ("basisscholen", schools)), ("schools", "schools"))
 
 
 def meldingen_per_1000(counts: Mapping[str, int]) -> KpiValue:
     """Verzuimmeldingen (all kinds) at in-scope schools / pupils enrolled that school year × 1,000."""
     meldingen, pupils = counts["meldingen"], counts["pupils"]
     return KpiValue("meldingen_per_1000", per_thousand(meldingen, pupils),
-                    (("meldingen", meldingen), ("leerlingen", pupils)))
+                    (("meldingen", meldingen), ("leerlingen", pupils)), ("meldingen", "pupils"))
 
 
 def reporting_compliance(counts: Mapping[str, int]) -> KpiValue:
-    """16-hour signals followed by a 16_uur melding within N school days (setting) / all signals."""
+    """Meldtrouw: 16-hour signals followed by a 16_uur melding within N school days (setting) /
+    all signals."""
     signals = counts["pilot_signals"] + counts["other_signals"]
     on_time = counts["pilot_on_time"] + counts["other_on_time"]
     return KpiValue("reporting_compliance", share(on_time, signals),
-                    (("tijdig gemeld", on_time), ("16-uurssignalen", signals)))
+                    (("tijdig gemeld", on_time), ("16-uurssignalen", signals)), ("signals", "signals"))
 
 
-def pilot_compliance_gap(counts: Mapping[str, int]) -> KpiValue:
-    """Reporting compliance of pilot schools minus that of the other schools (in shares).
+NOT_YET_COMPARABLE = ("nog niet te vergelijken: daarvoor zijn schooljaren vóór en tijdens de pilot nodig, bij "
+                      "pilotscholen en overige scholen")
 
-    A signal counts for the pilot when its school's pilot had started on the signal's date."""
-    pilot_signals, pilot_on_time = counts["pilot_signals"], counts["pilot_on_time"]
-    other_signals, other_on_time = counts["other_signals"], counts["other_on_time"]
-    pilot, other = share(pilot_on_time, pilot_signals), share(other_on_time, other_signals)
-    gap = None if pilot is None or other is None else pilot - other
-    return KpiValue("pilot_compliance_gap", gap, (
-        ("tijdig gemeld pilot", pilot_on_time), ("signalen pilot", pilot_signals),
-        ("tijdig gemeld overig", other_on_time), ("signalen overig", other_signals)))
+
+def pilot_compliance_gap(conn: Connection, window: EvidenceWindow, compliance_days: int) -> KpiValue:
+    """The pilot's effect on meldtrouw, as the Registratiepilot tab on /scholen computes it: the
+    difference-in-differences (pilot schools' change in meldtrouw from before to during the pilot,
+    minus the other schools' change), with what was known at the end of the window.
+
+    A reporting period of four months holds a handful of signals per group, too few to compare
+    and to show; the evaluation pools the school years of each phase (queries.pilot), so this
+    figure, its decision to be shown or hidden and the tab's are one. No value before the pilot
+    has a school year during it (``missing`` says so)."""
+    panel = pilot_queries.pilot_panel(conn, compliance_days, until=window.end)
+    if panel.empty:
+        return KpiValue("pilot_compliance_gap", None, missing="geen pilotscholen vastgelegd")
+    totals = pilot_queries.school_phase_totals(panel)
+    groups = pilot_queries.group_table(totals)
+    if pilot_queries.DURING not in pilot_queries.compared_phases(totals):
+        return KpiValue("pilot_compliance_gap", None, missing=NOT_YET_COMPARABLE, groups=groups)
+    effect = pilot_queries.did_estimate(totals, "compliance", pilot_queries.DURING, reps=0)
+    cells = groups.set_index(["group", "phase"])
+    counts = tuple((f"{label} {who} {when}", int(cells.loc[(group, phase), column]))
+                   for group, who in ((pilot_queries.PILOT, "pilot"), (pilot_queries.OTHERS, "overig"))
+                   for phase, when in ((pilot_queries.BEFORE, "vóór"), (pilot_queries.DURING, "tijdens"))
+                   for column, label in (("on_time", "tijdig gemeld"), ("signals", "signalen")))
+    return KpiValue("pilot_compliance_gap", effect.did, counts, ("signals",) * len(counts), groups=groups)
 
 
 def newsletters_per_year(counts: Mapping[str, int]) -> KpiValue:
     """Newsletters sent: distinct dates of contacts with channel 'newsletter' (a newsletter may be
     recorded once per receiving school, so rows are not counted)."""
     sent = counts["newsletters"]
-    return KpiValue("newsletters_per_year", float(sent), (("nieuwsbrieven", sent),))
+    return KpiValue("newsletters_per_year", float(sent), (("nieuwsbrieven", sent),), ("newsletters",))
 
 
 KPIS: dict[str, KpiDefinition] = {d.key: d for d in (
-    KpiDefinition("schools_visited_share", "Basisscholen bezocht in de periode", "share", False,
+    KpiDefinition("schools_visited_share", "Basisscholen bezocht in de periode", "share",
                   "Aandeel basisscholen (BAO, SBAO, SO) met minstens één schoolbezoek van een "
                   "leerplichtambtenaar.", "contacts", schools_visited_share),
-    KpiDefinition("meldingen_per_1000", "Verzuimmeldingen per 1.000 leerlingen", "per_thousand", True,
+    KpiDefinition("meldingen_per_1000", "Verzuimmeldingen per 1.000 leerlingen", "per_thousand",
                   "Verzuimmeldingen in de periode gedeeld door het aantal ingeschreven leerlingen "
                   "(teldatum 1 oktober van dat schooljaar), maal 1.000.", "meldingen", meldingen_per_1000),
-    KpiDefinition("reporting_compliance", "Meldcompliance 16-uursregel", "share", True,
+    KpiDefinition("reporting_compliance", "Meldtrouw 16-uursregel", "share",
                   "Aandeel 16-uurssignalen gevolgd door een 16-uursmelding binnen {days} schooldagen.",
                   "compliance", reporting_compliance),
-    KpiDefinition("pilot_compliance_gap", "Meldcompliance pilotscholen t.o.v. overige scholen",
-                  "points", True,
-                  "Meldcompliance van pilotscholen (signalen vanaf de start van hun pilot) min die van "
-                  "de overige scholen, in procentpunten.", "compliance", pilot_compliance_gap),
-    KpiDefinition("newsletters_per_year", "Nieuwsbrieven in de periode", "count", False,
+    KpiDefinition("pilot_compliance_gap",
+                  "Meldtrouw: effect van de registratiepilot (schooljaren vóór en tijdens de pilot)", "points",
+                  "Verandering in meldtrouw bij de pilotscholen van vóór naar tijdens de pilot, min dezelfde "
+                  "verandering bij de overige scholen (verschil-in-verschillen, in procentpunten), met de "
+                  "gegevens tot het einde van de periode; hetzelfde cijfer als op het tabblad Registratiepilot "
+                  "van Verzuim per school.", None, None, measure=pilot_compliance_gap),
+    KpiDefinition("newsletters_per_year", "Nieuwsbrieven in de periode", "count",
                   "Aantal verstuurde nieuwsbrieven (verschillende verzenddata).", "contacts",
                   newsletters_per_year),
 )}
@@ -271,9 +309,27 @@ EVIDENCE_COLUMNS = ["action_id", "kpi", "label", "unit", "explanation", "target"
                     "value", "counts", "suggested", "reason"]
 
 
-def hides(suppressor: Suppressor, definition: KpiDefinition, value: KpiValue) -> bool:
-    """A KPI built from counts of people is hidden when one of those counts is small."""
-    return definition.counts_persons and any(suppressor.hides(count) for _, count in value.counts)
+# A hidden KPI's reason names what was too few (suppression.COUNTS_PEOPLE keys → Dutch).
+FEWER_THAN = {"pupils": "leerlingen", "meldingen": "meldingen", "signals": "16-uurssignalen"}
+
+
+def hidden_reason(suppressor: Suppressor, value: KpiValue) -> str:
+    """Why the KPI is hidden for a role with ``suppressor`` ("" when it is shown).
+
+    The pilot's effect is hidden exactly when the Registratiepilot tab hides it; any other KPI
+    when one of its counts of people is small. Counts of schools, visits and newsletters are no
+    people (suppression.COUNTS_PEOPLE) and never hide a KPI."""
+    if value.groups is not None and value.value is not None:
+        return pilot_queries.metric_hidden(pilot_queries.suppressed_groups(value.groups, suppressor), "compliance")
+    for (_, count), counted in zip(value.counts, value.counted):
+        rule = applies(suppressor, counted)
+        if rule is not None and rule.hides(count):
+            return suppressor.fewer_than(FEWER_THAN.get(counted, "personen"))
+    return ""
+
+
+def hides(suppressor: Suppressor, value: KpiValue) -> bool:
+    return bool(hidden_reason(suppressor, value))
 
 
 def evaluate(conn: Connection, links: pd.DataFrame, window: EvidenceWindow, settings: Settings,
@@ -289,10 +345,10 @@ def evaluate_links(conn: Connection, links: Iterable[tuple], window: EvidenceWin
     """:func:`evaluate` for links as (action_id, kpi, target, higher_is_better) tuples.
 
     Each KPI is computed once, however many actions link to it, and the counts of all linked KPIs
-    come from one statement. Unknown KPI keys get a row with a reason instead of a value, so a
-    typo in the configuration shows instead of breaking the page. ``settings``: the compliance
-    school days; ``suppressor``: small-cell suppression, None for roles that see every count. A
-    window without school days gives every KPI the reason "geen schooldagen" and no colour.
+    built on counts come from one statement. Unknown KPI keys get a row with a reason instead of a
+    value, so a typo in the configuration shows instead of breaking the page. ``settings``: the
+    compliance school days; ``suppressor``: small-cell suppression, None for roles that see every
+    count. A window without school days gives every KPI the reason "geen schooldagen" and no colour.
     """
     links = list(links)
     known = {kpi: KPIS[kpi] for _, kpi, _, _ in links if kpi in KPIS}
@@ -303,8 +359,9 @@ def evaluate_links(conn: Connection, links: Iterable[tuple], window: EvidenceWin
                               known[kpi].explain(days) if kpi in known else "", target, bool(higher), None, (), None,
                               window.NO_SCHOOL_DAYS if kpi in known else "onbekende KPI")
                              for action_id, kpi, target, higher in links], columns=EVIDENCE_COLUMNS)
-    counts = window_counts(conn, (d.counts_query for d in known.values()), window, days)
-    computed = {kpi: definition.value_of(counts) for kpi, definition in known.items()}
+    counts = window_counts(conn, (d.counts_query for d in known.values() if d.measure is None), window, days)
+    computed = {kpi: definition.measure(conn, window, days) if definition.measure is not None
+                else definition.value_of(counts) for kpi, definition in known.items()}
     rows = []
     for action_id, kpi, target, higher_is_better in links:
         higher_is_better = bool(higher_is_better)
@@ -314,10 +371,9 @@ def evaluate_links(conn: Connection, links: Iterable[tuple], window: EvidenceWin
                          "onbekende KPI"))
             continue
         value = computed[kpi]
-        hidden = suppressor is not None and hides(suppressor, definition, value)
+        hidden = hidden_reason(suppressor, value) if suppressor is not None else ""
         shown = None if hidden else value.value
-        reason = (suppressor.fewer_than("leerlingen of meldingen") if hidden
-                  else ("" if shown is not None else "geen gegevens in deze periode"))
+        reason = hidden or ("" if shown is not None else value.missing or "geen gegevens in deze periode")
         rows.append((action_id, kpi, definition.label, definition.unit, definition.explain(days), target,
                      higher_is_better, shown, () if hidden else value.counts,
                      suggested_colour(shown, target, higher_is_better), reason))

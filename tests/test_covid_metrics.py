@@ -192,8 +192,12 @@ def test_for_every_role_but_leerplicht_small_figures_are_hidden(sqlite_db):
     assert shown["median_days"].value is None
     assert shown["never_reached"].value == "<5"
     assert shown["concern_share"].value is None  # 2 of 18
-    assert base["school_rate"].value is None  # 3 of 6
-    assert contacts.difference("school_rate", shown["school_rate"], base["school_rate"]) is None
+    # 3 of 6 schools in the baseline: schools are no people, so shown, and the difference too
+    assert base["school_rate"].value == pytest.approx(0.5) and not base["school_rate"].hidden
+    assert contacts.difference("school_rate", shown["school_rate"], base["school_rate"]) == pytest.approx(100 / 3)
+    # 3 school contacts / 6 schools / 2 weeks: the officers' own work, shown
+    assert base["contacts_per_school_week"].value == pytest.approx(0.25)
+    assert base["family_rate"].value is None  # 4 of 6 families: the 4 reached are too few
     # leerplicht sees everything
     full = contacts.figures(report.metrics, suppressor=None)
     assert full["family_rate"].value == pytest.approx(4 / 7) and full["never_reached"].value == 2

@@ -89,7 +89,8 @@ def test_lea_sees_school_figures_but_small_family_counts_are_hidden(covid_url, a
     at = open_page("lea")
     assert not at.exception
     shown = metrics(at)
-    assert shown["Scholen gecontacteerd"] == ("83,3%", "")  # the baseline (3 schools) is hidden: no delta
+    # schools are no people: the baseline of 3 of 6 schools is shown, and so is the difference
+    assert shown["Scholen gecontacteerd"] == ("83,3%", "+33,3 %-punt")
     assert shown["Gezinnen bereikt (jongeren in beeld)"] == ("verborgen", "")
     assert shown["Mediaan dagen tot eerste contact"] == ("verborgen", "")
     assert shown["Gezinnen nooit bereikt"] == ("<5", "")
@@ -98,8 +99,8 @@ def test_lea_sees_school_figures_but_small_family_counts_are_hidden(covid_url, a
     assert outcome["Periode"].tolist() == ["<5", "<5", "<5", "7"]
     assert set(table(at, "Kanaal")["Periode"]) == {"<5"}
     comparison = table(at, "Maatstaf").set_index("Maatstaf")
-    assert comparison.loc["Scholen gecontacteerd", "Basis"] == "verborgen"
-    assert "kleiner dan 5" in comparison.loc["Scholen gecontacteerd", "Toelichting"]
+    assert comparison.loc["Scholen gecontacteerd", ["Basis", "Toelichting"]].tolist() == ["50,0%", ""]
+    assert "kleiner dan 5" in comparison.loc["Gezinnen bereikt (jongeren in beeld)", "Toelichting"]
     assert comparison.loc["Gezinnen nooit bereikt", ["In de periode", "Basis", "Verschil"]].tolist() == ["<5", "<5", "–"]
     assert "lpa1" not in all_text(at)  # no officer names anywhere
 

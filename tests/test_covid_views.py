@@ -61,12 +61,22 @@ def table(shown) -> list[list]:
 def chart_rows(spec: dict) -> list[tuple]:
     """The bars a panel draws: (bucket, channel, contacts, reached) from the spec's own data."""
     rows = []
-    for data in spec["datasets"].values():
+    for data in spec["datasets"].values():  # the bars, then the hidden marks: in time order again
         frame = pa.ipc.open_stream(data).read_all().to_pandas()
         if "bucket_label" in frame:
-            rows += list(frame[["bucket_label", "channel_label", "contacts_text", "reached_text"]]
+            rows += list(frame[["bucket_start", "bucket_label", "channel_label", "contacts_text", "reached_text"]]
                          .itertuples(index=False, name=None))
-    return rows
+    return [row[1:] for row in sorted(rows, key=lambda row: row[0])]
+
+
+def chart_hidden_rows(spec: dict) -> list[str]:
+    """The reasons of the hidden marks a panel draws (its tooltip "Verborgen")."""
+    reasons = []
+    for data in spec["datasets"].values():
+        frame = pa.ipc.open_stream(data).read_all().to_pandas()
+        if "hidden" in frame:
+            reasons += list(frame.loc[frame["hidden"], "reason"])
+    return reasons
 
 
 def test_the_report_view_for_leerplicht(closure):
@@ -102,13 +112,15 @@ def test_the_report_view_for_leerplicht(closure):
 
 
 def test_the_report_view_hides_small_counts(closure):
-    """For every role but leerplicht, counts 1–4 read "<5" and a rate whose numerator or
-    denominator is below 5 is hidden; a difference with a hidden side is not shown."""
+    """For every role but leerplicht, counts 1–4 of people read "<5" and a rate whose numerator or
+    denominator is such a count is hidden; a difference with a hidden side is not shown. Schools
+    and school contacts are the officers' own work: 3 of 6 schools and 3 school contacts in the
+    baseline are shown, as leerplicht sees them."""
     view = covid_views.report_view("PO", closure.key, "before", FIVE)
     shown = [(t.value, t.delta, t.caption) for row in view.tiles for t in row]
     assert shown == [
-        ("83,3%", None, "5 van 6 scholen · basis: verborgen (<5 van 6 scholen)"),
-        ("0,50", None, "6 schoolcontacten · basis: verborgen (<5 schoolcontacten)"),
+        ("83,3%", "+33,3 %-punt", "5 van 6 scholen · basis: 50,0% (3 van 6 scholen)"),
+        ("0,50", "+0,25", "6 schoolcontacten · basis: 0,25 (3 schoolcontacten)"),
         ("verborgen", None, "<5 van 7 jongeren in beeld · basis: verborgen (<5 van 6 jongeren in beeld)"),
         ("verborgen", None, "basis: verborgen"),  # fewer than 5 families reached
         ("<5", None, "benaderd, maar niet bereikt · basis: <5"),
@@ -146,8 +158,9 @@ def test_the_comparison_view_per_period(covid_db):
     # the section shows the rows without the period columns
     assert table(full.sections[0][1])[0] == ["Scholen gecontacteerd", "83,3%", "50,0%", "+33,3 %-punt", ""]
     hidden = covid_views.comparison_view("PO", "before", FIVE).table
-    assert hidden[["In de periode", "Basis", "Verschil"]].values.tolist()[:2] == [
-        ["83,3%", "verborgen", "–"], ["0,50", "verborgen", "–"]]
+    # schools and school contacts are no people: shown as leerplicht sees them, with the difference
+    assert hidden[["In de periode", "Basis", "Verschil"]].values.tolist()[:3] == [
+        ["83,3%", "50,0%", "+33,3 %-punt"], ["0,50", "0,25", "+0,25"], ["verborgen", "verborgen", "–"]]
     assert hidden["Toelichting"].iloc[3] == "verborgen: minder dan 5 bereikte gezinnen"
 
 
@@ -161,9 +174,9 @@ def test_the_mass_contacts_view(covid_db):
         ["Eerste sluiting", "Nieuwsbrief", "2", "6", "Thuisonderwijs"],
     ]
     assert table(full.shown) == full.table.values.tolist()
-    hidden = covid_views.mass_contacts_view("PO", FIVE).table
-    # 6 schools stays visible in itself but would give the "<5" newsletters away: "•"
-    assert hidden[["Aantal keer", "Scholen bereikt"]].values.tolist() == [["<5", "<5"], ["<5", "–"], ["<5", "•"]]
+    # newsletters, sessions and the schools they reached are the officers' own work: the LEA
+    # member sees them as leerplicht does
+    assert covid_views.mass_contacts_view("PO", FIVE).table.values.tolist() == full.table.values.tolist()
 
 
 def test_contacts_over_time_per_week_and_month(covid_db):
@@ -185,14 +198,36 @@ def test_contacts_over_time_per_week_and_month(covid_db):
         ("week 14 (30-03-2020)", "Telefoon", "1", "1"),  # K7 after the closure
     ]
     hidden = covid_views.over_time_view("PO", "week", FIVE, baseline)
-    # only a bar of 5 or more contacts is drawn; its 4 reached read "<5"
-    assert [(p.target, p.has_rows) for p in hidden.panels] == [("school", False), ("family", True), ("youth", False)]
-    assert chart_rows(hidden.panels[1].spec) == [("week 12 (16-03-2020)", "Telefoon", "7", "<5")]
-    assert hidden.panels[0].spec is None
+    panels = dict(zip(("school", "family", "youth"), hidden.panels))
+    # contacts with schools are the officers' own work: the LEA member sees every bar leerplicht sees
+    assert chart_rows(panels["school"].spec) == chart_rows(week.panels[0].spec)
+    assert not any(chart_hidden_rows(panels["school"].spec))
+    # contacts with families count families: per week all channels together, and a week with
+    # 1–4 of them is a hidden mark, not a gap; only week 12 (7 calls + 1 e-mail = 8) is a bar,
+    # its 4 reached read "<5"
+    assert chart_rows(panels["family"].spec) == [
+        ("week 9 (24-02-2020)", "verborgen (<5)", "<5", "<5"),  # 2 contacts, 2 reached
+        ("week 10 (02-03-2020)", "verborgen (<5)", "<5", "<5"),
+        ("week 11 (09-03-2020)", "verborgen (<5)", "<5", "<5"),
+        ("week 12 (16-03-2020)", "Alle kanalen samen", "8", "<5"),
+        ("week 13 (23-03-2020)", "verborgen (<5)", "<5", "0"),  # 3 contacts, none reached
+        ("week 14 (30-03-2020)", "verborgen (<5)", "<5", "<5"),
+    ]
+    assert (panels["family"].shown_buckets, panels["family"].hidden_buckets) == (1, 5)
+    assert panels["family"].mostly_hidden and not panels["family"].all_hidden
+    # youths: one call in week 11 (K6) and one home visit in week 13 (K2): every week hidden
+    assert [r[:3] for r in chart_rows(panels["youth"].spec)] == [
+        ("week 11 (09-03-2020)", "verborgen (<5)", "<5"), ("week 13 (23-03-2020)", "verborgen (<5)", "<5")]
+    assert panels["youth"].all_hidden
+    assert chart_hidden_rows(panels["youth"].spec) == [
+        "minder dan 5 contacten met gezinnen of jongeren; zo'n klein aantal kan naar personen herleidbaar zijn"] * 2
     month = covid_views.over_time_view("PO", "month", FIVE, baseline)
     assert month.panels[0].title == "Contacten met scholen per maand"
     # school calls in March: S4 03-03, S2 10-03, S3 11-03, S1 17-03, S4 20-03, S1 24-03 = 6, all reached
     assert ("maart 2020", "Telefoon", "6", "6") in chart_rows(month.panels[0].spec)
+    # the youths' two contacts are both in March: per month every bucket is hidden too
+    assert chart_rows(month.panels[2].spec) == [("maart 2020", "verborgen (<5)", "<5", "<5")]
+    assert month.panels[2].all_hidden
 
 
 def test_the_heat_map_texts_per_school_and_week(covid_db):

@@ -72,3 +72,16 @@ def test_a_suppressor_needs_its_threshold():
         Suppressor()  # type: ignore[call-arg]
     with pytest.raises(AttributeError):
         FIVE.threshold = 10  # type: ignore[misc]  (frozen: one decision per run)
+
+
+def test_counts_of_people_are_suppressed_and_the_officers_own_work_never():
+    """suppression.COUNTS_PEOPLE decides once per kind of count (DESIGN, "Small-cell suppression")."""
+    from data_access.definitions.suppression import applies, counts_people
+
+    for people in ("pupils", "youths", "families", "family_contacts", "meldingen", "signals"):
+        assert counts_people(people) and applies(FIVE, people) is FIVE
+        assert applies(None, people) is None  # leerplicht: no suppressor at all
+    for work in ("schools", "school_contacts", "visits", "newsletters", "meetings"):
+        assert not counts_people(work) and applies(FIVE, work) is None
+    with pytest.raises(KeyError):  # a new kind of count must be classified before a page shows it
+        counts_people("onbekend")

@@ -150,7 +150,7 @@ def test_a_meldtermijn_the_user_chose_is_kept_when_the_setting_changes(tmp_path,
     assert table_with(officer, "Meldtrouw (%)").loc["De Eik", "Meldtrouw (%)"] == pytest.approx(70.0)
 
 
-COMPLIANCE = "Meldcompliance 16-uursregel: "
+COMPLIANCE = "Meldtrouw 16-uursregel: "
 
 
 def status_evidence(at: AppTest) -> str:

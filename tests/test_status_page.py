@@ -89,7 +89,7 @@ def test_evidence_and_mismatch_flag(filled):
     at = run_as("wethouder")
     warnings = texts(at.warning)
     # 2024-T1 over its own days (1 January – 31 March). LEA-01: B only of 4 primary schools
-    # visited (target 80 %) → rood, reported groen: flagged. LEA-02's evidence rests on 4 signals
+    # visited (target 80 %) → rood, reported groen: flagged. LEA-02's meldtrouw rests on 4 signals
     # and LEA-03's on 3 meldingen: hidden for the portfolio holder, so no colour to compare
     assert ("Het bewijs wijst op ■ rood voor Kwaliteit; gerapporteerd is ● groen. De gerapporteerde kleur "
             "blijft het oordeel van de leerplichtambtenaar.") in warnings
@@ -99,15 +99,15 @@ def test_evidence_and_mismatch_flag(filled):
     assert ("Basisscholen bezocht in de periode: **25,0%** (doel ≥ 80,0%) — scholen bezocht 1, "
             "basisscholen 4 → bewijs: :red-badge[■ rood]") in evidence
     assert ("Verzuimmeldingen per 1.000 leerlingen: **–** (doel ≤ 11,0) — "
-            "_verborgen: minder dan 5 leerlingen of meldingen_") in evidence
-    assert ("Meldcompliance pilotscholen t.o.v. overige scholen: **–** (doel ≥ +10,0 procentpunt) — "
-            "_verborgen: minder dan 5 leerlingen of meldingen_") in evidence
+            "_verborgen: minder dan 5 meldingen_") in evidence
+    assert ("Meldtrouw 16-uursregel: **–** (doel ≥ 60,0%) — _verborgen: minder dan 5 16-uurssignalen_") in evidence
 
 
-def test_leerplicht_sees_the_hidden_pilot_gap(filled):
+def test_leerplicht_sees_the_hidden_meldtrouw(filled):
     at = run_as("lpa")
     evidence = "\n".join(t for t in paragraphs(at) if t.startswith("**Bewijs"))
-    assert "Meldcompliance pilotscholen t.o.v. overige scholen: **+66,7 procentpunt**" in evidence
+    # A 05-02 (1 school day) and C 10-01 (4) on time, E 22-01 (8) and B 04-03 (10) late: 2 of 4
+    assert "Meldtrouw 16-uursregel: **50,0%** (doel ≥ 60,0%) — tijdig gemeld 2, 16-uurssignalen 4" in evidence
 
 
 def test_selection_filters_tiles_and_summary(filled):

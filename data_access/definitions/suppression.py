@@ -7,6 +7,11 @@ would give one hidden cell away, one more cell is hidden (complementary suppress
 "•" — never "<T", which would claim that it is small.
 
 Callers that show everything (role leerplicht) pass no Suppressor (``None``) instead of one.
+
+What a count counts is decided once, in :data:`COUNTS_PEOPLE`: a count of people (pupils, youths,
+families, meldingen and signals about pupils) is suppressed; a count of the officers' own work
+(contacts with schools, visits, newsletters, meetings) or of schools never is. Every page asks
+:func:`applies` with the name of what it counts, so one figure gets one decision everywhere.
 """
 from __future__ import annotations
 
@@ -15,6 +20,39 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+
+# What each count shown on a page counts → whether it counts people. A count of people is hidden
+# when small; a count of the officers' own work, or of schools, protects no one and is never
+# hidden (hiding it made normal weeks of school contacts look like no contact at all).
+COUNTS_PEOPLE: dict[str, bool] = {
+    "pupils": True,  # leerlingen, leerling-schooljaren
+    "youths": True,  # jongeren in beeld (cases)
+    "families": True,  # families reached / never reached / not contacted
+    "family_contacts": True,  # contacts with a family or youth: each names a family
+    "family_attempts": True,  # attempts to reach a family never reached
+    "new_concerns": True,  # contacts that led to a new concern about a youth
+    "meldingen": True,  # verzuimmeldingen about pupils
+    "signals": True,  # 16-hour signals of pupils, and those reported on time (meldtrouw)
+    "schools": False,  # schools (in scope, contacted, visited)
+    "school_contacts": False,  # the officers' contacts with schools
+    "contacts": False,  # all the officers' contacts (the denominator of "led to a new concern")
+    "visits": False,  # school visits
+    "newsletters": False,  # newsletters: occasions and schools reached
+    "meetings": False,  # information sessions (voorlichting, bijeenkomsten)
+}
+
+
+def counts_people(counted: str) -> bool:
+    """Whether a count of ``counted`` (a key of :data:`COUNTS_PEOPLE`) counts people. An unknown
+    name is an error: a new figure must be classified here before a page can show it."""
+    return COUNTS_PEOPLE[counted]
+
+
+def applies(suppressor: "Suppressor | None", counted: str) -> "Suppressor | None":
+    """The suppressor for a count of ``counted``: ``suppressor`` for people, None (show the
+    count) for the officers' own work and for schools."""
+    return suppressor if counts_people(counted) else None
 
 
 COMPLEMENTARY = "•"

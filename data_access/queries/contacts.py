@@ -50,7 +50,7 @@ from data_access.definitions.calendar import (
     SchoolCalendar, as_date, load_school_calendar, mondays, month_ranges, month_sql, school_year_bounds, school_year_label,
     school_year_of, school_year_sql, week_sql, week_start,
 )
-from data_access.definitions.suppression import COMPLEMENTARY, Suppressor
+from data_access.definitions.suppression import COMPLEMENTARY, Suppressor, applies
 from data_access.metrics import median_or_none, share
 from data_access.models import Concern, Contact, ContactSegment, ContactWeek, Pupil, PupilEnrolment, School
 from data_access.periods import PeriodRow, Window
@@ -749,34 +749,48 @@ def family_breakdown(metrics: ContactMetrics, suppressor: Suppressor | None) -> 
 
 
 def _rate_figure(numerator: int, denominator: int, value: float | None, suppressor: Suppressor | None,
-                 hidden_numerator: bool = False) -> Figure:
-    """A rate, hidden when its numerator or denominator is small (or the numerator is hidden)."""
-    if suppressor is None:
-        return Figure(value, numerator, denominator)
-    numerator_shown = suppressor.marker if hidden_numerator else suppressor.count(numerator)
-    denominator_shown = suppressor.count(denominator)
+                 counted: tuple[str, str], hidden_numerator: bool = False) -> Figure:
+    """A rate, hidden when its numerator or denominator is a small count of people (or the
+    numerator is hidden). ``counted``: what the numerator and the denominator count (keys of
+    suppression.COUNTS_PEOPLE); a count of the officers' own work or of schools is never hidden."""
+    numerator_rule, denominator_rule = (applies(suppressor, what) for what in counted)
+    numerator_shown = (suppressor.marker if hidden_numerator and suppressor
+                       else numerator_rule.count(numerator) if numerator_rule else numerator)
+    denominator_shown = denominator_rule.count(denominator) if denominator_rule else denominator
     if isinstance(numerator_shown, str) or isinstance(denominator_shown, str):
         return Figure(None, numerator_shown, denominator_shown, suppressor.reason)
     return Figure(value, numerator, denominator)
 
 
+# What the numerator and denominator of each rate on /covid count (suppression.COUNTS_PEOPLE).
+RATE_COUNTS = {
+    "school_rate": ("schools", "schools"),
+    "contacts_per_school_week": ("school_contacts", "schools"),
+    "family_rate": ("families", "youths"),
+    "concern_share": ("new_concerns", "contacts"),
+}
+
+
 def figures(metrics: ContactMetrics, suppressor: Suppressor | None) -> dict[str, Figure]:
-    """Every figure of one window; with a ``suppressor`` (every role but leerplicht) suppressed."""
+    """Every figure of one window; with a ``suppressor`` (every role but leerplicht) the small
+    counts of people suppressed. School contacts and schools are the officers' own work: shown."""
     breakdown = family_breakdown(metrics, suppressor).set_index("status")["cases"]
     never = _plain(breakdown["never_reached"])
     few_reached = suppressor is not None and suppressor.hides(metrics.cases_reached)
     return {
         "school_rate": _rate_figure(metrics.schools_contacted, metrics.schools, metrics.school_contact_rate,
-                                    suppressor),
+                                    suppressor, RATE_COUNTS["school_rate"]),
         "contacts_per_school_week": _rate_figure(metrics.school_contacts, metrics.schools,
-                                                 metrics.contacts_per_school_per_week, suppressor),
+                                                 metrics.contacts_per_school_per_week, suppressor,
+                                                 RATE_COUNTS["contacts_per_school_week"]),
         "family_rate": _rate_figure(metrics.cases_reached, metrics.cases_open, metrics.family_contact_rate,
-                                    suppressor, hidden_numerator=isinstance(breakdown["reached"], str)),
+                                    suppressor, RATE_COUNTS["family_rate"],
+                                    hidden_numerator=isinstance(breakdown["reached"], str)),
         "median_days": (Figure(None, reason=suppressor.fewer_than("bereikte gezinnen"))
                         if few_reached else Figure(metrics.median_days_to_contact, metrics.cases_reached)),
         "never_reached": Figure(never, reason=suppressor.reason if isinstance(never, str) else ""),
         "concern_share": _rate_figure(metrics.contacts_led_to_concern, metrics.contacts, metrics.concern_share,
-                                      suppressor),
+                                      suppressor, RATE_COUNTS["concern_share"]),
     }
 
 
@@ -809,19 +823,50 @@ def comparison_frame(reports: list[PeriodReport], suppressor: Suppressor | None)
     return pd.DataFrame(rows, columns=columns).astype({"value": object, "baseline": object, "difference": object})
 
 
+# What a contact with each target counts (suppression.COUNTS_PEOPLE): a contact with a school is
+# the officers' own work; a contact with a family or youth names a family.
+TARGET_COUNTS = {"school": "school_contacts", "family": "family_contacts", "youth": "family_contacts"}
+ALL_CHANNELS = "all"  # the channel of a bucket's contacts taken together (see suppressed_over_time)
+
+
 def suppressed_over_time(frame: pd.DataFrame, suppressor: Suppressor | None) -> pd.DataFrame:
-    """The series as shown: with a ``suppressor`` (every role but leerplicht), small counts become
-    its marker ("<5")."""
-    return suppressor.frame(frame, counts=["contacts", "reached"]) if suppressor else frame.copy()
+    """The series as shown.
+
+    Contacts with schools are the officers' own work: shown per channel for every role. With a
+    ``suppressor`` (every role but leerplicht) the contacts with families and with youths are
+    counts of people: per bucket and target the channels are added up (channel
+    :data:`ALL_CHANNELS`) — a split by channel would make nearly every cell small — and a small
+    total becomes the marker ("<5"); when a target's series has exactly one small bucket, one
+    more is hidden ("•", complementary, as Suppressor.frame does)."""
+    if suppressor is None or frame.empty:
+        return frame.copy()
+    parts = []
+    for target, rows in frame.groupby("target", sort=False):
+        rule = applies(suppressor, TARGET_COUNTS.get(target, "family_contacts"))
+        if rule is None:
+            parts.append(rows)
+            continue
+        totals = rows.groupby("bucket_start", as_index=False, sort=True)[["contacts", "reached"]].sum()
+        totals.insert(1, "target", target)
+        totals.insert(2, "channel", ALL_CHANNELS)
+        parts.append(rule.frame(totals, counts=["contacts", "reached"]))
+    shown = pd.concat(parts, ignore_index=True)
+    return shown.sort_values(["bucket_start", "target", "channel"], ignore_index=True)[list(frame.columns)]
 
 
 def suppressed_attempts(attempts: dict[str, int], suppressor: Suppressor | None) -> pd.DataFrame:
+    """Attempts to reach the families never reached, per channel: counts of people."""
     frame = pd.DataFrame({"channel": list(attempts), "attempts": list(attempts.values())})
-    return suppressor.frame(frame, counts=["attempts"]) if suppressor else frame
+    rule = applies(suppressor, "family_attempts")
+    return rule.frame(frame, counts=["attempts"]) if rule else frame
 
 
 def suppressed_mass_contacts(frame: pd.DataFrame, suppressor: Suppressor | None) -> pd.DataFrame:
-    return suppressor.frame(frame, counts=["occasions", "schools"]) if suppressor else frame.copy()
+    """Newsletters and information sessions (occasions) and the schools they reached: the
+    officers' own work, so shown for every role — the decision is suppression.COUNTS_PEOPLE's."""
+    counts = [column for column, counted in (("occasions", "newsletters"), ("occasions", "meetings"),
+                                             ("schools", "schools")) if applies(suppressor, counted)]
+    return suppressor.frame(frame, counts=list(dict.fromkeys(counts))) if counts else frame.copy()
 
 
 # --- small helpers --------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from sqlalchemy import Connection, case, func, literal_column, select
 
 from data_access import metrics
 from data_access.definitions.calendar import as_date, day_in_school_year, school_year_of, school_year_sql
+from data_access.definitions.suppression import COMPLEMENTARY_REASON, Suppressor
 from data_access.models import Period, School, SchoolEnrolment, Signal16, Verzuimmelding
 from data_access.queries.schools import query_frame, school_register
 
@@ -64,11 +65,13 @@ def pilot_end(conn: Connection) -> dt.date | None:
     return as_date(conn.execute(select(func.max(Period.end)).where(Period.kind == "pilot")).scalar())
 
 
-def pilot_panel(conn: Connection, compliance_days: int) -> pd.DataFrame:
+def pilot_panel(conn: Connection, compliance_days: int, until: dt.date | None = None) -> pd.DataFrame:
     """Per school × school year: pupils, meldingen, 16-hour signals, signals reported in time.
 
     Columns also say whether the school is a pilot school, the reference start used for it and
-    the phase of the year. Empty when there are no pilot schools.
+    the phase of the year. Empty when there are no pilot schools. ``until``: only what was known
+    on that day — school years up to its own, meldingen and signals up to it (the evaluation as
+    it stood at the end of a reporting period, for the status evidence).
     """
     register = school_register(conn)
     pilots = register[register["pilot_start"].notna()]
@@ -81,19 +84,26 @@ def pilot_panel(conn: Connection, compliance_days: int) -> pd.DataFrame:
     register["reference_start"] = register["pilot_start"].where(register["pilot_start"].notna(), first_start)
 
     in_scope = select(School.id).where(School.in_scope.is_(True))
+    enrolled = [SchoolEnrolment.school_id.in_(in_scope)]
+    reported = [Verzuimmelding.school_id.in_(in_scope)]
+    signalled = [Signal16.school_id.in_(in_scope)]
+    if until is not None:
+        enrolled.append(SchoolEnrolment.school_year <= school_year_of(until))
+        reported.append(Verzuimmelding.reported_on <= until)
+        signalled.append(Signal16.signal_on <= until)
     enrolment = query_frame(conn, (
         select(SchoolEnrolment.school_id, SchoolEnrolment.school_year, SchoolEnrolment.pupils)
-        .where(SchoolEnrolment.school_id.in_(in_scope))), ["school_id", "school_year", "pupils"])
+        .where(*enrolled)), ["school_id", "school_year", "pupils"])
     melding_year = literal_column(school_year_sql(conn, "verzuimmelding.reported_on"))
     meldingen = query_frame(conn, (
         select(Verzuimmelding.school_id, melding_year, func.count())
-        .where(Verzuimmelding.school_id.in_(in_scope))
+        .where(*reported)
         .group_by(Verzuimmelding.school_id, melding_year)), ["school_id", "school_year", "meldingen"])
     signal_year = literal_column(school_year_sql(conn, "signal16.signal_on"))
     on_time = case((Signal16.school_days_to_melding <= compliance_days, 1), else_=0)
     signals = query_frame(conn, (
         select(Signal16.school_id, signal_year, func.count(), func.sum(on_time))
-        .where(Signal16.school_id.in_(in_scope))
+        .where(*signalled)
         .group_by(Signal16.school_id, signal_year)), ["school_id", "school_year", "signals", "on_time"])
 
     panel = (enrolment.merge(meldingen, on=["school_id", "school_year"], how="left")
@@ -126,6 +136,27 @@ def group_table(totals: pd.DataFrame) -> pd.DataFrame:
     table["per_1000"] = [metrics.per_thousand(n, d) for n, d in zip(table["meldingen"], table["pupils"])]
     table["order"] = [(group != PILOT) * 10 + PHASES.index(phase) for group, phase in zip(table["group"], table["phase"])]
     return table.sort_values("order").drop(columns="order").reset_index(drop=True)
+
+
+GROUP_COUNTS = ["pupils", "meldingen", "signals", "on_time"]
+GROUP_RATES = {"compliance": ("on_time", "signals"), "per_1000": ("meldingen", "pupils")}
+
+
+def suppressed_groups(groups: pd.DataFrame, suppressor: Suppressor | None) -> pd.DataFrame:
+    """The group table as shown: with a ``suppressor`` small counts of pupils, meldingen and signals
+    become its marker and a rate built on them is hidden, its reason in ``<rate>_reden`` (the
+    pilot tab on /scholen and the status evidence of the pilot decide with this one table)."""
+    if suppressor is None:
+        return groups.assign(compliance_reden="", per_1000_reden="")
+    return suppressor.frame(groups, counts=GROUP_COUNTS, rates=GROUP_RATES)
+
+
+def metric_hidden(shown: pd.DataFrame, metric: str) -> str:
+    """Why the pilot's effect on ``metric`` cannot be shown ("" when it can): some group × phase of
+    :func:`suppressed_groups` has its rate hidden — the effect would give that cell away."""
+    reasons = [r for r in shown[f"{metric}_reden"] if r]
+    direct = [r for r in reasons if r != COMPLEMENTARY_REASON]
+    return (direct or reasons or [""])[0]
 
 
 def compared_phases(totals: pd.DataFrame) -> list[str]:

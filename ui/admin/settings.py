@@ -30,7 +30,7 @@ EFFECTS = {
     "persistent_share": "langdurig verzuim (/scholen vergelijking, /jongeren)",
     "severe_share": "ernstig verzuim (/jongeren, werkvoorraad)",
     "suppression_threshold": "kleine aantallen verbergen (/scholen, /covid, /status; niet voor leerplicht)",
-    "compliance_school_days": "meldtrouw (/scholen, standaard van de meldtermijn) en KPI meldcompliance (/status)",
+    "compliance_school_days": "meldtrouw (/scholen, standaard van de meldtermijn) en KPI meldtrouw (/status)",
     "late_count": "signaal 'vaak te laat' (/jongeren, standaard van het filter)",
     "no_contact_days": "werkvoorraad: geen contact sinds (/jongeren, standaard van het filter)",
     "hours_per_day": "verzuimpercentage en langdurig verzuim (/scholen, /jongeren)",

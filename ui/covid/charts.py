@@ -8,7 +8,8 @@ import pandas as pd
 
 from data_access.definitions.calendar import next_month_start
 from data_access.periods import KIND_LABELS, PeriodRow, Window
-from data_access.queries.contacts import CHART_TARGETS, HEATMAP_LOOKBACK_WEEKS
+from data_access.definitions.suppression import COMPLEMENTARY, COMPLEMENTARY_REASON
+from data_access.queries.contacts import ALL_CHANNELS, CHART_TARGETS, HEATMAP_LOOKBACK_WEEKS
 from ui.covid import format as cf
 from ui import format as fmt
 from ui.labels import CHANNEL_LABELS, TARGET_PLURAL_LABELS
@@ -21,6 +22,10 @@ CHANNEL_COLOURS = {  # Okabe–Ito: no red beside green
     "Telefoon": "#0072B2", "E-mail": "#56B4E9", "Brief": "#E69F00", "Huisbezoek": "#D55E00",
     "Schoolbezoek": "#CC79A7", "Overleg": "#7f3b08",
 }
+ALL_CHANNELS_LABEL = "Alle kanalen samen"  # families and youths for roles with suppression
+CHANNEL_COLOURS[ALL_CHANNELS_LABEL] = "#332288"  # Tol's indigo: apart from every channel colour
+HIDDEN_COLOUR = "#6b6b6b"  # a hidden bucket: grey with 5,3:1 contrast on white, unlike any channel
+HIDDEN_MARK_HEIGHT = 12  # pixels
 CLOSURE_COLOURS = {"covid_sluiting": "#7f7f7f", "covid_gedeeltelijk": "#c7c7c7"}
 BASELINE_COLOUR = "#9ecae1"
 RECENCY_CLASSES = (  # (label, colour); order = legend order; blue (recent) to orange (long ago):
@@ -62,28 +67,49 @@ def bucket_label(start: dt.date, unit: str) -> str:
     return cf.week_label(start) if unit == "week" else f"{fmt.MONTHS[start.month - 1]} {start.year}"
 
 
-def over_time_chart_data(shown: pd.DataFrame, unit: str = "week") -> pd.DataFrame:
+def hidden_label(threshold: int) -> str:
+    """The legend entry of a hidden bucket: "verborgen (<5)"."""
+    return f"verborgen (<{threshold})"
+
+
+def hidden_reason(shown, threshold: int) -> str:
+    """Why a bucket is hidden (its tooltip): small, or hidden to protect a small one elsewhere."""
+    if shown == COMPLEMENTARY:
+        return COMPLEMENTARY_REASON
+    return (f"minder dan {threshold} contacten met gezinnen of jongeren; zo'n klein aantal kan naar personen "
+            "herleidbaar zijn")
+
+
+def over_time_chart_data(shown: pd.DataFrame, unit: str = "week", threshold: int | None = None) -> pd.DataFrame:
     """Chart rows from the (possibly suppressed) series, stacked per target and bucket in a fixed
-    channel order. Cells shown as '<5' are not drawn."""
+    channel order. A hidden bucket ("<5" or "•"; ``threshold``: the suppressor's) is a row with
+    ``hidden`` set and no height: the panel draws it as a grey mark, never as zero or a gap."""
     frame = shown.copy()
     # float64 even when every count is hidden (a column of only None would be object, and the
     # cumulative sum below fails on it)
     frame["value"] = pd.Series([None if isinstance(v, str) else float(v) for v in frame["contacts"]],
                                index=frame.index, dtype="float64")
-    frame = frame[frame["value"].notna()].copy()
-    frame["channel_label"] = frame["channel"].map(lambda c: CHANNEL_LABELS.get(c, c))
-    frame["order"] = frame["channel_label"].map(lambda c: CHANNEL_ORDER.index(c) if c in CHANNEL_ORDER else 99)
+    frame["hidden"] = frame["value"].isna()
+    frame["channel_label"] = [hidden_label(threshold) if hidden else ALL_CHANNELS_LABEL if c == ALL_CHANNELS
+                              else CHANNEL_LABELS.get(c, c) for c, hidden in zip(frame["channel"], frame["hidden"])]
+    frame["order"] = frame["channel_label"].map(channel_rank)
     frame = frame.sort_values(["target", "bucket_start", "order"], ignore_index=True)
     frame["y_end"] = frame.groupby(["target", "bucket_start"])["value"].cumsum()
     frame["y_start"] = frame["y_end"] - frame["value"]
     frame["contacts_text"] = [cf.count_text(v) for v in frame["contacts"]]
     frame["reached_text"] = [cf.count_text(v) for v in frame["reached"]]
+    frame["reason"] = [hidden_reason(v, threshold) if hidden else ""
+                       for v, hidden in zip(frame["contacts"], frame["hidden"])]
     frame["target_label"] = frame["target"].map(TARGET_PLURAL_LABELS)
     frame["bucket_label"] = frame["bucket_start"].map(lambda d: bucket_label(d, unit))
     frame["bucket_end"] = frame["bucket_start"].map(lambda d: pd.Timestamp(bucket_end(d, unit)))
     frame["bucket_start"] = frame["bucket_start"].map(pd.Timestamp)
     return frame[["bucket_start", "bucket_end", "bucket_label", "target", "target_label", "channel_label",
-                  "y_start", "y_end", "contacts_text", "reached_text"]]
+                  "y_start", "y_end", "contacts_text", "reached_text", "hidden", "reason"]]
+
+
+def channel_rank(label: str) -> int:
+    return CHANNEL_ORDER.index(label) if label in CHANNEL_ORDER else 99
 
 
 def shading_data(closures: list[PeriodRow], baseline: Window | None) -> pd.DataFrame:
@@ -108,21 +134,34 @@ def _shading_layer(shading: pd.DataFrame) -> alt.Chart:
 
 def over_time_panel(data: pd.DataFrame, shading: pd.DataFrame, target: str, start: dt.date, end: dt.date,
                     unit: str = "week", height: int = 190) -> alt.LayerChart:
-    """One target: stacked bars per channel, closures (grey) and baseline weeks (blue) behind."""
+    """One target: stacked bars per channel, closures (grey) and baseline weeks (blue) behind; a
+    hidden bucket is a short grey block on the axis with "verborgen (<5)" in the legend and the
+    reason in its tooltip."""
     rows = data[data["target"] == target]
-    channels = sorted(set(data["channel_label"]), key=lambda c: CHANNEL_ORDER.index(c) if c in CHANNEL_ORDER else 99)
-    bars = alt.Chart(rows).mark_rect().encode(
+    bars, hidden = rows[~rows["hidden"]], rows[rows["hidden"]]
+    # the legend lists what this panel draws; every label keeps its own colour in every panel
+    domain = sorted(set(bars["channel_label"]), key=channel_rank) + sorted(set(hidden["channel_label"]))
+    colour = alt.Color("channel_label:N", title="Kanaal",
+                       scale=alt.Scale(domain=domain, range=[CHANNEL_COLOURS.get(c, HIDDEN_COLOUR) for c in domain]),
+                       legend=alt.Legend(orient="top", direction="horizontal"))
+    bucket = alt.Tooltip("bucket_label:N", title="Week" if unit == "week" else "Maand")
+    with_whom = alt.Tooltip("target_label:N", title="Met")
+    layers = [_shading_layer(shading), alt.Chart(bars).mark_rect().encode(
         x=_time_axis(start, end), x2="bucket_end:T",
-        y=alt.Y("y_end:Q", title="Contacten"), y2="y_start:Q",
-        color=alt.Color("channel_label:N", title="Kanaal",
-                        scale=alt.Scale(domain=channels, range=[CHANNEL_COLOURS.get(c, "#999999") for c in channels]),
-                        legend=alt.Legend(orient="top", direction="horizontal")),
-        tooltip=[alt.Tooltip("bucket_label:N", title="Week" if unit == "week" else "Maand"),
-                 alt.Tooltip("target_label:N", title="Met"), alt.Tooltip("channel_label:N", title="Kanaal"),
+        y=alt.Y("y_end:Q", title="Contacten"), y2="y_start:Q", color=colour,
+        tooltip=[bucket, with_whom, alt.Tooltip("channel_label:N", title="Kanaal"),
                  alt.Tooltip("contacts_text:N", title="Contacten"), alt.Tooltip("reached_text:N", title="Bereikt")],
-    )
+    )]
+    if not hidden.empty:
+        # a fixed height in pixels: the block says "a small number, not shown", never a value
+        layers.append(alt.Chart(hidden).mark_rect().encode(
+            x=_time_axis(start, end), x2="bucket_end:T",
+            y=alt.value(height - HIDDEN_MARK_HEIGHT), y2=alt.value(height), color=colour,
+            tooltip=[bucket, with_whom, alt.Tooltip("contacts_text:N", title="Contacten"),
+                     alt.Tooltip("reason:N", title="Verborgen")],
+        ))
     per = "week" if unit == "week" else "maand"
-    return alt.layer(_shading_layer(shading), bars).properties(
+    return alt.layer(*layers).properties(
         title=f"Contacten met {TARGET_PLURAL_LABELS[target].lower()} per {per}", height=height, autosize=FIT_WIDTH)
 
 

@@ -16,17 +16,24 @@ from ui.downloads import chart_downloads, table_downloads
 
 
 def suppression_note(suppressor: Suppressor) -> str:
-    return (f"Aantallen kleiner dan {suppressor.threshold} zijn niet getekend of staan als ‘{suppressor.marker}’ "
-            "(kleine aantallen kunnen naar personen herleidbaar zijn).")
+    return (f"Contacten met gezinnen en jongeren worden per week of maand opgeteld over alle kanalen; een aantal "
+            f"kleiner dan {suppressor.threshold} staat als grijs blokje ‘verborgen (<{suppressor.threshold})’ "
+            "(kleine aantallen kunnen naar personen herleidbaar zijn). Contacten met scholen, nieuwsbrieven en "
+            "bijeenkomsten zijn het eigen werk van leerplicht en worden altijd getoond.")
 
 
 UNITS = {"week": "Per week", "month": "Per maand"}
+UNIT_KEY = "covid_unit"
+
+
+def _show_months() -> None:
+    st.session_state[UNIT_KEY] = "month"
 
 
 def render_over_time(selection: Selection, baseline: Window, suppressor: Suppressor | None) -> None:
     """Contacts per week or month; ``baseline``: the chosen period's baseline weeks (shaded)."""
     unit = st.segmented_control("Tijdschaal", list(UNITS), format_func=UNITS.get, default="week",
-                                required=True, key="covid_unit", label_visibility="collapsed")
+                                required=True, key=UNIT_KEY, label_visibility="collapsed")
     view = covid_data.load(covid_views.over_time_view, selection.group, unit, suppressor, baseline)
     if view.empty:
         st.info("Er zijn geen contacten vastgelegd in deze schooljaren.", icon=":material/info:")
@@ -37,18 +44,37 @@ def render_over_time(selection: Selection, baseline: Window, suppressor: Suppres
     for index, panel in enumerate(view.panels):
         if not panel.has_rows:
             st.markdown(f"**{panel.title}**")
-            st.info("Geen contacten om te tekenen"
-                    + (f": alle aantallen zijn kleiner dan {suppressor.threshold}." if suppressor else "."),
-                    icon=":material/visibility_off:" if suppressor else ":material/info:")
-        elif panel.spec is not None:
+            st.info("Geen contacten in deze schooljaren.", icon=":material/info:")
+            continue
+        if panel.spec is not None:
             st.vega_lite_chart(spec=panel.spec, width="stretch")  # what st.altair_chart would send
         else:
             charts = charts or view.charts()
             st.altair_chart(charts[index][1], width="stretch")
+        if suppressor and panel.mostly_hidden:
+            _offer_longer_view(panel, unit, suppressor, index)
     if suppressor:
-        st.caption(suppression_note(suppressor) + " Per maand zijn minder aantallen te klein.")
+        st.caption(suppression_note(suppressor))
     chart_downloads(DownloadChart(view), f"contacten-per-{'week' if unit == 'week' else 'maand'}",
                     key="covid-over-time")
+
+
+def _offer_longer_view(panel: covid_views.PanelView, unit: str, suppressor: Suppressor, index: int) -> None:
+    """Most (or all) weeks of a panel are hidden: offer the months; most months hidden: the periods."""
+    what = panel.title.split(" per ")[0].lower()  # "contacten met gezinnen"
+    if unit == "week":
+        weeks = "elke week" if panel.all_hidden else \
+            f"{panel.hidden_buckets} van de {panel.hidden_buckets + panel.shown_buckets} weken"
+        st.info(f"In {weeks} met {what} waren het er minder dan {suppressor.threshold}; die weken zijn verborgen. "
+                "Per maand zijn de aantallen groter en is meer te zien.", icon=":material/visibility_off:")
+        st.button("Toon per maand", key=f"covid-months-{index}", on_click=_show_months,
+                  icon=":material/calendar_month:")
+    else:
+        months = "elke maand" if panel.all_hidden else \
+            f"{panel.hidden_buckets} van de {panel.hidden_buckets + panel.shown_buckets} maanden"
+        st.info(f"Ook per maand waren het in {months} minder dan {suppressor.threshold} {what}. De cijfers over "
+                "de hele periode staan bovenaan de pagina en in het tabblad ‘Alle perioden’.",
+                icon=":material/visibility_off:")
 
 
 def render_comparison(selection: Selection, suppressor: Suppressor | None) -> None:

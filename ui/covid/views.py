@@ -115,8 +115,19 @@ def mass_contacts_view(group: str, suppressor: Suppressor | None) -> MassContact
 class PanelView:
     target: str
     title: str
-    has_rows: bool  # False: nothing to draw (all counts hidden or none); the page says so
+    has_rows: bool  # False: no contacts at all; the page says so
     spec: dict | None  # None without rows, or if this Streamlit has no converter
+    shown_buckets: int = 0  # weeks (months) drawn as a bar
+    hidden_buckets: int = 0  # weeks (months) drawn as hidden (suppressed)
+
+    @property
+    def all_hidden(self) -> bool:
+        return self.hidden_buckets > 0 and self.shown_buckets == 0
+
+    @property
+    def mostly_hidden(self) -> bool:
+        """At least half of the buckets with contacts are hidden: a longer grain shows more."""
+        return self.hidden_buckets > 0 and self.hidden_buckets >= self.shown_buckets
 
 
 @dataclass(frozen=True)
@@ -151,7 +162,8 @@ def _over_time_data(group: str, unit: str, suppressor: Suppressor | None, baseli
     frame = covid_data.contacts_over_time(group, start, end, unit)
     if frame.empty:
         return None, None, start, end
-    data = covid_charts.over_time_chart_data(contacts.suppressed_over_time(frame, suppressor), unit)
+    data = covid_charts.over_time_chart_data(contacts.suppressed_over_time(frame, suppressor), unit,
+                                             suppressor.threshold if suppressor else None)
     return data, covid_charts.shading_data(closures, baseline), start, end
 
 
@@ -163,8 +175,12 @@ def over_time_view(group: str, unit: str, suppressor: Suppressor | None, baselin
         return OverTimeView(group, unit, suppressor, baseline, True, ())
     charts = covid_charts.over_time_charts(data, shading, start, end, unit)
     drawn = set(data["target"])
+    buckets = data.groupby(["target", "bucket_start"])["hidden"].any().groupby("target")
+    hidden = buckets.sum().to_dict()
+    total = buckets.size().to_dict()
     panels = tuple(PanelView(target, chart.title, target in drawn,
-                             streamlit_spec(chart) if target in drawn else None)
+                             streamlit_spec(chart) if target in drawn else None,
+                             int(total.get(target, 0) - hidden.get(target, 0)), int(hidden.get(target, 0)))
                    for target, chart in charts)
     assert tuple(p.target for p in panels) == CHART_TARGETS
     return OverTimeView(group, unit, suppressor, baseline, False, panels)
