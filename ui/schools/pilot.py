@@ -95,10 +95,8 @@ def pilot_section(ctx: PageContext) -> None:
 
 
 def _suppressed_groups(groups: pd.DataFrame, ctx: PageContext) -> pd.DataFrame:
-    if not ctx.suppress:
-        return groups.assign(compliance_reden="", per_1000_reden="")
-    return ctx.suppressor.frame(groups, counts=["pupils", "meldingen", "signals", "on_time"],
-                                rates={"compliance": ("on_time", "signals"), "per_1000": ("meldingen", "pupils")})
+    """The group table as shown, by the rule the status evidence of the pilot uses too."""
+    return pilot_queries.suppressed_groups(groups, ctx.suppressor if ctx.suppress else None)
 
 
 def _metric_block(ctx: PageContext, metric: PilotMetric, effects: list[PilotEffect], shown: pd.DataFrame) -> None:
