@@ -64,14 +64,14 @@ def check_comparison(browser, url: str, role: str) -> None:
         settle(page)
         headers, rows = table_rows(page)
         value_at = headers.index(FIGURE)
-        interval_at = headers.index(f"95%-interval: {FIGURE}")
+        low_at, high_at = headers.index(f"95%-interval van: {FIGURE}"), headers.index(f"95%-interval tot: {FIGURE}")
         verdict_at = headers.index("Ten opzichte van gemeente")
         municipal = next(number(r[value_at]) for r in rows if r[0] == "Gemeente (alle scholen)")
         checked = 0
         for row in rows:
-            if row[0] == "Gemeente (alle scholen)" or row[interval_at] in ("–", ""):
+            if row[0] == "Gemeente (alle scholen)" or row[low_at] in ("–", ""):
                 continue
-            low, high = (number(part) for part in row[interval_at].split("–"))
+            low, high = number(row[low_at]), number(row[high_at])
             verdict = row[verdict_at]
             checked += 1
             if low <= municipal <= high and not (low == municipal or high == municipal):

@@ -111,9 +111,11 @@ def comparison_section(ctx: PageContext) -> None:
     ])
     # what the chart shows first: the name's explanation, then the figure with its interval and verdict
     table = table.moved(["Naam of code"], "Naam").moved(
-        [f"95%-interval: {figure.label}", "Ten opzichte van gemeente"], HEADERS[figure.column])
+        [f"95%-interval van: {figure.label}", f"95%-interval tot: {figure.label}", "Ten opzichte van gemeente"],
+        HEADERS[figure.column])
     show_table(table, ctx.meeting, meeting_columns=[
-        "Scholen", "Leerlingen", "Leerling-schooljaren", HEADERS[figure.column], f"95%-interval: {figure.label}",
+        "Scholen", "Leerlingen", "Leerling-schooljaren", HEADERS[figure.column], f"95%-interval van: {figure.label}",
+        f"95%-interval tot: {figure.label}",
         "Ten opzichte van gemeente", HEADERS["rate_total"], HEADERS["per_1000"], HEADERS["compliance"],
         f"Vergelijkbare scholen: {figure.label}", "Aantal vergelijkbare scholen"])
     if not ctx.meeting:

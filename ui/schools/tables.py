@@ -182,10 +182,12 @@ def comparison_table(rows: pd.DataFrame, level: str, window: queries.Window,
     table.figure(HEADERS["median_days"], "median_days")
     table.text("Laatste registratie", rows["last_registration"].map(_date_text))
     if figure is not None:
-        low = rows.get(f"{figure.column}_low", pd.Series(np.nan, index=rows.index))
-        high = rows.get(f"{figure.column}_high", pd.Series(np.nan, index=rows.index))
-        table.text(f"95%-interval: {figure.label}",
-                   [interval_text(figure_value(lo, figure), figure_value(hi, figure), figure) for lo, hi in zip(low, high)])
+        # the interval's two ends as figures of their own (numbers in a download, not text)
+        for end, word in (("low", "van"), ("high", "tot")):
+            if f"{figure.column}_{end}" not in rows:
+                rows = rows.assign(**{f"{figure.column}_{end}": np.nan})
+                table.rows = rows
+            table.figure(f"95%-interval {word}: {figure.label}", f"{figure.column}_{end}", figure)
         reference = municipal.iloc[0][figure.column] if municipal is not None else None
         table.text("Ten opzichte van gemeente",  # empty on the municipal row itself (municipal=None)
                    [POSITION_LABELS[p] for p in benchmark.positions(rows, figure.column, reference)]
