@@ -41,7 +41,7 @@ def load(pupil_id: int, today: dt.date) -> dict:
             "absence": youths.absence_days(conn, pupil_id, today),
             "school_days": youths.school_days(conn, profile.sector if profile else None, today),
             "meldingen": youths.meldingen(conn, pupil_id),
-            "signals": youths.signals_of(conn, pupil_id),
+            "signals": youths.signals_of(conn, pupil_id, today),
             "contacts": youths.contacts(conn, pupil_id),
             "cases": youths.cases(conn, pupil_id),
             "history": youths.case_history(conn, pupil_id),
@@ -129,7 +129,20 @@ def meldingen_and_signals(data: dict, settings: Settings) -> None:
             "Uren": signals["hours"].map(lambda v: fmt.number(v, 1)),
             "Gemeld": signals["melding_id"].map(lambda m: "nee" if pd.isna(m) else "ja"),
             "Schooldagen tot melding": signals["school_days_to_melding"].astype("Int64"),
+            "Afgehandeld": [_answered(bool(m), bool(c)) for m, c in
+                            zip(signals["handled_melding"], signals["case_taken_up"])],
         }), hide_index=True, placeholder="–", width="stretch", column_config=_date_columns("Signaal op", "Venster vanaf"))
+
+
+def _answered(handled_melding: bool, case_taken_up: bool) -> str:
+    """Whether a signal is done on the reference date (definitions.open_work), and by what."""
+    if handled_melding and case_taken_up:
+        return "ja (melding afgehandeld, zaak)"
+    if handled_melding:
+        return "ja (melding afgehandeld)"
+    if case_taken_up:
+        return "ja (zaak)"
+    return "nee"
 
 
 def contacts_timeline(user: User, data: dict, open_case_id: int | None, default_day: dt.date) -> None:
