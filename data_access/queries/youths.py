@@ -675,12 +675,21 @@ def filter_options(conn: Connection) -> FilterOptions:
     statuses = tuple(s for (s,) in conn.execute(select(Concern.status).distinct().order_by(Concern.status)))
     routes = tuple(r for (r,) in conn.execute(select(Concern.mas_route).distinct().where(
         Concern.mas_route.is_not(None)).order_by(Concern.mas_route)))
-    officer_names = dict(conn.execute(select(AppUser.username, AppUser.name).where(
-        AppUser.roles.like("%leerplicht%"))).all())
-    for (username,) in conn.execute(select(Concern.officer).distinct().where(Concern.officer.is_not(None))):
-        officer_names.setdefault(username, username)
-    return FilterOptions(schools, swv, grades, (NO_CASE, *statuses), routes,
-                         dict(sorted(officer_names.items(), key=lambda kv: kv[1])), registered_categories(conn))
+    names = officer_names(conn)
+    # the choices: every leerplicht account and every officer of a case (also one without an account)
+    choices = {u for (u,) in conn.execute(select(AppUser.username).where(AppUser.roles.like("%leerplicht%")))}
+    choices |= {u for (u,) in conn.execute(select(Concern.officer).distinct().where(Concern.officer.is_not(None)))}
+    officers = {u: names.get(u, u) for u in choices}
+    by_name = dict(sorted(officers.items(), key=lambda kv: (kv[1].casefold(), kv[0])))
+    return FilterOptions(schools, swv, grades, (NO_CASE, *statuses), routes, by_name, registered_categories(conn))
+
+
+def officer_names(conn: Connection) -> dict[str, str]:
+    """Username → display name of every account (app_user.name; the username where the name is
+    empty). Officers are shown by this name on every screen and export of /jongeren; a username
+    without an account (an officer who left, an imported melding) stays as it is."""
+    return {username: (name or "").strip() or username
+            for username, name in conn.execute(select(AppUser.username, AppUser.name))}
 
 
 def registered_categories(conn: Connection) -> tuple[str, ...]:
