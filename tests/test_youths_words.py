@@ -167,3 +167,19 @@ def test_a_link_with_peildatum_1900_shows_the_default_date_and_says_why(page):
 def test_a_reference_date_that_is_no_date_is_shown_as_plain_text(page):
     at = page("leerplicht", peildatum="![x](https://e.nl/a.png)")
     assert f"De peildatum ‘{plain('![x](https://e.nl/a.png)')}’ uit de link is niet gebruikt" in infos(at)[0]
+
+
+def test_every_date_input_of_jongeren_stays_within_the_bounds(page):
+    today = dt.date.today()
+    earliest, latest = date_bounds(today)
+    at = page("leerplicht", jongere="P-ZAAK", **ON_13_NOV)  # a file with an open case: every form
+    bounds = {d.label: (d.min, d.max) for d in at.date_input}
+    assert bounds == {
+        "Datum": (earliest, today),  # a contact: not after today
+        "Datum volgende actie": (earliest, latest),  # planned: at most a year ahead
+    }
+    at = page("leerplicht", jongere="P-GEEN", **ON_13_NOV)  # no open case: the form to open one
+    assert {d.label: (d.min, d.max) for d in at.date_input} == {
+        "Datum": (earliest, today), "Geopend op": (earliest, today), "Datum volgende actie": (earliest, latest)}
+    at = page("leerplicht", **ON_13_NOV)
+    assert (at.date_input(key="yf_today").min, at.date_input(key="yf_today").max) == (earliest, today)
