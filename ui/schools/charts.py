@@ -141,6 +141,7 @@ def trend_by_category(points: pd.DataFrame, periods: pd.DataFrame, style: ChartS
 SERIES_COLORS = ("#0072B2", "#E69F00", "#000000", "#CC79A7", "#D55E00", "#56B4E9")
 SERIES_DASHES = ([1, 0], [8, 4], [2, 3], [12, 3, 3, 3], [5, 5], [1, 5], [16, 6], [6, 2, 2, 2, 2, 2])
 SERIES_SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right")
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")  # the plot keeps its set height
 END_LABEL_LIMIT = 150  # px: a long school name is cut off with "…" rather than squeeze the chart
 
 
@@ -217,7 +218,9 @@ def trend_by_series(points: pd.DataFrame, periods: pd.DataFrame, style: ChartSty
     labels = alt.Chart(ends).mark_text(align="left", baseline="middle", dx=8, fontSize=style.font,
                                        limit=END_LABEL_LIMIT).encode(
         x=x, y=alt.Y("label_y:Q", scale=y_scale), text="reeks:N")
-    return _with_shading(alt.layer(lines, markers, labels), periods, style)
+    # fit the width only: the plot is then exactly style.height high, which the labels' spacing
+    # counts on (with "fit" the legend and axis would squeeze the plot)
+    return _with_shading(alt.layer(lines, markers, labels), periods, style).properties(autosize=FIT_WIDTH)
 
 
 def _with_shading(chart: alt.Chart, periods: pd.DataFrame, style: ChartStyle) -> alt.TopLevelMixin:
@@ -334,8 +337,11 @@ def pilot_chart(points: pd.DataFrame, axis_title: str, decimals: int, suffix: st
     top = nice_top(points["value"].max())
     y = alt.Y("value:Q", axis=value_axis(axis_title, decimals, suffix), scale=alt.Scale(domain=[0, top], nice=False))
     # room left of the first phase and right of the last for their labels (in steps between phases)
-    x = alt.X("fase:N", sort=list(PILOT_PHASES), title=None, axis=alt.Axis(labelAngle=0),
-              scale=alt.Scale(padding=0.9))
+    # and each phase on two lines ("tijdens" / "de pilot"): on a phone all three fit
+    two_lines = ("[slice(datum.label, 0, indexof(datum.label, ' ')), "
+                 "slice(datum.label, indexof(datum.label, ' ') + 1)]")
+    x = alt.X("fase:N", sort=list(PILOT_PHASES), title=None, scale=alt.Scale(padding=0.9),
+              axis=alt.Axis(labelAngle=0, labelExpr=two_lines, labelOverlap=False))
     # the legend shows each line as it is drawn: colour and dash
     legend = dict(title=None, sort=series,
                   legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=600))
@@ -371,4 +377,5 @@ def pilot_chart(points: pd.DataFrame, axis_title: str, decimals: int, suffix: st
             align="right" if side == "left" else "left", baseline="middle", dx=sign * (LABEL_GAP + 4),
             fontSize=style.font, fontWeight="bold", stroke="white", strokeWidth=4, strokeJoin="round"))
         layers.append(text.encode(x=x, y=label_y, text="tekst:N", tooltip=tooltip))
-    return style.apply(alt.layer(*layers).properties(height=style.height, width="container"), legend_columns=1)
+    chart = alt.layer(*layers).properties(height=style.height, width="container", autosize=FIT_WIDTH)
+    return style.apply(chart, legend_columns=1)
