@@ -110,6 +110,7 @@ def test_each_school_line_has_its_own_dash_and_marker_and_its_name_at_its_end():
     positions = sorted(row["label_y"] * 320 / 6 for row in labels.values())
     assert min(b - a for a, b in zip(positions, positions[1:])) >= 15 - 1e-9
     assert text["encoding"]["y"]["scale"]["domain"] == [0, 6]  # the same axis as the lines
+    assert spec["autosize"]["type"] == "fit-x"  # the plot is exactly 320 px high: the 15 px hold on screen
 
 
 def test_a_school_whose_data_stop_early_is_named_at_its_own_last_point():
@@ -178,6 +179,7 @@ def test_no_pilot_line_can_hide_another():
     order = [data_of(spec, u)[0]["reeks"] for u in units if mark(u)["type"] == "line"]
     assert order.index(EXPECTED) > order.index(PILOT)
     assert next(u for u in units if mark(u)["type"] == "line")["encoding"]["y"]["scale"]["domain"] == [0, 14]
+    assert spec["autosize"]["type"] == "fit-x"
     # every label with a white halo under it: a line crossing it leaves it readable
     texts = [mark(u) for u in units if mark(u)["type"] == "text"]
     assert any(t.get("stroke") == "white" for t in texts) and any("stroke" not in t for t in texts)
