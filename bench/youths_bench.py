@@ -80,7 +80,7 @@ def measure(engine: Engine, repeat: int = 5) -> list[dict]:
 def _load_file(conn, pupil_id: int, today) -> list[int]:
     profile = youths.youth_profile(conn, pupil_id, today)
     parts = [youths.absence_days(conn, pupil_id, today), youths.meldingen(conn, pupil_id),
-             youths.signals_of(conn, pupil_id), youths.contacts(conn, pupil_id), youths.cases(conn, pupil_id),
+             youths.signals_of(conn, pupil_id, today), youths.contacts(conn, pupil_id), youths.cases(conn, pupil_id),
              youths.case_history(conn, pupil_id), youths.access_log(conn, pupil_id)]
     days = youths.school_days(conn, profile.sector, today)
     return [len(p) for p in parts] + [len(days)]

@@ -4,6 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from data_access import audit
+from data_access.definitions.calendar import EARLIEST_DATE
 from data_access.queries.youths import pupil_id_of
 from ui.admin.audit_download import audit_csv_file
 from ui.db import engine
@@ -27,7 +28,7 @@ col_user, col_action, col_period, col_pupil = st.columns([1, 1, 1.3, 1])
 chosen_user = col_user.selectbox("Gebruiker", [ALL, *usernames], key="audit_user")
 chosen_action = col_action.selectbox("Actie", [ALL, *actions], key="audit_action")
 period = col_period.date_input("Periode (UTC)", value=(today - dt.timedelta(days=30), today), format="DD-MM-YYYY",
-                               key="audit_period")
+                               min_value=EARLIEST_DATE, max_value=today, key="audit_period")
 pseudonym = col_pupil.text_input("Wie zag jongere (pseudoniem)…", key="audit_pupil",
                                  help="Wie heeft deze jongere gezien (in een lijst, een export of het dossier) "
                                       "of gewijzigd?").strip()

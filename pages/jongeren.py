@@ -22,7 +22,7 @@ from ui.youths import detail  # noqa: E402
 from ui.db import engine, is_demo  # noqa: E402
 from ui.youths.export import export_panel  # noqa: E402
 from ui.youths.filters import (  # noqa: E402
-    SELECTED, current_params, filter_bar, settings_from_params,
+    SELECTED, empty_cause, empty_list_text, empty_queue_text, file_settings, filter_bar,
 )
 from ui.youths.forms import show_flash  # noqa: E402
 from ui.youths import tables as youths_tables  # noqa: E402
@@ -62,6 +62,9 @@ def show_list() -> None:
     generation = st.session_state.get(TABLE_GENERATION, 0)
     first = youths_tables.SHOWN_ROWS
 
+    # an empty result names the search and filters that caused it (never a bare "leeg")
+    cause = empty_cause(filters, options, user.username, configured,
+                        settings.today if settings.today != default_today else None)
     picked = None
     # fixed tab labels: a label that changes (a count) makes the browser jump back to the first tab
     queue_tab, list_tab = st.tabs(["Werkvoorraad", "Alle jongeren in beeld"])
@@ -69,18 +72,17 @@ def show_list() -> None:
         names = youths.signal_labels(configured)
         kinds = ", ".join(names[k] for k in (filters.signals or youths.QUEUE_SIGNALS))
         st.caption(f"**{youths_count(len(queue))}.** Eerst verlopen volgende acties, dan signalen zonder open zaak "
-                   f"({kinds}; kies bij 'Signaal' andere signalen), dan zaken zonder contact sinds "
+                   f"({kinds}; kies bij 'Signaal' andere signalen; een 16-urensignaal alleen zolang geen "
+                   "afgehandelde melding of zaak het heeft opgepakt), dan zaken zonder contact sinds "
                    f"{settings.contact_days} dagen. Klik op een rij om het dossier te openen.")
         if queue.empty:
-            st.info("De werkvoorraad is leeg voor deze filters: geen verlopen acties, signalen zonder zaak of "
-                    "zaken zonder recent contact.")
+            st.info(empty_queue_text(cause, rows.empty))
         else:
             picked = queue_table(view.queue_shown.head(first), key=f"yt_queue_{generation}")
             more_rows_note(len(queue))
     with list_tab:
         if rows.empty:
-            st.info("Geen jongeren met een signaal of zaak voor deze filters. Zet filters uit of kies "
-                    "'iedereen' als behandelaar.")
+            st.info(empty_list_text(filters, cause))
         else:
             st.caption(f"**{youths_count(len(rows))}** met een signaal of een zaak dit schooljaar. "
                        "Klik op een rij om het dossier te openen.")
@@ -94,7 +96,7 @@ def show_list() -> None:
 
 
 def show_youth(pseudonym: str) -> None:
-    settings = settings_from_params(current_params(), default_today, configured)
+    settings = file_settings(default_today, configured)
     st.button("Terug naar de lijst", icon=":material/arrow_back:", on_click=back_to_list)
     with engine().connect() as conn:
         pupil_id = youths.pupil_id_of(conn, pseudonym)

@@ -113,7 +113,7 @@ def test_opening_a_youth_is_audited_and_appears_in_its_access_log(app, youths_db
     [event] = audit(youths_db, "bekijk_jongere")
     assert (event.username, event.object_type, event.object_id, event.details) == ("leerplicht", "pupil", "10", None)
     log = table(at, "Tijd")
-    assert log.iloc[0]["Gebruiker"] == "leerplicht" and log.iloc[0]["Handeling"] == "dossier bekeken"
+    assert log.iloc[0]["Gebruiker"] == "Lotte Leerplicht" and log.iloc[0]["Handeling"] == "dossier bekeken"
     contacts = table(at, "Datum")
     assert contacts.iloc[0]["Verslag"] == "Moeder gebeld"
 
@@ -204,8 +204,7 @@ def test_a_long_list_sends_its_first_rows_and_says_how_many_there_are(app, youth
 @pytest.mark.parametrize("params, ignored", [
     ({"leeftijd_van": "50"}, "leeftijd_van=50"),                 # outside the slider's 4–23
     ({"leeftijd_tot": "５０"}, "leeftijd_tot=５０"),              # full-width digits: read as 50, outside
-    ({"peildatum": "0001-01-01"}, "peildatum=0001-01-01"),       # before 2000
-    ({"peildatum": "1900-01-01"}, "peildatum=1900-01-01"),
+    # (a peildatum out of range has its own notice: test_youths_queue.py)
     ({"te_laat_vanaf": "0"}, "te_laat_vanaf=0"),                 # the widget starts at 1
 ])
 def test_a_link_with_values_out_of_range_opens_with_a_notice(app, params, ignored):

@@ -160,6 +160,34 @@ def as_date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+# --- the dates a person may enter ----------------------------------------------------------
+
+# No registration this product holds is older (the importers refuse earlier dates too); a typing
+# error such as 1900 for 2000 would otherwise become a reference date in "schooljaar 1899/00".
+EARLIEST_DATE = dt.date(2000, 1, 1)
+
+
+def date_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last date anyone may enter or put in a link: 1 January 2000 up to the same
+    day a year after ``today`` (the real date; from 29 February: 28 February), both inclusive.
+    A planned date (a next action, a period) lies at most a year ahead."""
+    try:
+        latest = today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + 1, day=28)
+    return EARLIEST_DATE, latest
+
+
+def reference_date_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The bounds of a reference date (*peildatum*): :func:`date_bounds`, but no later than
+    ``today`` (the real date) — after it nothing has been registered yet."""
+    return EARLIEST_DATE, min(date_bounds(today)[1], today)
+
+
+def within(day: dt.date, bounds: tuple[dt.date, dt.date]) -> bool:
+    return bounds[0] <= day <= bounds[1]
+
+
 # --- school days and holidays --------------------------------------------------------------
 
 HOLIDAY_KINDS = ("vakantie", "studiedag")  # period kinds whose days are no school days

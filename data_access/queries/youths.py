@@ -23,6 +23,7 @@ from data_access.definitions.absence import possible_hours_between
 from data_access.definitions.calendar import as_date, load_school_calendar, school_year_bounds, school_year_of
 from data_access.definitions.settings import Settings
 from data_access.definitions.absence import persistence_level
+from data_access.definitions.open_work import case_covers_signal, melding_handled, signal_answered
 from data_access.definitions.sixteen_hours import UNAUTHORISED, school_week_index
 from data_access.models import (
     Absence,
@@ -82,7 +83,7 @@ SORT_KEYS = {
 
 LIST_COLUMNS = [
     "pupil_id", "pseudonym", "name", "school_id", "school", "swv_code", "sector", "grade", "age",
-    "signals", "signal_labels", "signals16", "last_signal_on", "unreported_signals", "window_hours",
+    "signals", "signal_labels", "signals16", "last_signal_on", "unreported_signals", "open_signals16", "window_hours",
     "unauthorised_hours", "absence_hours", "possible_hours", "absence_share", "late_count",
     "persistence", "concern_id", "case_status", "case_open", "mas_route", "phase", "officer",
     "opened_on", "next_action_on", "last_contact_on",
@@ -220,16 +221,20 @@ def _youth_list(conn: Connection, today: dt.date, settings: Settings) -> pd.Data
 
 
 def _signal16_per_pupil(conn: Connection, start: dt.date, today: dt.date) -> pd.DataFrame:
+    """Per pupil its 16-hour signals this school year up to ``today``: how many, the last one,
+    how many are "niet gemeld" (no answering melding reported on or before today) and how many
+    are still open work (definitions.open_work: not answered by a handled melding or a case)."""
     rows = _rows_with_dates(conn, (
-        # "niet gemeld" on ``today``: no answering melding reported on or before it
         select(Signal16.pupil_id, func.count().label("signals16"),
                func.max(Signal16.signal_on).label("last_signal_on"),
                func.sum(case((or_(Verzuimmelding.id.is_(None), Verzuimmelding.reported_on > today), 1),
-                             else_=0)).label("unreported_signals"))
+                             else_=0)).label("unreported_signals"),
+               func.sum(case((signal_answered(Signal16, Verzuimmelding, today), 0),
+                             else_=1)).label("open_signals16"))
         .outerjoin(Verzuimmelding, Verzuimmelding.id == Signal16.melding_id)
         .where(Signal16.signal_on.between(start, today))
         .group_by(Signal16.pupil_id)), dates=[2])
-    return _frame(rows, ["pupil_id", "signals16", "last_signal_on", "unreported_signals"])
+    return _frame(rows, ["pupil_id", "signals16", "last_signal_on", "unreported_signals", "open_signals16"])
 
 
 PUPIL_COLUMNS = ["pupil_id", "pseudonym", "name", "age", "grade", "school_id"]
@@ -404,7 +409,7 @@ def _derive_signals(frame: pd.DataFrame, possible: dict, settings: Settings) -> 
     """The list's figures and signals, per column (no Python per youth); ``_mask`` holds each
     youth's combination of signals as a bit mask (0: none)."""
     out = frame
-    for col in ("signals16", "unreported_signals", "late_count"):
+    for col in ("signals16", "unreported_signals", "open_signals16", "late_count"):
         out[col] = out[col].fillna(0).astype(int)
     for col in ("window_hours", "unauthorised_hours", "absence_hours"):
         out[col] = out[col].astype(float).fillna(0.0).round(2)
@@ -580,8 +585,15 @@ def sort_list(frame: pd.DataFrame, key: str, descending: bool, today: dt.date) -
 
 
 def needs_case(frame: pd.DataFrame, kinds: Sequence[str] = QUEUE_SIGNALS) -> pd.Series:
-    """A signal of one of ``kinds`` and no open case."""
-    return has_signal(frame["signals"], kinds or QUEUE_SIGNALS) & ~frame["case_open"]
+    """An open signal of one of ``kinds`` and no open case ("signaal zonder zaak"): a 16-hour
+    signal counts only while one of them is open work (``open_signals16``,
+    definitions.open_work), the other signals while they hold."""
+    kinds = tuple(kinds or QUEUE_SIGNALS)
+    others = tuple(k for k in kinds if k != "16_uur")
+    hit = has_signal(frame["signals"], others) if others else pd.Series(False, index=frame.index)
+    if "16_uur" in kinds:
+        hit = hit | (frame["open_signals16"] > 0)
+    return hit & ~frame["case_open"]
 
 
 def has_signal(signals: pd.Series, kinds: Iterable[str]) -> pd.Series:
@@ -602,10 +614,11 @@ QUEUE_REASONS = {
 
 def work_queue(frame: pd.DataFrame, today: dt.date, contact_days: int,
                signals: Sequence[str] = ()) -> pd.DataFrame:
-    """Youths that need action now, most urgent first: open cases with an overdue next action,
-    signals without an open case (``signals``, by default QUEUE_SIGNALS), open cases without
-    contact for ``contact_days`` days (counted from the last contact, or from the opening when
-    there never was one)."""
+    """Open work (definitions.open_work), most urgent first: open cases with an overdue next
+    action, open signals without an open case (``signals``, by default QUEUE_SIGNALS; a 16-hour
+    signal only while it is open work: not answered by a handled melding or a case), open cases
+    without contact for ``contact_days`` days (counted from the last contact, or from the opening
+    when there never was one)."""
     if frame.empty:
         return frame.assign(reasons=pd.Series(dtype=object), queue_order=pd.Series(dtype=int))
     late = overdue(frame, today)
@@ -662,12 +675,21 @@ def filter_options(conn: Connection) -> FilterOptions:
     statuses = tuple(s for (s,) in conn.execute(select(Concern.status).distinct().order_by(Concern.status)))
     routes = tuple(r for (r,) in conn.execute(select(Concern.mas_route).distinct().where(
         Concern.mas_route.is_not(None)).order_by(Concern.mas_route)))
-    officer_names = dict(conn.execute(select(AppUser.username, AppUser.name).where(
-        AppUser.roles.like("%leerplicht%"))).all())
-    for (username,) in conn.execute(select(Concern.officer).distinct().where(Concern.officer.is_not(None))):
-        officer_names.setdefault(username, username)
-    return FilterOptions(schools, swv, grades, (NO_CASE, *statuses), routes,
-                         dict(sorted(officer_names.items(), key=lambda kv: kv[1])), registered_categories(conn))
+    names = officer_names(conn)
+    # the choices: every leerplicht account and every officer of a case (also one without an account)
+    choices = {u for (u,) in conn.execute(select(AppUser.username).where(AppUser.roles.like("%leerplicht%")))}
+    choices |= {u for (u,) in conn.execute(select(Concern.officer).distinct().where(Concern.officer.is_not(None)))}
+    officers = {u: names.get(u, u) for u in choices}
+    by_name = dict(sorted(officers.items(), key=lambda kv: (kv[1].casefold(), kv[0])))
+    return FilterOptions(schools, swv, grades, (NO_CASE, *statuses), routes, by_name, registered_categories(conn))
+
+
+def officer_names(conn: Connection) -> dict[str, str]:
+    """Username → display name of every account (app_user.name; the username where the name is
+    empty). Officers are shown by this name on every screen and export of /jongeren; a username
+    without an account (an officer who left, an imported melding) stays as it is."""
+    return {username: (name or "").strip() or username
+            for username, name in conn.execute(select(AppUser.username, AppUser.name))}
 
 
 def registered_categories(conn: Connection) -> tuple[str, ...]:
@@ -750,14 +772,19 @@ def meldingen(conn: Connection, pupil_id: int) -> pd.DataFrame:
                                        "status", "outcome", "officer"])
 
 
-def signals_of(conn: Connection, pupil_id: int) -> pd.DataFrame:
+def signals_of(conn: Connection, pupil_id: int, today: dt.date) -> pd.DataFrame:
+    """The youth's 16-hour signals, newest first, with what answered each on ``today``
+    (definitions.open_work): ``handled_melding`` and ``case_taken_up`` (both False: open work)."""
     rows = conn.execute(
         select(Signal16.signal_on, Signal16.window_start, Signal16.hours, Signal16.melding_id,
-               Signal16.school_days_to_melding)
+               Signal16.school_days_to_melding,
+               case((melding_handled(Verzuimmelding, today), True), else_=False),
+               case((case_covers_signal(Signal16, today), True), else_=False))
+        .outerjoin(Verzuimmelding, Verzuimmelding.id == Signal16.melding_id)
         .where(Signal16.pupil_id == pupil_id).order_by(Signal16.signal_on.desc())
     ).all()
     return pd.DataFrame(_tuples(rows), columns=["signal_on", "window_start", "hours", "melding_id",
-                                       "school_days_to_melding"])
+                                                "school_days_to_melding", "handled_melding", "case_taken_up"])
 
 
 def contacts(conn: Connection, pupil_id: int) -> pd.DataFrame:

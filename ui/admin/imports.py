@@ -3,10 +3,13 @@ the LAS code table. Everything the user reads is Dutch; the work is done by data
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
 from data_access import users
+from data_access.definitions.calendar import date_bounds
 from data_access.importers import codes as code_table
 from data_access.importers import templates
 from data_access.importers.kinds import KINDS, get_kind, guess_kind
@@ -132,10 +135,11 @@ def _options(kind: str) -> tuple[Options, str | None]:
                               "datum in het bestand vervangen", key="import_replace")
         if replace:
             c1, c2 = st.columns(2)
+            earliest, latest = date_bounds(dt.date.today())
             period_from = c1.date_input("Periode vanaf (optioneel)", value=None, format="DD-MM-YYYY",
-                                        key="import_period_from")
+                                        min_value=earliest, max_value=latest, key="import_period_from")
             period_to = c2.date_input("Periode t/m (optioneel)", value=None, format="DD-MM-YYYY",
-                                      key="import_period_to")
+                                      min_value=earliest, max_value=latest, key="import_period_to")
     if kind == "verzuim":
         c1, c2, c3 = st.columns(3)
         lesson_minutes = c1.number_input("Minuten per lesuur", min_value=10, max_value=120, value=60, step=5,

@@ -11,6 +11,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import periods, users
+from data_access.definitions.calendar import EARLIEST_DATE
 from data_access.models import PERIOD_KINDS, SECTORS
 from ui import format as fmt
 from ui.cache import invalidate
@@ -18,7 +19,7 @@ from ui.db import engine
 
 ALL_SECTORS = "alle"
 NOTICE = "periods_admin_notice"
-EARLIEST = dt.date(2000, 1, 1)
+EARLIEST = EARLIEST_DATE  # calendar.date_bounds; a holiday or pilot may be planned years ahead, hence:
 LATEST = dt.date(2100, 12, 31)
 
 

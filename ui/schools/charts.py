@@ -5,6 +5,7 @@ suppressed value reads "<5" or "verborgen" in the tooltip too) and a :class:`Cha
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import altair as alt
@@ -134,18 +135,92 @@ def trend_by_category(points: pd.DataFrame, periods: pd.DataFrame, style: ChartS
     return _with_shading(bars, periods, style)
 
 
+# Lines told apart without colour (issue 15): each school its own Okabe–Ito colour, dash pattern
+# and marker shape, and its name at the line's end. Without bluish green (it would stand beside the
+# vermillion: red beside green) and yellow (too light for a line on white).
+SERIES_COLORS = ("#0072B2", "#E69F00", "#000000", "#CC79A7", "#D55E00", "#56B4E9")
+SERIES_DASHES = ([1, 0], [8, 4], [2, 3], [12, 3, 3, 3], [5, 5], [1, 5], [16, 6], [6, 2, 2, 2, 2, 2])
+SERIES_SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right")
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")  # the plot keeps its set height
+END_LABEL_LIMIT = 150  # px: a long school name is cut off with "…" rather than squeeze the chart
+
+
+def series_styles(names: list[str]) -> dict[str, tuple[str, list[int], str]]:
+    """Colour, dash and shape per series, in the order given: colours and dashes repeat in
+    cycles of 6 and 8, so the first 24 series all differ in colour and dash together, and
+    every two neighbours differ in all three."""
+    return {name: (SERIES_COLORS[i % len(SERIES_COLORS)], SERIES_DASHES[i % len(SERIES_DASHES)],
+                   SERIES_SHAPES[i % len(SERIES_SHAPES)]) for i, name in enumerate(names)}
+
+
+def nice_top(value: float) -> float:
+    """The top of a value axis from 0: the first multiple of a 1-2-2,5-5 step at or above
+    ``value`` with at most 8 steps (1,37 → 1,4; 13,7 → 14; 0 or nothing → 1)."""
+    if not value or value != value or value <= 0:
+        return 1.0
+    magnitude = 10 ** math.floor(math.log10(value / 8))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if value / (m * magnitude) <= 8)
+    return round(math.ceil(round(value / step, 9)) * step, 10)
+
+
+def dodge(values: list[float], gap: float, top: float) -> list[float]:
+    """Label positions near ``values`` (same order), at least ``gap`` apart, within 0 … ``top``
+    where there is room: pushed up from the lowest, then back down from ``top``."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    placed = [0.0] * len(values)
+    previous = None
+    for i in order:
+        placed[i] = values[i] if previous is None else max(values[i], previous + gap)
+        previous = placed[i]
+    ceiling = top
+    for i in reversed(order):
+        placed[i] = max(min(placed[i], ceiling), 0.0)
+        ceiling = placed[i] - gap
+    return placed
+
+
+def end_labels(points: pd.DataFrame, top: float, height: int, font: int) -> pd.DataFrame:
+    """Each series' last plotted point with its name, and the label's height on the value axis
+    (``label_y``): at the point, moved apart so two labels are at least a line of text
+    (``font`` + 3 px on a plot of ``height`` px from 0 to ``top``) apart."""
+    shown = points[points["rate_pct"].notna()].sort_values("period_start")
+    last = shown.groupby("reeks", sort=True).tail(1)[["reeks", "period_start", "rate_pct"]].reset_index(drop=True)
+    last["label_y"] = dodge(last["rate_pct"].tolist(), (font + 3) * top / height, top)
+    return last
+
+
 def trend_by_series(points: pd.DataFrame, periods: pd.DataFrame, style: ChartStyle,
                     grain: str = "month") -> alt.TopLevelMixin:
-    """One line per chosen school (the chosen categories together), on shaded periods."""
+    """One line per chosen school (the chosen categories together), on shaded periods. A line
+    is told apart by colour, dash pattern and marker shape, and named at its end."""
     columns = ["period_start", "rate_pct", *TOOLTIP_COLUMNS]  # only what the chart uses
-    lines = alt.Chart(points[columns]).mark_line(point=alt.OverlayMarkDef(size=30 if not style.meeting else 60),
-                                        strokeWidth=3 if style.meeting else 2).encode(
-        x=alt.X("period_start:T", axis=time_axis(school_years=_school_years(points, grain))),
-        y=alt.Y("rate_pct:Q", axis=value_axis("Verzuim (% van de schooluren)", 1, "%")),
-        color=alt.Color("reeks:N", title="School"),
-        tooltip=TREND_TOOLTIP,
-    )
-    return _with_shading(lines, periods, style)
+    names = sorted(points["reeks"].dropna().unique().tolist())
+    styles = series_styles(names)
+    top = nice_top(points["rate_pct"].max())
+    y_scale = alt.Scale(domain=[0, top], nice=False, zero=True)
+    x = alt.X("period_start:T", axis=time_axis(school_years=_school_years(points, grain)))
+    def by_school(channel, range_):
+        # no legend: the name at each line's end says which school it is (a colour legend is of
+        # no use to whom cannot tell the colours apart, and Vega-Lite draws no merged legend of
+        # colour, dash and shape for a line with markers)
+        return channel("reeks:N", title="School", sort=names, scale=alt.Scale(domain=names, range=range_),
+                       legend=None)
+
+    colors = [styles[n][0] for n in names]
+    base = alt.Chart(points[columns]).encode(x=x, y=alt.Y("rate_pct:Q", scale=y_scale,
+                                                          axis=value_axis("Verzuim (% van de schooluren)", 1, "%")),
+                                             tooltip=TREND_TOOLTIP)
+    lines = base.mark_line(strokeWidth=3 if style.meeting else 2).encode(
+        color=by_school(alt.Color, colors), strokeDash=by_school(alt.StrokeDash, [styles[n][1] for n in names]))
+    markers = base.mark_point(filled=True, size=70 if style.meeting else 45, opacity=1).encode(
+        color=by_school(alt.Color, colors), shape=by_school(alt.Shape, [styles[n][2] for n in names]))
+    ends = end_labels(points, top, style.height, style.font)
+    labels = alt.Chart(ends).mark_text(align="left", baseline="middle", dx=8, fontSize=style.font,
+                                       limit=END_LABEL_LIMIT).encode(
+        x=x, y=alt.Y("label_y:Q", scale=y_scale), text="reeks:N")
+    # fit the width only: the plot is then exactly style.height high, which the labels' spacing
+    # counts on (with "fit" the legend and axis would squeeze the plot)
+    return _with_shading(alt.layer(lines, markers, labels), periods, style).properties(autosize=FIT_WIDTH)
 
 
 def _with_shading(chart: alt.Chart, periods: pd.DataFrame, style: ChartStyle) -> alt.TopLevelMixin:
@@ -228,24 +303,93 @@ def registration_scatter(rows: pd.DataFrame, tooltip: list[tuple[str, str]],
 # --- pilot ---------------------------------------------------------------------------------
 
 
+PILOT_SERIES = ("pilotscholen", "overige scholen", "pilotscholen zonder pilot (verwacht)")
+PILOT_PHASES = ("vóór de pilot", "tijdens de pilot", "na de pilot")
+# per series: colour (Okabe–Ito), dash, marker, marker size, sideways offset (px). Two lines with
+# the same values stay visible: the others 4 px to the right of the pilot schools, with a larger
+# square behind the pilot's circle; the expected line (the pilot schools' own start plus the
+# others' change) dashed in a lighter blue over the pilot line.
+PILOT_STYLES = {
+    "pilotscholen": ("#0072B2", [1, 0], "circle", 90, -4),
+    "overige scholen": ("#E69F00", [1, 0], "square", 130, 4),
+    "pilotscholen zonder pilot (verwacht)": ("#56B4E9", [6, 4], "diamond", 90, -4),
+}
+LABEL_GAP = 12  # px between a point and its label
+
+
+def label_side(phase: str, series: str, phases: list[str]) -> str:
+    """Where a value's label goes: left of the first phase's points and right of the last
+    one's, away from the lines; in a phase between, the pilot schools left and the others right."""
+    if phase == phases[0]:
+        return "left"
+    if phase == phases[-1]:
+        return "right"
+    return "left" if series == PILOT_SERIES[0] else "right"
+
+
+def pilot_label_positions(points: pd.DataFrame, top: float, height: int, font: int) -> pd.DataFrame:
+    """The labelled points (``tekst`` not empty) with their ``side`` (:func:`label_side`) and
+    ``label_y``: at the point, moved apart so two labels on one side of a phase are at least a
+    line of text (``font`` + 3 px on a plot of ``height`` px from 0 to ``top``) apart."""
+    phases = [p for p in PILOT_PHASES if p in set(points["fase"])]
+    labelled = points[points["tekst"].fillna("") != ""].reset_index(drop=True)
+    labelled["side"] = [label_side(f, r, phases) for f, r in zip(labelled["fase"], labelled["reeks"])]
+    labelled["label_y"] = labelled["value"].astype(float)
+    gap = (font + 3) * top / height
+    for _, group in labelled.groupby(["fase", "side"]):
+        labelled.loc[group.index, "label_y"] = dodge(group["value"].astype(float).tolist(), gap, top)
+    return labelled
+
+
 def pilot_chart(points: pd.DataFrame, axis_title: str, decimals: int, suffix: str,
                 style: ChartStyle) -> alt.TopLevelMixin:
     """Pilot and other schools before, during and (once it ended) after the pilot; dashed: the
-    pilot schools had they followed the other schools (the gap is the difference-in-differences)."""
-    series = ["pilotscholen", "overige scholen", "pilotscholen zonder pilot (verwacht)"]
-    base = alt.Chart(points).encode(
-        x=alt.X("fase:N", sort=["vóór de pilot", "tijdens de pilot", "na de pilot"], title=None,
-                axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", axis=value_axis(axis_title, decimals, suffix), scale=alt.Scale(zero=True)),
-        color=alt.Color("reeks:N", title=None, sort=series,
-                        scale=alt.Scale(domain=series, range=["#1f5f8b", "#8c8c8c", "#1f5f8b"])),
-        strokeDash=alt.StrokeDash("reeks:N", title=None, sort=series,
-                                  scale=alt.Scale(domain=series, range=[[1, 0], [1, 0], [6, 4]])),
-        tooltip=[alt.Tooltip("reeks:N", title="Groep"), alt.Tooltip("fase:N", title="Fase"),
-                 alt.Tooltip("tekst:N", title="Waarde"), alt.Tooltip("uitleg:N", title="Teller / noemer")],
-    )
-    lines = base.mark_line(strokeWidth=4 if style.meeting else 3)
-    dots = base.mark_point(filled=True, size=160 if style.meeting else 90)
-    labels = base.mark_text(dy=-14, fontSize=style.font, fontWeight="bold").encode(text="tekst:N")
-    return style.apply(alt.layer(lines, dots, labels).properties(height=style.height, width="container"),
-                       legend_columns=1)
+    pilot schools had they followed the other schools (the gap is the difference-in-differences).
+    The axis starts at 0; each series has its own colour, marker and offset, and labels that do
+    not overlap (pilot schools left of their point, the others right, moved apart vertically)."""
+    series = list(PILOT_SERIES)
+    top = nice_top(points["value"].max())
+    y = alt.Y("value:Q", axis=value_axis(axis_title, decimals, suffix), scale=alt.Scale(domain=[0, top], nice=False))
+    # room left of the first phase and right of the last for their labels (in steps between phases)
+    # and each phase on two lines ("tijdens" / "de pilot"): on a phone all three fit
+    two_lines = ("[slice(datum.label, 0, indexof(datum.label, ' ')), "
+                 "slice(datum.label, indexof(datum.label, ' ') + 1)]")
+    x = alt.X("fase:N", sort=list(PILOT_PHASES), title=None, scale=alt.Scale(padding=0.9),
+              axis=alt.Axis(labelAngle=0, labelExpr=two_lines, labelOverlap=False))
+    # the legend shows each line as it is drawn: colour and dash
+    legend = dict(title=None, sort=series,
+                  legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=600))
+    tooltip = [alt.Tooltip("reeks:N", title="Groep"), alt.Tooltip("fase:N", title="Fase"),
+               alt.Tooltip("tekst:N", title="Waarde"), alt.Tooltip("uitleg:N", title="Teller / noemer")]
+    layers = []
+    # the others first, then the pilot schools over them, and the expected line dashed on top: a
+    # dashed line lets the one below show through its gaps
+    for name in (series[1], series[0], series[2]):
+        colour, dash, shape, size, offset = PILOT_STYLES[name]
+        part = points[points["reeks"] == name]
+        if part.empty:
+            continue
+        base = alt.Chart(part).encode(
+            x=x, y=y, tooltip=tooltip,
+            color=alt.Color("reeks:N", **legend,
+                            scale=alt.Scale(domain=series, range=[PILOT_STYLES[s][0] for s in series])),
+            strokeDash=alt.StrokeDash("reeks:N", **legend,
+                                      scale=alt.Scale(domain=series, range=[PILOT_STYLES[s][1] for s in series])))
+        layers.append(base.mark_line(strokeWidth=(4 if style.meeting else 3) - (name == series[2]), xOffset=offset))
+        layers.append(base.mark_point(filled=name != series[2], shape=shape, size=size * (1.8 if style.meeting else 1),
+                                      xOffset=offset, opacity=1, strokeWidth=2))
+    labels = pilot_label_positions(points, top, style.height, style.font)
+    label_y = alt.Y("label_y:Q", scale=alt.Scale(domain=[0, top], nice=False))
+    for side, sign in (("left", -1), ("right", 1)):
+        part = labels[labels["side"] == side]
+        if part.empty:
+            continue
+        text = alt.Chart(part).mark_text(align="right" if side == "left" else "left", baseline="middle",
+                                         dx=sign * (LABEL_GAP + 4), fontSize=style.font, fontWeight="bold")
+        # a white halo first: a label that a line crosses stays readable
+        layers.append(text.encode(x=x, y=label_y, text="tekst:N").mark_text(
+            align="right" if side == "left" else "left", baseline="middle", dx=sign * (LABEL_GAP + 4),
+            fontSize=style.font, fontWeight="bold", stroke="white", strokeWidth=4, strokeJoin="round"))
+        layers.append(text.encode(x=x, y=label_y, text="tekst:N", tooltip=tooltip))
+    chart = alt.layer(*layers).properties(height=style.height, width="container", autosize=FIT_WIDTH)
+    return style.apply(chart, legend_columns=1)

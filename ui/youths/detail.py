@@ -41,11 +41,12 @@ def load(pupil_id: int, today: dt.date) -> dict:
             "absence": youths.absence_days(conn, pupil_id, today),
             "school_days": youths.school_days(conn, profile.sector if profile else None, today),
             "meldingen": youths.meldingen(conn, pupil_id),
-            "signals": youths.signals_of(conn, pupil_id),
+            "signals": youths.signals_of(conn, pupil_id, today),
             "contacts": youths.contacts(conn, pupil_id),
             "cases": youths.cases(conn, pupil_id),
             "history": youths.case_history(conn, pupil_id),
             "access": youths.access_log(conn, pupil_id),
+            "names": youths.officer_names(conn),
         }
 
 
@@ -116,7 +117,7 @@ def meldingen_and_signals(data: dict, settings: Settings) -> None:
             "Uren": meldingen["hours"].map(lambda v: fmt.number(v, 1)),
             "Status": meldingen["status"].map(lambda s: label(STATUS_LABELS, s)),
             "Uitkomst": meldingen["outcome"].fillna("–"),
-            "Behandelaar": meldingen["officer"].fillna("–"),
+            "Behandelaar": _names(meldingen["officer"], data["names"]),
         }), hide_index=True, placeholder="–", width="stretch", column_config=_date_columns("Gemeld op", "Verzuim vanaf"))
     st.markdown(f"**16-urensignalen** (meer dan {_plain(settings.signal_hours)} uur ongeoorloofd in "
                 f"{settings.signal_weeks} schoolweken)")
@@ -129,7 +130,20 @@ def meldingen_and_signals(data: dict, settings: Settings) -> None:
             "Uren": signals["hours"].map(lambda v: fmt.number(v, 1)),
             "Gemeld": signals["melding_id"].map(lambda m: "nee" if pd.isna(m) else "ja"),
             "Schooldagen tot melding": signals["school_days_to_melding"].astype("Int64"),
+            "Afgehandeld": [_answered(bool(m), bool(c)) for m, c in
+                            zip(signals["handled_melding"], signals["case_taken_up"])],
         }), hide_index=True, placeholder="–", width="stretch", column_config=_date_columns("Signaal op", "Venster vanaf"))
+
+
+def _answered(handled_melding: bool, case_taken_up: bool) -> str:
+    """Whether a signal is done on the reference date (definitions.open_work), and by what."""
+    if handled_melding and case_taken_up:
+        return "ja (melding afgehandeld, zaak)"
+    if handled_melding:
+        return "ja (melding afgehandeld)"
+    if case_taken_up:
+        return "ja (zaak)"
+    return "nee"
 
 
 def contacts_timeline(user: User, data: dict, open_case_id: int | None, default_day: dt.date) -> None:
@@ -145,7 +159,7 @@ def contacts_timeline(user: User, data: dict, open_case_id: int | None, default_
         "Kanaal": contacts["channel"].map(lambda c: label(CHANNEL_LABELS, c)),
         "Doel": contacts["purpose"].fillna("–"),
         "Bereikt": contacts["reached"].map(lambda r: "ja" if r else "nee"),
-        "Door": contacts["officer"],
+        "Door": _names(contacts["officer"], data["names"]),
         "Zaak": contacts["concern_id"].astype("Int64"),
         "Verslag": contacts["notes"].fillna(""),
     }), hide_index=True, placeholder="–", width="stretch", column_config=_date_columns("Datum"))
@@ -163,7 +177,7 @@ def case_panel(user: User, data: dict, default_day: dt.date) -> None:
         st.caption(" · ".join([
             f"geopend {fmt.date(as_date(case['opened_on']))} (bron: {label(SOURCE_LABELS, case['source'])})",
             f"route {_or_dash(case['mas_route'])}", f"fase {_or_dash(case['phase'])}",
-            f"behandelaar {_or_dash(case['officer'])}",
+            f"behandelaar {_or_dash(data['names'].get(case['officer'], case['officer']))}",
             f"volgende actie: {_or_dash(case['next_action'])} op {fmt.date(as_date(case['next_action_on']))}",
         ]))
         status_form(user, case, default_day)
@@ -178,7 +192,7 @@ def case_panel(user: User, data: dict, default_day: dt.date) -> None:
         "Status": history["status"].map(lambda s: label(STATUS_LABELS, s)),
         "Fase": history["phase"].fillna("–"),
         "MAS-route": history["mas_route"].fillna("–"),
-        "Door": history["author"],
+        "Door": _names(history["author"], data["names"]),
         "Notitie": history["note"].fillna(""),
     }), hide_index=True, placeholder="–", width="stretch")
 
@@ -191,11 +205,17 @@ def access_panel(data: dict) -> None:
         return
     st.dataframe(pd.DataFrame({
         "Tijd": log["at"].map(_local_time),
-        "Gebruiker": log["username"],
+        "Gebruiker": _names(log["username"], data["names"]),
         "Rol": log["role"],
         "Handeling": log["action"].map(lambda a: label(ACTION_LABELS, a)),
         "Details": log["details"].map(details_summary),
     }), hide_index=True, placeholder="–", width="stretch")
+
+
+def _names(usernames: pd.Series, names: dict[str, str]) -> pd.Series:
+    """Officers by their display name (youths.officer_names); a username without an account
+    as it is, none as a dash."""
+    return usernames.map(lambda u: names.get(u, u) if isinstance(u, str) and u else "–")
 
 
 def _or_dash(value) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from data_access.definitions import Settings
+from data_access.definitions.calendar import reference_date_bounds, within
 from data_access.queries.youths import (
     SIGNAL_CODES,
     SORT_KEYS,
@@ -21,6 +22,7 @@ from data_access.queries.youths import (
 )
 from ui import format as fmt
 from ui.labels import CATEGORY_LABELS
+from ui.text import plain
 from ui.youths.labels import STATUS_LABELS, label
 
 EVERYONE = "*"
@@ -29,7 +31,6 @@ AGE_RANGE = (4, 23)
 CONTACT_DAYS_RANGE = (0, 3650)
 LATE_RANGE = (1, 200)
 SILENT_RANGE = (1, 365)
-EARLIEST_TODAY = dt.date(2000, 1, 1)
 SELECTED = "jongere"
 PREFIX = "yf_"
 CONFIGURED_GIVEN = "youths_configured_thresholds"  # (late_count, no_contact_days) the widgets last followed
@@ -116,7 +117,8 @@ def filters_to_params(filters: YouthFilters) -> dict[str, str]:
 def settings_from_params(params: Mapping[str, list[str]], default_today: dt.date,
                          configured: Settings, ignored: list[str] | None = None) -> ViewSettings:
     """The view's reference date and thresholds from the URL; values outside the widgets' ranges
-    (a reference date before 2000 or after today) are ignored and named in ``ignored``."""
+    (a reference date outside calendar.reference_date_bounds: before 2000 or after today, or no
+    date at all) are ignored, named in ``ignored``, and the default is used instead."""
     ignored = [] if ignored is None else ignored
     today = default_today
     text = _first(params, "peildatum")
@@ -125,7 +127,7 @@ def settings_from_params(params: Mapping[str, list[str]], default_today: dt.date
             asked = dt.date.fromisoformat(text)
         except ValueError:
             asked = None
-        if asked is not None and EARLIEST_TODAY <= asked <= dt.date.today():
+        if asked is not None and within(asked, reference_date_bounds(dt.date.today())):
             today = asked
         else:
             ignored.append("peildatum")
@@ -144,6 +146,28 @@ def settings_to_params(settings: ViewSettings, default_today: dt.date, configure
     if settings.contact_days != configured.no_contact_days:
         params["geen_contact_dagen"] = str(settings.contact_days)
     return params
+
+
+def reference_date_notice(text: str, default_today: dt.date, real_today: dt.date) -> str:
+    """The Dutch notice for a reference date in a link that was not accepted (the link's text
+    shown as plain text)."""
+    earliest, latest = reference_date_bounds(real_today)
+    return (f"De peildatum ‘{plain(text)}’ uit de link is niet gebruikt: een peildatum ligt tussen "
+            f"{fmt.date(earliest)} en {fmt.date(latest)} (vandaag). De lijst toont de standaardpeildatum "
+            f"{fmt.date(default_today)}.")
+
+
+def ignored_notices(params: Mapping[str, list[str]], ignored: list[str], default_today: dt.date) -> list[str]:
+    """Notices for the link's values that were left out: the reference date on its own, the
+    others together; every value from the link as plain text."""
+    notices = []
+    if "peildatum" in ignored:
+        notices.append(reference_date_notice(_first(params, "peildatum") or "", default_today, dt.date.today()))
+    others = [key for key in ignored if key != "peildatum"]
+    if others:
+        notices.append("Uit de link genegeerd (buiten het bereik van het filter): "
+                       + ", ".join(f"{key}={plain(_first(params, key))}" for key in others) + ".")
+    return notices
 
 
 def current_params() -> dict[str, list[str]]:
@@ -179,7 +203,102 @@ def _int(value: str | None) -> int | None:
     return number if number is None or 0 <= number <= 10_000 else None
 
 
+# --- what a selection is, in words (the empty result names its cause) -------------------------
+
+
+def selection_words(filters: YouthFilters, options: FilterOptions, me: str, configured: Settings) -> list[str]:
+    """Each active filter as the filter bar names it ("school De Esdoorn", "signaal 16 uur"),
+    markdown-safe: names of schools and officers are text people typed, shown as plain text."""
+    words: list[str] = []
+    if filters.officers:
+        officer = filters.officers[0]
+        name = "ik" if officer == me else plain(options.officers.get(officer, officer))
+        words.append(f"behandelaar {name}")
+        if not filters.include_unassigned:
+            words.append("zonder jongeren zonder zaak")
+    named = (
+        ("school", "scholen", [plain(options.schools.get(i, i)) for i in filters.school_ids]),
+        ("samenwerkingsverband", "samenwerkingsverbanden", [plain(c) for c in filters.swv_codes]),
+        ("groep/leerjaar", "groepen/leerjaren", [str(g) for g in filters.grades]),
+        ("signaal", "signalen", [signal_labels(configured).get(c, c) for c in filters.signals]),
+        ("verzuimcategorie", "verzuimcategorieën", [label(CATEGORY_LABELS, c) for c in filters.categories]),
+        ("zaakstatus", "zaakstatussen", [label(STATUS_LABELS, c) for c in filters.case_statuses]),
+        ("MAS-route", "MAS-routes", [plain(r) for r in filters.routes]),
+    )
+    for one, many, values in named:
+        if values:
+            words.append(f"{one if len(values) == 1 else many} {' of '.join(values)}")
+    if filters.age_min is not None or filters.age_max is not None:
+        words.append(f"leeftijd {filters.age_min or AGE_RANGE[0]}–{filters.age_max or AGE_RANGE[1]}")
+    if filters.contact_older_than_days is not None:
+        words.append(f"laatste contact ouder dan {filters.contact_older_than_days} dagen")
+    if filters.overdue_only:
+        words.append("alleen verlopen acties")
+    return words
+
+
+def empty_cause(filters: YouthFilters, options: FilterOptions, me: str, configured: Settings,
+                chosen_today: dt.date | None = None) -> str:
+    """What made a list empty, markdown-safe: "zoekterm ‘xyz’ en filters: school De Esdoorn,
+    signaal 16 uur" (the search text as plain text, never markdown); "" without any.
+    ``chosen_today``: a reference date the officer chose (not the default), named last."""
+    words = selection_words(filters, options, me, configured)
+    if chosen_today is not None:
+        words.append(f"peildatum {fmt.date(chosen_today)}")
+    parts = []
+    if filters.search.strip():
+        parts.append(f"zoekterm ‘{plain(filters.search.strip())}’")
+    if words:
+        parts.append(f"{'filter' if len(words) == 1 else 'filters'}: {', '.join(words)}")
+    return " en ".join(parts)
+
+
+QUEUE_KINDS = "geen verlopen acties, signalen zonder zaak of zaken zonder recent contact"
+
+
+def empty_list_text(filters: YouthFilters, cause: str) -> str:
+    """The notice for an empty list: which search and filters caused it, and what to undo."""
+    if not cause:
+        return "Geen jongeren met een signaal of zaak in dit schooljaar tot de peildatum."
+    undo = []
+    if filters.search.strip():
+        undo.append("wis de zoekterm")
+    if selection_changed(filters):
+        undo.append("zet filters uit")
+    if filters.officers:
+        undo.append("kies 'iedereen' als behandelaar")
+    advice = ", ".join(undo[:-1]) + " of " + undo[-1] if len(undo) > 1 else "".join(undo)
+    return f"Geen jongeren gevonden voor {cause}." + (f" {advice[0].upper()}{advice[1:]}." if advice else "")
+
+
+def empty_queue_text(cause: str, list_empty: bool) -> str:
+    """The notice for an empty work queue, naming the search and filters that caused it."""
+    if list_empty and cause:
+        return f"Geen jongeren gevonden voor {cause}, dus ook geen werkvoorraad."
+    if cause:
+        return f"De werkvoorraad is leeg voor {cause}: {QUEUE_KINDS}."
+    return f"De werkvoorraad is leeg: {QUEUE_KINDS}."
+
+
+def selection_changed(filters: YouthFilters) -> bool:
+    """Whether a filter other than the officer and the search narrows the list."""
+    defaults = YouthFilters(officers=filters.officers, include_unassigned=filters.include_unassigned,
+                            sort=filters.sort, descending=filters.descending)
+    return filters != defaults or not filters.include_unassigned  # (the search is no part of equality)
+
+
 # --- the widgets -----------------------------------------------------------------------------
+
+
+def file_settings(default_today: dt.date, configured: Settings) -> ViewSettings:
+    """The view settings of a youth's file, from the URL; a value left out is said (a link
+    straight to a file with, say, ``peildatum=1900-01-01`` shows the default date and why)."""
+    params = current_params()
+    ignored: list[str] = []
+    settings = settings_from_params(params, default_today, configured, ignored)
+    for notice in ignored_notices(params, ignored, default_today):
+        st.info(notice, icon=":material/link_off:")
+    return settings
 
 
 def filter_bar(me: str, options: FilterOptions, default_today: dt.date,
@@ -190,8 +309,8 @@ def filter_bar(me: str, options: FilterOptions, default_today: dt.date,
     initial = filters_from_params(params, me, options, ignored)
     settings = settings_from_params(params, default_today, configured, ignored)
     if ignored and f"{PREFIX}officer" not in st.session_state:  # a link opened: say what was left out
-        st.info("Uit de link genegeerd (buiten het bereik van het filter): "
-                + ", ".join(f"{key}={_first(params, key)}" for key in ignored) + ".", icon=":material/link_off:")
+        for notice in ignored_notices(params, ignored, default_today):
+            st.info(notice, icon=":material/link_off:")
     _seed_widgets(initial, settings)
     _follow_configured(configured)
     k = PREFIX
@@ -228,7 +347,8 @@ def filter_bar(me: str, options: FilterOptions, default_today: dt.date,
                            help="Alleen open zaken waarvan de volgende actie vóór de peildatum lag.")
         descending = c.toggle("Aflopend sorteren", key=f"{k}descending")
         e, f, g, _ = st.columns(4)
-        today = e.date_input("Peildatum", key=f"{k}today", min_value=EARLIEST_TODAY, max_value=dt.date.today(),
+        earliest, latest = reference_date_bounds(dt.date.today())
+        today = e.date_input("Peildatum", key=f"{k}today", min_value=earliest, max_value=latest,
                              format="DD-MM-YYYY",
                              help=f"Standaard {fmt.date(default_today)}: de laatste verzuimregistratie of "
                                   "vandaag, wat het eerst is (in de demo haar vaste 'vandaag').")

@@ -12,7 +12,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import cases
-from data_access.definitions.calendar import as_date
+from data_access.definitions.calendar import EARLIEST_DATE, as_date, date_bounds
 from data_access.models import CONTACT_CHANNELS
 from data_access.users import User
 from ui.db import engine
@@ -37,8 +37,8 @@ def contact_form(user: User, pupil_id: int, open_case_id: int | None, default_da
     with st.form(f"contact_{pupil_id}", clear_on_submit=True, border=True):
         st.markdown("**Contact vastleggen**")
         a, b, c = st.columns(3)
-        day = a.date_input("Datum", value=default_day, max_value=max(default_day, dt.date.today()),
-                           format="DD-MM-YYYY")
+        day = a.date_input("Datum", value=default_day, min_value=EARLIEST_DATE,
+                           max_value=max(default_day, dt.date.today()), format="DD-MM-YYYY")
         target = b.selectbox("Met wie", TARGETS, format_func=TARGET_LABELS.get)
         channel = c.selectbox("Kanaal", CONTACT_CHANNELS[:6], format_func=CHANNEL_LABELS.get)
         purpose = a.selectbox("Doel", cases.CONTACT_PURPOSES)
@@ -83,7 +83,9 @@ def status_form(user: User, case: pd.Series, default_day: dt.date) -> None:
         phase = b.selectbox("Fase", phases, index=_index(phases, case["phase"]))
         route = c.selectbox("MAS-route", routes, index=_index(routes, case["mas_route"]))
         next_action = a.text_input("Volgende actie", value=_text(case["next_action"]), max_chars=200)
-        next_on = b.date_input("Datum volgende actie", value=as_date(case["next_action_on"]), format="DD-MM-YYYY")
+        current = as_date(case["next_action_on"])
+        next_on = b.date_input("Datum volgende actie", value=current, format="DD-MM-YYYY",
+                               **_planned_bounds(current))
         note = st.text_area("Toelichting (optioneel)", max_chars=cases.MAX_NOTE, height=70)
         if st.form_submit_button("Wijziging opslaan", icon=":material/published_with_changes:"):
             _save(lambda conn: cases.change_case_status(
@@ -97,13 +99,14 @@ def open_case_form(user: User, pupil_id: int, default_day: dt.date) -> None:
     with st.form(f"open_case_{pupil_id}", border=True):
         st.markdown("**Zaak openen**")
         a, b, c = st.columns(3)
-        opened = a.date_input("Geopend op", value=default_day, max_value=max(default_day, dt.date.today()),
-                              format="DD-MM-YYYY")
+        opened = a.date_input("Geopend op", value=default_day, min_value=EARLIEST_DATE,
+                              max_value=max(default_day, dt.date.today()), format="DD-MM-YYYY")
         source = b.selectbox("Bron", cases.CASE_SOURCES, format_func=lambda s: SOURCE_LABELS.get(s, s))
         route = c.selectbox("MAS-route", cases.MAS_ROUTES)
         reason = st.text_input("Reden", max_chars=200, placeholder="bijv. ongeoorloofd verzuim boven de 16 uur")
         next_action = a.text_input("Volgende actie", max_chars=200)
-        next_on = b.date_input("Datum volgende actie", value=default_day + dt.timedelta(days=7), format="DD-MM-YYYY")
+        next_on = b.date_input("Datum volgende actie", value=default_day + dt.timedelta(days=7), format="DD-MM-YYYY",
+                               **_planned_bounds(default_day + dt.timedelta(days=7)))
         if st.form_submit_button("Zaak openen", type="primary", icon=":material/create_new_folder:"):
             _save(lambda conn: cases.open_case(
                 conn, pupil_id=pupil_id, officer=user.username, role=user.role_label, opened_on=opened,
@@ -132,6 +135,15 @@ def _save(write, success: str, version_key: str | None = None) -> None:
         st.session_state.pop(version_key, None)
     st.session_state[FLASH] = success
     st.rerun()
+
+
+def _planned_bounds(current: dt.date | None) -> dict[str, dt.date]:
+    """A planned date lies within calendar.date_bounds (2000 up to a year from now); a date already
+    stored outside them stays choosable, else the form could not be drawn."""
+    earliest, latest = date_bounds(dt.date.today())
+    if current is not None:
+        earliest, latest = min(earliest, current), max(latest, current)
+    return {"min_value": earliest, "max_value": latest}
 
 
 def _with_current(options: tuple[str, ...], current) -> list[str]:
