@@ -156,6 +156,9 @@ def child(url: str, path: str, extra_path: str) -> None:
         out[label] = {"seconds": round(seconds, 2), "import_seconds": round(import_s, 2),
                       "write_seconds": round(tm.get("waarvan schrijven", 0.0), 2),
                       "refresh_seconds": round(tm.get("samenvattingen", 0.0), 2),
+                      "staged_refresh_seconds": round(tm.get("samenvattingen berekenen", 0.0), 2),
+                      "staged_refresh_cpu": round(tm.get("cpu: samenvattingen berekenen", 0.0), 2),
+                      "lock_seconds": round(tm.get("schrijfslot", 0.0), 2),
                       "import_cpu": round(import_cpu, 2), "refresh_cpu": round(tm.get("cpu: samenvattingen", 0.0), 2),
                       "cpu_seconds": round(time.process_time() - cpu, 2),
                       "rows": res.rows, "status": res.status,
@@ -209,11 +212,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  lezen + controleren + schrijven: {r['import_seconds']:.2f} s = {_n(r['import_rows_per_s'])} rijen/s "
               f"(waarvan schrijven {r['write_seconds']:.2f} s); CPU {r['import_cpu']:.2f} s = "
               f"{_n(r['import_rows_per_cpu_s'])} rijen per CPU-seconde")
-        print(f"  samenvattingen bijwerken (aggregates.refresh_absence): {r['refresh_seconds']:.2f} s, "
+        print(f"  samenvattingen berekenen zonder schrijfslot (aggregates.stage_absence): "
+              f"{r['staged_refresh_seconds']:.2f} s, CPU {r['staged_refresh_cpu']:.2f} s")
+        print(f"  samenvattingen bijwerken onder het schrijfslot: {r['refresh_seconds']:.2f} s, "
               f"CPU {r['refresh_cpu']:.2f} s")
         print(f"  totaal: {r['seconds']:.2f} s = {_n(r['rows_per_s'])} rijen/s")
         longest, tries = probe.longest_wait(r["wall_start"], r["wall_end"])
-        print(f"  schrijfslot: een tweede schrijver wachtte hoogstens {longest:.2f} s ({tries} pogingen, elke 0,1 s)")
+        print(f"  schrijfslot: {r['lock_seconds']:.2f} s gehouden; een tweede schrijver wachtte hoogstens "
+              f"{longest:.2f} s ({tries} pogingen, elke 0,1 s)")
         print(f"  fasen: {json.dumps(r['phases'], ensure_ascii=False)}")
     print(f"Piek-RSS van het importproces: {first['peak_rss_mb']:.0f} MB na de eerste import, "
           f"{again['peak_rss_mb']:.0f} MB na de tweede (Python + pandas + pyarrow geladen: "

@@ -837,6 +837,7 @@ def _hulls(pairs, options: Options) -> dict[int, tuple[dt.date, dt.date]]:
 
 ABSENCE_COLUMNS = ("pupil_id", "school_id", "date", "hours", "code", "category", "registered_on")
 AFTER_VIEW = "lea_absence_after"   # temporary view: the absence rows as they will be after the import
+STAGING_TABLES = ("lea_stage_absence", "lea_stage_sorted", "lea_import_gone", "lea_import_keys", "lea_import_keep")
 REBUILD_INDEXES_FROM = 100_000     # staged rows from which a doubling of the table rebuilds its indexes
 
 
@@ -1245,16 +1246,13 @@ class AbsenceHandler(Handler):
             "AND sql IS NOT NULL ORDER BY name"))]
 
     def drop_staging(self, conn) -> None:
-        """The import's temporary tables and view (also after a failure: the connection returns to
-        the pool with them otherwise)."""
-        if self.after_view:
-            conn.execute(text(f"DROP VIEW IF EXISTS {self.after_view}"))
-            self.after_view = None
-        for flag, table in (("stage_table", "lea_stage_absence"), ("gone_table", "lea_import_gone"),
-                            ("keys_table", "lea_import_keys")):
-            if getattr(self, flag, False):
-                conn.execute(text(f"DROP TABLE IF EXISTS {table}"))
-                setattr(self, flag, False)
+        """The import's temporary tables and view, whatever state it stopped in (a rolled-back
+        write transaction brings back what it dropped; the connection returns to the pool)."""
+        conn.execute(text(f"DROP VIEW IF EXISTS {AFTER_VIEW}"))
+        for table in STAGING_TABLES:
+            conn.execute(text(f"DROP TABLE IF EXISTS {table}"))
+        self.after_view = None
+        self.stage_table = self.gone_table = self.keys_table = False
 
     def _insert(self, conn, pupil, school, day, hours, codes, category, registered, mask):
         idx = np.flatnonzero(mask)
