@@ -68,12 +68,27 @@ def refresh_all(conn: Connection) -> None:
 class _Sources:
     """Where the absence summaries are built from. A refresh reads the database's own tables; an
     import that stages its summaries (:func:`stage_absence`) reads the absence rows as they will
-    be after it, and pupil_category_year's new rows from its staged table."""
+    be after it — the stored rows but those in ``gone``, and the rows in ``staged`` — and
+    pupil_category_year's new rows from its staged table."""
 
-    absence: str = "absence"
+    staged: str | None = None            # staged: the import's new rows (a temporary table)
+    gone: str | None = None              # staged: ids of stored rows the import deletes
     pupil_categories: str = "pupil_category_year"   # the new rows, as absentee_year counts them
     pupils_of_years: str | None = None   # staged: a table of the pupils to refresh in the years
     pupils: str | None = None            # staged: the same over all years (the 16-hour signals)
+
+    def absence(self, where: str) -> str:
+        """A FROM item: the absence rows that ``where`` selects. Staged, the condition goes into
+        both halves by hand: SQLite pushes no condition with a subquery (``pupil_id IN (SELECT
+        …)``) into a UNION ALL, and would read every stored row instead of using an index."""
+        if self.staged is None and self.gone is None:
+            return f"absence WHERE {where}"
+        columns = "pupil_id, school_id, date, hours, code, category"
+        kept = f" AND id NOT IN (SELECT id FROM {self.gone})" if self.gone else ""
+        parts = [f"SELECT {columns} FROM absence WHERE ({where}){kept}"]
+        if self.staged:
+            parts.append(f"SELECT {columns} FROM {self.staged} WHERE {where}")
+        return f"({' UNION ALL '.join(parts)}) AS absence_after"
 
 
 _OWN = _Sources()
@@ -149,11 +164,11 @@ class StagedAbsence:
     temporary: list[str]
 
 
-def stage_absence(conn: Connection, absence: str, school_ids: Iterable[int] | None = None,
+def stage_absence(conn: Connection, staged: str | None, gone: str | None, school_ids: Iterable[int] | None = None,
                   start: dt.date | None = None, end: dt.date | None = None) -> StagedAbsence:
-    """What :func:`refresh_absence` would write after an import, computed from ``absence`` — a
-    relation holding the absence rows as they will be after it (the import's temporary view) —
-    into temporary tables of this connection.
+    """What :func:`refresh_absence` would write after an import, computed from the absence rows
+    as they will be after it — the stored ones but the ids in the temporary table ``gone``, plus
+    the rows in the temporary table ``staged`` — into temporary tables of this connection.
 
     Why: on SQLite the summaries of a large import take tens of seconds to compute, and one
     write lock serves the whole database. Computed here they need no write lock; the import's
@@ -162,14 +177,14 @@ def stage_absence(conn: Connection, absence: str, school_ids: Iterable[int] | No
     """
     scope = _absence_scope(conn, school_ids, start, end)
     temporary = []
-    sources = _Sources(absence=absence, pupil_categories="lea_next_pupil_category_year")
+    sources = _Sources(staged=staged, gone=gone, pupil_categories="lea_next_pupil_category_year")
     if scope[0] is not None:  # the pupils to refresh, found once, for the staged rows and the swap
         ids = {"school_ids": sorted(scope[0])}
         years = _affected_years(scope[1], scope[2])
         for table, of_years in (("lea_refresh_pupils_years", years), ("lea_refresh_pupils", None)):
             _drop_temporary(conn, table)
             conn.execute(text(f"CREATE TEMPORARY TABLE {table} (pupil_id BIGINT PRIMARY KEY)"))
-            _run(conn, f"INSERT INTO {table} (pupil_id) {_pupils_of_schools_select(of_years, absence)}", ids)
+            _run(conn, f"INSERT INTO {table} (pupil_id) {_pupils_of_schools_select(of_years, sources)}", ids)
             temporary.append(table)
         sources = replace(sources, pupils_of_years="lea_refresh_pupils_years", pupils="lea_refresh_pupils")
     steps = _absence_steps(conn, *scope, sources)
@@ -253,7 +268,7 @@ def _absence_week(conn, school_ids, start, end, src: _Sources) -> _Step:
     return _Step("absence_week", ("school_id", "week_start", "category", "hours", "occurrences", "pupils"),
                  where_week, delete_params, f"""
         SELECT school_id, {week_sql(conn, 'date')}, category, SUM(hours), COUNT(*), COUNT(DISTINCT pupil_id)
-        FROM {src.absence} WHERE {where}
+        FROM {src.absence(where)}
         GROUP BY school_id, {week_sql(conn, 'date')}, category""", params)
 
 
@@ -272,7 +287,7 @@ def _absence_month(conn, school_ids, start, end, src: _Sources) -> _Step:
     return _Step("absence_month", ("school_id", "month_start", "category", "hours", "occurrences", "pupils"),
                  where_month, delete_params, f"""
         SELECT school_id, {month_sql(conn, 'date')}, category, SUM(hours), COUNT(*), COUNT(DISTINCT pupil_id)
-        FROM {src.absence} WHERE {where}
+        FROM {src.absence(where)}
         GROUP BY school_id, {month_sql(conn, 'date')}, category""", params)
 
 
@@ -282,12 +297,12 @@ def _affected_years(start, end) -> list[int] | None:
     return list(range(school_year_of(start), school_year_of(end) + 1))
 
 
-def _pupils_of_schools_select(years: list[int] | None, absence: str) -> str:
+def _pupils_of_schools_select(years: list[int] | None, src: _Sources) -> str:
     """SQL: the pupils with absence at the schools ``:school_ids``, and those who had it (in
     ``years``) when pupil_category_year was last refreshed: their absence there may since have
     been deleted, leaving nothing in absence to find them by."""
     in_years = "" if years is None else f" AND school_year IN ({', '.join(str(y) for y in years)})"
-    return (f"SELECT pupil_id FROM {absence} WHERE school_id IN :school_ids"
+    return (f"SELECT pupil_id FROM {src.absence('school_id IN :school_ids')}"
             f" UNION SELECT pupil_id FROM pupil_category_year WHERE school_id IN :school_ids{in_years}")
 
 
@@ -298,7 +313,7 @@ def _pupils_of_schools(src: _Sources, years: list[int] | None, params: dict, sch
     if staged is not None:
         return f"pupil_id IN (SELECT pupil_id FROM {staged})"
     params["school_ids"] = sorted(school_ids)
-    return f"pupil_id IN ({_pupils_of_schools_select(years, src.absence)})"
+    return f"pupil_id IN ({_pupils_of_schools_select(years, src)})"
 
 
 def _pupil_year(conn, school_ids, start, end, src: _Sources) -> _Step:
@@ -320,7 +335,7 @@ def _pupil_year(conn, school_ids, start, end, src: _Sources) -> _Step:
         SELECT pupil_id, {sy}, MAX(school_id), SUM(hours),
                SUM(CASE WHEN category = 'ongeoorloofd' THEN hours ELSE 0 END),
                SUM(CASE WHEN category = 'te_laat' THEN 1 ELSE 0 END), MAX(date)
-        FROM {src.absence} WHERE {where}
+        FROM {src.absence(where)}
         GROUP BY pupil_id, {sy}""", params)
 
 
@@ -344,7 +359,7 @@ def _pupil_categories(conn, school_ids, start, end, src: _Sources) -> _Step:
     return _Step("pupil_category_year", ("school_year", "category", "pupil_id", "school_id", "first_on"),
                  where_delete, {k: v for k, v in params.items() if k == "school_ids"}, f"""
         SELECT {sy}, category, pupil_id, school_id, MIN(date)
-        FROM {src.absence} WHERE {where}
+        FROM {src.absence(where)}
         GROUP BY {sy}, category, pupil_id, school_id""", params)
 
 
@@ -384,17 +399,15 @@ def _signals(conn, signal_hours: float, signal_weeks: int, school_ids, src: _Sou
     """16-hour signals per pupil (more than ``signal_hours`` in ``signal_weeks`` school weeks),
     each linked to the first 16_uur melding that followed it."""
     params: dict = {}
-    pupil_filter = ""
-    if school_ids is not None:
-        pupil_filter = f"AND {_pupils_of_schools(src, None, params, school_ids)}"
+    pupils = "1=1" if school_ids is None else _pupils_of_schools(src, None, params, school_ids)
     return _Step("signal16", ("pupil_id", "school_id", "signal_on", "window_start", "hours", "melding_id",
-                              "school_days_to_melding"), f"1=1 {pupil_filter}", params,
-                 rows=lambda c: _signal_rows(c, signal_hours, signal_weeks, src.absence, pupil_filter, params))
+                              "school_days_to_melding"), pupils, params,
+                 rows=lambda c: _signal_rows(c, signal_hours, signal_weeks, src, pupils, params))
 
 
-def _signal_rows(conn, signal_hours: float, signal_weeks: int, absence: str, pupil_filter: str,
+def _signal_rows(conn, signal_hours: float, signal_weeks: int, src: _Sources, pupils: str,
                  params: dict) -> list[tuple]:
-    bounds = conn.execute(text(f"SELECT MIN(date), MAX(date) FROM {absence}")).one()
+    bounds = conn.execute(text(f"SELECT MIN(date), MAX(date) FROM {src.absence('1=1')}")).one()
     if bounds[0] is None:
         return []
     first, _ = school_year_bounds(school_year_of(as_date(bounds[0])))
@@ -405,8 +418,8 @@ def _signal_rows(conn, signal_hours: float, signal_weeks: int, absence: str, pup
 
     absences: dict[int, list] = defaultdict(list)
     school_of: dict[int, dict] = defaultdict(dict)
-    stmt = text(f"SELECT pupil_id, school_id, date, hours FROM {absence} "
-                f"WHERE category = 'ongeoorloofd' {pupil_filter} ORDER BY pupil_id, date")
+    unauthorised = src.absence(f"category = 'ongeoorloofd' AND {pupils}")
+    stmt = text(f"SELECT pupil_id, school_id, date, hours FROM {unauthorised} ORDER BY pupil_id, date")
     if params:
         stmt = stmt.bindparams(bindparam("school_ids", expanding=True))
     for pupil_id, school_id, day, hours in conn.execute(stmt, params):

@@ -232,7 +232,7 @@ def _stage_summaries(conn, handler, problems: Problems, options: Options, sqlite
     """SQLite: an absence import that will be written computes its summaries now, from its
     staged rows, so that its write transaction only swaps them in. (PostgreSQL refreshes them in
     the write transaction: its row locks do not keep logins out.)"""
-    if not (sqlite_write and isinstance(handler, AbsenceHandler) and handler.after_view) or \
+    if not (sqlite_write and isinstance(handler, AbsenceHandler) and handler.ready_to_write) or \
             _rejected(problems, handler, options):
         return None
     refreshes = handler.result_refreshes()
@@ -241,7 +241,8 @@ def _stage_summaries(conn, handler, problems: Problems, options: Options, sqlite
     report(0.95, "Samenvattingen berekenen…")
     (refresh,) = refreshes
     stage_started, stage_cpu = time.perf_counter(), time.process_time()
-    staged = aggregates.stage_absence(conn, handler.after_view, refresh.school_ids, refresh.start, refresh.end)
+    staged = aggregates.stage_absence(conn, handler.staged_rows_table, handler.gone_ids_table,
+                                      refresh.school_ids, refresh.start, refresh.end)
     result.timings["samenvattingen berekenen"] = time.perf_counter() - stage_started
     result.timings["cpu: samenvattingen berekenen"] = time.process_time() - stage_cpu
     return staged

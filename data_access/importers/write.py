@@ -836,7 +836,6 @@ def _hulls(pairs, options: Options) -> dict[int, tuple[dt.date, dt.date]]:
 
 
 ABSENCE_COLUMNS = ("pupil_id", "school_id", "date", "hours", "code", "category", "registered_on")
-AFTER_VIEW = "lea_absence_after"   # temporary view: the absence rows as they will be after the import
 STAGING_TABLES = ("lea_stage_absence", "lea_stage_sorted", "lea_import_gone", "lea_import_keys", "lea_import_keep")
 REBUILD_INDEXES_FROM = 100_000     # staged rows from which a doubling of the table rebuilds its indexes
 
@@ -871,8 +870,7 @@ class AbsenceHandler(Handler):
         self.staged_deletes: list[np.ndarray] = []
         self.existing_rows = 0
         self.gone_table = False
-        self.after_view: str | None = None
-        conn.execute(text(f"DROP VIEW IF EXISTS {AFTER_VIEW}"))  # left by an import that failed on this connection
+        self.ready_to_write = False
 
     # per chunk
     def check_chunk(self, conn, chunk, check):
@@ -1246,12 +1244,11 @@ class AbsenceHandler(Handler):
             "AND sql IS NOT NULL ORDER BY name"))]
 
     def drop_staging(self, conn) -> None:
-        """The import's temporary tables and view, whatever state it stopped in (a rolled-back
+        """The import's temporary tables, whatever state it stopped in (a rolled-back
         write transaction brings back what it dropped; the connection returns to the pool)."""
-        conn.execute(text(f"DROP VIEW IF EXISTS {AFTER_VIEW}"))
         for table in STAGING_TABLES:
             conn.execute(text(f"DROP TABLE IF EXISTS {table}"))
-        self.after_view = None
+        self.ready_to_write = False
         self.stage_table = self.gone_table = self.keys_table = False
 
     def _insert(self, conn, pupil, school, day, hours, codes, category, registered, mask):
@@ -1298,8 +1295,9 @@ class AbsenceHandler(Handler):
     def before_write(self, conn):
         """After reading, before the write transaction (no write lock held): the rows the write
         will delete are found (replaced rows, and with "periode vervangen" the period's rows the
-        file no longer holds), the staged rows are sorted, and ``after_view`` shows the absence
-        rows as they will be after the import, to compute the summaries from (importers/run.py)."""
+        file no longer holds) and the staged rows are sorted. Then ``staged_rows_table`` and
+        ``gone_ids_table`` describe the absence rows as they will be after the import, to compute
+        the summaries from (importers/run.py)."""
         if self.may_write() and self.staged_deletes:
             self._gone(conn, np.concatenate(self.staged_deletes))
             self.staged_deletes = []
@@ -1315,13 +1313,15 @@ class AbsenceHandler(Handler):
                 conn.execute(text("DROP TABLE lea_stage_absence"))
                 conn.execute(text("ALTER TABLE lea_stage_sorted RENAME TO lea_stage_absence"))
             self.existing_rows = conn.execute(text("SELECT COUNT(*) FROM absence")).scalar()
-            columns = "pupil_id, school_id, date, hours, code, category"
-            parts = [f"SELECT {columns} FROM absence"
-                     + (" WHERE id NOT IN (SELECT id FROM lea_import_gone)" if self.gone_table else "")]
-            if self.stage_table:
-                parts.append(f"SELECT {columns} FROM lea_stage_absence")
-            conn.execute(text(f"CREATE TEMPORARY VIEW {AFTER_VIEW} AS {' UNION ALL '.join(parts)}"))
-            self.after_view = AFTER_VIEW
+        self.ready_to_write = True
+
+    @property
+    def staged_rows_table(self) -> str | None:
+        return "lea_stage_absence" if self.stage_table else None
+
+    @property
+    def gone_ids_table(self) -> str | None:
+        return "lea_import_gone" if self.gone_table else None
 
     def _gone(self, conn, ids) -> None:
         if not self.gone_table:
