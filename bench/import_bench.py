@@ -159,6 +159,7 @@ def child(url: str, path: str, extra_path: str) -> None:
                       "staged_refresh_seconds": round(tm.get("samenvattingen berekenen", 0.0), 2),
                       "staged_refresh_cpu": round(tm.get("cpu: samenvattingen berekenen", 0.0), 2),
                       "lock_seconds": round(tm.get("schrijfslot", 0.0), 2),
+                      "lock_cpu": round(tm.get("cpu: schrijfslot", 0.0), 2),
                       "import_cpu": round(import_cpu, 2), "refresh_cpu": round(tm.get("cpu: samenvattingen", 0.0), 2),
                       "cpu_seconds": round(time.process_time() - cpu, 2),
                       "rows": res.rows, "status": res.status,
@@ -218,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
               f"CPU {r['refresh_cpu']:.2f} s")
         print(f"  totaal: {r['seconds']:.2f} s = {_n(r['rows_per_s'])} rijen/s")
         longest, tries = probe.longest_wait(r["wall_start"], r["wall_end"])
-        print(f"  schrijfslot: {r['lock_seconds']:.2f} s gehouden; een tweede schrijver wachtte hoogstens "
+        print(f"  schrijfslot: {r['lock_seconds']:.2f} s gehouden (CPU {r['lock_cpu']:.2f} s); een tweede schrijver "
+              f"wachtte hoogstens "
               f"{longest:.2f} s ({tries} pogingen, elke 0,1 s)")
         print(f"  fasen: {json.dumps(r['phases'], ensure_ascii=False)}")
     print(f"Piek-RSS van het importproces: {first['peak_rss_mb']:.0f} MB na de eerste import, "
