@@ -16,6 +16,7 @@ longest wait per import is how long that import kept every other writer out.
 from __future__ import annotations
 
 import argparse
+import importlib
 import datetime as dt
 import json
 import os
@@ -139,8 +140,8 @@ def child(url: str, path: str, extra_path: str) -> None:
     from data_access.importers import run_import
 
     base = peak_rss_mb()
-    import pandas  # noqa: F401 - count library memory in the baseline
-    import pyarrow.csv  # noqa: F401
+    for library in ("pandas", "pyarrow.csv"):  # count the libraries' memory in the baseline
+        importlib.import_module(library)
 
     base_libs = peak_rss_mb()
     engine = make_engine(url)
