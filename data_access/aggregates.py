@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, bindparam, select, text
 
 from data_access import bulk
 from data_access.definitions.calendar import (
-    SchoolDayCounter, as_date, load_school_calendar, month_sql, month_start, next_month_start, school_year_bounds,
+    HOLIDAY_KINDS, SchoolDayCounter, as_date, load_school_calendar, month_sql, month_start, next_month_start, school_year_bounds,
     school_year_of, school_year_sql, week_sql, week_start,
 )
 from data_access.definitions.settings import load_fields
 from data_access.definitions.sixteen_hours import answering_melding, school_week_index, sixteen_hour_signals
-from data_access.models import ALL_CATEGORIES
+from data_access.models import ALL_CATEGORIES, Period
 from data_access.summary_state import contact_segment_is_stale
 
 
@@ -63,19 +64,185 @@ def refresh_all(conn: Connection) -> None:
     refresh_contacts(conn)
 
 
+@dataclass(frozen=True)
+class _Sources:
+    """Where the absence summaries are built from. A refresh reads the database's own tables; an
+    import that stages its summaries (:func:`stage_absence`) reads the absence rows as they will
+    be after it — the stored rows but those in ``gone``, and the rows in ``staged`` — and
+    pupil_category_year's new rows from its staged table."""
+
+    staged: str | None = None            # staged: the import's new rows (a temporary table)
+    gone: str | None = None              # staged: ids of stored rows the import deletes
+    pupil_categories: str = "pupil_category_year"   # the new rows, as absentee_year counts them
+    pupils_of_years: str | None = None   # staged: a table of the pupils to refresh in the years
+    pupils: str | None = None            # staged: the same over all years (the 16-hour signals)
+
+    def absence(self, where: str) -> str:
+        """A FROM item: the absence rows that ``where`` selects. Staged, the condition goes into
+        both halves by hand: SQLite pushes no condition with a subquery (``pupil_id IN (SELECT
+        …)``) into a UNION ALL, and would read every stored row instead of using an index."""
+        if self.staged is None and self.gone is None:
+            return f"absence WHERE {where}"
+        columns = "pupil_id, school_id, date, hours, code, category"
+        kept = f" AND id NOT IN (SELECT id FROM {self.gone})" if self.gone else ""
+        parts = [f"SELECT {columns} FROM absence WHERE ({where}){kept}"]
+        if self.staged:
+            parts.append(f"SELECT {columns} FROM {self.staged} WHERE {where}")
+        return f"({' UNION ALL '.join(parts)}) AS absence_after"
+
+
+_OWN = _Sources()
+
+
+@dataclass
+class _Step:
+    """One summary table's rows in a refresh's scope: which rows go (``delete``) and what replaces
+    them (``select``, or ``rows`` computed in Python)."""
+
+    table: str
+    columns: tuple[str, ...]
+    delete: str
+    delete_params: dict
+    select: str = ""
+    params: dict = field(default_factory=dict)
+    rows: Callable[[Connection], list[tuple]] | None = None
+
+    @property
+    def staged_table(self) -> str:
+        return f"lea_next_{self.table}"
+
+    def new_rows_into(self, conn: Connection, table: str) -> None:
+        if self.rows is not None:
+            bulk.insert_rows(conn, table, self.columns, self.rows(conn))
+        else:
+            _run(conn, f"INSERT INTO {table} ({', '.join(self.columns)}) {self.select}", self.params)
+
+    def replace(self, conn: Connection) -> None:
+        """In place: delete the scope's rows and insert the new ones."""
+        _run(conn, f"DELETE FROM {self.table} WHERE {self.delete}", self.delete_params)
+        self.new_rows_into(conn, self.table)
+
+    def stage(self, conn: Connection) -> None:
+        """Into a temporary table of this connection (no write to the database's own tables)."""
+        _drop_temporary(conn, self.staged_table)
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"CREATE TEMPORARY TABLE {self.staged_table} AS SELECT {', '.join(self.columns)} "
+                              f"FROM {self.table} WHERE false"))
+        else:  # no declared types: the values stay as computed until the swap stores them
+            conn.execute(text(f"CREATE TEMPORARY TABLE {self.staged_table} ({', '.join(self.columns)})"))
+        self.new_rows_into(conn, self.staged_table)
+
+    def swap(self, conn: Connection) -> None:
+        columns = ", ".join(self.columns)
+        _run(conn, f"DELETE FROM {self.table} WHERE {self.delete}", self.delete_params)
+        conn.execute(text(f"INSERT INTO {self.table} ({columns}) SELECT {columns} FROM {self.staged_table}"))
+        _drop_temporary(conn, self.staged_table)
+
+
+def _drop_temporary(conn: Connection, table: str) -> None:
+    conn.execute(text(f"DROP TABLE IF EXISTS {table}"))
+
+
 def refresh_absence(conn: Connection, school_ids: Iterable[int] | None = None,
                     start: dt.date | None = None, end: dt.date | None = None) -> None:
     """Rebuild absence_week, absence_month, pupil_year, pupil_category_year, absentee_year and
     signal16 for the given schools and dates."""
+    for step in _absence_steps(conn, *_absence_scope(conn, school_ids, start, end), _OWN):
+        step.replace(conn)
+
+
+@dataclass
+class StagedAbsence:
+    """The absence summaries of an import, computed before its write transaction: see
+    :func:`stage_absence`."""
+
+    school_ids: set[int] | None
+    start: dt.date | None
+    end: dt.date | None
+    steps: list[_Step]
+    inputs: tuple
+    temporary: list[str]
+
+
+def stage_absence(conn: Connection, staged: str | None, gone: str | None, school_ids: Iterable[int] | None = None,
+                  start: dt.date | None = None, end: dt.date | None = None) -> StagedAbsence:
+    """What :func:`refresh_absence` would write after an import, computed from the absence rows
+    as they will be after it — the stored ones but the ids in the temporary table ``gone``, plus
+    the rows in the temporary table ``staged`` — into temporary tables of this connection.
+
+    Why: on SQLite the summaries of a large import take tens of seconds to compute, and one
+    write lock serves the whole database. Computed here they need no write lock; the import's
+    short write transaction only swaps the rows in (:func:`apply_staged`). The rows are the same
+    as :func:`refresh_absence`'s: the same steps, reading the staged rows instead.
+    """
+    scope = _absence_scope(conn, school_ids, start, end)
+    temporary = []
+    sources = _Sources(staged=staged, gone=gone, pupil_categories="lea_next_pupil_category_year")
+    if scope[0] is not None:  # the pupils to refresh, found once, for the staged rows and the swap
+        ids = {"school_ids": sorted(scope[0])}
+        years = _affected_years(scope[1], scope[2])
+        for table, of_years in (("lea_refresh_pupils_years", years), ("lea_refresh_pupils", None)):
+            _drop_temporary(conn, table)
+            conn.execute(text(f"CREATE TEMPORARY TABLE {table} (pupil_id BIGINT PRIMARY KEY)"))
+            _run(conn, f"INSERT INTO {table} (pupil_id) {_pupils_of_schools_select(of_years, sources)}", ids)
+            temporary.append(table)
+        sources = replace(sources, pupils_of_years="lea_refresh_pupils_years", pupils="lea_refresh_pupils")
+    steps = _absence_steps(conn, *scope, sources)
+    for step in steps:
+        step.stage(conn)
+    return StagedAbsence(*scope, steps, _inputs(conn), temporary)
+
+
+def apply_staged(conn: Connection, staged: StagedAbsence) -> bool:
+    """Swap the staged summary rows in (in the caller's write transaction). When something the
+    summaries read besides the absence rows changed since they were staged — a code's category,
+    the 16-hour rule, the school holidays, the meldingen — they are rebuilt in place instead.
+    Returns whether the staged rows were used."""
+    fresh = _inputs(conn) == staged.inputs
+    if fresh:
+        for step in staged.steps:
+            step.swap(conn)
+    else:
+        refresh_absence(conn, staged.school_ids, staged.start, staged.end)
+    discard_staged(conn, staged)
+    return fresh
+
+
+def discard_staged(conn: Connection, staged: StagedAbsence) -> None:
+    for table in [step.staged_table for step in staged.steps] + staged.temporary:
+        _drop_temporary(conn, table)
+
+
+def _inputs(conn: Connection) -> tuple:
+    """What the absence summaries read besides the absence rows and the summaries themselves
+    (signal16: the rule, the holidays and the meldingen; absence rows' categories: the codes)."""
+    return (
+        _signal_rule(conn),
+        tuple(conn.execute(select(Period.start, Period.end, Period.sector)
+                           .where(Period.kind.in_(HOLIDAY_KINDS)).order_by(Period.id)).all()),
+        tuple(conn.execute(text("SELECT source, code, category FROM absence_code ORDER BY source, code")).all()),
+        tuple(conn.execute(text("SELECT COUNT(*), MAX(id) FROM verzuimmelding")).one()),
+    )
+
+
+def _absence_scope(conn: Connection, school_ids, start, end):
     school_ids, start, end = _whole_weeks(school_ids, start, end)
     if school_ids is not None and _covers_all_absence(conn, school_ids, start, end):
-        school_ids, start, end = None, None, None
-    _refresh_absence_week(conn, school_ids, start, end)
-    _refresh_absence_month(conn, school_ids, start, end)
-    _refresh_pupil_year(conn, school_ids, start, end)
-    _refresh_signals(conn, *_signal_rule(conn), school_ids, start, end)
-    _refresh_pupil_categories(conn, school_ids, start, end)  # last: the two above read its old rows
-    _refresh_absentees(conn, school_ids, start, end)  # counts pupil_category_year's new rows
+        return None, None, None
+    return school_ids, start, end
+
+
+def _absence_steps(conn: Connection, school_ids, start, end, src: _Sources) -> list[_Step]:
+    """The summaries in the order a refresh in place needs: pupil_year and signal16 find the
+    pupils to refresh also by pupil_category_year's old rows, absentee_year counts its new rows."""
+    return [
+        _absence_week(conn, school_ids, start, end, src),
+        _absence_month(conn, school_ids, start, end, src),
+        _pupil_year(conn, school_ids, start, end, src),
+        _signals(conn, *_signal_rule(conn), school_ids, src),
+        _pupil_categories(conn, school_ids, start, end, src),
+        _absentees(conn, school_ids, start, end, src),
+    ]
 
 
 def _covers_all_absence(conn: Connection, school_ids: set[int], start, end) -> bool:
@@ -95,34 +262,32 @@ def _covers_all_absence(conn: Connection, school_ids: set[int], start, end) -> b
     return True
 
 
-def _refresh_absence_week(conn, school_ids, start, end) -> None:
-    where_week, params = _filter("school_id", "week_start", school_ids, start, end)
-    _run(conn, f"DELETE FROM absence_week WHERE {where_week}", params)
+def _absence_week(conn, school_ids, start, end, src: _Sources) -> _Step:
+    where_week, delete_params = _filter("school_id", "week_start", school_ids, start, end)
     where, params = _filter("school_id", "date", school_ids, start, end)
-    _run(conn, f"""
-        INSERT INTO absence_week (school_id, week_start, category, hours, occurrences, pupils)
+    return _Step("absence_week", ("school_id", "week_start", "category", "hours", "occurrences", "pupils"),
+                 where_week, delete_params, f"""
         SELECT school_id, {week_sql(conn, 'date')}, category, SUM(hours), COUNT(*), COUNT(DISTINCT pupil_id)
-        FROM absence WHERE {where}
+        FROM {src.absence(where)}
         GROUP BY school_id, {week_sql(conn, 'date')}, category""", params)
 
 
 def refresh_absence_months(conn: Connection) -> None:
     """Rebuild absence_month entirely from the absence rows."""
-    _refresh_absence_month(conn, None, None, None)
+    _absence_month(conn, None, None, None, _OWN).replace(conn)
 
 
-def _refresh_absence_month(conn, school_ids, start, end) -> None:
+def _absence_month(conn, school_ids, start, end, src: _Sources) -> _Step:
     """The calendar months that ``start``–``end`` touch, whole (a month's pupils are counted over
     all its days)."""
     start = None if start is None else month_start(start)
     end = None if end is None else next_month_start(end) - dt.timedelta(days=1)
-    where_month, params = _filter("school_id", "month_start", school_ids, start, end)
-    _run(conn, f"DELETE FROM absence_month WHERE {where_month}", params)
+    where_month, delete_params = _filter("school_id", "month_start", school_ids, start, end)
     where, params = _filter("school_id", "date", school_ids, start, end)
-    _run(conn, f"""
-        INSERT INTO absence_month (school_id, month_start, category, hours, occurrences, pupils)
+    return _Step("absence_month", ("school_id", "month_start", "category", "hours", "occurrences", "pupils"),
+                 where_month, delete_params, f"""
         SELECT school_id, {month_sql(conn, 'date')}, category, SUM(hours), COUNT(*), COUNT(DISTINCT pupil_id)
-        FROM absence WHERE {where}
+        FROM {src.absence(where)}
         GROUP BY school_id, {month_sql(conn, 'date')}, category""", params)
 
 
@@ -132,16 +297,26 @@ def _affected_years(start, end) -> list[int] | None:
     return list(range(school_year_of(start), school_year_of(end) + 1))
 
 
-def _pupils_of_schools(years: list[int] | None = None) -> str:
+def _pupils_of_schools_select(years: list[int] | None, src: _Sources) -> str:
     """SQL: the pupils with absence at the schools ``:school_ids``, and those who had it (in
     ``years``) when pupil_category_year was last refreshed: their absence there may since have
     been deleted, leaving nothing in absence to find them by."""
     in_years = "" if years is None else f" AND school_year IN ({', '.join(str(y) for y in years)})"
-    return ("pupil_id IN (SELECT pupil_id FROM absence WHERE school_id IN :school_ids"
-            f" UNION SELECT pupil_id FROM pupil_category_year WHERE school_id IN :school_ids{in_years})")
+    return (f"SELECT pupil_id FROM {src.absence('school_id IN :school_ids')}"
+            f" UNION SELECT pupil_id FROM pupil_category_year WHERE school_id IN :school_ids{in_years}")
 
 
-def _refresh_pupil_year(conn, school_ids, start, end) -> None:
+def _pupils_of_schools(src: _Sources, years: list[int] | None, params: dict, school_ids) -> str:
+    """The condition ``pupil_id IN (…)`` for the pupils to refresh (:func:`_pupils_of_schools_select`);
+    staged, they were found before and kept in a table."""
+    staged = src.pupils if years is None else src.pupils_of_years
+    if staged is not None:
+        return f"pupil_id IN (SELECT pupil_id FROM {staged})"
+    params["school_ids"] = sorted(school_ids)
+    return f"pupil_id IN ({_pupils_of_schools_select(years, src)})"
+
+
+def _pupil_year(conn, school_ids, start, end, src: _Sources) -> _Step:
     years = _affected_years(start, end)
     sy = school_year_sql(conn, "date")
     clauses, insert_clauses, params = ["1=1"], ["1=1"], {}
@@ -150,27 +325,26 @@ def _refresh_pupil_year(conn, school_ids, start, end) -> None:
         clauses.append(f"school_year{in_years}")
         insert_clauses.append(f"{sy}{in_years}")
     if school_ids is not None:
-        clauses.append(_pupils_of_schools(years))
-        insert_clauses.append(_pupils_of_schools(years))
-        params["school_ids"] = sorted(school_ids)
-    _run(conn, f"DELETE FROM pupil_year WHERE {' AND '.join(clauses)}", params)
+        pupils = _pupils_of_schools(src, years, params, school_ids)
+        clauses.append(pupils)
+        insert_clauses.append(pupils)
     where = " AND ".join(insert_clauses)
-    _run(conn, f"""
-        INSERT INTO pupil_year (pupil_id, school_year, school_id, absence_hours, unauthorised_hours,
-                                late_count, last_absence_on)
+    return _Step("pupil_year", ("pupil_id", "school_year", "school_id", "absence_hours", "unauthorised_hours",
+                                "late_count", "last_absence_on"),
+                 " AND ".join(clauses), params, f"""
         SELECT pupil_id, {sy}, MAX(school_id), SUM(hours),
                SUM(CASE WHEN category = 'ongeoorloofd' THEN hours ELSE 0 END),
                SUM(CASE WHEN category = 'te_laat' THEN 1 ELSE 0 END), MAX(date)
-        FROM absence WHERE {where}
+        FROM {src.absence(where)}
         GROUP BY pupil_id, {sy}""", params)
 
 
 def refresh_pupil_categories(conn: Connection) -> None:
     """Rebuild pupil_category_year entirely (migration 0005 fills it with this)."""
-    _refresh_pupil_categories(conn, None, None, None)
+    _pupil_categories(conn, None, None, None, _OWN).replace(conn)
 
 
-def _refresh_pupil_categories(conn, school_ids, start, end) -> None:
+def _pupil_categories(conn, school_ids, start, end, src: _Sources) -> _Step:
     """First absence date and hours per pupil × school year × category × school, for the whole school years
     that ``start``–``end`` touch (a first date depends on the whole year before it). Keyed by
     school, so a school's rows are replaced together, also those whose absence was deleted."""
@@ -181,42 +355,38 @@ def _refresh_pupil_categories(conn, school_ids, start, end) -> None:
         where_delete += f" AND school_year IN ({', '.join(str(y) for y in years)})"
         where += " AND date >= :year_start AND date <= :year_end"
         params.update(year_start=school_year_bounds(years[0])[0], year_end=school_year_bounds(years[-1])[1])
-    _run(conn, f"DELETE FROM pupil_category_year WHERE {where_delete}",
-         {k: v for k, v in params.items() if k == "school_ids"})
     sy = school_year_sql(conn, "date")
-    _run(conn, f"""
-        INSERT INTO pupil_category_year (school_year, category, pupil_id, school_id, first_on, hours)
+    return _Step("pupil_category_year", ("school_year", "category", "pupil_id", "school_id", "first_on", "hours"),
+                 where_delete, {k: v for k, v in params.items() if k == "school_ids"}, f"""
         SELECT {sy}, category, pupil_id, school_id, MIN(date), SUM(hours)
-        FROM absence WHERE {where}
+        FROM {src.absence(where)}
         GROUP BY {sy}, category, pupil_id, school_id""", params)
 
 
 def refresh_absentees(conn: Connection) -> None:
     """Rebuild absentee_year entirely from pupil_category_year."""
-    _refresh_absentees(conn, None, None, None)
+    _absentees(conn, None, None, None, _OWN).replace(conn)
 
 
-def _refresh_absentees(conn, school_ids, start, end) -> None:
+def _absentees(conn, school_ids, start, end, src: _Sources) -> _Step:
     """absentee_year for the whole school years that ``start``–``end`` touch: pupil_category_year
     holds one row per pupil × school × year × category, so a category's pupils are its rows."""
     years = _affected_years(start, end)
     where, params = _filter("school_id", "school_year", school_ids, None, None)
     if years is not None:
         where += f" AND school_year IN ({', '.join(str(y) for y in years)})"
-    _run(conn, f"DELETE FROM absentee_year WHERE {where}", params)
-    _run(conn, f"""
-        INSERT INTO absentee_year (school_id, school_year, category, pupils)
-        SELECT school_id, school_year, category, COUNT(*) FROM pupil_category_year WHERE {where}
+    return _Step("absentee_year", ("school_id", "school_year", "category", "pupils"), where, params, f"""
+        SELECT school_id, school_year, category, COUNT(*) FROM {src.pupil_categories} WHERE {where}
         GROUP BY school_id, school_year, category
         UNION ALL
-        SELECT school_id, school_year, '{ALL_CATEGORIES}', COUNT(DISTINCT pupil_id) FROM pupil_category_year
+        SELECT school_id, school_year, '{ALL_CATEGORIES}', COUNT(DISTINCT pupil_id) FROM {src.pupil_categories}
         WHERE {where} GROUP BY school_id, school_year""", params)
 
 
 def refresh_signals(conn: Connection) -> None:
     """Recompute every 16-hour signal: needed when the school calendar (holidays) or the setting
     ``signal_hours`` / ``signal_weeks`` changes."""
-    _refresh_signals(conn, *_signal_rule(conn), None, None, None)
+    _signals(conn, *_signal_rule(conn), None, _OWN).replace(conn)
 
 
 def _signal_rule(conn: Connection) -> tuple[float, int]:
@@ -225,18 +395,21 @@ def _signal_rule(conn: Connection) -> tuple[float, int]:
     return rule["signal_hours"], rule["signal_weeks"]
 
 
-def _refresh_signals(conn, signal_hours: float, signal_weeks: int, school_ids, start, end) -> None:
+def _signals(conn, signal_hours: float, signal_weeks: int, school_ids, src: _Sources) -> _Step:
     """16-hour signals per pupil (more than ``signal_hours`` in ``signal_weeks`` school weeks),
     each linked to the first 16_uur melding that followed it."""
     params: dict = {}
-    pupil_filter = ""
-    if school_ids is not None:
-        pupil_filter = f"AND {_pupils_of_schools()}"
-        params["school_ids"] = sorted(school_ids)
-    _run(conn, f"DELETE FROM signal16 WHERE 1=1 {pupil_filter}", params)
-    bounds = conn.execute(text("SELECT MIN(date), MAX(date) FROM absence")).one()
+    pupils = "1=1" if school_ids is None else _pupils_of_schools(src, None, params, school_ids)
+    return _Step("signal16", ("pupil_id", "school_id", "signal_on", "window_start", "hours", "melding_id",
+                              "school_days_to_melding"), pupils, params,
+                 rows=lambda c: _signal_rows(c, signal_hours, signal_weeks, src, pupils, params))
+
+
+def _signal_rows(conn, signal_hours: float, signal_weeks: int, src: _Sources, pupils: str,
+                 params: dict) -> list[tuple]:
+    bounds = conn.execute(text(f"SELECT MIN(date), MAX(date) FROM {src.absence('1=1')}")).one()
     if bounds[0] is None:
-        return
+        return []
     first, _ = school_year_bounds(school_year_of(as_date(bounds[0])))
     _, last = school_year_bounds(school_year_of(as_date(bounds[1])))
     calendar = load_school_calendar(conn)
@@ -245,8 +418,8 @@ def _refresh_signals(conn, signal_hours: float, signal_weeks: int, school_ids, s
 
     absences: dict[int, list] = defaultdict(list)
     school_of: dict[int, dict] = defaultdict(dict)
-    stmt = text(f"SELECT pupil_id, school_id, date, hours FROM absence "
-                f"WHERE category = 'ongeoorloofd' {pupil_filter} ORDER BY pupil_id, date")
+    unauthorised = src.absence(f"category = 'ongeoorloofd' AND {pupils}")
+    stmt = text(f"SELECT pupil_id, school_id, date, hours FROM {unauthorised} ORDER BY pupil_id, date")
     if params:
         stmt = stmt.bindparams(bindparam("school_ids", expanding=True))
     for pupil_id, school_id, day, hours in conn.execute(stmt, params):
@@ -277,8 +450,7 @@ def _refresh_signals(conn, signal_hours: float, signal_weeks: int, school_ids, s
                 delay = counter.between(signal.signal_on, melding[0])
             rows.append((pupil_id, school_of[pupil_id][signal.signal_on], signal.signal_on,
                          signal.window_start, signal.hours, melding[1] if melding else None, delay))
-    bulk.insert_rows(conn, "signal16", ("pupil_id", "school_id", "signal_on", "window_start", "hours",
-                                        "melding_id", "school_days_to_melding"), rows)
+    return rows
 
 
 def refresh_contacts(conn: Connection, school_ids: Iterable[int] | None = None,

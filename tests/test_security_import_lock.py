@@ -1,8 +1,8 @@
 """Issue 17 #9 (finding 10, data side): waiting is not crashing.
 
-A long import reads, validates and stages its rows without the database's write lock, so a login
-(a counted attempt and its audit row) during that part succeeds at once; only the short final
-apply holds the lock, and a login then waits — or, when it gives up, gets the Dutch "even
+A long import reads, validates and stages its rows, and computes its summaries, without the
+database's write lock, so a login (a counted attempt and its audit row) during that part succeeds
+at once; only the short final swap holds the lock, and a login then waits — or, when it gives up, gets the Dutch "even
 wachten" message. The import is held at a chosen point through its progress callback (events,
 no sleeps), and the logins use a short lock timeout, so the old single long write transaction
 would make them fail.
@@ -136,7 +136,8 @@ def test_a_login_while_a_large_import_is_read_and_checked_succeeds_at_once(big, 
 
 
 def test_a_login_during_the_final_apply_waits_or_is_told_to_wait_in_dutch(big, sqlite_url):
-    # held inside the write transaction, after the rows were applied and before the summaries
+    # held inside the write transaction, after the rows were applied, before the staged summaries
+    # are swapped in (tests/test_import_staged_summaries.py probes every phase on a small file)
     thread, release, outcome = run_held(big, "Samenvattingen bijwerken")
     impatient = impatient_engine(sqlite_url)
     waiting: dict[str, object] = {}

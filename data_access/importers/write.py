@@ -37,7 +37,7 @@ from data_access.definitions.calendar import (
     HOLIDAY_KINDS, as_date, school_year_bounds, school_year_label, school_year_of, school_years_of_days,
 )
 from data_access.models import (
-    Absence, AbsenceCode, Concern, Contact, Period, PolicyAction, Pupil, PupilEnrolment,
+    AbsenceCode, Concern, Contact, Period, PolicyAction, Pupil, PupilEnrolment,
     ReportingPeriod, School, SchoolEnrolment, StatusReport, Verzuimmelding,
 )
 
@@ -177,8 +177,14 @@ class Handler:
     def finish_reading(self, conn: Connection) -> None:
         """End of the read phase (no write lock held; see importers/run.py): file-level checks."""
 
+    def before_write(self, conn: Connection) -> None:
+        """Between the phases, still without the write lock: prepare what the write phase needs."""
+
     def finish(self, conn: Connection) -> None:
         """The write phase, under the write lock: apply what the read phase collected or staged."""
+
+    def drop_staging(self, conn: Connection) -> None:
+        """Drop the connection's temporary tables of this import (also after a failure)."""
 
     def may_write(self) -> bool:
         """Writing stops as soon as the import will be rejected anyway (strict mode)."""
@@ -830,6 +836,8 @@ def _hulls(pairs, options: Options) -> dict[int, tuple[dt.date, dt.date]]:
 
 
 ABSENCE_COLUMNS = ("pupil_id", "school_id", "date", "hours", "code", "category", "registered_on")
+STAGING_TABLES = ("lea_stage_absence", "lea_stage_sorted", "lea_import_gone", "lea_import_keys", "lea_import_keep")
+REBUILD_INDEXES_FROM = 100_000     # staged rows from which a doubling of the table rebuilds its indexes
 
 
 class AbsenceHandler(Handler):
@@ -858,7 +866,11 @@ class AbsenceHandler(Handler):
         self.first_day: np.datetime64 | None = None
         self.last_day: np.datetime64 | None = None
         self.stage_table = False
+        self.staged_rows = 0
         self.staged_deletes: list[np.ndarray] = []
+        self.existing_rows = 0
+        self.gone_table = False
+        self.ready_to_write = False
 
     # per chunk
     def check_chunk(self, conn, chunk, check):
@@ -1204,20 +1216,40 @@ class AbsenceHandler(Handler):
         self.stage_table = True
 
     def _apply_staged(self, conn) -> None:
+        """Under the write lock: the deletes found before it, then the staged rows."""
         started = time.perf_counter()
-        if self.staged_deletes:
-            ids = np.concatenate(self.staged_deletes)
-            for start in range(0, len(ids), 10_000):
-                part = ids[start:start + 10_000].tolist()
-                conn.execute(delete(Absence).where(Absence.id.in_(part)))
-            self.staged_deletes = []
+        if self.gone_table:
+            conn.execute(text("DELETE FROM absence WHERE id IN (SELECT id FROM lea_import_gone)"))
         if self.stage_table:
             columns = ", ".join(ABSENCE_COLUMNS)
-            # in the order staged: each chunk sorted by the unique index (pupil, date), as _insert wrote it
+            indexes = self._indexes_to_rebuild(conn)
+            for name, _sql in indexes:
+                conn.exec_driver_sql(f'DROP INDEX "{name}"')
+            # in the order staged: sorted by the unique index (pupil, date, code) before the lock
             conn.execute(text(f"INSERT INTO absence ({columns}) SELECT {columns} FROM lea_stage_absence"))
-            conn.execute(text("DROP TABLE lea_stage_absence"))
-            self.stage_table = False
+            for _name, sql in indexes:  # the index exactly as the migration made it
+                conn.exec_driver_sql(sql)
         self.write_seconds += time.perf_counter() - started
+        self.drop_staging(conn)
+
+    def _indexes_to_rebuild(self, conn) -> list[tuple[str, str]]:
+        """SQLite: when the import at least doubles the absence table, its secondary indexes are
+        dropped and built again from all rows (one sort each) instead of taking a million random
+        inserts each: the write lock is held about half as long (bench/RESULTS.md). Smaller imports
+        into a large table insert into them: rebuilding would sort every row the table holds."""
+        if self.dialect != "sqlite" or self.staged_rows < max(REBUILD_INDEXES_FROM, self.existing_rows):
+            return []
+        return [tuple(row) for row in conn.execute(text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'absence' "
+            "AND sql IS NOT NULL ORDER BY name"))]
+
+    def drop_staging(self, conn) -> None:
+        """The import's temporary tables, whatever state it stopped in (a rolled-back
+        write transaction brings back what it dropped; the connection returns to the pool)."""
+        for table in STAGING_TABLES:
+            conn.execute(text(f"DROP TABLE IF EXISTS {table}"))
+        self.ready_to_write = False
+        self.stage_table = self.gone_table = self.keys_table = False
 
     def _insert(self, conn, pupil, school, day, hours, codes, category, registered, mask):
         idx = np.flatnonzero(mask)
@@ -1238,7 +1270,7 @@ class AbsenceHandler(Handler):
         rows = zip(pupil_i.tolist(), school[idx].astype(np.int64).tolist(), day_iso.tolist(),
                    hours[idx].tolist(), codes[idx].tolist(), category[idx].tolist(), reg_list, strict=True)
         self._stage(conn)
-        bulk.insert_rows(conn, "lea_stage_absence", ABSENCE_COLUMNS, rows)
+        self.staged_rows += bulk.insert_rows(conn, "lea_stage_absence", ABSENCE_COLUMNS, rows)
 
     # end of file
     def finish_reading(self, conn):
@@ -1260,23 +1292,63 @@ class AbsenceHandler(Handler):
             self.messages.append(f"{self.onbekend_rows} registraties met een onbekende code ({codes}) zijn als "
                                  "'onbekend' geïmporteerd en worden op de pagina's gemarkeerd.")
 
-    def finish(self, conn):
-        """The write phase: the staged deletes and rows, then the period replacement."""
-        if self.may_write():
-            self._apply_staged(conn)
-        elif self.stage_table:  # rejected after all (a later chunk had a problem): the staged rows go
-            conn.execute(text("DROP TABLE lea_stage_absence"))
-            self.stage_table = False
+    def before_write(self, conn):
+        """After reading, before the write transaction (no write lock held): the rows the write
+        will delete are found (replaced rows, and with "periode vervangen" the period's rows the
+        file no longer holds) and the staged rows are sorted. Then ``staged_rows_table`` and
+        ``gone_ids_table`` describe the absence rows as they will be after the import, to compute
+        the summaries from (importers/run.py)."""
+        if self.may_write() and self.staged_deletes:
+            self._gone(conn, np.concatenate(self.staged_deletes))
+            self.staged_deletes = []
         if self.options.replace_period and self.hulls:
             self._replace(conn)
+        if not self.may_write():
+            self.drop_staging(conn)  # rejected after all (a later chunk had a problem): the staged rows go
+            return
+        if self.dialect == "sqlite":
+            if self.stage_table:  # one sort now instead of random inserts under the lock
+                conn.execute(text("CREATE TEMPORARY TABLE lea_stage_sorted AS SELECT * FROM lea_stage_absence "
+                                  "ORDER BY pupil_id, date, code"))
+                conn.execute(text("DROP TABLE lea_stage_absence"))
+                conn.execute(text("ALTER TABLE lea_stage_sorted RENAME TO lea_stage_absence"))
+            self.existing_rows = conn.execute(text("SELECT COUNT(*) FROM absence")).scalar()
+        self.ready_to_write = True
+
+    @property
+    def staged_rows_table(self) -> str | None:
+        return "lea_stage_absence" if self.stage_table else None
+
+    @property
+    def gone_ids_table(self) -> str | None:
+        return "lea_import_gone" if self.gone_table else None
+
+    def _gone(self, conn, ids) -> None:
+        if not self.gone_table:
+            conn.execute(text("DROP TABLE IF EXISTS lea_import_gone"))
+            conn.execute(text("CREATE TEMPORARY TABLE lea_import_gone (id BIGINT PRIMARY KEY)"))
+            self.gone_table = True
+        if len(ids):
+            bulk.insert_rows(conn, "lea_import_gone", ("id",), ((int(i),) for i in np.unique(ids)))
+
+    def finish(self, conn):
+        """The write phase, under the write lock: what ``before_write`` prepared."""
+        if self.may_write():
+            self._apply_staged(conn)
+        else:
+            self.drop_staging(conn)
 
     def _replace(self, conn):
+        """Per school, the rows from the first to the last date the file holds for it that the
+        file does not hold (again): to be deleted (a dry run counts them)."""
         write = self.may_write()
         kept = np.concatenate(self.kept_ids) if self.kept_ids else np.array([], dtype=np.int64)
         conn.execute(text("DROP TABLE IF EXISTS lea_import_keep"))
         conn.execute(text("CREATE TEMPORARY TABLE lea_import_keep (id BIGINT PRIMARY KEY)"))
         if len(kept):
             bulk.insert_rows(conn, "lea_import_keep", ("id",), ((int(i),) for i in np.unique(kept)))
+        if write:
+            self._gone(conn, np.array([], dtype=np.int64))
         for school_id, (lo, hi) in sorted(self.hulls.items()):
             lo_d = self.options.period_from or as_date(lo)
             hi_d = self.options.period_to or as_date(hi)
@@ -1286,7 +1358,8 @@ class AbsenceHandler(Handler):
             where = ("school_id = :s AND date BETWEEN :lo AND :hi AND id <= :max_id "
                      "AND id NOT IN (SELECT id FROM lea_import_keep)")
             if write:
-                gone = conn.execute(text(f"DELETE FROM absence WHERE {where}"), params).rowcount
+                gone = conn.execute(text(f"INSERT INTO lea_import_gone (id) SELECT id FROM absence WHERE {where}"),
+                                    params).rowcount
             else:
                 gone = conn.execute(text(f"SELECT COUNT(*) FROM absence WHERE {where}"), params).scalar()
             self.counts.deleted += gone
