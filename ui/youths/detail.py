@@ -20,7 +20,7 @@ from ui.text import plain
 from ui.youths.charts import calendar_grid, calendar_heatmap, hours_by_category
 from ui.youths.data import details_summary
 from ui.labels import CHANNEL_LABELS, TARGET_LABELS
-from ui.youths.forms import contact_form, note_form, open_case_form, status_form
+from ui.youths.forms import contact_form, intervention_form, note_form, open_case_form, status_form
 from ui.youths.labels import (
     ACTION_LABELS,
     MELDING_LABELS,
@@ -167,6 +167,7 @@ def case_panel(user: User, data: dict, default_day: dt.date) -> None:
             f"volgende actie: {_or_dash(case['next_action'])} op {fmt.date(as_date(case['next_action_on']))}",
         ]))
         status_form(user, case, default_day)
+        intervention_form(user, case, default_day)
         note_form(user, int(case["concern_id"]))
     st.markdown("**Zaakgeschiedenis, nieuwste eerst**")
     if history.empty:
