@@ -65,3 +65,13 @@ def test_closing_asks_for_the_outcome_and_stores_it(file_of_p_zaak, youths_db):
         case = conn.execute(select(Concern.status, Concern.outcome, Concern.outcome_explanation)
                             .where(Concern.id == 1)).one()
     assert tuple(case) == ("gesloten", "terug_naar_school", "gezien_door_gemeente")
+
+
+def test_a_youths_meldingen_show_duos_verzuimsoort_and_status(youths_db, sqlite_url, app_env):
+    app_env(sqlite_url)
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["lea_username"] = "leerplicht"
+    at.query_params["jongere"] = "P-MELDING"  # one 16_uur melding, stored status "open"
+    at.run()
+    meldingen = next(df.value for df in at.dataframe if df.value.columns[0] == "Gemeld op")
+    assert meldingen[["Soort", "Status"]].values.tolist() == [["16 uur in 4 lesweken", "geregistreerd"]]

@@ -19,7 +19,7 @@ from ui.downloads import chart_downloads, session_grant
 from ui.text import plain
 from ui.youths.charts import calendar_grid, calendar_heatmap, hours_by_category
 from ui.youths.data import details_summary
-from ui.labels import CHANNEL_LABELS, TARGET_LABELS
+from ui.labels import CHANNEL_LABELS, MELDING_STATUS_LABELS, TARGET_LABELS
 from ui.youths.forms import contact_form, intervention_form, note_form, open_case_form, status_form
 from ui.youths.labels import (
     ACTION_LABELS,
@@ -114,7 +114,7 @@ def meldingen_and_signals(data: dict, settings: Settings) -> None:
             "Soort": meldingen["kind"].map(lambda k: label(MELDING_LABELS, k)),
             "Verzuim vanaf": pd.to_datetime(meldingen["absence_start"]),
             "Uren": meldingen["hours"].map(lambda v: fmt.number(v, 1)),
-            "Status": meldingen["status"].map(lambda s: label(STATUS_LABELS, s)),
+            "Status": meldingen["status"].map(lambda s: label(MELDING_STATUS_LABELS, s)),
             "Uitkomst": meldingen["outcome"].fillna("–"),
             "Behandelaar": meldingen["officer"].fillna("–"),
         }), hide_index=True, placeholder="–", width="stretch", column_config=_date_columns("Gemeld op", "Verzuim vanaf"))
