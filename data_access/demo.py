@@ -30,6 +30,12 @@ Decisions worth knowing:
   between a 16-hour signal (03-06-2025) and a melding filed 7 school days later, a signal of
   18-06-2025 whose melding is filed on 24-06-2025 (after a reference date such as 20-06-2025),
   and three youths with two cases open at once. See ``_Generator._edge_absence``.
+* The chain from melding to outcome (issue 18, the "chain" stream, ``_Generator._chain``): a case's
+  first reached contact with the family is its gesprek (or huisbezoek), help follows in most cases
+  of MAS-route zorg, a few cases get HALT or a proces-verbaal (some before any help, some after,
+  with more help and less enforcement in later school years), every closed case has DUO's outcome
+  and explanation (mostly "terug naar school"), meldingen carry a meldingsnummer, the end of the
+  absence, the school's words and all five DUO statuses.
 * ``replace=True`` deletes existing data first, but ``status_report`` is append-only (a
   database trigger refuses DELETE), so a database that holds status reports is refused with
   "Database bevat al gegevens; gebruik een lege database". ``audit_event`` rows are kept.
@@ -350,6 +356,7 @@ def build(engine: Engine, seed: int = 2024, password: str | None = None, replace
         "verzuimmeldingen": len(data["verzuimmelding"][1]),
         "contacten": len(data["contact"][1]),
         "zorgcasussen": len(data["concern"][1]),
+        "interventies": len(data["intervention"][1]),
         "statusrapportages": len(data["status_report"][1]),
         "gebruikers": len(ROLES) + len(OFFICERS) - 1,
     }
@@ -435,7 +442,7 @@ class _Lazy:
 
 TABLE_ORDER = (
     "school", "school_enrolment", "pupil", "pupil_enrolment", "absence_code", "absence",
-    "verzuimmelding", "concern", "concern_note", "contact", "period", "policy_action", "action_kpi",
+    "verzuimmelding", "concern", "concern_note", "intervention", "contact", "period", "policy_action", "action_kpi",
     "reporting_period", "status_report",
 )
 
@@ -502,9 +509,38 @@ NEXT_ACTIONS = ("Huisbezoek plannen", "Gesprek met ouders en school", "Overleg m
 CLOSING = ("schoolgang hersteld", "doorverwezen naar jeugdhulp", "afspraken nagekomen",
            "leerling verhuisd", "passend onderwijsaanbod gevonden", "proces-verbaal afgehandeld")
 
-# "edges" comes last: SeedSequence children depend on their index only, so adding it did not
-# change the draws of the other streams.
-STREAMS = ("schools", "pupils", "absence", "meldingen", "concerns", "contacts", "programme", "edges")
+# The chain (issue 18): help and enforcement among the interventions, closing notes per outcome,
+# and the school's words on a melding.
+CARE_OR_ENFORCEMENT = frozenset({"verwijzing_jeugdconsulent", "verwijzing_ggd", "verwijzing_wijkteam",
+                                 "zorgadviesteam", "halt", "proces_verbaal"})
+CLOSING_FOR = {
+    "terug_naar_school": ("schoolgang hersteld", "afspraken nagekomen", "doorverwezen naar jeugdhulp",
+                          "passend onderwijsaanbod gevonden", "proces-verbaal afgehandeld"),
+    "beeindigd_andere_opleiding": ("leerling verhuisd", "passend onderwijsaanbod gevonden"),
+    "beeindigd_werk": ("leerling aan het werk",),
+    "beeindigd_overig": ("leerling verhuisd", "uitgeschreven, naar het buitenland vertrokken"),
+    "overleden": ("leerling overleden",),
+    "langdurig_ziek": ("langdurig ziek, zorgtraject loopt", "doorverwezen naar jeugdhulp"),
+    "legitiem_afwezig": ("verzuim bleek geoorloofd", "afwezigheid met reden, afspraken met school"),
+}
+SUSPECTED_REASONS = {
+    "16_uur": ("problemen thuis", "schoolweigering", "motivatieproblemen", "onbekend", "conflict op school"),
+    "lrv": ("schoolweigering", "psychische klachten", "problemen thuis", "geen passend onderwijs"),
+    "luxe": ("vakantie buiten de schoolvakanties", "familiebezoek in het buitenland", "lang weekend weg"),
+    "signaal": ("veel korte afwezigheid", "vaak ziek gemeld op maandag", "onbekend"),
+    "zorgwekkend_ziek": ("veel ziekmeldingen", "chronische klachten", "psychische klachten"),
+    "te_laat": ("laat naar bed", "ouders brengen te laat", "verantwoordelijk voor broertjes of zusjes"),
+    "overig": ("onbekend", "problemen thuis"),
+    "rmc": ("onbekend",),
+}
+SCHOOL_ACTIONS = ("gesprek met ouders", "gesprek met leerling", "ouders gebeld en gemaild",
+                  "besproken in het zorgteam", "brief aan ouders gestuurd")
+ACTIONS_WANTED = ("gesprek leerplicht met ouders", "huisbezoek", "advies aan school", "overleg met de jeugdarts",
+                  "handhaving")
+
+# "edges" and "chain" come last: SeedSequence children depend on their index only, so adding them
+# did not change the draws of the other streams.
+STREAMS = ("schools", "pupils", "absence", "meldingen", "concerns", "contacts", "programme", "edges", "chain")
 
 
 class _Generator:
@@ -531,6 +567,8 @@ class _Generator:
         self._finish_meldingen()
         self._concerns()
         self._contacts()
+        self._chain()
+        self._concern_rows()
         self._programme()
         self.out["absence_code"] = (("id", "source", "code", "category", "description"),
                                     [(i, "*", c, cat, d) for i, (c, cat, d) in enumerate(ABSENCE_CODES, 1)])
@@ -704,6 +742,7 @@ class _Generator:
         last_names = np.array(names.LAST_NAMES)[rng.integers(len(names.LAST_NAMES), size=m)]
         birth = (np.array([f"{c - 5}-10-01" for c in cohort], dtype="datetime64[D]")
                  + rng.integers(0, 365, m).astype("timedelta64[D]"))
+        self.pupil_birth = birth  # HALT is for youths of 12 and older (the chain step)
         last_py = np.cumsum(n_years) - 1
         current_school = py_school[last_py]
         current_grade = np.where(end_y == last, grade[last_py], -1)
@@ -950,7 +989,7 @@ class _Generator:
                 if planned is not None:  # an edge case: reported this many school days after the signal
                     self.meldingen.append(dict(pupil=int(p_), school=school, kind="16_uur", start=signal.window_start,
                                                reported=self.school_day_after(signal.signal_on, planned),
-                                               hours=signal.hours))
+                                               hours=signal.hours, end=signal.signal_on))
                     continue
                 prob, delay = self._report_probability(school, signal.signal_on)
                 if rng.random() >= prob:
@@ -960,7 +999,7 @@ class _Generator:
                 if reported > self.today:
                     continue
                 self.meldingen.append(dict(pupil=int(p_), school=school, kind="16_uur", start=signal.window_start,
-                                           reported=reported, hours=signal.hours))
+                                           reported=reported, hours=signal.hours, end=signal.signal_on))
 
     def _other_meldingen(self) -> None:
         rng = self.rng["meldingen"]
@@ -992,7 +1031,7 @@ class _Generator:
             reported = self.school_day_after(base_day, k)
             if reported <= self.today:
                 self.meldingen.append(dict(pupil=int(self.py_pupil[i]), school=int(self.py_school[i]), kind=kind,
-                                           start=start, reported=reported, hours=hours))
+                                           start=start, reported=reported, hours=hours, end=base_day))
 
         un = rows_of(ONGEOORLOOFD)
         for i in np.flatnonzero(sums[ONGEOORLOOFD] >= 100):
@@ -1092,12 +1131,154 @@ class _Generator:
             self._complete_concern(c, duration, rng)
             busy_until[c["pupil"]] = c["closed"] or dt.date.max
         self._edge_concerns()
+
+    # --- the chain: interventions, outcomes, DUO's melding fields (issue 18) ----------------------------
+
+    def _chain(self) -> None:
+        """Interventions per case, the outcome of every closed case, and the meldingen in DUO's shape,
+        all drawn from the "chain" stream (added last: nothing drawn before changes).
+
+        * The first reached contact with the family or youth in a case is its *gesprek* (a
+          *huisbezoek* when it was a home visit); the first reached home visit later is a huisbezoek.
+        * Help follows in most cases of MAS-route zorg and in some others: a referral (to the GGD for
+          health, the jeugdconsulent or wijkteam otherwise) and sometimes the zorgadviesteam/OZA.
+        * Enforcement in a few: mostly MAS-route handhaving, luxe verzuim and meldingen that ended in a
+          proces-verbaal; HALT for youths of 12 and older, else a proces-verbaal (against the parents).
+          Typically after the gesprek; sometimes before any help, sometimes after it.
+        * A closed case ends mostly back at school; moves end in "inschrijving beëindigd", health cases
+          sometimes in "langdurig ziek" or "legitiem afwezig". The closing note says the same.
+        * Meldingen get a meldingsnummer and the end of the reported absence; the school's suspected
+          reason and actions on most; a few non-16-hour meldingen are withdrawn (ingetrokken) or, with
+          no action, taken for information (ter kennisgeving aangenomen).
+        """
+        rng = self.rng["chain"]
+        contact_rows = self.out["contact"][1]
+        first_reached: dict[int, tuple[dt.date, str]] = {}
+        first_visit: dict[int, dt.date] = {}
+        for row in contact_rows:  # sorted by date
+            concern, target, channel, reached = row[11], row[3], row[4], row[7]
+            if concern is None or target not in ("family", "youth") or not reached:
+                continue
+            day = dt.date.fromisoformat(row[1])
+            first_reached.setdefault(concern, (day, channel))
+            if channel == "home_visit":
+                first_visit.setdefault(concern, day)
+        interventions: list[tuple] = []
+        for c in self.concerns:
+            end = min(c["closed"] or self.today, self.today)
+            health = (c["source"] == "GGD" or "ziek" in c["reason"].lower()
+                      or bool(c["melding"] and c["melding"]["kind"] == "zorgwekkend_ziek"))
+            planned: list[tuple[str, dt.date]] = []
+            met = first_reached.get(c["id"])
+            if met:
+                planned.append(("huisbezoek" if met[1] == "home_visit" else "gesprek", met[0]))
+                if first_visit.get(c["id"]) and first_visit[c["id"]] != met[0]:
+                    planned.append(("huisbezoek", first_visit[c["id"]]))
+            start = met[0] if met else c["opened"]
+
+            def later(lo: int, hi: int, base: dt.date = start) -> dt.date:
+                day = base + dt.timedelta(days=int(rng.integers(lo, hi)))
+                return day + dt.timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+
+            # the shift from punishing to helping: each school year a little more help, less and later enforcement
+            years_in = school_year_of(c["opened"]) - self.spec.first_year
+            p_help = {"MAS-2 zorg": 0.75, "MAS-1 preventief": 0.3}.get(c["mas"], 0.35) + 0.03 * years_in
+            helped = None
+            if rng.random() < p_help:
+                if health:
+                    kind = "verwijzing_ggd"
+                elif c["source"] == "jeugdconsulent":
+                    kind = "verwijzing_jeugdconsulent"
+                else:
+                    kind = _pick(rng, ("verwijzing_jeugdconsulent", "verwijzing_wijkteam", "verwijzing_ggd"),
+                                 (0.45, 0.4, 0.15))
+                helped = later(5, 60)
+                planned.append((kind, helped))
+                if rng.random() < (0.35 if c["mas"] == "MAS-2 zorg" else 0.12):
+                    planned.append(("zorgadviesteam", later(20, 100)))
+            melding = c["melding"] or {}
+            p_enforce = (0.9 if melding.get("outcome") == "proces-verbaal" else 0.55 if c["mas"] == "MAS-3 handhaving"
+                         else 0.4 if melding.get("kind") == "luxe" else 0.0)
+            if not health and rng.random() < p_enforce * max(0.5, 1 - 0.07 * years_in):
+                # after the help has had its chance (more so in later years), else after the first talk
+                after_help = helped is not None and rng.random() < min(0.9, 0.3 + 0.1 * years_in)
+                day = later(14, 60, helped) if after_help else later(7, 80)
+                age = (np.datetime64(day, "D") - self.pupil_birth[c["pupil"]]).astype(int) / 365.25
+                halt = age >= 12 and melding.get("kind") != "luxe" and rng.random() < 0.6
+                planned.append(("halt" if halt else "proces_verbaal", day))
+            if health and rng.random() < 0.12:
+                planned.append(("vrijstelling_aangevraagd", later(30, 150)))
+            kept = sorted({(day, kind) for kind, day in planned if c["opened"] <= day <= end})
+            interventions += [(c["id"], kind, day, c["officer"]) for day, kind in kept]
+            if c["closed"]:
+                self._close_with_outcome(c, {kind for _, kind in kept}, health, rng)
+        interventions.sort(key=lambda r: (r[2], r[0], r[1]))
+        self.out["intervention"] = (("id", "concern_id", "kind", "date", "officer"),
+                                    [(i, cid, kind, day.isoformat(), officer)
+                                     for i, (cid, kind, day, officer) in enumerate(interventions, 1)])
+        self._melding_fields(rng)
+
+    def _close_with_outcome(self, c: dict, kinds: set[str], health: bool, rng: np.random.Generator) -> None:
+        """DUO's closing reason and explanation of a closed case, and a closing note that says the same."""
+        if c["closing"] == "leerling verhuisd":  # a move within the municipality keeps the school
+            outcome = _pick(rng, ("beeindigd_andere_opleiding", "beeindigd_overig", "terug_naar_school"),
+                            (0.55, 0.1, 0.35))
+        elif c["closing"] == "passend onderwijsaanbod gevonden":
+            outcome = _pick(rng, ("beeindigd_andere_opleiding", "terug_naar_school"), (0.3, 0.7))
+        elif health:
+            outcome = _pick(rng, ("terug_naar_school", "langdurig_ziek", "legitiem_afwezig"), (0.5, 0.35, 0.15))
+        else:
+            outcome = _pick(rng, ("terug_naar_school", "legitiem_afwezig", "beeindigd_overig"), (0.88, 0.08, 0.04))
+        if outcome in ("langdurig_ziek", "legitiem_afwezig", "overleden"):
+            explanation = "geen_actie_meer"
+        elif kinds & CARE_OR_ENFORCEMENT:
+            explanation = "actie_richting_leerling"
+        elif kinds:
+            explanation = "gezien_door_gemeente"
+        else:
+            explanation = "geen_actie_meer"
+        fitting = CLOSING_FOR[outcome]
+        if not kinds & {"halt", "proces_verbaal"}:  # the note names a proces-verbaal only when there was one
+            fitting = tuple(t for t in fitting if "proces-verbaal" not in t)
+        if c["closing"] not in fitting:
+            c["closing"] = _pick(rng, fitting)
+        c.update(outcome=outcome, explanation=explanation)
+
+    def _melding_fields(self, rng: np.random.Generator) -> None:
+        """DUO's fields on every melding row (meldingsnummer, end of the absence, the school's words)
+        and a few withdrawn or taken-for-information meldingen of kinds that no signal waits for."""
+        cases_of = {id(c["melding"]) for c in self.concerns if c["melding"] is not None}
+        columns, rows = self.out["verzuimmelding"]
+        out = []
+        for m, row in zip(self.meldingen, rows, strict=True):
+            status, outcome = row[7], row[8]
+            age = (self.today - m["reported"]).days
+            if m["kind"] != "16_uur" and id(m) not in cases_of:
+                if status == "afgerond" and outcome == "geen actie" and rng.random() < 0.7:
+                    status = "ter_kennisgeving"
+                elif age > 20 and rng.random() < 0.04:  # withdrawn by the school: nothing came of it
+                    status, outcome = "ingetrokken", None
+            reason = school = wanted = None
+            if rng.random() < 0.75:
+                reason = _pick(rng, SUSPECTED_REASONS[m["kind"]])
+                school = _pick(rng, SCHOOL_ACTIONS)
+                wanted = _pick(rng, ACTIONS_WANTED)
+            number = f"{m['reported'].year}{m['id']:06d}"
+            out.append((*row[:7], status, outcome, *row[9:], number, m["end"].isoformat(), reason, school, wanted))
+        self.out["verzuimmelding"] = ((*columns, "meldingsnummer", "absence_end", "suspected_reason", "school_action",
+                                       "action_wanted"), out)
+
+    def _concern_rows(self) -> None:
+        """The case rows and their history, once the chain (interventions, outcome) is known. The note
+        times come from the "concerns" stream, drawn in the same order as when this was the end of
+        ``_concerns``: the chain step in between draws from its own stream."""
+        rng = self.rng["concerns"]
         rows, notes = [], []
         for c in self.concerns:
             rows.append((c["id"], c["pupil"] + 1, c["opened"].isoformat(), c["source"], c["reason"], c["status"],
                          c["mas"], c["phase"], c["officer"], c["next_action"],
                          c["next_action_on"].isoformat() if c["next_action_on"] else None,
-                         c["closed"].isoformat() if c["closed"] else None))
+                         c["closed"].isoformat() if c["closed"] else None, c.get("outcome"), c.get("explanation")))
             end = c["closed"] or self.today
             history = [(c["opened"], "open", "intake", f"Casus geopend na signaal van {c['source']}.")]
             for offset, phase, text in ((14, "onderzoek", "Intake afgerond; situatie wordt onderzocht."),
@@ -1112,7 +1293,8 @@ class _Generator:
                 notes.append((len(notes) + 1, c["id"], _stamp(day, int(rng.integers(8 * 60, 17 * 60))),
                               c["officer"], status, phase, text))
         self.out["concern"] = (("id", "pupil_id", "opened_on", "source", "reason", "status", "mas_route", "phase",
-                                "officer", "next_action", "next_action_on", "closed_on"), rows)
+                                "officer", "next_action", "next_action_on", "closed_on", "outcome",
+                                "outcome_explanation"), rows)
         self.out["concern_note"] = (("id", "concern_id", "at", "author", "status", "phase", "note"), notes)
 
     def _complete_concern(self, c: dict, duration: int, rng: np.random.Generator) -> None:

@@ -245,7 +245,7 @@ def test_a_melding_delivered_again_with_a_new_status_is_updated_not_duplicated(b
     assert again.ok and (again.counts.inserted, again.counts.updated) == (0, 1)
     with base.connect() as conn:
         assert conn.execute(select(models.Verzuimmelding.kind, models.Verzuimmelding.status)).all() == [
-            ("16_uur", "afgehandeld")]
+            ("16_uur", "afgerond")]  # "afgehandeld" is stored as DUO's afgesloten (MELDING_STATUSES)
 
 
 def test_today_is_the_default_for_a_pupils_enrolment_year(base):

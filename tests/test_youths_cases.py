@@ -45,7 +45,9 @@ def test_a_case_note_and_a_status_change_go_into_the_history(any_youths_db):
     with db.begin() as conn:
         note_id = cases.add_case_note(conn, concern_id=1, author="leerplicht", note="Moeder belt terug", **OFFICER)
         change_id = cases.change_case_status(conn, concern_id=1, author="leerplicht", status="gesloten",
-                                             phase="afgesloten", note="Schoolgang hersteld", on=TODAY, **OFFICER)
+                                             phase="afgesloten", note="Schoolgang hersteld", on=TODAY,
+                                             outcome="terug_naar_school",
+                                             outcome_explanation="gezien_door_gemeente", **OFFICER)
     with db.connect() as conn:
         case = conn.execute(select(Concern).where(Concern.id == 1)).one()
         notes = conn.execute(select(ConcernNote.id, ConcernNote.status, ConcernNote.note)
@@ -59,7 +61,9 @@ def test_a_case_note_and_a_status_change_go_into_the_history(any_youths_db):
     [status_event] = audit_rows(db, "status_gewijzigd")
     assert note_event.object_id == "10" and status_event.object_id == "10"
     assert json.loads(status_event.details) == {"concern_id": 1, "note_id": change_id,
-                                                   "van": "in_behandeling", "naar": "gesloten"}
+                                                   "van": "in_behandeling", "naar": "gesloten",
+                                                   "uitkomst": "terug_naar_school",
+                                                   "uitkomst_uitleg": "gezien_door_gemeente"}
     assert "Moeder" not in note_event.details and "hersteld" not in status_event.details
 
 

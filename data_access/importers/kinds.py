@@ -13,7 +13,9 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from data_access.definitions.absence import CATEGORIES
-from data_access.models import CONTACT_CHANNELS, CONTACT_TARGETS, LIGHTS, MELDING_KINDS, PERIOD_KINDS
+from data_access.models import (
+    CONTACT_CHANNELS, CONTACT_TARGETS, LIGHTS, MELDING_KINDS, MELDING_STATUSES, PERIOD_KINDS,
+)
 
 # Column types
 TEXT, INT, FLOAT, DATE, BOOL, CHOICE, SCHOOL_YEAR = "text", "int", "float", "date", "bool", "choice", "schoolyear"
@@ -45,6 +47,7 @@ class Column:
     max: float | None = None
     max_length: int | None = None
     choices: dict[str, str] | None = None   # accepted spelling → stored value
+    shown: tuple[str, ...] = ()             # the spellings the template and messages name (default: stored values)
     pattern: str | None = None              # regex on the normalised text (fullmatch)
     pattern_hint: str = ""
     upper: bool = False                     # store upper case, spaces removed (codes, postcodes)
@@ -59,11 +62,14 @@ class Column:
     def choice_map(self) -> dict[str, str]:
         return {norm_key(k): v for k, v in (self.choices or {}).items()}
 
+    def allowed_text(self) -> str:
+        """The values a choice column offers, as the template and an error message name them."""
+        return ", ".join(self.shown or sorted(set((self.choices or {}).values())))
+
     @property
     def type_label(self) -> str:
         if self.type == CHOICE and self.choices:
-            values = sorted(set(self.choices.values()))
-            return "een van: " + ", ".join(values)
+            return "een van: " + self.allowed_text()
         return TYPE_LABELS[self.type]
 
     def range_label(self) -> str:
@@ -164,14 +170,41 @@ CATEGORY_CHOICES = {
     "geoorloofd verzuim": "geoorloofd", "authorised": "geoorloofd", "authorized": "geoorloofd",
     "verlof": "geoorloofd", "geschorst": "schorsing", "suspension": "schorsing",
 }
+# DUO's verzuimsoorten as its verzuimregister writes them (the first spelling per kind: the words
+# the template names, also the labels on screen, ui/labels.py), their common abbreviations, and the
+# codes stored (MELDING_KINDS). Matching ignores case, accents, spaces and punctuation (norm_key).
+MELDING_DUO_WORDS = {
+    "16_uur": "16 uur in 4 lesweken", "lrv": "langdurig relatief verzuim (> 4 weken)", "luxe": "luxe verzuim",
+    "signaal": "signaalverzuim", "zorgwekkend_ziek": "zorgwekkend ziekteverzuim", "te_laat": "te laat",
+    "overig": "overig verzuim", "rmc": "verzuim 18+ (RMC)",
+}
 MELDING_CHOICES = {
     **{k: k for k in MELDING_KINDS},
+    **{word: kind for kind, word in MELDING_DUO_WORDS.items()},
     "16 uur": "16_uur", "16uur": "16_uur", "16-uursmelding": "16_uur", "16 uursmelding": "16_uur",
+    "16 uur in 4 weken": "16_uur", "16 uur in 4 lesweken": "16_uur", "16u": "16_uur",
     "relatief verzuim": "16_uur", "relatief verzuim 16 uur": "16_uur",
-    "langdurig relatief verzuim": "lrv", "luxeverzuim": "luxe", "luxe verzuim": "luxe",
-    "signaalverzuim": "signaal", "zorgwekkend ziekteverzuim": "zorgwekkend_ziek",
-    "zorgwekkend ziek": "zorgwekkend_ziek", "te laat": "te_laat", "telaat": "te_laat",
-    "te laat komen": "te_laat", "anders": "overig", "other": "overig",
+    "ongeoorloofd verzuim 16 uur": "16_uur", "relatief verzuim 16 uur in 4 lesweken": "16_uur",
+    "langdurig relatief verzuim": "lrv", "langdurig relatief verzuim > 4 weken": "lrv",
+    "luxeverzuim": "luxe", "signaal": "signaal",
+    "zorgwekkend ziek": "zorgwekkend_ziek", "te laat komen": "te_laat", "telaat": "te_laat",
+    "overig": "overig", "anders": "overig", "other": "overig",
+    "rmc": "rmc", "18+": "rmc", "verzuim 18+": "rmc", "rmc 18+": "rmc", "18+ rmc": "rmc", "rmc-melding": "rmc",
+    "18+ zonder startkwalificatie": "rmc",
+}
+# A melding's status: DUO's words first (geregistreerd is stored as "open", afgesloten as "afgerond",
+# ter kennisgeving aangenomen as "ter_kennisgeving"), then abbreviations and the words of earlier files.
+MELDING_STATUS_DUO_WORDS = {
+    "open": "geregistreerd", "in_behandeling": "in behandeling", "afgerond": "afgesloten",
+    "ingetrokken": "ingetrokken", "ter_kennisgeving": "ter kennisgeving aangenomen",
+}
+MELDING_STATUS_CHOICES = {
+    **{s: s for s in MELDING_STATUSES},
+    **{word: status for status, word in MELDING_STATUS_DUO_WORDS.items()},
+    "nieuw": "open", "gemeld": "open", "in behandeling genomen": "in_behandeling", "ib": "in_behandeling",
+    "lopend": "in_behandeling", "afgehandeld": "afgerond", "gesloten": "afgerond",
+    "ter kennisgeving": "ter_kennisgeving", "tkn": "ter_kennisgeving", "tka": "ter_kennisgeving",
+    "teruggetrokken": "ingetrokken",
 }
 TARGET_CHOICES = {
     **{t: t for t in CONTACT_TARGETS},
@@ -355,27 +388,51 @@ MELDINGEN = Kind(
     key="verzuimmeldingen", label="Verzuimmeldingen", table="verzuimmelding", order=6,
     replace_period=True, period_column="meldingsdatum",
     description=(
-        "Meldingen van verzuim aan leerplicht (via het DUO-verzuimregister). Sleutel: leerling, soort "
-        "en meldingsdatum; een bestaande melding wordt bijgewerkt (status, uitkomst)."
+        "Meldingen van verzuim aan leerplicht (via het DUO-verzuimregister), met DUO's verzuimsoorten en "
+        "statussen. Sleutel: leerling, soort en meldingsdatum; een bestaande melding wordt bijgewerkt "
+        "(status, uitkomst, meldingsnummer en de andere velden in het bestand)."
     ),
     columns=(
         PUPIL_REF,
         replace(SCHOOL_REF, **{"description": "vestiging (leeg: de huidige school van de leerling)"}),
-        Column("soort", CHOICE, required=True, aliases=("kind", "soort_melding", "meldingsoort", "type"),
-               description="16_uur, lrv, luxe, signaal, zorgwekkend_ziek, te_laat of overig",
-               example="16_uur", choices=MELDING_CHOICES),
+        Column("soort", CHOICE, required=True,
+               aliases=("kind", "soort_melding", "meldingsoort", "type", "verzuimsoort", "soort_verzuim"),
+               description="verzuimsoort zoals DUO die schrijft, of een afkorting (16 uur, LRV, luxe, signaal, …)",
+               example="16 uur in 4 lesweken", choices=MELDING_CHOICES, shown=tuple(MELDING_DUO_WORDS.values())),
+        Column("meldingsnummer", TEXT, aliases=("meldingnummer", "melding_nummer", "meldingsnr", "nummer_melding",
+                                                "duo_meldingsnummer"),
+               description="nummer van de melding in het DUO-verzuimregister", example="2023004711",
+               max_length=30),
         Column("startdatum_verzuim", DATE, aliases=("absence_start", "begin_verzuim", "start_verzuim",
-                                                    "eerste_verzuimdag"),
+                                                    "eerste_verzuimdag", "begindatum_verzuim"),
                description="eerste dag van het gemelde verzuim", example="11-09-2023", not_future=True,
                min_date="2000-01-01"),
+        Column("einddatum_verzuim", DATE, aliases=("absence_end", "eind_verzuim", "einde_verzuim",
+                                                   "laatste_verzuimdag", "verzuim_tot"),
+               description="laatste dag van het gemelde verzuim (niet vóór de startdatum)", example="04-10-2023",
+               not_future=True, min_date="2000-01-01"),
         Column("meldingsdatum", DATE, required=True, aliases=("reported_on", "datum_melding", "gemeld_op",
                                                               "melddatum"),
                description="datum van de melding", example="06-10-2023", not_future=True,
                min_date="2000-01-01"),
         Column("uren", FLOAT, aliases=("hours", "aantal_uren", "verzuimuren"),
                description="gemelde uren verzuim", example="17", min=0, max=2000),
-        Column("status", TEXT, aliases=("state",), description="bijv. open, in_behandeling, afgehandeld",
-               example="open", max_length=20),
+        Column("status", CHOICE, aliases=("state", "status_melding", "meldingstatus"),
+               description="status zoals DUO die schrijft, of een afkorting (in behandeling, afgesloten, tkn, …); "
+                           "leeg: geregistreerd",
+               example="geregistreerd", choices=MELDING_STATUS_CHOICES,
+               shown=tuple(MELDING_STATUS_DUO_WORDS.values())),
+        Column("vermoedelijke_reden", TEXT, aliases=("reden", "vermoedelijke_oorzaak", "reden_verzuim",
+                                                     "suspected_reason"),
+               description="vermoedelijke reden van het verzuim volgens de school (persoonsgegevens)",
+               example="problemen thuis", max_length=200, personal=True),
+        Column("actie_door_school", TEXT, aliases=("actie_school", "ondernomen_actie", "acties_school",
+                                                   "school_action"),
+               description="wat de school al deed (persoonsgegevens)", example="gesprek met ouders",
+               max_length=200, personal=True),
+        Column("actie_gewenst", TEXT, aliases=("gewenste_actie", "actie_gewenst_leerplicht", "action_wanted"),
+               description="welke actie de school van leerplicht vraagt (persoonsgegevens)",
+               example="gesprek leerplicht met ouders", max_length=200, personal=True),
         Column("uitkomst", TEXT, aliases=("outcome", "resultaat", "afdoening"),
                description="bijv. gesprek, waarschuwing, proces-verbaal", example="", max_length=40),
         OFFICER,

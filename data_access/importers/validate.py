@@ -316,7 +316,7 @@ class ChunkCheck:
 
     def _choice_parser(self, col: Column):
         mapping = col.choice_map()
-        allowed = ", ".join(sorted(set((col.choices or {}).values())))
+        allowed = col.allowed_text()
 
         def parse(text: str):
             value = mapping.get(norm_key(text))

@@ -533,6 +533,10 @@ class MeldingenHandler(CollectHandler):
         if start is not None:
             late = (start > check.values["meldingsdatum"]) & ~np.isnat(start)
             check.flag(late, "startdatum_verzuim", "Startdatum van het verzuim ligt na de meldingsdatum.")
+        end = check.values.get("einddatum_verzuim")
+        if start is not None and end is not None:
+            early = (end < start) & ~np.isnat(end) & ~np.isnat(start)
+            check.flag(early, "einddatum_verzuim", "Einddatum van het verzuim ligt vóór de startdatum.")
         if self.options.period_from or self.options.period_to:
             _flag_outside_period(check, "meldingsdatum", self.options)
         out["_pupil_id"], out["_school_id"] = pupil, school
@@ -541,22 +545,26 @@ class MeldingenHandler(CollectHandler):
     def key_column(self) -> str:
         return "meldingsdatum"
 
+    # file column → verzuimmelding attribute, for the optional columns (a column absent from the file
+    # leaves the stored value as it is)
+    OPTIONAL = (("startdatum_verzuim", "absence_start"), ("einddatum_verzuim", "absence_end"), ("uren", "hours"),
+                ("uitkomst", "outcome"), ("leerplichtambtenaar", "officer"), ("meldingsnummer", "meldingsnummer"),
+                ("vermoedelijke_reden", "suspected_reason"), ("actie_door_school", "school_action"),
+                ("actie_gewenst", "action_wanted"))
+
     def apply(self, conn, frame):
         recs = []
         for row in frame.to_dict("records"):
             rec = {"pupil_id": int(row["_pupil_id"]), "school_id": int(row["_school_id"]), "kind": row["soort"],
                    "reported_on": as_date(row["meldingsdatum"])}
-            for src, dst in (("startdatum_verzuim", "absence_start"), ("uren", "hours"), ("status", "status"),
-                             ("uitkomst", "outcome"), ("leerplichtambtenaar", "officer")):
+            for src, dst in (*self.OPTIONAL, ("status", "status")):
                 if self.present(src):
                     value = _none(row[src])
-                    rec[dst] = as_date(value) if dst == "absence_start" else value
+                    rec[dst] = as_date(value) if dst in ("absence_start", "absence_end") else value
             if rec.get("status") is None:
                 rec["status"] = "open"
             recs.append(rec)
-        attrs = ["school_id", "status"] + [dst for src, dst in (
-            ("startdatum_verzuim", "absence_start"), ("uren", "hours"), ("uitkomst", "outcome"),
-            ("leerplichtambtenaar", "officer")) if self.present(src)]
+        attrs = ["school_id", "status"] + [dst for src, dst in self.OPTIONAL if self.present(src)]
         if self.options.replace_period:
             self._replace(conn, recs)
         inserts, updates = _upsert(conn, Verzuimmelding, ("pupil_id", "kind", "reported_on"), recs, attrs, {},

@@ -19,8 +19,8 @@ from ui.downloads import chart_downloads, session_grant
 from ui.text import plain
 from ui.youths.charts import calendar_grid, calendar_heatmap, hours_by_category
 from ui.youths.data import details_summary
-from ui.labels import CHANNEL_LABELS, TARGET_LABELS
-from ui.youths.forms import contact_form, note_form, open_case_form, status_form
+from ui.labels import CHANNEL_LABELS, MELDING_STATUS_LABELS, TARGET_LABELS
+from ui.youths.forms import contact_form, intervention_form, note_form, open_case_form, status_form
 from ui.youths.labels import (
     ACTION_LABELS,
     MELDING_LABELS,
@@ -115,7 +115,7 @@ def meldingen_and_signals(data: dict, settings: Settings) -> None:
             "Soort": meldingen["kind"].map(lambda k: label(MELDING_LABELS, k)),
             "Verzuim vanaf": pd.to_datetime(meldingen["absence_start"]),
             "Uren": meldingen["hours"].map(lambda v: fmt.number(v, 1)),
-            "Status": meldingen["status"].map(lambda s: label(STATUS_LABELS, s)),
+            "Status": meldingen["status"].map(lambda s: label(MELDING_STATUS_LABELS, s)),
             "Uitkomst": meldingen["outcome"].fillna("–"),
             "Behandelaar": _names(meldingen["officer"], data["names"]),
         }), hide_index=True, placeholder="–", width="stretch", column_config=_date_columns("Gemeld op", "Verzuim vanaf"))
@@ -181,6 +181,7 @@ def case_panel(user: User, data: dict, default_day: dt.date) -> None:
             f"volgende actie: {_or_dash(case['next_action'])} op {fmt.date(as_date(case['next_action_on']))}",
         ]))
         status_form(user, case, default_day)
+        intervention_form(user, case, default_day)
         note_form(user, int(case["concern_id"]))
     st.markdown("**Zaakgeschiedenis, nieuwste eerst**")
     if history.empty:

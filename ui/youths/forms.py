@@ -1,4 +1,5 @@
-"""What an officer records on a youth: a contact, a case note, a status change, a new case.
+"""What an officer records on a youth: a contact, a case note, a status change (closing with its
+outcome), an intervention, a new case.
 
 Every form writes in one transaction together with its audit row (data_access.cases), then
 clears the cached list so the change shows at once, and reruns with a confirmation.
@@ -13,12 +14,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import cases
 from data_access.definitions.calendar import EARLIEST_DATE, as_date, date_bounds
-from data_access.models import CONTACT_CHANNELS
+from data_access.models import CASE_OUTCOMES, CONTACT_CHANNELS, INTERVENTION_KINDS, OUTCOME_EXPLANATIONS
 from data_access.users import User
 from ui.db import engine
 from ui.guard import origin
 from ui.cache import invalidate
-from ui.labels import CHANNEL_LABELS, TARGET_LABELS
+from ui.labels import (
+    CHANNEL_LABELS, INTERVENTION_LABELS, OUTCOME_EXPLANATION_LABELS, OUTCOME_LABELS, TARGET_LABELS,
+)
 from ui.youths.labels import SOURCE_LABELS, STATUS_LABELS, label
 
 FLASH = "youths_flash"
@@ -87,12 +90,47 @@ def status_form(user: User, case: pd.Series, default_day: dt.date) -> None:
         next_on = b.date_input("Datum volgende actie", value=current, format="DD-MM-YYYY",
                                **_planned_bounds(current))
         note = st.text_area("Toelichting (optioneel)", max_chars=cases.MAX_NOTE, height=70)
+        # In the columns above the note: a form cannot show these only once "gesloten" is picked
+        # (nothing reruns before the submit), so they are always there and cases refuses them otherwise.
+        outcome = a.selectbox("Uitkomst (bij sluiten)", (None, *CASE_OUTCOMES), format_func=_outcome_label)
+        explanation = b.selectbox("Toelichting uitkomst (bij sluiten)", (None, *OUTCOME_EXPLANATIONS),
+                                  format_func=_explanation_label)
         if st.form_submit_button("Wijziging opslaan", icon=":material/published_with_changes:"):
             _save(lambda conn: cases.change_case_status(
                 conn, concern_id=concern_id, author=user.username, role=user.role_label, status=status, phase=phase,
                 mas_route=route, next_action=next_action, next_action_on=next_on, note=note, on=default_day,
-                origin=origin(), expected_version=st.session_state[version_key]),
+                origin=origin(), expected_version=st.session_state[version_key], outcome=outcome,
+                outcome_explanation=explanation),
                   f"Zaak bijgewerkt: status '{label(STATUS_LABELS, status)}'.", version_key=version_key)
+
+
+def intervention_form(user: User, case: pd.Series, default_day: dt.date) -> None:
+    """Record what the officer did in the case (a kind and a date), and list what is recorded."""
+    concern_id = int(case["concern_id"])
+    version_key = f"status_{concern_id}_versie"  # the status form's: both change the same case
+    with engine().connect() as conn:
+        if version_key not in st.session_state:
+            st.session_state[version_key] = cases.case_version(conn, concern_id)
+        done = cases.interventions(conn, concern_id)
+    opened = as_date(case["opened_on"])
+    latest = max(default_day, dt.date.today())
+    with st.form(f"intervention_{concern_id}", clear_on_submit=True, border=True):
+        st.markdown("**Interventie vastleggen**")
+        a, b = st.columns(2)
+        kind = a.selectbox("Interventie", INTERVENTION_KINDS, format_func=INTERVENTION_LABELS.get)
+        day = b.date_input("Datum interventie", value=min(max(default_day, opened), latest), min_value=opened,
+                           max_value=latest, format="DD-MM-YYYY")
+        if done.empty:
+            st.caption("Nog geen interventies in deze zaak.")
+        else:
+            st.caption("Vastgelegd: " + "; ".join(
+                f"{d:%d-%m-%Y} {INTERVENTION_LABELS.get(k, k)}" for d, k in zip(done["date"].map(as_date), done["kind"])))
+        if st.form_submit_button("Interventie opslaan", icon=":material/add_task:"):
+            _save(lambda conn: cases.add_intervention(
+                conn, concern_id=concern_id, officer=user.username, role=user.role_label, kind=kind, on=day,
+                expected_version=st.session_state[version_key], today=latest, origin=origin()),
+                  f"Interventie '{INTERVENTION_LABELS[kind]}' van {day.strftime('%d-%m-%Y')} is vastgelegd.",
+                  version_key=version_key)
 
 
 def open_case_form(user: User, pupil_id: int, default_day: dt.date) -> None:
@@ -144,6 +182,14 @@ def _planned_bounds(current: dt.date | None) -> dict[str, dt.date]:
     if current is not None:
         earliest, latest = min(earliest, current), max(latest, current)
     return {"min_value": earliest, "max_value": latest}
+
+
+def _outcome_label(code: str | None) -> str:
+    return "–" if code is None else OUTCOME_LABELS[code]
+
+
+def _explanation_label(code: str | None) -> str:
+    return "–" if code is None else OUTCOME_EXPLANATION_LABELS[code]
 
 
 def _with_current(options: tuple[str, ...], current) -> list[str]:

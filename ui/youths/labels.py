@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from data_access.definitions import Settings
 from data_access.queries.youths import NO_CASE, signal_labels
+from ui import labels as shared
 
 STATUS_LABELS = {
     "open": "open",
@@ -12,11 +13,7 @@ STATUS_LABELS = {
     "afgesloten": "afgesloten",
     NO_CASE: "geen zaak",
 }
-MELDING_LABELS = {
-    "16_uur": "16 uur", "lrv": "langdurig relatief verzuim", "luxe": "luxeverzuim",
-    "signaal": "signaalverzuim", "zorgwekkend_ziek": "zorgwekkend ziekteverzuim", "te_laat": "te laat",
-    "overig": "overig",
-}
+MELDING_LABELS = shared.MELDING_LABELS  # one list of DUO's words, in ui/labels.py
 SOURCE_LABELS = {
     "school": "school", "leerplicht": "leerplicht (eigen signaal)", "ggd": "GGD",
     "jeugdconsulent": "jeugdconsulent", "wijkteam": "wijkteam", "politie": "politie", "ouders": "ouders",
@@ -25,7 +22,7 @@ SOURCE_LABELS = {
 ACTION_LABELS = {
     "bekijk_jongere": "dossier bekeken", "contact_toegevoegd": "contact vastgelegd",
     "notitie_toegevoegd": "notitie toegevoegd", "status_gewijzigd": "status gewijzigd",
-    "zaak_geopend": "zaak geopend", "export": "export",
+    "zaak_geopend": "zaak geopend", "interventie_toegevoegd": "interventie vastgelegd", "export": "export",
 }
 
 
