@@ -208,8 +208,26 @@ def group_names(conn: Connection) -> dict[str, dict]:
 
 def funnel_by_year(data: ChainData, suppressor: Suppressor | None) -> pd.DataFrame:
     """The funnel per school year: youths per step and the share of those with a trigger."""
-    out = definition.funnel(data.chains)
-    return _suppressed_funnel(out, suppressor)
+    return _per_cell(definition.funnel(data.chains), suppressor, list(definition.STEPS),
+                     {f"{s}_share": (s, "signaal") for s in definition.STEPS[1:]})
+
+
+def _per_cell(out: pd.DataFrame, suppressor: Suppressor | None, counts: list[str],
+              rates: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """Suppress each cell of a table per school year on its own: the school years are not added up
+    anywhere, so no total could give a hidden cell away (the drop-out table, whose rows add up to
+    a year's funnel, gets complementary cells: :func:`dropout`)."""
+    rule = applies(suppressor, "youths")
+    if rule is None or out.empty:
+        return out
+    shown = out.copy()
+    for rate, (num, den) in rates.items():
+        hidden = [rule.hides_rate(n, d) for n, d in zip(out[num], out[den])]
+        shown[rate] = pd.Series([None if h else v for h, v in zip(hidden, out[rate])], index=out.index, dtype=object)
+        shown[f"{rate}_reden"] = [rule.reason if h else "" for h in hidden]
+    for column in counts:
+        shown[column] = out[column].map(rule.count).astype(object)
+    return shown
 
 
 def _suppressed_funnel(out: pd.DataFrame, suppressor: Suppressor | None) -> pd.DataFrame:
@@ -265,19 +283,14 @@ def help_first_by_year(data: ChainData, suppressor: Suppressor | None) -> pd.Dat
     counts["counted"] = counts[list(definition.HELP_COUNTED)].sum(axis=1)
     counts["share"] = counts["helped"] / counts["counted"].where(counts["counted"] > 0)
     counts = counts[columns]
-    rule = applies(suppressor, "youths")
-    if rule is None:
-        return counts
-    return rule.frame(counts, counts=[*definition.HELP_COUNTED, definition.NEITHER, "helped", "counted"],
-                      rates={"share": ("helped", "counted")})
+    counts.columns.name = None
+    return _per_cell(counts, suppressor, [*definition.HELP_COUNTED, definition.NEITHER, "helped", "counted"],
+                     {"share": ("helped", "counted")})
 
 
 def recidive_by_year(data: ChainData, suppressor: Suppressor | None) -> pd.DataFrame:
-    out = definition.recidive_by_year(data.chains)
-    rule = applies(suppressor, "youths")
-    if rule is None or out.empty:
-        return out
-    return rule.frame(out, counts=["closed", "followed", "recidive", "pending"], rates={"share": ("recidive", "followed")})
+    return _per_cell(definition.recidive_by_year(data.chains), suppressor, ["closed", "followed", "recidive", "pending"],
+                     {"share": ("recidive", "followed")})
 
 
 def flag_counts(data: ChainData, year: int, suppressor: Suppressor | None) -> dict[str, int | str]:
