@@ -5,6 +5,7 @@ user = require("keten")
 import streamlit as st  # noqa: E402
 
 from ui import cache  # noqa: E402
+from ui import quality as registration  # noqa: E402
 from ui.chain import data, sections  # noqa: E402
 from ui.chain.labels import PAGE_TITLE  # noqa: E402
 
@@ -25,7 +26,7 @@ if not years:
 
 year = sections.choose_year(years)
 start, end = sections.year_window(year)
-quality = data.load(data.school_quality, start, min(end, today), settings.compliance_school_days)
+quality = data.load(registration.school_quality, start, min(end, today), settings.compliance_school_days)
 
 sections.funnel_section(chains, year, suppressor)
 sections.flags_line(chains, year, suppressor, settings)

@@ -2,10 +2,15 @@
 comparison, /keten). The rule is data_access.definitions.quality."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
+import streamlit as st
 
 from data_access.definitions import quality as rule
+from data_access.queries import quality as quality_queries
 from ui import format as fmt
+from ui.db import engine
 
 LABEL = "Registratiekwaliteit"
 FLAGGED_LABEL = "registratie twijfelachtig"  # the greyed-out dots' legend entry
@@ -38,3 +43,17 @@ def explanation(compliance_days: int) -> str:
             f"(minstens {rule.MIN_SIGNALS} signalen, melding binnen {compliance_days} schooldagen) of haar "
             f"geregistreerde uren per schooldag in de laatste {rule.RECENT_WEEKS} schoolweken onder de helft van de "
             f"{rule.EARLIER_WEEKS} weken daarvoor zakten. Haar cijfers staan er wel, maar zijn niet te vergelijken.")
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def school_quality(start: dt.date, end: dt.date, compliance_days: int) -> pd.DataFrame:
+    """queries.quality.school_quality, cached (shared by /scholen and /keten)."""
+    with engine().connect() as conn:
+        return quality_queries.school_quality(conn, start, end, compliance_days)
+
+
+def flagged_reasons(school_ids, start: dt.date, end: dt.date, compliance_days: int) -> pd.Series:
+    """Per school id (in the order given) the reason it is greyed out of a ranking, or ""."""
+    frame = school_quality(start, end, compliance_days)
+    reasons = {row["school_id"]: reason_text(row, compliance_days) for _, row in frame.iterrows()}
+    return pd.Series([reasons.get(s, "") for s in school_ids])

@@ -10,13 +10,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TypeVar
 
-import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.definitions import Settings
 from data_access.queries import chain as queries
-from data_access.queries import quality
 from data_access.queries import youths
 from ui.db import UNREACHABLE, engine
 
@@ -51,8 +49,3 @@ def group_names() -> dict[str, dict]:
     with engine().connect() as conn:
         return queries.group_names(conn)
 
-
-@st.cache_data(ttl=TTL, show_spinner=False)
-def school_quality(start: dt.date, end: dt.date, compliance_days: int) -> pd.DataFrame:
-    with engine().connect() as conn:
-        return quality.school_quality(conn, start, end, compliance_days)
