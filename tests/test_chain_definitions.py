@@ -243,3 +243,27 @@ def test_add_months_keeps_the_day_or_takes_the_last_of_the_month():
     assert definition.add_months(D(2019, 12, 13), 12) == D(2020, 12, 13)
     assert definition.add_months(D(2020, 2, 29), 12) == D(2021, 2, 28)
     assert definition.add_months(D(2021, 1, 31), 1) == D(2021, 2, 28)
+
+
+# --- the chain as evidence for a status light (data_access.kpis) --------------------------------
+
+
+def test_chain_kpis_over_a_reporting_period(chain_db):
+    from data_access import kpis
+
+    with chain_db.connect() as conn:
+        window = kpis.evidence_window(conn, D(2021, 1, 1), TODAY)
+        contact = kpis.KPIS["chain_signal_to_contact_days"].compute(conn, window, DEFAULTS.compliance_school_days)
+        help_first = kpis.KPIS["chain_help_first_share"].compute(conn, window, DEFAULTS.compliance_school_days)
+        links = [(1, "chain_help_first_share", 0.6, True), (1, "chain_signal_to_contact_days", 10, False)]
+        officer = kpis.evaluate_links(conn, links, window, DEFAULTS, None).set_index("kpi")
+        lea = kpis.evaluate_links(conn, links, window, DEFAULTS, FIVE).set_index("kpi")
+    # signals in the window with contact: 4B (14 school days), 5 (6), 7 (2); 2 and 3 had none
+    assert (contact.value, dict(contact.counts)) == (6, {"ketens met contact": 3})
+    # closed in the window: 4B against, 5 for, 7 neither (left out)
+    assert (help_first.value, dict(help_first.counts)) == (0.5, {"hulp vóór straf": 1,
+                                                                 "afgesloten zaken met hulp of straf": 2})
+    assert officer.loc["chain_help_first_share", "suggested"] == "rood"  # 50 % against 60 %: more than 10 % short
+    assert officer.loc["chain_signal_to_contact_days", "suggested"] == "groen"  # 6 ≤ 10
+    assert lea["value"].isna().all() and lea["suggested"].isna().all()
+    assert lea.loc["chain_help_first_share", "reason"] == "verborgen: minder dan 5 jongeren"
