@@ -25,9 +25,7 @@ def funnel_chart(points: pd.DataFrame) -> alt.LayerChart:
     tooltip = [alt.Tooltip("stap:N", title="Stap"), alt.Tooltip("tekst:N", title="Jongeren")]
     bars = alt.Chart(points).mark_bar(height={"band": 0.7}).encode(
         x=alt.X("bar:Q", title="Jongeren", scale=x_scale), y=y,
-        color=alt.Color("soort:N", title=None, scale=alt.Scale(domain=["bereikt", "verborgen"],
-                                                              range=[BLUE, HIDDEN_FILL]),
-                        legend=alt.Legend(orient="top")),
+        color=_colours(points, {"bereikt": BLUE, "verborgen": HIDDEN_FILL}),
         tooltip=tooltip)
     labels = alt.Chart(points).mark_text(align="left", dx=4, color=TEXT).encode(
         x=alt.X("bar:Q", scale=x_scale), y=y, text="tekst:N", tooltip=tooltip)
@@ -61,10 +59,15 @@ def share_by_year_chart(points: pd.DataFrame, title: str) -> alt.LayerChart:
     tooltip = [alt.Tooltip("jaar:N", title="Schooljaar"), alt.Tooltip("tekst:N", title=title)]
     bars = alt.Chart(points).mark_bar(width={"band": 0.7}).encode(
         x=x, y=alt.Y("bar:Q", title=f"{title} (%)", scale=scale),
-        color=alt.Color("soort:N", title=None, scale=alt.Scale(domain=["aandeel", "verborgen"],
-                                                              range=[ORANGE, HIDDEN_FILL]),
-                        legend=alt.Legend(orient="top")),
+        color=_colours(points, {"aandeel": ORANGE, "verborgen": HIDDEN_FILL}),
         tooltip=tooltip)
     labels = alt.Chart(points).mark_text(dy=-8, color=TEXT).encode(
         x=x, y=alt.Y("label_y:Q", scale=scale), text="kort:N", tooltip=tooltip)
     return alt.layer(bars, labels).properties(height=260, width="container")
+
+
+def _colours(points: pd.DataFrame, colours: dict[str, str]) -> alt.Color:
+    """The kinds present only: a legend entry "verborgen" with nothing hidden would mislead."""
+    domain = [kind for kind in colours if kind in set(points["soort"])]
+    return alt.Color("soort:N", title=None, scale=alt.Scale(domain=domain, range=[colours[k] for k in domain]),
+                     legend=alt.Legend(orient="top"))
