@@ -215,11 +215,12 @@ def _share_points(table: pd.DataFrame, numerator: str, denominator: str) -> pd.D
         share = r["share"]
         known = share is not None and not (isinstance(share, float) and pd.isna(share))
         hidden = _hidden(r[numerator]) or _hidden(r[denominator])
+        # hidden: a grey bar "verborgen"; nothing to count (no cases yet): no bar, the words say so
         rows.append({"jaar": fmt.school_year(int(r["school_year"])),
-                     "bar": float(share) * 100 if known else 100.0,
-                     "label_y": float(share) * 100 if known else 50.0,
-                     "soort": "aandeel" if known else "verborgen",
-                     "kort": fmt.percent(share, 0) if known else ("verborgen" if hidden else "geen"),
+                     "bar": float(share) * 100 if known else 100.0 if hidden else 0.0,
+                     "label_y": float(share) * 100 if known else 50.0 if hidden else 4.0,
+                     "soort": "aandeel" if known else "verborgen" if hidden else "geen",
+                     "kort": fmt.percent(share, 0) if known else ("verborgen" if hidden else "geen gegevens"),
                      "tekst": _share_text(share, r[numerator], r[denominator])})
     return pd.DataFrame(rows)
 
