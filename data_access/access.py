@@ -8,6 +8,10 @@ PAGES: dict[str, dict] = {
                 "roles": {"portefeuillehouder", "lea", "leerplicht"}},
     "covid": {"title": "Contact tijdens COVID-19", "icon": ":material/call:",
               "roles": {"lea", "leerplicht"}},
+    # the chain monitor: leerplicht sees every figure and the split per officer; lea and the
+    # portefeuillehouder see it aggregated and suppressed (issue 18)
+    "keten": {"title": "Keten: van signaal tot terug in de klas", "icon": ":material/conversion_path:",
+              "roles": {"portefeuillehouder", "lea", "leerplicht"}},
     "jongeren": {"title": "Jongeren in beeld", "icon": ":material/person_search:",
                  "roles": {"leerplicht"}},
     "beheer": {"title": "Beheer", "icon": ":material/settings:",

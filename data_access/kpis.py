@@ -27,6 +27,7 @@ figure of the Registratiepilot tab on /scholen and is hidden exactly when that t
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -36,11 +37,12 @@ from functools import lru_cache
 import pandas as pd
 from sqlalchemy import Connection, TextClause, text
 
-from data_access.definitions.settings import Settings
+from data_access.definitions.settings import Settings, load_settings
 from data_access.definitions.suppression import Suppressor, applies
 from data_access.definitions.calendar import load_school_calendars, school_year_of
 from data_access.definitions.sixteen_hours import on_time_sql
 from data_access.metrics import per_thousand, share
+from data_access.queries import chain as chain_queries
 from data_access.queries import pilot as pilot_queries
 
 TOLERANCE = 0.10
@@ -281,6 +283,31 @@ def newsletters_per_year(counts: Mapping[str, int]) -> KpiValue:
     return KpiValue("newsletters_per_year", float(sent), (("nieuwsbrieven", sent),), ("newsletters",))
 
 
+def _chains_at(conn: Connection, window: EvidenceWindow, compliance_days: int) -> chain_queries.ChainData:
+    """The chains as known at the window's end. The two chain KPIs depend on no threshold (the
+    stored signals are the triggers); the others a chain needs are read as stored."""
+    settings = dataclasses.replace(load_settings(conn), compliance_school_days=compliance_days)
+    return chain_queries.load_chains(conn, window.end, settings)
+
+
+def chain_signal_to_contact(conn: Connection, window: EvidenceWindow, compliance_days: int) -> KpiValue:
+    """Median school days from the chain's signal to the first contact with the family or youth,
+    over the chains whose signal fell in the window and that had contact by its end (the figure
+    "signaal → eerste contact" of /keten)."""
+    median, chains = chain_queries.median_signal_to_contact(_chains_at(conn, window, compliance_days),
+                                                           window.start, window.end)
+    return KpiValue("chain_signal_to_contact_days", median, (("ketens met contact", chains),), ("youths",))
+
+
+def chain_help_first(conn: Connection, window: EvidenceWindow, compliance_days: int) -> KpiValue:
+    """Hulp vóór straf (/keten): closed cases in the window with help before any HALT or
+    proces-verbaal ÷ closed cases with help or punishment."""
+    helped, counted, value = chain_queries.help_first_in(_chains_at(conn, window, compliance_days),
+                                                         window.start, window.end)
+    return KpiValue("chain_help_first_share", value,
+                    (("hulp vóór straf", helped), ("afgesloten zaken met hulp of straf", counted)), ("youths", "youths"))
+
+
 KPIS: dict[str, KpiDefinition] = {d.key: d for d in (
     KpiDefinition("schools_visited_share", "Basisscholen bezocht in de periode", "share",
                   "Aandeel basisscholen (BAO, SBAO, SO) met minstens één schoolbezoek van een "
@@ -300,6 +327,15 @@ KPIS: dict[str, KpiDefinition] = {d.key: d for d in (
     KpiDefinition("newsletters_per_year", "Nieuwsbrieven in de periode", "count",
                   "Aantal verstuurde nieuwsbrieven (verschillende verzenddata).", "contacts",
                   newsletters_per_year),
+    # the chain (issue 18): evidence for an action on "recht op leren"
+    KpiDefinition("chain_signal_to_contact_days", "Mediaan schooldagen signaal → eerste contact", "count",
+                  "Mediaan van de schooldagen van een signaal (16-uurssignaal, melding of zaak) tot het eerste "
+                  "bereikte contact met gezin of jongere, over de signalen in de periode met contact; dezelfde "
+                  "keten als op de pagina Keten.", None, None, measure=chain_signal_to_contact),
+    KpiDefinition("chain_help_first_share", "Aandeel hulp vóór straf", "share",
+                  "Afgesloten zaken in de periode met hulp (verwijzing jeugdconsulent, GGD of wijkteam, of het "
+                  "zorgadviesteam) vóór een eventuele HALT of proces-verbaal, gedeeld door de afgesloten zaken met "
+                  "hulp of straf; zaken met geen van beide tellen niet mee.", None, None, measure=chain_help_first),
 )}
 
 
@@ -310,7 +346,7 @@ EVIDENCE_COLUMNS = ["action_id", "kpi", "label", "unit", "explanation", "target"
 
 
 # A hidden KPI's reason names what was too few (suppression.COUNTS_PEOPLE keys → Dutch).
-FEWER_THAN = {"pupils": "leerlingen", "meldingen": "meldingen", "signals": "16-uurssignalen"}
+FEWER_THAN = {"pupils": "leerlingen", "meldingen": "meldingen", "signals": "16-uurssignalen", "youths": "jongeren"}
 
 
 def hidden_reason(suppressor: Suppressor, value: KpiValue) -> str:

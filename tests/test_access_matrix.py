@@ -28,6 +28,7 @@ EXPECTED = {  # the decision in DESIGN.md, written out so a change to access.py 
     "status": {"portefeuillehouder", "lea", "leerplicht", "beheer"},  # lea reads the LEA's own actions (issue 15)
     "scholen": {"portefeuillehouder", "lea", "leerplicht"},
     "covid": {"lea", "leerplicht"},
+    "keten": {"portefeuillehouder", "lea", "leerplicht"},  # aggregated and suppressed but for leerplicht (issue 18)
     "jongeren": {"leerplicht"},
     "beheer": {"beheer"},
     "audit": {"beheer"},

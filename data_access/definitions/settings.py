@@ -27,6 +27,9 @@ class Settings:
     late_count: int = 10                 # "vaak te laat" from this many late arrivals
     no_contact_days: int = 30            # work queue: an open case without contact for this long
     hours_per_day: float = 5.5           # school hours per school day (absence-rate denominator)
+    contact_within_days: int = 10        # chain: a melding needs officer contact within this many school days
+    back_in_class_weeks: int = 8         # chain: "terug in de klas" after this many school weeks below the line
+    recidive_months: int = 12            # chain: a new signal within this many months of closing is recidive
 
 
 DEFAULTS = Settings()
@@ -44,6 +47,9 @@ SETTING_KEYS: dict[str, str] = {
     "late_count": "te_laat_drempel",
     "no_contact_days": "no_contact_days",
     "hours_per_day": "hours_per_day",
+    "contact_within_days": "contact_within_days",
+    "back_in_class_weeks": "back_in_class_weeks",
+    "recidive_months": "recidive_months",
 }
 
 # Dutch names for the error message and the settings screen on /beheer.
@@ -58,6 +64,9 @@ LABELS: dict[str, str] = {
     "late_count": "vaak te laat vanaf (keer)",
     "no_contact_days": "geen contact sinds (dagen)",
     "hours_per_day": "uren per schooldag",
+    "contact_within_days": "contact na melding binnen (schooldagen)",
+    "back_in_class_weeks": "terug in de klas na (schoolweken)",
+    "recidive_months": "recidive binnen (maanden)",
 }
 
 

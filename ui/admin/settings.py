@@ -1,6 +1,6 @@
 """Beheer: the thresholds the definitions use (the "Instellingen" tab of /beheer).
 
-Shows the ten settings with their value in force and their default, and saves the ones beheer
+Shows every setting with their value in force and their default, and saves the ones beheer
 changes through data_access.setting_changes (validated, audited, the 16-hour signals rebuilt
 when the rule changes). After a save every cache is cleared, so every page shows the new
 figures on its next run.
@@ -34,6 +34,9 @@ EFFECTS = {
     "late_count": "signaal 'vaak te laat' (/jongeren, standaard van het filter)",
     "no_contact_days": "werkvoorraad: geen contact sinds (/jongeren, standaard van het filter)",
     "hours_per_day": "verzuimpercentage en langdurig verzuim (/scholen, /jongeren)",
+    "contact_within_days": "keten: melding zonder contact binnen de termijn (/keten, tijdlijn op /jongeren)",
+    "back_in_class_weeks": "keten: stap 'terug in de klas' (/keten, tijdlijn op /jongeren)",
+    "recidive_months": "keten: recidive na afsluiten (/keten)",
 }
 
 

@@ -12,6 +12,7 @@ from data_access.definitions.similar_schools import MIN_SIMILAR_SCHOOLS
 from data_access.queries import benchmark
 from data_access.queries import schools as queries
 from ui import format as fmt
+from ui import quality as registration
 from ui.schools import data
 from ui.downloads import chart_downloads
 from ui.schools.charts import comparison_dots, registration_scatter
@@ -87,10 +88,16 @@ def comparison_section(ctx: PageContext) -> None:
         return
     total = view.total
     rows = _sorted(view.rows, figure, st.session_state["schools_comparison_ascending"])
+    flags = None
+    if level == "school":  # a school whose registration is doubtful: below the ranking, greyed out (issue 18)
+        flags = pd.Series(registration.flagged_reasons(rows["school_id"], window.start, window.end,
+                                                       ctx.compliance_days).to_numpy(), index=rows.index)
+        rows = pd.concat([rows[flags == ""], rows[flags != ""]])
+        flags = flags.loc[rows.index]
     peers = view.peers.loc[rows.index] if view.peers is not None else None
 
     st.subheader(f"{figure.label} — {window.label}, per {LEVEL_WORDS[level]}")
-    _comparison_chart(ctx, rows, peers, total, figure, level)
+    _comparison_chart(ctx, rows, peers, total, figure, level, flags)
     if peers is not None:
         explain(similar_caption(rows, peers), ctx.meeting)
     explain(" ".join(part for part in (
@@ -113,6 +120,10 @@ def comparison_section(ctx: PageContext) -> None:
     table = table.moved(["Naam of code"], "Naam").moved(
         [f"95%-interval van: {figure.label}", f"95%-interval tot: {figure.label}", "Ten opzichte van gemeente"],
         HEADERS[figure.column])
+    if flags is not None and (flags != "").any():
+        table.frame.insert(1, registration.LABEL, [""] + flags.tolist())  # the first row is the municipality
+        table.hidden.insert(1, registration.LABEL, False)
+        explain(registration.explanation(ctx.compliance_days), ctx.meeting)
     show_table(table, ctx.meeting, meeting_columns=[
         "Scholen", "Leerlingen", "Leerling-schooljaren", HEADERS[figure.column], f"95%-interval van: {figure.label}",
         f"95%-interval tot: {figure.label}",
@@ -228,8 +239,10 @@ def comparison_chart(points: pd.DataFrame, municipal: float | None, total: pd.Da
 
 
 def _comparison_chart(ctx: PageContext, rows: pd.DataFrame, peers: pd.DataFrame | None, total: pd.DataFrame,
-                      figure: Figure, level: str) -> None:
+                      figure: Figure, level: str, flags: pd.Series | None = None) -> None:
     points, municipal, hidden = comparison_points(rows, peers, total, figure, level)
+    if flags is not None:  # greyed out: its position against the municipality is not to be trusted
+        points.loc[flags.reindex(points.index).fillna("") != "", "positie"] = POSITION_LABELS["flagged"]
     if points.empty:
         st.info(f"Geen waarden voor \"{figure.label}\" om te tonen"
                 + (f" (alle verborgen: teller of noemer kleiner dan {ctx.threshold})." if hidden else "."),

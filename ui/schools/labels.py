@@ -60,10 +60,11 @@ POSITION_LABELS = {
     "lower": "lager dan gemeente",
     "no_clear_difference": "geen duidelijk verschil",
     "not_tested": "geen interval (niet getoetst)",
+    "flagged": "registratie twijfelachtig (buiten de rangorde)",  # ui.quality, issue 18
 }
 # Okabe–Ito vermillion and blue (told apart with colour-vision deficiencies), greys for the rest
 POSITION_COLORS = {"higher": "#D55E00", "lower": "#0072B2", "no_clear_difference": "#767676",
-                   "not_tested": "#BBBBBB"}
+                   "not_tested": "#BBBBBB", "flagged": "#E0E0E0"}
 
 # A samenwerkingsverband or board is stored as whatever the school register gave: a name, or only
 # a DUO code (PO2201, PO 22-01; a board's 5-digit bevoegd-gezagnummer). A code is shown as such

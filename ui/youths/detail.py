@@ -17,6 +17,7 @@ from ui import format as fmt
 from ui.db import engine
 from ui.downloads import chart_downloads, session_grant
 from ui.text import plain
+from ui.youths.chain import chain_timeline
 from ui.youths.charts import calendar_grid, calendar_heatmap, hours_by_category
 from ui.youths.data import details_summary
 from ui.labels import CHANNEL_LABELS, MELDING_STATUS_LABELS, TARGET_LABELS
@@ -167,6 +168,7 @@ def contacts_timeline(user: User, data: dict, open_case_id: int | None, default_
 
 def case_panel(user: User, data: dict, default_day: dt.date) -> None:
     case_rows, history = data["cases"], data["history"]
+    chain_timeline(data["profile"].pupil_id, default_day)  # the youth's chain, steps dated (issue 18)
     open_cases = case_rows[case_rows["closed_on"].isna()]
     if open_cases.empty:
         st.info("Deze jongere heeft geen open zaak.")
