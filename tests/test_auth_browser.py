@@ -131,7 +131,7 @@ def test_the_login_cookie_keeps_a_new_tab_logged_in_until_logout_then_a_replay_i
 
     page.get_by_role("button", name="Uitloggen").click()
     expect_login_form(page)
-    page.get_by_text("U bent uitgelogd.").wait_for()
+    page.get_by_text("U bent uitgelogd.").first.wait_for()
     page.wait_for_function(f"!document.cookie.includes('{COOKIE}=')")  # deleted in this browser
 
     context, tab = new_tab_with(cookie)  # the same cookie, replayed after logout

@@ -100,9 +100,19 @@ def test_a_threshold_of_ten_set_on_beheer_shows_on_every_page(demo_copy_url, str
     log_in(holder, server.url, "portefeuillehouder", DEMO_PASSWORD)
     holder.get_by_role("heading", name="Status LEA-acties").wait_for(timeout=60_000)
     settle(holder)
-    # 2025-T1: the pilot's compliance gap rests on fewer than 10 signals
+    # 2024-T1: the pilot's effect on meldtrouw rests on fewer than 10 signals in a group (5 or more)
+    holder.set_viewport_size({"width": 1400, "height": 1000})  # a list that opens within the screen
+    holder.locator("[data-testid='stExpander'] summary").filter(has_text="Selectie:").first.click()
+    settle(holder)  # the expander keeps its state: opening it reruns the page
+    period = holder.get_by_role("combobox", name="Rapportageperiode")
+    period.wait_for(state="visible", timeout=30_000)
+    period.click()
+    holder.get_by_role("option", name="2024-T1", exact=True).click()
+    holder.get_by_role("heading", name="Samenvatting 2024-T1").wait_for(timeout=60_000)
+    settle(holder)
+    holder.screenshot(path=SHOTS.format("status-2024-T1"), full_page=True)
     main = holder.locator("[data-testid='stMain']").text_content()
-    assert "verborgen: minder dan 10 leerlingen of meldingen" in main
+    assert "kleiner dan 10" in main
     assert "minder dan 5" not in main
     no_traceback(holder)
     holder.screenshot(path=SHOTS.format("status-portefeuillehouder"), full_page=True)

@@ -87,7 +87,8 @@ def test_portfolio_holder_sees_tiles_summary_history_and_export(streamlit_factor
 def test_on_a_phone_the_lights_come_first_and_the_filters_are_folded_away(streamlit_factory, page, demo_url):
     server = streamlit_factory(demo_url)
     page.set_viewport_size({"width": 390, "height": 844})
-    log_in(page, server.url, "lea", DEMO_PASSWORD)  # the LEA reads /status too (issue 15): its first page
+    log_in(page, server.url, "lea", DEMO_PASSWORD)  # the LEA reads /status too (issue 15)
+    page.goto(f"{server.url}/status")
     page.get_by_role("heading", name="Status LEA-acties").wait_for(timeout=60_000)
     wait_ready(page)
     page.screenshot(path=SHOTS.format("telefoon"))
