@@ -16,16 +16,16 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import Connection, bindparam, select, text
+from sqlalchemy import Connection, bindparam, text
 
 from data_access import bulk
 from data_access.definitions.calendar import (
-    HOLIDAY_KINDS, SchoolDayCounter, as_date, load_school_calendar, month_sql, month_start, next_month_start, school_year_bounds,
-    school_year_of, school_year_sql, week_sql, week_start,
+    SchoolDayCounter, as_date, holiday_rows, load_school_calendar, month_sql, month_start, next_month_start,
+    school_year_bounds, school_year_of, school_year_sql, week_sql, week_start,
 )
 from data_access.definitions.settings import load_fields
 from data_access.definitions.sixteen_hours import answering_melding, school_week_index, sixteen_hour_signals
-from data_access.models import ALL_CATEGORIES, Period
+from data_access.models import ALL_CATEGORIES
 from data_access.summary_state import contact_segment_is_stale
 
 
@@ -218,8 +218,7 @@ def _inputs(conn: Connection) -> tuple:
     (signal16: the rule, the holidays and the meldingen; absence rows' categories: the codes)."""
     return (
         _signal_rule(conn),
-        tuple(conn.execute(select(Period.start, Period.end, Period.sector)
-                           .where(Period.kind.in_(HOLIDAY_KINDS)).order_by(Period.id)).all()),
+        tuple(holiday_rows(conn)),
         tuple(conn.execute(text("SELECT source, code, category FROM absence_code ORDER BY source, code")).all()),
         tuple(conn.execute(text("SELECT COUNT(*), MAX(id) FROM verzuimmelding")).one()),
     )

@@ -243,9 +243,16 @@ def load_school_calendar(conn: Connection, sectors: Sequence[str] | None = None)
     return SchoolCalendar.from_periods((as_date(s), as_date(e)) for s, e in conn.execute(query))
 
 
+def holiday_rows(conn: Connection) -> list[tuple]:
+    """The stored holidays and study days as (start, end, sector) rows, in the order they were made
+    (also what an import compares to see whether the calendar changed meanwhile)."""
+    return conn.execute(select(Period.start, Period.end, Period.sector).where(Period.kind.in_(HOLIDAY_KINDS))
+                        .order_by(Period.id)).all()
+
+
 def load_school_calendars(conn: Connection, sectors: Sequence[str]) -> dict[str, SchoolCalendar]:
     """:func:`load_school_calendar` for each sector, from one read of the holidays."""
-    rows = conn.execute(select(Period.start, Period.end, Period.sector).where(Period.kind.in_(HOLIDAY_KINDS))).all()
+    rows = holiday_rows(conn)
     return {sector: SchoolCalendar.from_periods((as_date(s), as_date(e)) for s, e, of in rows
                                                 if of is None or of == sector)
             for sector in sectors}
