@@ -23,17 +23,15 @@ import datetime as dt
 import sqlite3
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from data_access import aggregates, audit, users
-from data_access import auth_rules as rules
-from data_access.db import make_engine
+from data_access import aggregates, users
 from data_access.importers import write
 from data_access.importers import Options, run_import
 from data_access.models import ALL_CATEGORIES
 from data_access.setting_changes import save_settings
-from fixtures.imports import TODAY, dump, imp, load_base, summaries
+from fixtures.imports import TODAY, dump, imp, impatient_engine, load_base, log_in, summaries
 
 D = dt.date
 PASSWORD = "geheim-wachtwoord-1"
@@ -188,28 +186,6 @@ def lotte(engine):
     return engine
 
 
-def impatient_engine(url: str):
-    """The app's engine, waiting 0,2 s for a lock instead of 10 s."""
-    eng = make_engine(url)
-
-    @event.listens_for(eng, "connect")
-    def _short_wait(dbapi_connection, _record):
-        dbapi_connection.execute("PRAGMA busy_timeout=200")
-
-    return eng
-
-
-def log_in(eng) -> rules.LoginOutcome:
-    """A login as the app does it: a counted attempt (committed first), then its audit row."""
-    with eng.connect() as conn:
-        creds = rules.credentials(conn)
-    outcome = rules.attempt_login(eng, "lotte", PASSWORD, creds, lambda _n, p: p == PASSWORD, rules.LockoutPolicy())
-    with eng.begin() as conn:
-        audit.record(conn, audit.LOGIN, username="lotte", object_type=audit.OBJECT_USER, object_id="lotte",
-                     result="ok" if outcome.ok else outcome.status)
-    return outcome
-
-
 def can_write(path: str) -> bool:
     """Can a second connection take the write lock right now (no waiting)?"""
     con = sqlite3.connect(path, timeout=0, isolation_level=None)
@@ -235,7 +211,7 @@ def test_only_the_final_swap_keeps_other_writers_out(lotte, sqlite_url, monkeypa
         original_stage(step, conn)
         probes.append((f"berekend: {step.table}", can_write(path)))
         if step.table == "pupil_year":  # halfway through the summaries: somebody logs in
-            logins.append(log_in(impatient).ok)
+            logins.append(log_in(impatient, "lotte", PASSWORD).ok)
 
     monkeypatch.setattr(aggregates._Step, "stage", stage_and_probe)
     try:

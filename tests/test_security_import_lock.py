@@ -15,14 +15,13 @@ import datetime as dt
 import threading
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from data_access import audit, users
-from data_access import auth_rules as rules
 from data_access.db import BUSY_MESSAGE, MissingDatabase, busy_message, get_engine, make_engine
 from data_access.models import Absence, AuditEvent, LoginAttempt
-from fixtures.imports import TODAY, imp, load_base
+from fixtures.imports import TODAY, imp, impatient_engine, load_base, log_in
 
 PUPILS = 2000
 DAYS = 150     # weekdays from 4 September 2023: 2.000 × 150 = 300.000 absence rows (6,6 MB)
@@ -53,29 +52,6 @@ def big(engine, sqlite_url):
     with engine.begin() as conn:
         users.create_user(conn, "lotte", "Lotte Leerplicht", ["leerplicht"], PASSWORD)
     return engine
-
-
-def impatient_engine(url: str):
-    """The app's engine, but a lock is waited for 0,2 s instead of 10 s: a login that needs the
-    write lock while an import holds it fails at once instead of after the busy timeout."""
-    eng = make_engine(url)
-
-    @event.listens_for(eng, "connect")
-    def _short_wait(dbapi_connection, _record):
-        dbapi_connection.execute("PRAGMA busy_timeout=200")
-
-    return eng
-
-
-def log_in(eng) -> rules.LoginOutcome:
-    """A login as the app does it: a counted attempt (committed first), then its audit row."""
-    with eng.connect() as conn:
-        creds = rules.credentials(conn)
-    outcome = rules.attempt_login(eng, "lotte", PASSWORD, creds, lambda _n, p: p == PASSWORD, rules.LockoutPolicy())
-    with eng.begin() as conn:
-        audit.record(conn, audit.LOGIN, username="lotte", object_type=audit.OBJECT_USER, object_id="lotte",
-                     result="ok" if outcome.ok else outcome.status)
-    return outcome
 
 
 def run_held(engine, hold_at: str):
@@ -119,7 +95,7 @@ def test_a_login_while_a_large_import_is_read_and_checked_succeeds_at_once(big, 
     impatient = impatient_engine(sqlite_url)
     try:
         assert "error" not in outcome
-        assert log_in(impatient).ok  # would be 'database is locked' under one long write transaction
+        assert log_in(impatient, "lotte", PASSWORD).ok  # would be 'database is locked' under one long write transaction
         assert absence_rows(big) == 0  # nothing of the import is visible yet: all or nothing
     finally:
         release.set()
@@ -143,11 +119,11 @@ def test_a_login_during_the_final_apply_waits_or_is_told_to_wait_in_dutch(big, s
     waiting: dict[str, object] = {}
 
     def patient_login():  # the app's own engine waits for the lock (busy timeout 10 s)
-        waiting["outcome"] = log_in(big)
+        waiting["outcome"] = log_in(big, "lotte", PASSWORD)
 
     try:
         with pytest.raises(OperationalError) as locked:
-            log_in(impatient)
+            log_in(impatient, "lotte", PASSWORD)
         assert busy_message(locked.value) == BUSY_MESSAGE
         assert "Even wachten" in BUSY_MESSAGE
         patient = threading.Thread(target=patient_login)

@@ -3,6 +3,7 @@ hulp vóór straf and the flags (used by /keten and the timeline on /jongeren)."
 from __future__ import annotations
 
 from data_access.definitions import chain as definition
+from ui.labels import OUTCOME_LABELS as DUO_OUTCOME_LABELS
 
 PAGE_TITLE = "Keten: van signaal tot terug in de klas"
 
@@ -18,16 +19,7 @@ INTERVAL_LABELS = {
 TRIGGER_LABELS = {
     definition.TRIGGER_SIGNAL: "16-uurssignaal", definition.TRIGGER_MELDING: "melding", definition.TRIGGER_CASE: "zaak",
 }
-OUTCOME_LABELS = {
-    "terug_naar_school": "terug naar school / opleiding hervat",
-    "beeindigd_andere_opleiding": "inschrijving beëindigd, andere opleiding",
-    "beeindigd_werk": "inschrijving beëindigd, werk",
-    "beeindigd_overig": "inschrijving beëindigd, overige redenen",
-    "overleden": "leerling overleden",
-    "langdurig_ziek": "geen verzuim, langdurig ziek",
-    "legitiem_afwezig": "geen verzuim, legitiem afwezig",
-    "niet_vastgelegd": "uitkomst niet vastgelegd",
-}
+OUTCOME_LABELS = {**DUO_OUTCOME_LABELS, "niet_vastgelegd": "uitkomst niet vastgelegd"}
 INTERVENTION_LABELS = {
     "gesprek": "gesprek", "huisbezoek": "huisbezoek", "verwijzing_jeugdconsulent": "verwijzing jeugdconsulent",
     "verwijzing_ggd": "verwijzing GGD", "verwijzing_wijkteam": "verwijzing wijkteam",
