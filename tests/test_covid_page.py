@@ -150,8 +150,8 @@ def test_an_unreachable_database_gives_a_dutch_error():
     at = AppTest.from_function(script, default_timeout=30).run()
     assert not at.exception
     assert [e.value for e in at.error] == [
-        "De database is op dit moment niet bereikbaar. Probeer het later opnieuw of neem contact op met "
-        "functioneel beheer."]
+        "De database is op dit moment niet bereikbaar. Probeer het over enkele minuten opnieuw; "
+        "blijft dit zo, neem dan contact op met de functioneel beheerder."]
 
 
 def test_periods_without_any_contacts_give_a_clear_message_instead_of_zeros(engine, sqlite_url, app_env):

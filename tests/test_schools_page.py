@@ -237,4 +237,4 @@ def test_database_failure_shows_a_dutch_error(fixture_url, monkeypatch):
     monkeypatch.setattr(schools, "school_comparison", unreachable)
     at = open_page("lea", COMPARISON)
     assert not at.exception
-    assert any("database is niet bereikbaar" in e.value for e in at.error)
+    assert any("database is op dit moment niet bereikbaar" in e.value for e in at.error)

@@ -17,6 +17,8 @@ from data_access import access
 from data_access.definitions import SettingError, Settings, Suppressor, load_settings
 from ui.db import UNREACHABLE, engine
 
+T = TypeVar("T")
+
 F = TypeVar("F", bound=Callable)
 TTL = 600
 _DATA_RESOURCES: list = []
@@ -68,3 +70,13 @@ def suppressor_for(roles, current: Settings | None = None) -> Suppressor | None:
     if access.sees_personal_data(roles):
         return None
     return Suppressor((current or settings()).suppression_threshold)
+
+
+def load(loader: Callable[..., T], *args) -> T:
+    """Call a (cached) loader; if the database cannot be reached, say so in Dutch and stop the page."""
+    try:
+        return loader(*args)
+    except (SQLAlchemyError, OSError):
+        st.error(UNREACHABLE, icon=":material/cloud_off:")
+        st.stop()
+        raise  # unreachable: st.stop() ends the run

@@ -7,28 +7,17 @@ with a Dutch message.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import TypeVar
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.definitions import Settings
 from data_access.queries import chain as queries
 from data_access.queries import youths
-from ui.db import UNREACHABLE, engine
+from ui.db import engine
+from ui import cache
 
 TTL = 600
-T = TypeVar("T")
-
-
-def load(function: Callable[..., T], *args) -> T:
-    try:
-        return function(*args)
-    except SQLAlchemyError:
-        st.error(UNREACHABLE, icon=":material/cloud_off:")
-        st.stop()
-        raise  # unreachable: st.stop() ends the run
+load = cache.load  # the pages call data.load
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

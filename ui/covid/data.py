@@ -6,29 +6,17 @@ result for ten minutes. :func:`load` turns a database failure into a Dutch messa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import periods
 from data_access.queries import contacts
 from ui.db import engine
+from ui import cache
 
-T = TypeVar("T")
+load = cache.load  # the pages call data.load
 TTL = 600
-
-
-def load(loader: Callable[..., T], *args) -> T:
-    """Run a loader; if the database cannot be reached, say so in Dutch and stop the page."""
-    try:
-        return loader(*args)
-    except SQLAlchemyError:
-        st.error("De database is op dit moment niet bereikbaar. Probeer het later opnieuw of "
-                 "neem contact op met functioneel beheer.", icon=":material/cloud_off:")
-        st.stop()
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -6,32 +6,18 @@ aggregated result for TTL seconds. ``load`` turns a database failure into a Dutc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.definitions import Settings, Suppressor
 from data_access.queries import pilot as pilot_queries
 from data_access.queries import schools as queries
 from ui.db import engine
+from ui import cache
 
 TTL = 600
-T = TypeVar("T")
-
-
-def load(function: Callable[..., T], *args) -> T:
-    """Call a cached loader; if the database cannot be reached, say so in Dutch and stop."""
-    try:
-        return function(*args)
-    except (SQLAlchemyError, OSError):
-        st.error("De gegevens konden niet worden geladen: de database is niet bereikbaar. "
-                 "Probeer het over een paar minuten opnieuw of neem contact op met beheer.",
-                 icon=":material/cloud_off:")
-        st.stop()
-        raise  # unreachable: st.stop() ends the run
+load = cache.load  # the pages call data.load
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
