@@ -119,3 +119,55 @@ def test_the_personal_fields_are_masked_in_the_preview():
     personal = {c.name for c in MELDINGEN.columns if c.personal}
     assert personal == {"vermoedelijke_reden", "actie_door_school", "actie_gewenst"}
     assert set(models.personal_columns()["verzuimmelding"]) >= {"suspected_reason", "school_action", "action_wanted"}
+
+
+# --- cases with DUO's outcome, and the interventions in them ---------------------------------------
+
+CASES_HEAD = "Pseudoniem;Geopend op;Bron;Reden;Status;Gesloten op;Uitkomst;Toelichting uitkomst\n"
+INTERVENTIONS_HEAD = "Pseudoniem;Casus geopend op;Bron;Soort;Datum;Leerplichtambtenaar\n"
+
+
+def test_a_closed_case_takes_duos_outcome_and_interventions_find_their_case(base):
+    cases = imp(base, "casussen", CASES_HEAD +
+                "LL01;02-10-2023;school;verzuim;gesloten;20-11-2023;terug naar school / opleiding hervat;"
+                "leerling gezien door gemeente\n"
+                "LL02;09-10-2023;GGD;zorgen;open;;;\n", name="casussen.csv")
+    assert cases.ok, cases.problems
+    # abbreviations and the source in other capitals: "OZA", "pv", "School"
+    done = imp(base, "interventies", INTERVENTIONS_HEAD +
+               "LL01;02-10-2023;School;gesprek;05-10-2023;lpa1\n"
+               "LL01;02-10-2023;school;OZA;12-10-2023;lpa1\n"
+               "LL02;09-10-2023;GGD;pv;16-10-2023;\n", name="interventies.csv")
+    assert done.ok, done.problems
+    M = models
+    with base.connect() as conn:
+        outcome = conn.execute(select(M.Concern.outcome, M.Concern.outcome_explanation)
+                               .where(M.Concern.source == "school")).one()
+        rows = conn.execute(select(M.Concern.source, M.Intervention.kind, M.Intervention.date, M.Intervention.officer)
+                            .join(M.Concern, M.Concern.id == M.Intervention.concern_id)
+                            .order_by(M.Intervention.date)).all()
+    assert tuple(outcome) == ("terug_naar_school", "gezien_door_gemeente")
+    assert [tuple(r) for r in rows] == [("school", "gesprek", D(2023, 10, 5), "lpa1"),
+                                        ("school", "zorgadviesteam", D(2023, 10, 12), "lpa1"),
+                                        ("GGD", "proces_verbaal", D(2023, 10, 16), None)]
+    # the same file again changes nothing
+    again = imp(base, "interventies", INTERVENTIONS_HEAD + "LL01;02-10-2023;school;gesprek;05-10-2023;lpa1\n")
+    assert again.ok and again.counts.inserted == 0 and again.counts.unchanged == 1
+
+
+def test_an_outcome_on_an_open_case_and_an_intervention_without_its_case_are_refused_with_row_and_column(base):
+    before = dump(base)
+    cases = imp(base, "casussen", CASES_HEAD + "LL01;02-10-2023;school;verzuim;open;;legitiem afwezig;\n",
+                name="casussen.csv")
+    assert not cases.ok
+    assert [(p.row, p.column) for p in cases.problems] == [(2, "Uitkomst")]
+    assert "gesloten casus" in cases.problems[0].message
+    lost = imp(base, "interventies", INTERVENTIONS_HEAD +
+               "LL01;02-10-2023;school;gesprek;05-10-2023;lpa1\n"
+               "LL01;02-10-2023;school;boete;06-10-2023;lpa1\n", name="interventies.csv")
+    assert not lost.ok
+    # no case of LL01 opened on 2 October (both rows), and "boete" is no intervention
+    assert sorted((p.row, p.column) for p in lost.problems) == [
+        (2, "Casus geopend op"), (3, "Casus geopend op"), (3, "Soort")]
+    assert all("importeer eerst de casussen" in p.message for p in lost.problems if p.column == "Casus geopend op")
+    assert dump(base) == before  # nothing half written

@@ -72,7 +72,7 @@ def test_a_changed_name_and_postcode_update_the_school_without_a_second_row(base
 
 
 ORDER = ["scholen", "inschrijvingen", "leerlingen", "verzuimcodes", "verzuim", "verzuimmeldingen", "contacten",
-         "casussen", "statusrapportages", "perioden"]
+         "casussen", "interventies", "statusrapportages", "perioden"]
 
 
 def _action_and_period(engine) -> None:
@@ -116,8 +116,17 @@ def test_every_template_imports_and_stores_what_it_says(engine):
                  M.Contact.notes) == [
             (D(2023, 10, 12), "school", "school_visit", True, school["99ZZ00"], None),
             (D(2023, 10, 13), "family", "phone", False, school["99ZZ01"], "voicemail ingesproken")]
-        assert q(M.Concern.opened_on, M.Concern.source, M.Concern.status, M.Concern.next_action_on) == [
-            (D(2023, 10, 9), "school", "open", D(2023, 10, 16))]
+        # an open case, and a closed one with DUO's outcome words stored as codes
+        assert q(M.Concern.opened_on, M.Concern.source, M.Concern.status, M.Concern.next_action_on,
+                 M.Concern.outcome, M.Concern.outcome_explanation, order=[M.Concern.opened_on]) == [
+            (D(2023, 10, 2), "GGD", "gesloten", None, "terug_naar_school", "gezien_door_gemeente"),
+            (D(2023, 10, 9), "school", "open", D(2023, 10, 16), None, None)]
+        # the interventions in the case of 9 October, found by pupil, opening date and source
+        case = conn.execute(select(M.Concern.id).where(M.Concern.source == "school")).scalar()
+        assert q(M.Intervention.concern_id, M.Intervention.kind, M.Intervention.date, M.Intervention.officer,
+                 order=[M.Intervention.date]) == [
+            (case, "gesprek", D(2023, 10, 12), "lpa.jansen"),
+            (case, "verwijzing_jeugdconsulent", D(2023, 10, 19), "lpa.jansen")]
         assert q(M.StatusReport.quality, M.StatusReport.time, M.StatusReport.money, M.StatusReport.created_at) == [
             ("oranje", "oranje", "groen", dt.datetime(2024, 4, 30, 12))]
         assert q(M.Period.kind, M.Period.sector, M.Period.start, M.Period.end) == [

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 
 from data_access.definitions.absence import CATEGORIES
 from data_access.models import (
-    CONTACT_CHANNELS, CONTACT_TARGETS, LIGHTS, MELDING_KINDS, MELDING_STATUSES, PERIOD_KINDS,
+    CASE_OUTCOMES, CONTACT_CHANNELS, CONTACT_TARGETS, INTERVENTION_KINDS, LIGHTS, MELDING_KINDS, MELDING_STATUSES,
+    OUTCOME_EXPLANATIONS, PERIOD_KINDS,
 )
 
 # Column types
@@ -205,6 +206,48 @@ MELDING_STATUS_CHOICES = {
     "lopend": "in_behandeling", "afgehandeld": "afgerond", "gesloten": "afgerond",
     "ter kennisgeving": "ter_kennisgeving", "tkn": "ter_kennisgeving", "tka": "ter_kennisgeving",
     "teruggetrokken": "ingetrokken",
+}
+# A case's outcome and its explanation in DUO's words (the labels on screen, ui/labels.py), and what
+# an officer did in a case, with common abbreviations (issue 18).
+CASE_OUTCOME_DUO_WORDS = {
+    "terug_naar_school": "terug naar school / opleiding hervat",
+    "beeindigd_andere_opleiding": "inschrijving beëindigd, andere opleiding",
+    "beeindigd_werk": "inschrijving beëindigd, werk",
+    "beeindigd_overig": "inschrijving beëindigd, overige redenen",
+    "overleden": "leerling overleden",
+    "langdurig_ziek": "geen verzuim, langdurig ziek",
+    "legitiem_afwezig": "geen verzuim, legitiem afwezig",
+}
+CASE_OUTCOME_CHOICES = {
+    **{c: c for c in CASE_OUTCOMES},
+    **{word: code for code, word in CASE_OUTCOME_DUO_WORDS.items()},
+    "terug naar school": "terug_naar_school", "opleiding hervat": "terug_naar_school",
+    "andere opleiding": "beeindigd_andere_opleiding", "werk": "beeindigd_werk",
+    "overige redenen": "beeindigd_overig", "langdurig ziek": "langdurig_ziek",
+    "legitiem afwezig": "legitiem_afwezig",
+}
+OUTCOME_EXPLANATION_DUO_WORDS = {
+    "gezien_door_gemeente": "leerling gezien door gemeente", "actie_richting_leerling": "actie richting leerling",
+    "geen_actie_meer": "geen actie meer",
+}
+OUTCOME_EXPLANATION_CHOICES = {
+    **{c: c for c in OUTCOME_EXPLANATIONS},
+    **{word: code for code, word in OUTCOME_EXPLANATION_DUO_WORDS.items()},
+    "gezien door gemeente": "gezien_door_gemeente",
+}
+INTERVENTION_WORDS = {
+    "gesprek": "gesprek", "huisbezoek": "huisbezoek",
+    "verwijzing_jeugdconsulent": "verwijzing hulpverlening: jeugdconsulent",
+    "verwijzing_ggd": "verwijzing hulpverlening: GGD", "verwijzing_wijkteam": "verwijzing hulpverlening: wijkteam",
+    "zorgadviesteam": "zorgadviesteam/OZA", "halt": "HALT", "proces_verbaal": "proces-verbaal",
+    "vrijstelling_aangevraagd": "vrijstelling aangevraagd",
+}
+INTERVENTION_CHOICES = {
+    **{c: c for c in INTERVENTION_KINDS},
+    **{word: code for code, word in INTERVENTION_WORDS.items()},
+    "jeugdconsulent": "verwijzing_jeugdconsulent", "ggd": "verwijzing_ggd", "wijkteam": "verwijzing_wijkteam",
+    "zat": "zorgadviesteam", "oza": "zorgadviesteam", "pv": "proces_verbaal", "proces verbaal": "proces_verbaal",
+    "vrijstelling": "vrijstelling_aangevraagd", "thuisbezoek": "huisbezoek",
 }
 TARGET_CHOICES = {
     **{t: t for t in CONTACT_TARGETS},
@@ -507,11 +550,41 @@ CASES = Kind(
         Column("gesloten_op", DATE, aliases=("closed_on", "einddatum", "datum_gesloten"),
                description="datum van sluiten (niet vóór geopend op)", example="", not_future=True,
                min_date="2000-01-01"),
+        Column("uitkomst", CHOICE, aliases=("outcome", "reden_beeindiging", "afsluitreden", "reden_sluiten"),
+               description="reden van sluiten zoals de gemeente die aan DUO meldt (alleen bij een gesloten casus)",
+               example="", choices=CASE_OUTCOME_CHOICES, shown=tuple(CASE_OUTCOME_DUO_WORDS.values())),
+        Column("toelichting_uitkomst", CHOICE, aliases=("outcome_explanation", "toelichting_afsluiting"),
+               description="toelichting bij het sluiten (alleen bij een gesloten casus)", example="",
+               choices=OUTCOME_EXPLANATION_CHOICES, shown=tuple(OUTCOME_EXPLANATION_DUO_WORDS.values())),
+    ),
+)
+
+INTERVENTIONS = Kind(
+    key="interventies", label="Interventies in zorgcasussen", table="intervention", order=9,
+    description=(
+        "Wat de leerplichtambtenaar in een casus deed (gesprek, huisbezoek, verwijzing, HALT, …), met datum. "
+        "De casus wordt gevonden aan leerling, openingsdatum en bron, zoals in het casussenbestand; "
+        "dezelfde interventie op dezelfde datum nog eens importeren verandert niets."
+    ),
+    columns=(
+        PUPIL_REF,
+        Column("casus_geopend_op", DATE, required=True, aliases=("geopend_op", "opened_on", "casus_datum"),
+               description="openingsdatum van de casus", example="09-10-2023", not_future=True,
+               min_date="2000-01-01"),
+        Column("bron", TEXT, required=True, aliases=("source", "casus_bron"),
+               description="bron van de casus, zoals in het casussenbestand", example="school", max_length=40),
+        Column("soort", CHOICE, required=True, aliases=("interventie", "kind", "soort_interventie", "actie"),
+               description="soort interventie (gesprek, huisbezoek, jeugdconsulent, GGD, wijkteam, OZA, HALT, pv, …)",
+               example="gesprek", choices=INTERVENTION_CHOICES, shown=tuple(INTERVENTION_WORDS.values())),
+        Column("datum", DATE, required=True, aliases=("date", "datum_interventie"),
+               description="datum van de interventie (niet vóór de opening van de casus)", example="12-10-2023",
+               not_future=True, min_date="2000-01-01"),
+        OFFICER,
     ),
 )
 
 STATUS_REPORTS = Kind(
-    key="statusrapportages", label="Statusrapportages LEA-acties", table="status_report", order=9,
+    key="statusrapportages", label="Statusrapportages LEA-acties", table="status_report", order=10,
     description=(
         "Stand van LEA-acties per rapportageperiode: kwaliteit, tijd en geld als groen, oranje of rood. "
         "Oorzaak, gevolg en maatregel zijn verplicht tenzij alles groen is. Rapportages worden alleen "
@@ -546,7 +619,7 @@ STATUS_REPORTS = Kind(
 )
 
 PERIODS = Kind(
-    key="perioden", label="Perioden (vakanties, sluitingen, pilot)", table="period", order=10,
+    key="perioden", label="Perioden (vakanties, sluitingen, pilot)", table="period", order=11,
     description=(
         "Benoemde perioden: vakanties en studiedagen (de schoolkalender), COVID-sluitingen, de pilot. "
         "Sleutel: soort, sector en begin; een bestaande periode wordt bijgewerkt (naam, einde). "
@@ -568,7 +641,8 @@ PERIODS = Kind(
 )
 
 KINDS: dict[str, Kind] = {k.key: k for k in sorted(
-    (SCHOOLS, ENROLMENTS, PUPILS, CODES, ABSENCE, MELDINGEN, CONTACTS, CASES, STATUS_REPORTS, PERIODS),
+    (SCHOOLS, ENROLMENTS, PUPILS, CODES, ABSENCE, MELDINGEN, CONTACTS, CASES, INTERVENTIONS, STATUS_REPORTS,
+     PERIODS),
     key=lambda k: k.order)}
 
 # English names accepted on the command line
@@ -576,7 +650,7 @@ KIND_ALIASES = {
     "schools": "scholen", "school": "scholen", "enrolments": "inschrijvingen", "enrolment": "inschrijvingen",
     "pupils": "leerlingen", "codes": "verzuimcodes", "absence": "verzuim",
     "meldingen": "verzuimmeldingen", "contacts": "contacten", "cases": "casussen",
-    "concerns": "casussen", "status_reports": "statusrapportages", "status": "statusrapportages",
+    "concerns": "casussen", "interventions": "interventies", "status_reports": "statusrapportages", "status": "statusrapportages",
     "periods": "perioden",
 }
 

@@ -37,7 +37,7 @@ from data_access.definitions.calendar import (
     HOLIDAY_KINDS, as_date, school_year_bounds, school_year_label, school_year_of, school_years_of_days,
 )
 from data_access.models import (
-    AbsenceCode, Concern, Contact, Period, PolicyAction, Pupil, PupilEnrolment,
+    AbsenceCode, Concern, Contact, Intervention, Period, PolicyAction, Pupil, PupilEnrolment,
     ReportingPeriod, School, SchoolEnrolment, StatusReport, Verzuimmelding,
 )
 
@@ -696,6 +696,16 @@ class CasesHandler(CollectHandler):
         if closed is not None:
             early = (closed < check.values["geopend_op"]) & ~np.isnat(closed)
             check.flag(early, "gesloten_op", "Gesloten op ligt vóór geopend op.")
+        # an outcome belongs to a closed case: one with a closing date or status 'gesloten'
+        is_closed = np.zeros(check.n, dtype=bool) if closed is None else ~np.isnat(closed)
+        status = check.values.get("status")
+        if status is not None:
+            is_closed |= np.array([v == "gesloten" for v in status], dtype=bool)
+        for column in ("uitkomst", "toelichting_uitkomst"):
+            values = check.values.get(column)
+            if values is not None:
+                check.flag(np.array([v is not None for v in values], dtype=bool) & ~is_closed, column,
+                           "Een uitkomst hoort bij een gesloten casus: vul gesloten_op in (of status 'gesloten').")
         return out
 
     def key_column(self) -> str:
@@ -704,7 +714,8 @@ class CasesHandler(CollectHandler):
     def apply(self, conn, frame):
         optional = (("status", "status"), ("mas_route", "mas_route"), ("fase", "phase"),
                     ("leerplichtambtenaar", "officer"), ("volgende_actie", "next_action"),
-                    ("volgende_actie_op", "next_action_on"), ("gesloten_op", "closed_on"))
+                    ("volgende_actie_op", "next_action_on"), ("gesloten_op", "closed_on"),
+                    ("uitkomst", "outcome"), ("toelichting_uitkomst", "outcome_explanation"))
         recs = []
         for row in frame.to_dict("records"):
             rec = {"pupil_id": int(row["_pupil_id"]), "opened_on": as_date(row["geopend_op"]),
@@ -718,6 +729,50 @@ class CasesHandler(CollectHandler):
             recs.append(rec)
         attrs = ["reason", "status"] + [dst for src, dst in optional if self.present(src) and dst != "status"]
         _upsert(conn, Concern, ("pupil_id", "opened_on", "source"), recs, attrs, {}, self.counts)
+
+
+def _source_key(source) -> str:
+    """A case's source as a key: "School" in the interventions file finds the case of "school"."""
+    return str(source or "").strip().casefold()
+
+
+class InterventionsHandler(CollectHandler):
+    """Interventions, each attached to the case of its pupil with that opening date and source."""
+
+    needs_pupils = True
+    key = ("_concern_id", "soort", "datum")
+    key_label = "dezelfde casus, soort en datum"
+
+    def prepare(self, conn):
+        super().prepare(conn)
+        self.cases = {(pupil, as_date(opened), _source_key(source)): (case_id, as_date(opened))
+                      for case_id, pupil, opened, source in conn.execute(
+                          select(Concern.id, Concern.pupil_id, Concern.opened_on, Concern.source))}
+
+    def resolve(self, check):
+        out = dict(check.values)
+        pupils, _ = self.pupil_refs(check)
+        opened, sources, days = check.values["casus_geopend_op"], check.values["bron"], check.values["datum"]
+        found = [None if np.isnan(p) or np.isnat(o) else
+                 self.cases.get((int(p), as_date(o), _source_key(b))) for p, o, b in zip(pupils, opened, sources)]
+        missing = np.array([f is None for f in found], dtype=bool) & ~np.isnan(pupils) & ~np.isnat(opened)
+        check.flag(missing, "casus_geopend_op", "Geen casus van deze leerling met deze openingsdatum en bron; "
+                   "importeer eerst de casussen.")
+        early = np.array([f is not None and not np.isnat(d) and as_date(d) < f[1] for f, d in zip(found, days)],
+                         dtype=bool)
+        check.flag(early, "datum", "De interventie ligt vóór de opening van de casus.")
+        out["_concern_id"] = np.array([f[0] if f is not None else None for f in found], dtype=object)
+        return out
+
+    def key_column(self) -> str:
+        return "datum"
+
+    def apply(self, conn, frame):
+        recs = [{"concern_id": int(row["_concern_id"]), "kind": row["soort"], "date": as_date(row["datum"]),
+                 "officer": _none(row["leerplichtambtenaar"]) if self.present("leerplichtambtenaar") else None}
+                for row in frame.to_dict("records")]
+        attrs = ["officer"] if self.present("leerplichtambtenaar") else []
+        _upsert(conn, Intervention, ("concern_id", "kind", "date"), recs, attrs, {}, self.counts)
 
 
 class StatusReportsHandler(CollectHandler):
@@ -1387,7 +1442,8 @@ class AbsenceHandler(Handler):
 HANDLERS: dict[str, type[Handler]] = {
     "scholen": SchoolsHandler, "inschrijvingen": EnrolmentsHandler, "leerlingen": PupilsHandler,
     "verzuimcodes": CodesHandler, "verzuim": AbsenceHandler, "verzuimmeldingen": MeldingenHandler,
-    "contacten": ContactsHandler, "casussen": CasesHandler, "statusrapportages": StatusReportsHandler,
+    "contacten": ContactsHandler, "casussen": CasesHandler, "interventies": InterventionsHandler,
+    "statusrapportages": StatusReportsHandler,
     "perioden": PeriodsHandler,
 }
 
