@@ -238,3 +238,16 @@ def test_database_failure_shows_a_dutch_error(fixture_url, monkeypatch):
     at = open_page("lea", COMPARISON)
     assert not at.exception
     assert any("database is op dit moment niet bereikbaar" in e.value for e in at.error)
+
+
+def test_a_school_with_doubtful_registration_is_greyed_out_of_the_ranking_with_its_reason(fixture_url):
+    at = open_page("lea", COMPARISON)
+    no_errors(at)
+    table = table_with(at, "Registratiekwaliteit")
+    # De Linde: 11 of its 145 absence hours carry an unknown code (7,6 % > 5 %); Het Baken reported 2
+    # of its 6 signals on time (33 % < 50 %, at least 5 signals); De Eik and De Wilg neither
+    assert "onbekende code" in table.loc["De Linde", "Registratiekwaliteit"]
+    assert table.loc["Het Baken", "Registratiekwaliteit"].startswith("meldtrouw 2 van 6 signalen")
+    assert table.loc["De Eik", "Registratiekwaliteit"] == table.loc["De Wilg", "Registratiekwaliteit"] == ""
+    # moved below the schools that can be compared
+    assert set(list(table.index)[-2:]) == {"De Linde", "Het Baken"}
