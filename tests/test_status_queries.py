@@ -153,12 +153,14 @@ def test_each_kpi_alone_has_the_evidence_value(engine):
     # the pilot's effect: the fixture has no school year before the pilot → no value (its
     # arithmetic is worked out on the pilot fixture in test_status_pilot_evidence.py)
     expected_none = {"pilot_compliance_gap"}
+    # the chain's KPIs are worked out on the chain fixture (test_chain_definitions::test_chain_kpis_…)
+    chain = {"chain_signal_to_contact_days", "chain_help_first_share"}
     links = [(1, key, 1.0, True) for key in kpis.KPIS]
     with engine.connect() as conn:
         window = kpis.evidence_window(conn, D(2024, 1, 1), D(2024, 3, 31))
         evidence = kpis.evaluate_links(conn, links, window, DEFAULTS, None).set_index("kpi")
         alone = {key: definition.compute(conn, window, DAYS).value for key, definition in kpis.KPIS.items()}
-    assert set(kpis.KPIS) == set(expected) | expected_none
+    assert set(kpis.KPIS) == set(expected) | expected_none | chain
     assert {key: alone[key] for key in expected} == pytest.approx(expected)
     assert {key: evidence.loc[key, "value"] for key in expected} == pytest.approx(expected)
     assert alone["pilot_compliance_gap"] is None and pd.isna(evidence.loc["pilot_compliance_gap", "value"])

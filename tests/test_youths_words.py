@@ -177,6 +177,7 @@ def test_every_date_input_of_jongeren_stays_within_the_bounds(page):
     assert bounds == {
         "Datum": (earliest, today),  # a contact: not after today
         "Datum volgende actie": (earliest, latest),  # planned: at most a year ahead
+        "Datum interventie": (dt.date(2020, 11, 6), today),  # within the case: from its opening (6 Nov), not after today
     }
     at = page("leerplicht", jongere="P-GEEN", **ON_13_NOV)  # no open case: the form to open one
     assert {d.label: (d.min, d.max) for d in at.date_input} == {
