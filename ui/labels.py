@@ -32,56 +32,12 @@ TARGET_LABELS = {"school": "School", "family": "Gezin", "youth": "Jongere", "par
 TARGET_PLURAL_LABELS = {"school": "Scholen", "family": "Gezinnen", "youth": "Jongeren", "partner": "Partners"}
 
 # --- the chain from melding to outcome (issue 18): DUO's words -----------------------------------
-# The importer accepts these same words (data_access/importers/kinds.py; tests/test_chain_labels.py
-# checks that every label here imports as its code), so a file exported from DUO reads back as shown.
+# The words the importer accepts first (data_access/importers/kinds.py), shown as they are, so a
+# file exported from DUO reads back as shown (tests/test_chain_labels.py).
+from data_access.importers import kinds as duo  # noqa: E402
 
-# A verzuimmelding's verzuimsoort, as DUO's verzuimregister names it.
-MELDING_LABELS = {
-    "16_uur": "16 uur in 4 lesweken",
-    "lrv": "langdurig relatief verzuim (> 4 weken)",
-    "luxe": "luxe verzuim",
-    "signaal": "signaalverzuim",
-    "zorgwekkend_ziek": "zorgwekkend ziekteverzuim",
-    "te_laat": "te laat",
-    "overig": "overig verzuim",
-    "rmc": "verzuim 18+ (RMC)",
-}
-
-# A melding's status in DUO's words; "open" is stored for what DUO calls geregistreerd.
-MELDING_STATUS_LABELS = {
-    "open": "geregistreerd",
-    "in_behandeling": "in behandeling",
-    "afgerond": "afgesloten",
-    "ingetrokken": "ingetrokken",
-    "ter_kennisgeving": "ter kennisgeving aangenomen",
-}
-
-# What an officer did in a case; the referrals and the zorgadviesteam are help (hulp), HALT and a
-# proces-verbaal are punishment (straf).
-INTERVENTION_LABELS = {
-    "gesprek": "gesprek",
-    "huisbezoek": "huisbezoek",
-    "verwijzing_jeugdconsulent": "verwijzing hulpverlening: jeugdconsulent",
-    "verwijzing_ggd": "verwijzing hulpverlening: GGD",
-    "verwijzing_wijkteam": "verwijzing hulpverlening: wijkteam",
-    "zorgadviesteam": "zorgadviesteam/OZA",
-    "halt": "HALT",
-    "proces_verbaal": "proces-verbaal",
-    "vrijstelling_aangevraagd": "vrijstelling aangevraagd",
-}
-
-# How a case ended: the closing reasons a municipality reports back to DUO, and the explanation.
-OUTCOME_LABELS = {
-    "terug_naar_school": "terug naar school / opleiding hervat",
-    "beeindigd_andere_opleiding": "inschrijving beëindigd, andere opleiding",
-    "beeindigd_werk": "inschrijving beëindigd, werk",
-    "beeindigd_overig": "inschrijving beëindigd, overige redenen",
-    "overleden": "leerling overleden",
-    "langdurig_ziek": "geen verzuim, langdurig ziek",
-    "legitiem_afwezig": "geen verzuim, legitiem afwezig",
-}
-OUTCOME_EXPLANATION_LABELS = {
-    "gezien_door_gemeente": "leerling gezien door gemeente",
-    "actie_richting_leerling": "actie richting leerling",
-    "geen_actie_meer": "geen actie meer",
-}
+MELDING_LABELS = duo.MELDING_DUO_WORDS  # verzuimsoort, as DUO's verzuimregister names it
+MELDING_STATUS_LABELS = duo.MELDING_STATUS_DUO_WORDS  # "open" is stored for what DUO calls geregistreerd
+INTERVENTION_LABELS = duo.INTERVENTION_WORDS  # referrals and the zorgadviesteam are help; HALT, pv punishment
+OUTCOME_LABELS = duo.CASE_OUTCOME_DUO_WORDS  # DUO's closing reasons
+OUTCOME_EXPLANATION_LABELS = duo.OUTCOME_EXPLANATION_DUO_WORDS
