@@ -63,7 +63,7 @@ def test_beheer_imports_the_duo_register_and_gets_a_report_for_a_broken_file(str
     _, absence_before, _ = counts(demo_copy_url)
 
     upload(page, DUO_FILE)
-    page.get_by_role("button", name="Controleren (proefimport)").click()
+    page.get_by_role("button", name="Controleren (proefimport)").last.click()
     page.get_by_text("Proefimport in orde").wait_for(timeout=LONG)
     wait_ready(page)
     page.get_by_text("Proefimport in orde").scroll_into_view_if_needed()
@@ -80,7 +80,7 @@ def test_beheer_imports_the_duo_register_and_gets_a_report_for_a_broken_file(str
     broken = tmp_path / "verzuim-kapot.csv"
     broken.write_text("datum;pseudoniem;uren;code\n02-10-2023;ONBEKEND1;2;A\n", encoding="utf-8")
     upload(page, broken)
-    page.get_by_role("button", name="Controleren (proefimport)").click()
+    page.get_by_role("button", name="Controleren (proefimport)").last.click()
     page.get_by_text("De proefimport vond 1 probleem:").wait_for(timeout=LONG)
     wait_ready(page)
     page.get_by_role("button", name="Foutrapport (CSV)").scroll_into_view_if_needed()
